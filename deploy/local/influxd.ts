@@ -1,0 +1,68 @@
+// A local InfluxDB 1.x (Debian's influxd) in its own folder, on free ports.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+import { requireBinary, startProcess, type ServiceProcess } from './process.ts';
+import { waitFor } from './wait.ts';
+
+export interface LocalInflux {
+  url: string;
+  port: number;
+  dir: string;
+  process: ServiceProcess;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startInflux(dir: string, port?: number): Promise<LocalInflux> {
+  requireBinary('influxd', 'influxdb');
+  const httpPort = port ?? (await freePort());
+  const rpcPort = await freePort();
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, 'influxdb.conf');
+  writeFileSync(config, influxConfig(dir, httpPort, rpcPort));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const launch = async (): Promise<ServiceProcess> => {
+    const proc = startProcess('influxd', 'influxd', ['run', '-config', config], dir);
+    await waitFor(() => pingInflux(url), { timeoutMs: 30_000, what: `influxd on ${url}` });
+    return proc;
+  };
+  const local: LocalInflux = {
+    url,
+    port: httpPort,
+    dir,
+    process: await launch(),
+    async restart() {
+      await local.process.stop();
+      local.process = await launch();
+    },
+    stop: () => local.process.stop(),
+  };
+  return local;
+}
+
+async function pingInflux(url: string): Promise<boolean> {
+  const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(500) });
+  return res.status === 204;
+}
+
+// Only what differs from influxd's defaults: paths, loopback ports, and no background chatter.
+function influxConfig(dir: string, httpPort: number, rpcPort: number): string {
+  return `reporting-enabled = false
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${join(dir, 'meta')}"
+  logging-enabled = false
+[data]
+  dir = "${join(dir, 'data')}"
+  wal-dir = "${join(dir, 'wal')}"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+[continuous_queries]
+  log-enabled = false
+`;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for Starwatch: the real services it talks to, the
+# browser its page is tested in, and the npm dependencies (onnxruntime-node's download step is
+# skipped by .npmrc: its binaries ship inside the npm package).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+packages=()
+command -v nats-server >/dev/null || packages+=(nats-server)
+command -v influxd >/dev/null || packages+=(influxdb)
+command -v victoria-metrics >/dev/null || packages+=(victoria-metrics)
+command -v chromium >/dev/null || packages+=(chromium)
+if [ ${#packages[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

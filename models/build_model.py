@@ -1,0 +1,96 @@
+"""Build the random-weight V4 reference model(s) and export them to ONNX.
+
+Run from the repo root:  /usr/bin/python3 models/build_model.py
+(Debian's python3 with python3-torch; no other package is needed.)
+
+Writes
+  models/v4-random.onnx                       all eight inputs, all four outputs
+  test/fixtures/models/v4-legacy-3in.onnx     only pixel_tensor, meta, format_features -> stego_logits
+
+Weights are random (fixed seed) and BatchNorm statistics are perturbed from their defaults
+so every layer does real work; the model is a stand-in with the real cost, not a detector.
+"""
+import os
+import random
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from v4_arch import ALL_HEADS, ALL_STREAMS, V4Detector, input_shapes  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OPSET = 13
+SEED = 4
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def randomise_batchnorm(model):
+    """Non-trivial BN statistics, so eval mode is not an identity on fresh weights."""
+    for m in model.modules():
+        if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+
+
+def metadata_entry(key, value):
+    """A serialised ModelProto.metadata_props (field 14) entry. Appending it to the file is a
+    valid protobuf merge, so no `onnx` package is needed to tag the model."""
+    def varint(n):
+        out = bytearray()
+        while True:
+            b = n & 0x7F
+            n >>= 7
+            out.append(b | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    def field(num, payload):
+        return varint((num << 3) | 2) + varint(len(payload)) + payload
+
+    entry = field(1, key.encode()) + field(2, value.encode())
+    return field(14, entry)
+
+
+def export(model, path, version):
+    shapes = input_shapes()
+    dummy = tuple(torch.zeros((1,) + shapes[n]) for n in model.stream_names)
+    axes = {n: {0: "N"} for n in model.stream_names + model.head_names}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            model, dummy, path,
+            input_names=list(model.stream_names), output_names=list(model.head_names),
+            dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True,
+        )
+    with open(path, "ab") as f:
+        f.write(metadata_entry("version", version))
+        f.write(metadata_entry("source", "models/build_model.py (random weights, seed %d)" % SEED))
+    params = sum(p.numel() for p in model.parameters())
+    print("%s: %d params, %d bytes" % (os.path.relpath(path, ROOT), params, os.path.getsize(path)))
+
+
+def build(streams, heads):
+    seed_everything(SEED)
+    model = V4Detector(streams, heads)
+    with torch.no_grad():
+        randomise_batchnorm(model)
+    return model.eval()
+
+
+def main():
+    torch.set_num_threads(1)
+    export(build(ALL_STREAMS, ALL_HEADS), os.path.join(ROOT, "models", "v4-random.onnx"), "v4-random-1")
+    export(
+        build(("pixel_tensor", "meta", "format_features"), ("stego_logits",)),
+        os.path.join(ROOT, "test", "fixtures", "models", "v4-legacy-3in.onnx"),
+        "v4-legacy-3in-1",
+    )
+
+
+if __name__ == "__main__":
+    main()

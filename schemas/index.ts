@@ -1,0 +1,4 @@
+export * from './inference-event.ts';
+export * from './heartbeat.ts';
+export * from './subjects.ts';
+export { validator, type Validation } from './validate.ts';

@@ -1,0 +1,91 @@
+// InferenceEvent v1: one per request the agent sees. The TypeBox definition is the single
+// source: its JSON Schema validates on the wire, its Static type is the TypeScript type.
+import { Type, type Static } from '@sinclair/typebox';
+
+const Method = Type.Union(
+  ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'].map((m) => Type.Literal(m)),
+);
+const BitOrder = Type.Union(['lsb-first', 'msb-first', 'none'].map((m) => Type.Literal(m)));
+
+export const Label = Type.Object(
+  {
+    category: Type.Union([Type.Literal('clean'), Type.Literal('stego')]),
+    method: Type.Optional(Method),
+    bit_order: Type.Optional(BitOrder),
+  },
+  { additionalProperties: false },
+);
+export type Label = Static<typeof Label>;
+
+export const Timings = Type.Object(
+  {
+    decode_ms: Type.Number({ minimum: 0 }),
+    preprocess_ms: Type.Number({ minimum: 0 }),
+    infer_ms: Type.Number({ minimum: 0 }),
+    total_ms: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type Timings = Static<typeof Timings>;
+
+export const Outputs = Type.Object(
+  {
+    stego_prob: Type.Number({ minimum: 0, maximum: 1 }),
+    is_stego: Type.Boolean(),
+    method: Type.Union([Method, Type.Null()]),
+    method_prob: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
+    bit_order: Type.Union([BitOrder, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type Outputs = Static<typeof Outputs>;
+
+export const InferenceEvent = Type.Object(
+  {
+    v: Type.Literal(1),
+    event_id: Type.String({ minLength: 1, maxLength: 64 }),
+    agent_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    /** Nanoseconds since the epoch, as a decimal string (it exceeds 2^53); unique within an agent. */
+    ts_ns: Type.String({ pattern: '^[0-9]{1,20}$' }),
+    source: Type.Union(
+      ['scan', 'library', 'proxy', 'probe', 'validate', 'http'].map((s) => Type.Literal(s)),
+    ),
+    model: Type.Object(
+      {
+        id: Type.String({ minLength: 1, maxLength: 128 }),
+        version: Type.String({ minLength: 1, maxLength: 64 }),
+        sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    input: Type.Object(
+      {
+        format: Type.String({ maxLength: 16 }),
+        bytes: Type.Integer({ minimum: 0 }),
+        width: Type.Integer({ minimum: 0 }),
+        height: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+    timings: Timings,
+    /** Null when the request failed; then error_code says why. */
+    outputs: Type.Union([Outputs, Type.Null()]),
+    error_code: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    label: Type.Optional(Label),
+  },
+  { additionalProperties: false },
+);
+export type InferenceEvent = Static<typeof InferenceEvent>;
+
+/** What travels in one JetStream message: events are micro-batched to lift the per-message cap. */
+export const EventBatch = Type.Object(
+  {
+    v: Type.Literal(1),
+    agent_id: Type.String({ minLength: 1, maxLength: 64 }),
+    /** Per agent, increasing; with agent_id it names the batch for deduplication. */
+    seq: Type.Integer({ minimum: 0 }),
+    events: Type.Array(Type.Unknown(), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type EventBatch = Static<typeof EventBatch>;

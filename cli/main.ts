@@ -2,12 +2,20 @@
 // registers itself, so adding a command is adding a file and a line here.
 import { Command } from 'commander';
 import { registerScan } from './commands/scan.ts';
+import { registerAgent } from './commands/agent.ts';
+import { registerBench } from './commands/bench.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerParity } from './commands/parity.ts';
+import { registerDetect } from './commands/detect.ts';
+import { registerForecast } from './commands/forecast.ts';
+import { registerTail } from './commands/tail.ts';
+import { registerCollector } from './commands/collector.ts';
 
 const program = new Command('starwatch')
   .description('Observability for the Starlight V4 steganography detector')
   .version('0.1.0')
   .showHelpAfterError();
 
-for (const register of [registerScan]) register(program);
+for (const register of [registerScan, registerAgent, registerBench, registerGenerate, registerParity, registerDetect, registerForecast, registerTail, registerCollector]) register(program);
 
 await program.parseAsync(process.argv);

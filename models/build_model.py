@@ -6,6 +6,8 @@ Run from the repo root:  /usr/bin/python3 models/build_model.py
 Writes
   models/v4-random.onnx                       all eight inputs, all four outputs
   test/fixtures/models/v4-legacy-3in.onnx     only pixel_tensor, meta, format_features -> stego_logits
+  test/fixtures/models/bad-*.onnx             tiny models the runner must refuse (no stego_logits,
+                                              an input name the contract does not know)
 
 Weights are random (fixed seed) and BatchNorm statistics are perturbed from their defaults
 so every layer does real work; the model is a stand-in with the real cost, not a detector.
@@ -56,15 +58,16 @@ def metadata_entry(key, value):
     return field(14, entry)
 
 
-def export(model, path, version):
+def export(model, path, version, input_names=None):
     shapes = input_shapes()
     dummy = tuple(torch.zeros((1,) + shapes[n]) for n in model.stream_names)
-    axes = {n: {0: "N"} for n in model.stream_names + model.head_names}
+    input_names = list(input_names or model.stream_names)
+    axes = {n: {0: "N"} for n in input_names + list(model.head_names)}
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(
             model, dummy, path,
-            input_names=list(model.stream_names), output_names=list(model.head_names),
+            input_names=input_names, output_names=list(model.head_names),
             dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True,
         )
     with open(path, "ab") as f:
@@ -89,6 +92,13 @@ def main():
         build(("pixel_tensor", "meta", "format_features"), ("stego_logits",)),
         os.path.join(ROOT, "test", "fixtures", "models", "v4-legacy-3in.onnx"),
         "v4-legacy-3in-1",
+    )
+    # Tiny broken models: the runner must refuse them with MODEL_ERROR.
+    fixtures = os.path.join(ROOT, "test", "fixtures", "models")
+    export(build(("format_features",), ("method_logits",)), os.path.join(fixtures, "bad-no-stego.onnx"), "bad-1")
+    export(
+        build(("format_features",), ("stego_logits",)), os.path.join(fixtures, "bad-unknown-input.onnx"), "bad-1",
+        input_names=["colour_histogram"],
     )
 
 

@@ -38,8 +38,12 @@ export const INFERENCE_TAGS = [
 // Fields of `inference`: event_id (string), stego_prob, method_prob, decode_ms, preprocess_ms,
 // infer_ms, total_ms, bytes (int), width (int), height (int), is_stego (bool), error_code (string).
 
-/** Tags of `window` points. `*` in agent/model_version means "all of them". */
-export const WINDOW_TAGS = ['granularity', 'agent', 'model_version'] as const;
+/**
+ * Tags of `window` points. `*` in agent/model_version means "all of them". `replica` names the
+ * collector replica that computed the window (one replica: always `0`); with several replicas each
+ * writes its own partial windows and `state` (below) lets a reader merge them exactly.
+ */
+export const WINDOW_TAGS = ['granularity', 'agent', 'model_version', 'replica'] as const;
 export const GRANULARITIES = ['1s', '10s', '1m'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 export const ALL = '*';
@@ -48,6 +52,10 @@ export const ALL = '*';
 // per method m in (alpha, palette, lsb_rgb, exif, raw): rate_<m>, det_<m>, det_<m>_n,
 // per error code c: err_<c>, per format f: fmt_<f> (count), per size bucket b: size_<b> (count).
 // Field names use `lsb_rgb` for the method `lsb.rgb` (dots are awkward in InfluxQL).
+// Also: scored (events with outputs), stego (is_stego count), and state (string: the window's exact
+// mergeable state as JSON, latency sketch included; collector/windows/state.ts reads it).
+// Latency fields cover every request of the window (errors included), from the request's total_ms.
+// Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).
 
 /** Tags of `anomaly` points: series (e.g. latency_p95), detector, granularity, agent, model_version. */
 // Fields: value, expected, score (0..1), is_anomaly (bool), root_cause (string, JSON ranking).
@@ -58,3 +66,38 @@ export const ALL = '*';
 
 /** Field-safe form of a method name. */
 export const methodField = (method: string): string => method.replace('.', '_');
+
+/** Input formats as tagged and counted; anything else is `unknown`. */
+export const FORMATS = ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP', 'unknown'] as const;
+export const formatOf = (format: string): (typeof FORMATS)[number] => {
+  const upper = format.toUpperCase();
+  if (upper === 'JPG') return 'JPEG';
+  return (FORMATS as readonly string[]).includes(upper) ? (upper as (typeof FORMATS)[number]) : 'unknown';
+};
+
+export const METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'] as const;
+
+/** Input size buckets (bytes), the `size_bucket` tag and the `size_<b>` window fields. */
+export const SIZE_BUCKETS = ['lt64k', '64k-256k', '256k-1m', '1m-4m', 'ge4m'] as const;
+const SIZE_EDGES = [64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
+export const sizeBucketOf = (bytes: number): (typeof SIZE_BUCKETS)[number] => {
+  const i = SIZE_EDGES.findIndex((edge) => bytes < edge);
+  return SIZE_BUCKETS[i === -1 ? SIZE_EDGES.length : i];
+};
+export const sizeField = (bucket: string): string => `size_${bucket.replace('-', '_')}`;
+
+/** Stego-probability histogram buckets of `window_prob_hist`: tag `bucket` = lower edge '0.0'..'0.9'. */
+export const PROB_BUCKETS = 10;
+export const probBucketOf = (p: number): number => Math.min(PROB_BUCKETS - 1, Math.max(0, Math.floor(p * PROB_BUCKETS)));
+export const probBucketTag = (i: number): string => (i / PROB_BUCKETS).toFixed(1);
+// Tags of `window_prob_hist`: the WINDOW_TAGS plus `bucket`. Field: count (int).
+
+/**
+ * InfluxDB 1.x retention policies. Raw `inference` points live in `raw` (short; query them as
+ * "raw"."inference"); everything else goes to `windows`, the database's DEFAULT policy, so plain
+ * FROM "window" works. With InfluxDB 2.x/3.x the same split is two buckets (or one, if configured so).
+ */
+export const RETENTION = { raw: 'raw', windows: 'windows' } as const;
+export type RetentionTarget = keyof typeof RETENTION;
+export const retentionOf = (measurement: string): RetentionTarget =>
+  measurement === MEASUREMENTS.inference ? 'raw' : 'windows';

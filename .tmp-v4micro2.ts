@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { decodeImage } from './agent/v4/decode/decode.ts';
+import { DEFAULT_LIMITS } from './agent/v4/limits.ts';
+import { rgbStreams } from './agent/v4/streams/rgb-streams.ts';
+import { contentStats } from './agent/v4/streams/content-stats.ts';
+import { centreCrop } from './agent/v4/streams/crop.ts';
+const b = new Uint8Array(readFileSync('test/fixtures/parity/images/rgb_png_256.png'));
+const img = await decodeImage(b, DEFAULT_LIMITS);
+const crop = centreCrop(256, 256);
+const time = (name: string, f: () => unknown) => { for (let i = 0; i < 100; i++) f(); const c0 = process.cpuUsage(); const t0 = performance.now(); for (let i = 0; i < 500; i++) f(); const c = process.cpuUsage(c0); console.log(name, "wall", ((performance.now() - t0) / 500).toFixed(3), "cpu", ((c.user + c.system) / 500 / 1000).toFixed(3)); };
+time('rgb', () => rgbStreams(img, crop));
+const r = rgbStreams(img, crop);
+time('content', () => contentStats(r.packedLsb));
+time('alloc2', () => [new Float32Array(196608), new Float32Array(196608)]);
+const u = new Uint8Array(img.pixels!);
+time('rgb-u8', () => rgbStreams({ ...img, pixels: u }, crop));

@@ -1,0 +1,108 @@
+// The agent's HTTP server (node:http): POST /v1/scan, GET /metrics, /healthz, /readyz.
+// Refusals that happen before the handler (bad label, media type, size) are answered here
+// and still emit their event, so every request to /v1/scan is counted exactly once.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { observeError } from '../events/build.ts';
+import { unknownInput } from '../events/observation.ts';
+import type { StarwatchAgent } from '../library/agent.ts';
+import { sendError, sendJson } from './http-errors.ts';
+import { parseLabel } from './label.ts';
+import type { AgentMetrics } from './metrics.ts';
+import { discardRest, readBody } from './read-body.ts';
+import type { ScanHandler } from './scan-handler.ts';
+
+export interface ScanServerOptions {
+  agent: StarwatchAgent;
+  handler: ScanHandler;
+  metrics: AgentMetrics;
+  /** Largest request body accepted on /v1/scan. */
+  maxBytes: number;
+  /** False while a proxy's upstream or a model is not there yet; default: always. */
+  modelReady?: () => boolean;
+}
+
+export interface ScanServer {
+  server: Server;
+  /** Stops taking requests and waits for those in progress. */
+  close(): Promise<void>;
+}
+
+function declaredBytes(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length']);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}
+
+export function createScanServer(options: ScanServerOptions): ScanServer {
+  const { agent, handler, metrics, maxBytes } = options;
+  let closing = false;
+
+  /** A refusal before the handler: its event, then the typed error. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, start: number, code: string, message: string, bytes: number): void => {
+    const input = unknownInput(bytes);
+    const event = agent.emit(observeError(handler.source, code, input, performance.now() - start));
+    sendError(res, code, message, { eventId: event.event_id, headers: { connection: 'close' } });
+    discardRest(req);
+  };
+
+  const scan = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const start = performance.now();
+    const label = parseLabel(url.searchParams, req.headers);
+    if (!label.ok) return refuse(req, res, start, 'BAD_LABEL', label.message, declaredBytes(req));
+    const type = req.headers['content-type'];
+    if (!handler.acceptsMediaType(type)) {
+      return refuse(req, res, start, 'UNSUPPORTED_MEDIA_TYPE', `send raw image bytes, not ${type}`, declaredBytes(req));
+    }
+    const body = await readBody(req, maxBytes);
+    if (!body.ok) {
+      return refuse(req, res, start, 'TOO_MANY_BYTES', `the body is over the limit of ${maxBytes} bytes`, body.bytesSeen);
+    }
+    await handler.handle({ req, res, body: body.body, label: label.label });
+  };
+
+  const readyz = (res: ServerResponse): void => {
+    const s = agent.stats();
+    const modelLoaded = options.modelReady ? options.modelReady() : true;
+    // Queueing counts as ready: events wait (within the bound) while NATS is away.
+    const ready = modelLoaded && !closing;
+    sendJson(res, ready ? 200 : 503, { ready, model_loaded: modelLoaded, nats_connected: s.connected, queue_depth: s.queueDepth });
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://agent');
+    const path = url.pathname;
+    if (path === '/v1/scan') {
+      if (req.method !== 'POST') return sendError(res, 'METHOD_NOT_ALLOWED', 'use POST', { headers: { allow: 'POST' } });
+      return scan(req, res, url);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'METHOD_NOT_ALLOWED', 'use GET', { headers: { allow: 'GET' } });
+    if (path === '/metrics') {
+      const text = await metrics.text();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') return readyz(res);
+    sendError(res, 'NOT_FOUND', `no route ${path}`);
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      // A fault of ours: 500, and the process stays up.
+      process.stderr.write(`starwatch agent: internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}\n`);
+      if (!res.headersSent) sendError(res, 'INTERNAL', 'internal error');
+      else res.destroy();
+    });
+  });
+  agent.onEvent((event) => metrics.observe(event));
+
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

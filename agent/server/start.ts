@@ -1,0 +1,106 @@
+// Puts an agent together: the model (or a proxy to an upstream), the publisher, the HTTP
+// server, the golden probes. The CLI and the integration tests both start agents with this.
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { createAgent } from '../library/create-agent.ts';
+import type { StarwatchAgent } from '../library/agent.ts';
+import { GoldenProbes, loadProbes, type ProbeScan } from '../probes/golden-probes.ts';
+import { ProxyScanHandler } from '../proxy/proxy-handler.ts';
+import { UPSTREAM_MODEL } from '../proxy/observe-upstream.ts';
+import type { VerdictFields } from '../proxy/verdict-fields.ts';
+import type { NatsOptions } from '../publish/connection.ts';
+import { stderrLogger, type Logger } from '../publish/logger.ts';
+import { DEFAULT_LIMITS } from '../v4/limits.ts';
+import { AgentMetrics } from './metrics.ts';
+import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
+import { createScanServer } from './server.ts';
+
+export interface AgentServerOptions {
+  /** ONNX model file (model mode). */
+  model?: string;
+  /** Upstream inference service URL (proxy mode); wins over model. */
+  proxy?: string;
+  proxyFields?: VerdictFields;
+  port?: number;
+  host?: string;
+  nats: NatsOptions;
+  agentId?: string;
+  batchSize?: number;
+  batchMs?: number;
+  queueSize?: number;
+  heartbeatMs?: number;
+  createStream?: boolean;
+  maxBytes?: number;
+  maxPixels?: number;
+  threads?: number;
+  probesDir?: string;
+  probeRate?: number;
+  logger?: Logger;
+  processMetrics?: boolean;
+}
+
+export interface RunningAgent {
+  url: string;
+  agent: StarwatchAgent;
+  probes: GoldenProbes | null;
+  /** Stops taking requests, finishes those in progress, flushes the queue, disconnects. */
+  close(flushTimeoutMs?: number): Promise<void>;
+}
+
+/** hostname, made safe for a NATS subject token. */
+export function defaultAgentId(): string {
+  return hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'agent';
+}
+
+export async function startAgentServer(o: AgentServerOptions): Promise<RunningAgent> {
+  const logger = o.logger ?? stderrLogger;
+  const maxBytes = o.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const agent = await createAgent({
+    agentId: o.agentId ?? defaultAgentId(),
+    nats: o.nats,
+    model: o.proxy ? null : (o.model ?? undefined),
+    modelRef: o.proxy ? UPSTREAM_MODEL : undefined,
+    threads: o.threads,
+    limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
+    batchSize: o.batchSize,
+    batchMs: o.batchMs,
+    queueSize: o.queueSize,
+    heartbeatMs: o.heartbeatMs,
+    createStream: o.createStream,
+    logger,
+  });
+  const proxy = o.proxy ? new ProxyScanHandler(agent, { upstream: o.proxy, fields: o.proxyFields }) : null;
+  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent);
+  const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
+  const http = createScanServer({ agent, handler, metrics, maxBytes });
+
+  let probes: GoldenProbes | null = null;
+  if (o.probesDir) {
+    const loaded = await loadProbes(o.probesDir, logger);
+    const scan: ProbeScan = proxy
+      ? (bytes, label) => proxy.scanBytes(bytes, 'probe', label)
+      : (bytes, label) => agent.scanOutcome(bytes, { source: 'probe', label });
+    probes = new GoldenProbes(loaded, scan, o.probeRate ?? 1);
+    logger.info(`golden probes: ${loaded.length} labelled images from ${o.probesDir} at ${o.probeRate ?? 1}/s`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = http.server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  probes?.start();
+  logger.info(`${proxy ? `proxy to ${proxy.upstream.origin}` : `model ${agent.model.id}`}; listening on ${url}`);
+
+  return {
+    url,
+    agent,
+    probes,
+    async close(flushTimeoutMs = 10_000) {
+      probes?.stop();
+      await http.close();
+      await agent.close(flushTimeoutMs);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The V4 path: raw bytes -> decode -> eight streams -> model -> verdict. The one object the
+// agent, the CLI and the benchmarks use; it loads the model once.
+import { fileURLToPath } from 'node:url';
+import { isV4Error, V4Error } from './errors.ts';
+import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
+import { V4Model, type ModelIdentity } from './model.ts';
+import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
+import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
+
+/** The model used when none is named. Change this one line when a trained model lands. */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/v4-random.onnx', import.meta.url));
+
+export interface V4PathOptions {
+  modelPath?: string;
+  threads?: number;
+  limits?: Partial<DecodeLimits>;
+  threshold?: number;
+}
+
+export interface ScanTimings {
+  decodeMs: number;
+  preprocessMs: number;
+  /** Inference of the batch the image was in (a batch shares one run). */
+  inferMs: number;
+  totalMs: number;
+}
+
+export interface ScanResult {
+  info: ImageInfo;
+  verdict: Verdict;
+  timings: ScanTimings;
+}
+
+export type ScanOutcome = { ok: true; result: ScanResult } | { ok: false; error: V4Error };
+
+/** Decoders may throw plain errors on odd input; the caller always gets a typed one. */
+function toV4Error(e: unknown): V4Error {
+  if (isV4Error(e)) return e;
+  return new V4Error('CORRUPT_IMAGE', `cannot decode the image: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
+export class V4Path {
+  private constructor(
+    readonly model: V4Model,
+    readonly limits: DecodeLimits,
+    private readonly threshold: number,
+  ) {}
+
+  static async load(options: V4PathOptions = {}): Promise<V4Path> {
+    const model = await V4Model.load(options.modelPath ?? DEFAULT_MODEL_PATH, { threads: options.threads ?? 1 });
+    await model.warmUp();
+    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD);
+  }
+
+  get identity(): ModelIdentity {
+    return this.model.identity;
+  }
+
+  /** One image; rejects with a V4Error on bad input. */
+  async scan(bytes: Uint8Array): Promise<ScanResult> {
+    const [outcome] = await this.scanBatch([bytes]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  /** Several images in one model run; a bad image gets its error and does not stop the rest. */
+  async scanBatch(images: readonly Uint8Array[]): Promise<ScanOutcome[]> {
+    const start = performance.now();
+    const prepared = await Promise.all(images.map((b) => this.prepare(b)));
+    const good = prepared.filter((p): p is Preprocessed => !(p instanceof V4Error));
+    const inferStart = performance.now();
+    const out = await this.model.run(good.map((p) => p.streams));
+    const inferMs = performance.now() - inferStart;
+    const totalMs = performance.now() - start;
+    const found = verdicts(out, this.threshold);
+    let next = 0;
+    return prepared.map((p): ScanOutcome => {
+      if (p instanceof V4Error) return { ok: false, error: p };
+      const timings = { decodeMs: p.decodeMs, preprocessMs: p.preprocessMs, inferMs, totalMs };
+      return { ok: true, result: { info: p.info, verdict: found[next++], timings } };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.model.release();
+  }
+
+  private async prepare(bytes: Uint8Array): Promise<Preprocessed | V4Error> {
+    try {
+      return await preprocess(bytes, this.limits);
+    } catch (e) {
+      return toV4Error(e);
+    }
+  }
+}

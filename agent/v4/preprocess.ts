@@ -1,0 +1,36 @@
+// The public entry of the V4 input path: file bytes -> the eight streams, timed in two
+// phases (decode, preprocess). Every bad input ends as a V4Error.
+import type { ImageFormat, ImageMode, V4Streams } from './contract.ts';
+import { decodeImage } from './decode/decode.ts';
+import { imageTail } from './decode/tail.ts';
+import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
+import { buildStreams } from './streams/build-streams.ts';
+
+export interface ImageInfo {
+  format: ImageFormat;
+  mode: ImageMode;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface Preprocessed {
+  info: ImageInfo;
+  streams: V4Streams;
+  decodeMs: number;
+  preprocessMs: number;
+}
+
+export async function preprocess(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): Promise<Preprocessed> {
+  const t0 = performance.now();
+  const image = await decodeImage(bytes, limits);
+  const t1 = performance.now();
+  const streams = buildStreams(image, imageTail(bytes, image.format));
+  const t2 = performance.now();
+  return {
+    info: { format: image.format, mode: image.mode, width: image.width, height: image.height, bytes: bytes.length },
+    streams,
+    decodeMs: t1 - t0,
+    preprocessMs: t2 - t1,
+  };
+}

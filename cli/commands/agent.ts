@@ -1,0 +1,126 @@
+// starwatch agent: the scan server (--model) or the proxy (--proxy) that streams one event
+// per request to NATS, with /metrics, /healthz, /readyz and optional golden probes.
+import type { Command } from 'commander';
+import { parseFieldOverrides } from '../../agent/proxy/verdict-fields.ts';
+import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
+import { stderrLogger } from '../../agent/publish/logger.ts';
+import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
+import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
+import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
+import { positiveInt } from './scan.ts';
+
+interface AgentCliOptions {
+  model?: string;
+  proxy?: string;
+  proxyFields?: string;
+  port: number;
+  host: string;
+  nats: string;
+  natsCreds?: string;
+  natsToken?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  agentId: string;
+  batchSize: number;
+  batchMs: number;
+  queueSize: number;
+  heartbeatMs: number;
+  createStream: boolean;
+  probes?: string;
+  probeRate: number;
+  maxBytes: number;
+  maxPixels: number;
+  threads: number;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${value}"`);
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`expected a port 0-65535, got "${value}"`);
+  return n;
+}
+
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('Run the agent: POST /v1/scan with the V4 model (or proxied), one NATS event per request')
+    .option('--model <path>', 'ONNX model to serve', DEFAULT_MODEL_PATH)
+    .option('--proxy <url>', 'forward POST /v1/scan to this inference service instead of running the model')
+    .option('--proxy-fields <map>', 'verdict field names of the upstream JSON, e.g. "stegoProb=result.p,isStego=result.flag"')
+    .option('--port <n>', 'HTTP port', port, 8080)
+    .option('--host <addr>', 'HTTP address to listen on', '0.0.0.0')
+    .option('--nats <urls>', 'NATS servers, comma-separated', 'nats://127.0.0.1:4222')
+    .option('--nats-creds <file>', 'NATS credentials file')
+    .option('--nats-token <token>', 'NATS token (better: env STARWATCH_NATS_TOKEN, which stays out of ps)')
+    .option('--tls-ca <file>', 'CA certificate for NATS TLS')
+    .option('--tls-cert <file>', 'client certificate for NATS TLS')
+    .option('--tls-key <file>', 'client key for NATS TLS')
+    .option('--agent-id <id>', 'agent id (A-Z a-z 0-9 _ -)', defaultAgentId())
+    .option('--batch-size <n>', 'events per NATS message at most', positiveInt, PUBLISHER_DEFAULTS.batchSize)
+    .option('--batch-ms <n>', 'longest an event waits for its batch', positiveInt, PUBLISHER_DEFAULTS.batchMs)
+    .option('--queue-size <n>', 'events kept while NATS is away (then the oldest are dropped)', positiveInt, PUBLISHER_DEFAULTS.queueSize)
+    .option('--heartbeat-ms <n>', 'heartbeat interval', positiveInt, 10_000)
+    .option('--no-create-stream', 'do not create the events stream when it is missing')
+    .option('--probes <dir>', 'folder of labelled images (JSON sidecars) to scan as golden probes')
+    .option('--probe-rate <n>', 'golden probes per second', positiveNumber, 1)
+    .option('--max-bytes <n>', 'largest request body accepted', positiveInt, DEFAULT_LIMITS.maxBytes)
+    .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
+    .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
+    .action(async (options: AgentCliOptions) => {
+      process.exitCode = await agentCommand(options);
+    });
+}
+
+async function agentCommand(o: AgentCliOptions): Promise<number> {
+  let running;
+  try {
+    running = await startAgentServer({
+      model: o.model,
+      proxy: o.proxy,
+      proxyFields: o.proxyFields ? parseFieldOverrides(o.proxyFields) : undefined,
+      port: o.port,
+      host: o.host,
+      nats: {
+        servers: o.nats.split(',').map((s) => s.trim()).filter(Boolean),
+        credsFile: o.natsCreds,
+        token: o.natsToken ?? process.env.STARWATCH_NATS_TOKEN,
+        tls: { caFile: o.tlsCa, certFile: o.tlsCert, keyFile: o.tlsKey },
+      },
+      agentId: o.agentId,
+      batchSize: o.batchSize,
+      batchMs: o.batchMs,
+      queueSize: o.queueSize,
+      heartbeatMs: o.heartbeatMs,
+      createStream: o.createStream,
+      probesDir: o.probes,
+      probeRate: o.probeRate,
+      maxBytes: o.maxBytes,
+      maxPixels: o.maxPixels,
+      threads: o.threads,
+      processMetrics: true,
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    process.stderr.write(`starwatch agent: ${code ? `${code}: ` : ''}${(e as Error).message}\n`);
+    return 2;
+  }
+  const agent = running;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      stderrLogger.info(`${signal}: finishing requests and flushing events`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await agent.close();
+  const s = agent.agent.stats();
+  stderrLogger.info(`stopped: ${s.sent} events sent, ${s.dropped} dropped`);
+  return 0;
+}

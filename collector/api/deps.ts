@@ -1,0 +1,42 @@
+// What the API needs from the rest of the collector, passed in so each part can be swapped in tests.
+import type { NatsConnection } from 'nats';
+import type { LiveHub } from '../live/hub.ts';
+import type { AlertSource } from './alerts.ts';
+import type { InfluxQL } from './influxql.ts';
+import type { RateMeter } from './rate-meter.ts';
+
+export interface ApiLimits {
+  /** Largest POST body. */
+  maxBodyBytes: number;
+  /** Token bucket for POST /metrics/log. */
+  logRatePerSec: number;
+  logBurst: number;
+  /** How long a JetStream publish may wait for its ack. */
+  publishTimeoutMs: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  maxBodyBytes: 64 * 1024,
+  logRatePerSec: 1000,
+  logBurst: 2000,
+  publishTimeoutMs: 5000,
+};
+
+export interface ApiCounters {
+  requests: RateMeter;
+  logAccepted: RateMeter;
+  logRejected: RateMeter;
+  /** Rejections by error code, since start. */
+  rejectedByCode: Map<string, number>;
+}
+
+export interface ApiDeps {
+  token: string;
+  nats: NatsConnection;
+  influx: InfluxQL;
+  alerts: AlertSource;
+  hub?: LiveHub;
+  limits: ApiLimits;
+  /** More rates to show on /health (e.g. the consumer's events/s), provided by the collector. */
+  rates?: () => Record<string, number>;
+}

@@ -1,0 +1,248 @@
+// The OpenAPI 3 description of the HTTP API, served at /openapi.json. A test checks that every
+// route in routes.ts is described here and that nothing else is.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { InferenceEvent } from '../../schemas/inference-event.ts';
+import { METHODS, STATS_GRANULARITIES, STATS_WINDOWS } from './stats.ts';
+
+type Schema = TSchema | Record<string, unknown>;
+
+interface Parameter {
+  name: string;
+  in: 'query' | 'header';
+  required?: boolean;
+  description?: string;
+  schema: Schema;
+}
+
+interface Response {
+  description: string;
+  headers?: Record<string, { description: string; schema: Schema }>;
+  content?: Record<string, { schema: Schema }>;
+}
+
+interface Operation {
+  summary: string;
+  description?: string;
+  operationId: string;
+  security?: Record<string, string[]>[];
+  parameters?: Parameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: Schema }> };
+  responses: Record<string, Response>;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.0.3';
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Partial<Record<'get' | 'post', Operation>>>;
+  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, Schema> };
+  security: Record<string, string[]>[];
+}
+
+const ApiErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    reasons: Type.Optional(Type.Array(Type.String())),
+  }),
+});
+
+const Nullable = (t: TSchema) => Type.Union([t, Type.Null()]);
+const byMethod = Type.Object(Object.fromEntries(METHODS.map((m) => [m, Nullable(Type.Number())])));
+
+const Summary = Type.Object({
+  count: Type.Number(),
+  errors: Type.Number(),
+  error_rate: Nullable(Type.Number()),
+  rps: Type.Number(),
+  latency_ms: Type.Object({
+    p50: Nullable(Type.Number()),
+    p95: Nullable(Type.Number()),
+    p99: Nullable(Type.Number()),
+    max: Nullable(Type.Number()),
+  }),
+  stego_rate: Nullable(Type.Number()),
+  false_positive_rate: Nullable(Type.Number()),
+  stego_rate_by_method: byMethod,
+  detection_rate_by_method: byMethod,
+});
+
+const Alert = Type.Object({
+  time: Type.String({ format: 'date-time' }),
+  alert_id: Nullable(Type.String()),
+  rule: Type.String(),
+  severity: Type.String(),
+  state: Type.String(),
+  key: Type.String(),
+  value: Nullable(Type.Number()),
+  threshold: Nullable(Type.Number()),
+  message: Nullable(Type.String()),
+});
+
+const Dependency = Type.Object({
+  ok: Type.Boolean(),
+  latency_ms: Type.Number(),
+  error: Type.Optional(Type.String()),
+});
+
+const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const errorRef = { $ref: '#/components/schemas/ApiError' };
+const error = (description: string): Response => ({ description, content: json(errorRef) });
+const unauthorized = error('missing or wrong token');
+
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Starwatch collector API',
+    version: '1.0.0',
+    description:
+      'Monitoring API of the Starwatch collector. Every route but /health needs the API token, as ' +
+      '`Authorization: Bearer <token>` or `?token=<token>`. The live feed is a WebSocket at /ws ' +
+      '(collector/live/PROTOCOL.md); the live page is at /live/.',
+  },
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      queryToken: { type: 'apiKey', in: 'query', name: 'token' },
+    },
+    schemas: { ApiError: ApiErrorBody, InferenceEvent, Summary, Alert },
+  },
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'health',
+        summary: 'Liveness, dependency reachability and basic rates',
+        security: [],
+        responses: {
+          '200': {
+            description: 'up, and NATS and InfluxDB answer',
+            content: json(
+              Type.Object({
+                status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+                uptime_s: Type.Number(),
+                dependencies: Type.Object({ nats: Dependency, influxdb: Dependency }),
+                rates: Type.Record(Type.String(), Type.Number()),
+                live: Nullable(Type.Record(Type.String(), Type.Number())),
+              }),
+            ),
+          },
+          '503': { description: 'up, but NATS or InfluxDB does not answer (same body, status "degraded")' },
+        },
+      },
+    },
+    '/metrics/log': {
+      post: {
+        operationId: 'logEvent',
+        summary: 'Log one InferenceEvent (v1); it is published to JetStream as a batch of one',
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/InferenceEvent' }) },
+        responses: {
+          '202': {
+            description: 'accepted: stored in JetStream',
+            content: json(
+              Type.Object({
+                accepted: Type.Literal(true),
+                event_id: Type.String(),
+                stream: Type.String(),
+                stream_seq: Type.Integer(),
+                duplicate: Type.Boolean({ description: 'true when this event id was already accepted' }),
+              }),
+            ),
+          },
+          '400': error('not JSON (bad_json) or not a v1 InferenceEvent (invalid_event, with reasons)'),
+          '401': unauthorized,
+          '413': error('body over the size limit'),
+          '429': {
+            ...error('over the rate limit (token bucket)'),
+            headers: { 'retry-after': { description: 'seconds to wait', schema: Type.Integer() } },
+          },
+          '503': error('JetStream did not take the event'),
+        },
+      },
+    },
+    '/metrics/stats': {
+      get: {
+        operationId: 'stats',
+        summary: 'Totals and a time series from the 1-minute windows in InfluxDB',
+        description:
+          'InfluxDB folds the 1-minute windows into buckets of `granularity`. Counts, error rate, ' +
+          'false-positive rate and stego rate (from the stego/scored counts) are exact. Latency percentiles ' +
+          'and per-method rates are the mean of the per-minute values in a bucket, count-weighted across ' +
+          'buckets for the totals (approximate); the latency max is exact.',
+        parameters: [
+          { name: 'window', in: 'query', schema: { type: 'string', enum: [...STATS_WINDOWS], default: '1h' } },
+          { name: 'granularity', in: 'query', schema: { type: 'string', enum: [...STATS_GRANULARITIES], default: '1m' } },
+          { name: 'model_version', in: 'query', description: 'default: all versions', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': {
+            description: 'the summary and its series',
+            content: json(
+              Type.Object({
+                window: Type.String(),
+                granularity: Type.String(),
+                model_version: Type.String(),
+                totals: ref('Summary'),
+                series: Type.Array(Type.Intersect([Type.Object({ time: Type.String() }), ref('Summary')])),
+              }),
+            ),
+          },
+          '400': error('bad query parameter'),
+          '401': unauthorized,
+          '502': error('InfluxDB refused the query'),
+          '503': error('InfluxDB unreachable'),
+        },
+      },
+    },
+    '/alerts/recent': {
+      get: {
+        operationId: 'recentAlerts',
+        summary: 'Recent alert state changes, newest first',
+        parameters: [
+          { name: 'severity', in: 'query', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+          {
+            name: 'active_only',
+            in: 'query',
+            description: 'only the latest change of each alert whose state is not resolved',
+            schema: { type: 'boolean', default: false },
+          },
+        ],
+        responses: {
+          '200': { description: 'alerts', content: json(Type.Object({ alerts: Type.Array(ref('Alert')) })) },
+          '400': error('bad query parameter'),
+          '401': unauthorized,
+          '502': error('InfluxDB refused the query'),
+          '503': error('InfluxDB unreachable'),
+        },
+      },
+    },
+    '/models/versions': {
+      get: {
+        operationId: 'modelVersions',
+        summary: 'Model versions seen, with events over 7 days and last seen time',
+        responses: {
+          '200': {
+            description: 'versions, most recently seen first',
+            content: json(
+              Type.Object({
+                versions: Type.Array(
+                  Type.Object({ model_version: Type.String(), last_seen: Type.String(), events_7d: Type.Number() }),
+                ),
+              }),
+            ),
+          },
+          '401': unauthorized,
+          '503': error('InfluxDB unreachable'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        summary: 'This document',
+        responses: { '200': { description: 'OpenAPI 3 document' }, '401': unauthorized },
+      },
+    },
+  },
+};

@@ -1,0 +1,17 @@
+// Every API route, in one table: the server dispatches on it and the OpenAPI test checks it.
+import { recentAlerts } from './alerts.ts';
+import { health } from './health.ts';
+import { logEvent } from './log-event.ts';
+import { modelVersions } from './models.ts';
+import { openApiDocument } from './openapi.ts';
+import type { Route } from './route.ts';
+import { stats } from './stats.ts';
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', auth: false, handle: health },
+  { method: 'POST', path: '/metrics/log', auth: true, handle: logEvent },
+  { method: 'GET', path: '/metrics/stats', auth: true, handle: stats },
+  { method: 'GET', path: '/alerts/recent', auth: true, handle: recentAlerts },
+  { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
+  { method: 'GET', path: '/openapi.json', auth: true, handle: async () => ({ status: 200, body: openApiDocument }) },
+];

@@ -1,0 +1,244 @@
+// Collector settings: one table names every setting once, with its flag, its environment
+// variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
+import { readFileSync } from 'node:fs';
+
+export interface CollectorConfig {
+  nats: {
+    url: string;
+    user?: string;
+    pass?: string;
+    token?: string;
+    stream: string;
+    deadLetterStream: string;
+    durable: string;
+    /** 0 = derived: the longest window + lateness + idle grace + margin (see start.ts). */
+    ackWaitMs: number;
+    maxAckPending: number;
+    fetchBatch: number;
+  };
+  influx: {
+    version: 1 | 2;
+    url: string;
+    database: string;
+    username?: string;
+    password?: string;
+    token?: string;
+    org: string;
+    bucketRaw: string;
+    bucketWindows: string;
+    /** Create the database and retention policies on start (InfluxDB 1.x, needs admin rights). */
+    create: boolean;
+    rpRaw: string;
+    rpWindows: string;
+    retentionRaw: string;
+    retentionWindows: string;
+    batchSize: number;
+    maxInFlight: number;
+    flushIntervalMs: number;
+    timeoutMs: number;
+    /** Stop pulling from NATS while this many points wait to be written. */
+    maxBacklogPoints: number;
+  };
+  windows: {
+    allowedLatenessMs: number;
+    idleGraceMs: number;
+    maxFutureMs: number;
+  };
+  /** Names this replica in `window` points; keep it stable across restarts. */
+  replica: string;
+  http: { host: string; port: number };
+  sampleEventsPerSecond: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+type Kind = 'string' | 'number' | 'boolean';
+
+interface Setting {
+  path: string;
+  kind: Kind;
+  description: string;
+  secret?: boolean;
+}
+
+export const SETTINGS: Setting[] = [
+  { path: 'nats.url', kind: 'string', description: 'NATS server URL(s), comma separated' },
+  { path: 'nats.user', kind: 'string', description: 'NATS user' },
+  { path: 'nats.pass', kind: 'string', description: 'NATS password', secret: true },
+  { path: 'nats.token', kind: 'string', description: 'NATS token', secret: true },
+  { path: 'nats.stream', kind: 'string', description: 'JetStream stream of events' },
+  { path: 'nats.deadLetterStream', kind: 'string', description: 'JetStream stream of dead letters' },
+  { path: 'nats.durable', kind: 'string', description: 'durable consumer name (shared by replicas)' },
+  { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
+  { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
+  { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'influx.version', kind: 'number', description: 'InfluxDB API: 1 (/write) or 2 (/api/v2/write)' },
+  { path: 'influx.url', kind: 'string', description: 'InfluxDB URL' },
+  { path: 'influx.database', kind: 'string', description: 'InfluxDB 1.x database' },
+  { path: 'influx.username', kind: 'string', description: 'InfluxDB 1.x user' },
+  { path: 'influx.password', kind: 'string', description: 'InfluxDB 1.x password', secret: true },
+  { path: 'influx.token', kind: 'string', description: 'InfluxDB 2.x/3.x token', secret: true },
+  { path: 'influx.org', kind: 'string', description: 'InfluxDB 2.x organisation' },
+  { path: 'influx.bucketRaw', kind: 'string', description: 'InfluxDB 2.x bucket of raw events' },
+  { path: 'influx.bucketWindows', kind: 'string', description: 'InfluxDB 2.x bucket of windows and the rest' },
+  { path: 'influx.create', kind: 'boolean', description: 'create database and retention policies (1.x)' },
+  { path: 'influx.rpRaw', kind: 'string', description: 'retention policy of raw events (1.x)' },
+  { path: 'influx.rpWindows', kind: 'string', description: 'retention policy of windows, the default one (1.x)' },
+  { path: 'influx.retentionRaw', kind: 'string', description: 'how long raw events are kept, e.g. 7d' },
+  { path: 'influx.retentionWindows', kind: 'string', description: 'how long windows are kept, e.g. 400d' },
+  { path: 'influx.batchSize', kind: 'number', description: 'lines per write request' },
+  { path: 'influx.maxInFlight', kind: 'number', description: 'write requests in flight' },
+  { path: 'influx.flushIntervalMs', kind: 'number', description: 'send a partial batch after this long' },
+  { path: 'influx.timeoutMs', kind: 'number', description: 'write request timeout' },
+  { path: 'influx.maxBacklogPoints', kind: 'number', description: 'stop pulling while this many points wait' },
+  { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
+  { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
+  { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
+  { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
+  { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
+  { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
+  { path: 'sampleEventsPerSecond', kind: 'number', description: 'raw events per second on the sampled feed' },
+  { path: 'logLevel', kind: 'string', description: 'debug | info | warn | error' },
+];
+
+export const DEFAULTS: CollectorConfig = {
+  nats: {
+    url: 'nats://127.0.0.1:4222',
+    stream: 'STARWATCH_EVENTS',
+    deadLetterStream: 'STARWATCH_DEADLETTER',
+    durable: 'starwatch-collector',
+    ackWaitMs: 0,
+    maxAckPending: 200_000,
+    fetchBatch: 256,
+  },
+  influx: {
+    version: 1,
+    url: 'http://127.0.0.1:8086',
+    database: 'starwatch',
+    org: 'starwatch',
+    bucketRaw: 'starwatch',
+    bucketWindows: 'starwatch',
+    create: true,
+    rpRaw: 'raw',
+    rpWindows: 'windows',
+    retentionRaw: '7d',
+    retentionWindows: '400d',
+    batchSize: 5000,
+    maxInFlight: 4,
+    flushIntervalMs: 500,
+    timeoutMs: 10_000,
+    maxBacklogPoints: 200_000,
+  },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000 },
+  replica: '0',
+  http: { host: '127.0.0.1', port: 9470 },
+  sampleEventsPerSecond: 50,
+  logLevel: 'info',
+};
+
+/** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
+export const flagName = (path: string): string =>
+  '--' + path.replace(/\./g, '-').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+/** `nats.ackWaitMs` -> `STARWATCH_NATS_ACK_WAIT_MS`. */
+export const envName = (path: string): string =>
+  'STARWATCH_' + path.replace(/\./g, '_').replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+/** Commander's camel-cased key for the flag of `path`. */
+export const flagKey = (path: string): string =>
+  flagName(path)
+    .slice(2)
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export class ConfigError extends Error {
+  readonly code = 'bad_config';
+}
+
+export interface ConfigSources {
+  /** Parsed flags, keyed as commander keys them (flagKey). */
+  flags?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON file shaped like CollectorConfig (partial). */
+  file?: string;
+}
+
+export function loadConfig({ flags = {}, env = {}, file }: ConfigSources): CollectorConfig {
+  const config = structuredClone(DEFAULTS);
+  if (file) mergeDeep(config, readJson(file));
+  for (const s of SETTINGS) {
+    const fromEnv = env[envName(s.path)];
+    if (fromEnv !== undefined && fromEnv !== '') setPath(config, s.path, parse(s, fromEnv, envName(s.path)));
+  }
+  for (const s of SETTINGS) {
+    const fromFlag = flags[flagKey(s.path)];
+    if (fromFlag !== undefined) setPath(config, s.path, parse(s, fromFlag, flagName(s.path)));
+  }
+  check(config);
+  return config;
+}
+
+/** The configuration with every secret replaced, for logs. */
+export function redacted(config: CollectorConfig): unknown {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  for (const s of SETTINGS) if (s.secret && getPath(copy, s.path) !== undefined) setPath(copy, s.path, '***');
+  for (const path of ['nats.url', 'influx.url']) setPath(copy, path, withoutCredentials(String(getPath(copy, path))));
+  return copy;
+}
+
+/** A URL (or comma-separated URLs) with any user:password@ part masked. */
+export function withoutCredentials(urls: string): string {
+  return urls.replace(/\/\/[^/@,]*@/g, '//***@');
+}
+
+function parse(s: Setting, value: unknown, where: string): unknown {
+  if (s.kind === 'string') return String(value);
+  if (s.kind === 'number') {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new ConfigError(`${where}: "${String(value)}" is not a number`);
+    return n;
+  }
+  if (typeof value === 'boolean') return value;
+  if (/^(1|true|yes)$/i.test(String(value))) return true;
+  if (/^(0|false|no)$/i.test(String(value))) return false;
+  throw new ConfigError(`${where}: "${String(value)}" is not true or false`);
+}
+
+function check(c: CollectorConfig): void {
+  if (c.influx.version !== 1 && c.influx.version !== 2) throw new ConfigError('influx.version must be 1 or 2');
+  if (c.influx.version === 2 && !c.influx.token) throw new ConfigError('influx.token is needed with influx.version 2');
+  if (!['debug', 'info', 'warn', 'error'].includes(c.logLevel)) throw new ConfigError(`logLevel "${c.logLevel}" is unknown`);
+  for (const [name, v] of [
+    ['nats.maxAckPending', c.nats.maxAckPending],
+    ['nats.fetchBatch', c.nats.fetchBatch],
+    ['influx.batchSize', c.influx.batchSize],
+    ['influx.maxInFlight', c.influx.maxInFlight],
+  ] as const)
+    if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+  }
+}
+
+function mergeDeep(into: object, from: Record<string, unknown>, prefix = ''): void {
+  for (const [key, value] of Object.entries(from)) {
+    const target = into as Record<string, unknown>;
+    if (!(key in target) && !SETTINGS.some((s) => s.path === prefix + key))
+      throw new ConfigError(`config file: unknown setting "${prefix}${key}"`);
+    if (value && typeof value === 'object' && !Array.isArray(value) && typeof target[key] === 'object')
+      mergeDeep(target[key] as object, value as Record<string, unknown>, `${prefix}${key}.`);
+    else target[key] = value;
+  }
+}
+
+function setPath(obj: object, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = obj as Record<string, unknown>;
+  for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
+  node[parts[parts.length - 1]] = value;
+}
+
+function getPath(obj: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], obj);
+}

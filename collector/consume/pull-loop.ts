@@ -1,0 +1,75 @@
+// The pull side of the durable consumer: fetch a batch, hand each message over, repeat. Flow
+// control lives here: while too many messages are held or too many points wait for InfluxDB, it
+// stops pulling and JetStream keeps the rest (that is what makes an InfluxDB outage lossless).
+import type { Consumer, JetStreamClient, JsMsg } from 'nats';
+import { backoffMs } from '../sinks/batching-sink.ts';
+
+export interface PullLoopOptions {
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  fetchBatch: number;
+  /** How many more messages may be taken now (0 = pause). */
+  room(): number;
+  onMessage(msg: JsMsg): void;
+  /** After each fetched batch (windows advance here). */
+  afterBatch(): void;
+  onPause(paused: boolean): void;
+  onError(error: Error, attempt: number): void;
+  /** Called before retrying after errors, e.g. to recreate a deleted consumer. */
+  recover(): Promise<void>;
+}
+
+export interface PullLoop {
+  readonly bound: boolean;
+  stop(): Promise<void>;
+}
+
+export function startPullLoop(o: PullLoopOptions): PullLoop {
+  let stopped = false;
+  let bound = false;
+  const run = async (): Promise<void> => {
+    let failures = 0;
+    let paused = false;
+    let consumer: Consumer | undefined;
+    while (!stopped) {
+      const room = Math.min(o.fetchBatch, o.room());
+      if (room <= 0) {
+        if (!paused) o.onPause((paused = true));
+        await delay(25);
+        continue;
+      }
+      if (paused) o.onPause((paused = false));
+      try {
+        consumer ??= await o.js.consumers.get(o.stream, o.durable);
+        bound = true;
+        const messages = await consumer.fetch({ max_messages: room, expires: 1000 });
+        for await (const msg of messages) {
+          o.onMessage(msg);
+          if (stopped) break;
+        }
+        o.afterBatch();
+        failures = 0;
+      } catch (e) {
+        failures++;
+        bound = false;
+        consumer = undefined;
+        o.onError(e as Error, failures);
+        await delay(backoffMs(failures, 2000));
+        if (failures % 5 === 0) await o.recover().catch(() => undefined);
+      }
+    }
+  };
+  const done = run();
+  return {
+    get bound() {
+      return bound;
+    },
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,106 @@
+// The one place that decides which detectors watch which series. The collector calls it per
+// (series kind, key) and the `starwatch detect` CLI calls it with the same names, so an
+// offline run over a CSV reproduces exactly what the live collector flags.
+import { CompositeDetector } from './composite.ts';
+import { EwmaCusumDetector, type EwmaCusumOptions } from './ewma-cusum.ts';
+import { RobustZDetector, type RobustZOptions } from './robust-z.ts';
+import { DAY_MS, SeasonalProfileDetector, WEEK_MS, type SeasonalProfileOptions } from './seasonal-profile.ts';
+import type { Detector, Direction } from './types.ts';
+
+export const SERIES_KINDS = [
+  'latency_p95',
+  'error_rate',
+  'request_rate',
+  'stego_rate',
+  'fpr',
+  'detection_rate',
+  'mean_prob',
+  'drift_score',
+  'generic',
+] as const;
+export type SeriesKind = (typeof SERIES_KINDS)[number];
+
+export const DETECTOR_METHODS = ['robust-z', 'ewma-cusum', 'seasonal-profile'] as const;
+export type DetectorMethod = (typeof DETECTOR_METHODS)[number];
+
+export type Season = 'none' | 'daily' | 'weekly';
+
+/** How one kind of series is watched; the numbers are in the series' own units. */
+export interface KindProfile {
+  direction: Direction;
+  /** Smallest change worth a flag when the series is flat (e.g. error rate stuck at 0). */
+  minScale: number;
+  season: Season;
+}
+
+/**
+ * Latency and error-like rates only alarm upwards; detection only downwards; rates with a
+ * daily rhythm (traffic) get the seasonal profile instead of the flat-baseline pair.
+ */
+export const KIND_PROFILES: Record<SeriesKind, KindProfile> = {
+  latency_p95: { direction: 'up', minScale: 0.05, season: 'none' },
+  error_rate: { direction: 'up', minScale: 0.002, season: 'none' },
+  request_rate: { direction: 'both', minScale: 1, season: 'daily' },
+  stego_rate: { direction: 'both', minScale: 0.002, season: 'none' },
+  fpr: { direction: 'up', minScale: 0.0001, season: 'none' },
+  detection_rate: { direction: 'down', minScale: 0.002, season: 'none' },
+  mean_prob: { direction: 'both', minScale: 0.002, season: 'none' },
+  drift_score: { direction: 'up', minScale: 0.01, season: 'none' },
+  generic: { direction: 'both', minScale: 1e-9, season: 'none' },
+};
+
+export interface DetectorOverrides {
+  season?: Season;
+  robustZ?: Partial<RobustZOptions>;
+  ewmaCusum?: Partial<EwmaCusumOptions>;
+  seasonal?: Partial<SeasonalProfileOptions>;
+}
+
+export class UnknownDetectorError extends Error {
+  readonly code = 'unknown_detector';
+  constructor(name: string) {
+    super(`unknown detector "${name}"; use a series kind (${SERIES_KINDS.join(', ')}) or a method (${DETECTOR_METHODS.join(', ')})`);
+  }
+}
+
+/** The detector set the collector runs for one series of this kind. */
+export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides = {}): Detector {
+  const profile = KIND_PROFILES[kind];
+  const season = overrides.season ?? profile.season;
+  if (season !== 'none') return seasonal(profile, season, overrides);
+  return new CompositeDetector([robustZ(profile, overrides), ewmaCusum(profile, overrides)]);
+}
+
+/** A series kind name or a single method name, as the CLI's --detector takes it. */
+export function detectorByName(name: string, overrides: DetectorOverrides = {}): Detector {
+  if (isSeriesKind(name)) return detectorForKind(name, overrides);
+  const generic = KIND_PROFILES.generic;
+  if (name === 'robust-z') return robustZ(generic, overrides);
+  if (name === 'ewma-cusum') return ewmaCusum(generic, overrides);
+  if (name === 'seasonal-profile') return seasonal(generic, overrides.season === 'weekly' ? 'weekly' : 'daily', overrides);
+  throw new UnknownDetectorError(name);
+}
+
+export function isSeriesKind(name: string): name is SeriesKind {
+  return (SERIES_KINDS as readonly string[]).includes(name);
+}
+
+function robustZ(profile: KindProfile, overrides: DetectorOverrides): Detector {
+  return new RobustZDetector({ direction: profile.direction, minScale: profile.minScale, ...overrides.robustZ });
+}
+
+function ewmaCusum(profile: KindProfile, overrides: DetectorOverrides): Detector {
+  return new EwmaCusumDetector({ direction: profile.direction, minScale: profile.minScale, ...overrides.ewmaCusum });
+}
+
+function seasonal(profile: KindProfile, season: 'daily' | 'weekly', overrides: DetectorOverrides): Detector {
+  const periodMs = season === 'weekly' ? WEEK_MS : DAY_MS;
+  const bins = season === 'weekly' ? 7 * 48 : 96;
+  return new SeasonalProfileDetector({
+    periodMs,
+    bins,
+    direction: profile.direction,
+    minScale: profile.minScale,
+    ...overrides.seasonal,
+  });
+}

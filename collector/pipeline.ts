@@ -1,0 +1,163 @@
+// The collector's flow for each message: decode and validate, raw points to the sink, events
+// into the windows, dead letters out; closed windows to the sink and to window$; and the ack
+// rule: a message is acked only once every point it produced (its raw points and the windows
+// its events fall in) has been accepted by InfluxDB. Windows nest (1 s in 10 s in 1 min), so
+// "its minute windows are closed and flushed" covers all of them.
+import type { JsMsg, NatsConnection } from 'nats';
+import { Subject, concatMap, type Observable } from 'rxjs';
+import type { InferenceEvent } from '../schemas/inference-event.ts';
+import { AckBook, type Hold } from './consume/ack-book.ts';
+import { decodeMessage, type DecodeLimits } from './consume/decode.ts';
+import type { DeadLetterPublisher } from './consume/dead-letters.ts';
+import type { Logger } from './log.ts';
+import type { CollectorMetrics } from './metrics.ts';
+import { inferencePoint } from './points/inference-point.ts';
+import { windowPoints } from './points/window-points.ts';
+import type { Point } from './sinks/point.ts';
+import type { PointSink } from './sinks/sink.ts';
+import type { WindowEngine } from './windows/engine.ts';
+import type { WindowResult } from './windows/window-result.ts';
+
+const ACK = new TextEncoder().encode('+ACK');
+const NAK = new TextEncoder().encode('-NAK');
+const IN_PROGRESS = new TextEncoder().encode('+WPI');
+
+export interface PipelineDeps {
+  nc: NatsConnection;
+  engine: WindowEngine;
+  sink: PointSink;
+  deadLetters: DeadLetterPublisher;
+  metrics: CollectorMetrics;
+  log: Logger;
+  limits: DecodeLimits;
+  sampleEventsPerSecond: number;
+}
+
+export class Pipeline {
+  readonly book = new AckBook();
+  /** Every closed window, finest first; the detectors, live feed and API subscribe here. */
+  readonly window$: Observable<WindowResult>;
+  /** Valid raw events, sampled to at most sampleEventsPerSecond. */
+  readonly events$ = new Subject<InferenceEvent>();
+  private readonly advance$ = new Subject<number>();
+  private readonly windows = new Subject<WindowResult>();
+  private releasing = false;
+  private stopped = false;
+  private sampleSecond = 0;
+  private sampledInSecond = 0;
+  validEvents = 0;
+  acked = 0;
+
+  constructor(private readonly d: PipelineDeps) {
+    this.window$ = this.windows.asObservable();
+    // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
+    // watermark has passed; every result is written, then offered to subscribers, in order.
+    this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
+      this.d.sink.write(windowPoints(result));
+      this.d.metrics.windowsClosed.inc({ granularity: result.granularity });
+      this.windows.next(result);
+    });
+  }
+
+  handle(msg: JsMsg): void {
+    const now = Date.now();
+    const seq = msg.seq;
+    const reply = replyOf(msg);
+    if (this.book.has(seq)) {
+      // Still held from its first delivery (its ack wait ran out while InfluxDB was slow):
+      // counting it again would double its events.
+      this.book.refresh(seq, reply, now);
+      this.d.metrics.redeliveredWhileHeld.inc();
+      return;
+    }
+    const { events, dead } = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
+    const points: Point[] = new Array(events.length);
+    let minute = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < events.length; i++) {
+      const { event, tsMs } = events[i];
+      points[i] = inferencePoint(event, tsMs);
+      const m = this.d.engine.add(event, tsMs, now);
+      if (m > minute) minute = m;
+      this.sample(event, now);
+    }
+    this.d.sink.write(points);
+    this.validEvents += events.length;
+    this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
+    const pending = dead.map((letter) => {
+      this.d.metrics.deadLetters.inc({ code: letter.code });
+      if (letter.code !== 'not_json' && letter.code !== 'bad_batch') this.d.metrics.events.inc({ outcome: 'invalid' });
+      this.d.log.warn('dead_letter', { code: letter.code, reason: letter.reason, origin: letter.origin });
+      return this.d.deadLetters.publish(letter);
+    });
+    this.d.metrics.messages.inc({ outcome: events.length > 0 ? 'valid' : 'dead_lettered' });
+    this.book.hold({ seq, reply, minute, pending, touchedMs: now });
+    this.d.metrics.pendingAcks.set(this.book.size);
+  }
+
+  /** Closes due windows and acks what they release; called after each batch and on the clock. */
+  advance(now = Date.now()): void {
+    this.advance$.next(now);
+    this.maybeRelease();
+  }
+
+  /**
+   * Extends the ack wait of messages held longer than `olderThanMs` (+WPI), so JetStream does not
+   * redeliver them (to this or another replica) while their windows are still open or InfluxDB is
+   * down.
+   */
+  keepAlive(now: number, olderThanMs: number): void {
+    for (const hold of this.book.stale(now, olderThanMs)) {
+      this.d.nc.publish(hold.reply, IN_PROGRESS);
+      hold.touchedMs = now;
+    }
+  }
+
+  /**
+   * On a clean stop: nothing more is acked, and held messages are handed back at once (-NAK),
+   * so the next collector recomputes their open windows from all of them.
+   */
+  stop(): void {
+    this.stopped = true;
+    const held = this.book.due(Number.POSITIVE_INFINITY);
+    for (const hold of held) this.d.nc.publish(hold.reply, NAK);
+    this.d.log.info('handed_back', { messages: held.length });
+    this.advance$.complete();
+    this.windows.complete();
+    this.events$.complete();
+  }
+
+  private maybeRelease(): void {
+    if (this.releasing || this.stopped) return;
+    const due = this.book.due(this.d.engine.closedMinutesThrough());
+    if (due.length === 0) return;
+    this.releasing = true;
+    this.release(due)
+      .catch((e: Error) => this.d.log.warn('release_deferred', { messages: due.length, error: e.message }))
+      .finally(() => (this.releasing = false));
+  }
+
+  private async release(due: Hold[]): Promise<void> {
+    await this.d.sink.flush();
+    await Promise.all(due.flatMap((h) => h.pending));
+    if (this.stopped) return;
+    for (const hold of due) this.d.nc.publish(hold.reply, ACK);
+    this.book.remove(due);
+    this.acked += due.length;
+    this.d.metrics.acked.inc(due.length);
+    this.d.metrics.pendingAcks.set(this.book.size);
+  }
+
+  private sample(event: InferenceEvent, now: number): void {
+    const second = Math.floor(now / 1000);
+    if (second !== this.sampleSecond) {
+      this.sampleSecond = second;
+      this.sampledInSecond = 0;
+    }
+    if (this.sampledInSecond >= this.d.sampleEventsPerSecond || !this.events$.observed) return;
+    this.sampledInSecond++;
+    this.events$.next(event);
+  }
+}
+
+// JsMsg keeps the reply subject (what an ack is published to) but does not type it.
+const replyOf = (msg: JsMsg): string => (msg as unknown as { reply: string }).reply;

@@ -1,0 +1,94 @@
+// InfluxDB 1.x: line protocol on /write (ns precision) into a database and retention policy;
+// InfluxQL on /query to create them. Basic auth when a username is configured.
+import type { RetentionTarget } from '../../schemas/measurements.ts';
+import type { Transport } from './batching-sink.ts';
+import { errorForStatus } from './classify.ts';
+import { WriteError } from './sink.ts';
+
+export interface InfluxV1Options {
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+  /** Retention policy names per target (schemas/measurements.ts RETENTION). */
+  policies: Record<RetentionTarget, string>;
+  timeoutMs: number;
+}
+
+export class InfluxV1Transport implements Transport {
+  private readonly headers: Record<string, string>;
+  constructor(private readonly options: InfluxV1Options) {
+    this.headers = { 'content-type': 'text/plain; charset=utf-8', ...authHeader(options) };
+  }
+
+  async send(target: RetentionTarget, body: string): Promise<void> {
+    const { url, database, policies, timeoutMs } = this.options;
+    const query = new URLSearchParams({ db: database, rp: policies[target], precision: 'ns' });
+    let res: Response;
+    try {
+      res = await fetch(`${url}/write?${query}`, {
+        method: 'POST',
+        headers: this.headers,
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      throw new WriteError('unreachable', (e as Error).message, true);
+    }
+    if (res.status === 204) return void (await res.arrayBuffer());
+    throw errorForStatus(res.status, await res.text());
+  }
+}
+
+export interface RetentionSetup {
+  raw: string;
+  windows: string;
+}
+
+/**
+ * Creates the database and its two retention policies (windows is the DEFAULT one), or brings
+ * their durations to the configured ones. Durations are InfluxQL literals such as 7d or 400d.
+ */
+export async function setupInfluxV1(options: InfluxV1Options, durations: RetentionSetup): Promise<void> {
+  const db = quoteIdent(options.database);
+  await influxQL(options, `CREATE DATABASE ${db}`);
+  for (const target of ['raw', 'windows'] as const) {
+    const rp = quoteIdent(options.policies[target]);
+    const duration = checkDuration(durations[target]);
+    const suffix = target === 'windows' ? ' DEFAULT' : '';
+    const created = await influxQL(
+      options,
+      `CREATE RETENTION POLICY ${rp} ON ${db} DURATION ${duration} REPLICATION 1${suffix}`,
+      true,
+    );
+    if (!created) await influxQL(options, `ALTER RETENTION POLICY ${rp} ON ${db} DURATION ${duration}${suffix}`);
+  }
+}
+
+/** Runs one statement; with `tolerateExists`, an "already exists" answer returns false. */
+async function influxQL(options: InfluxV1Options, q: string, tolerateExists = false): Promise<boolean> {
+  const res = await fetch(`${options.url}/query`, {
+    method: 'POST',
+    headers: authHeader(options),
+    body: new URLSearchParams({ q }),
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
+  const text = await res.text();
+  const error = res.ok ? (JSON.parse(text).results?.[0]?.error as string | undefined) : text;
+  if (!error) return true;
+  if (tolerateExists && /already exists/.test(error)) return false;
+  throw new Error(`InfluxDB refused "${q}": ${error}`);
+}
+
+function authHeader(options: { username?: string; password?: string }): Record<string, string> {
+  if (!options.username) return {};
+  const basic = Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64');
+  return { authorization: `Basic ${basic}` };
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/["\\]/g, '\\$&')}"`;
+
+function checkDuration(duration: string): string {
+  if (!/^(INF|\d+(ns|u|µ|ms|s|m|h|d|w))$/.test(duration)) throw new Error(`bad retention duration "${duration}"`);
+  return duration;
+}

@@ -1,0 +1,61 @@
+// InfluxDB line protocol: measurement,tag=v field=v timestamp. The escaping rules differ per
+// position, so each position has its own function. Newlines cannot appear anywhere in a line.
+import type { FieldValue, Point } from './point.ts';
+
+const NEWLINES = /[\r\n]/g;
+
+/** Measurement names: escape comma and space. */
+export function escapeMeasurement(name: string): string {
+  return guardTrailingBackslash(name.replace(NEWLINES, ' ').replace(/[, ]/g, '\\$&'));
+}
+
+/** Tag keys, tag values and field keys: escape comma, equals sign and space. */
+export function escapeKey(key: string): string {
+  return guardTrailingBackslash(key.replace(NEWLINES, ' ').replace(/[,= ]/g, '\\$&'));
+}
+
+// InfluxDB keeps other backslashes literally, but an odd run at the very end would escape the
+// separator that follows; one more makes the parser read the run as pairs instead.
+function guardTrailingBackslash(text: string): string {
+  let run = 0;
+  while (run < text.length && text[text.length - 1 - run] === '\\') run++;
+  return run % 2 === 1 ? `${text}\\` : text;
+}
+
+/** String field values: quoted, with backslash and double quote escaped; newlines written as \n. */
+export function quoteString(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, '\\n')}"`;
+}
+
+export function formatField(value: FieldValue): string | undefined {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined;
+    case 'bigint':
+      return `${value}i`;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return quoteString(value);
+  }
+}
+
+/** One line, or undefined when no field has a writable value (such a point cannot exist). */
+export function formatLine(point: Point): string | undefined {
+  let line = escapeMeasurement(point.measurement);
+  // Sorted tags are what InfluxDB stores anyway; sending them sorted spares it the work.
+  for (const key of Object.keys(point.tags).sort()) {
+    const value = point.tags[key];
+    if (value === '') continue; // an empty tag value is not allowed: absent means the same
+    line += `,${escapeKey(key)}=${escapeKey(value)}`;
+  }
+  let sep = ' ';
+  for (const key in point.fields) {
+    const text = formatField(point.fields[key]);
+    if (text === undefined) continue;
+    line += `${sep}${escapeKey(key)}=${text}`;
+    sep = ',';
+  }
+  if (sep === ' ') return undefined;
+  return `${line} ${point.timestampNs}`;
+}

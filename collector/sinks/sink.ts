@@ -1,0 +1,39 @@
+// The one interface every InfluxDB writer sits behind. The collector, the detectors and the
+// alert rules write points through it; only `flush` says when they are safely stored.
+import type { Point } from './point.ts';
+
+export interface PointSink {
+  /** Queues points (sent in batches, in the background). Never throws for a busy or down server. */
+  write(points: readonly Point[]): void;
+  /** Resolves once every point written before this call has been accepted by the server. */
+  flush(): Promise<void>;
+  /** Points queued or in flight, not yet accepted: the collector stops pulling when it is high. */
+  readonly backlog: number;
+  readonly stats: SinkStats;
+  /** Flushes for at most `graceMs`, then stops retrying; unflushed points are dropped (unacked). */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface SinkStats {
+  pointsAccepted: number;
+  batchesAccepted: number;
+  /** Failed attempts (server down, 5xx, timeout); each is retried. */
+  writeErrors: number;
+  /** Points the server refused as malformed (4xx): retrying cannot help, so they are counted. */
+  pointsRejected: number;
+  lastError: string | null;
+  /** Time of the last accepted batch (ms), or 0. */
+  lastAcceptedMs: number;
+}
+
+/** What a transport throws: `retryable` false means the same body would be refused again. */
+export class WriteError extends Error {
+  constructor(
+    readonly code: 'unreachable' | 'server_error' | 'rejected' | 'unauthorized',
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'WriteError';
+  }
+}

@@ -1,0 +1,244 @@
+// startCollector(config): connects NATS and InfluxDB, runs the pipeline, serves /metrics,
+// /healthz and /readyz, and returns a handle (window$, events$, sink, stop) for the CLI, the demo
+// and tests. The detectors, live feed and API plug into window$ and write through `sink`.
+import { connect, type NatsConnection } from 'nats';
+import type { Observable } from 'rxjs';
+import type { InferenceEvent } from '../schemas/inference-event.ts';
+import { DeadLetterPublisher } from './consume/dead-letters.ts';
+import { startPullLoop } from './consume/pull-loop.ts';
+import { ensureStreams, type StreamSettings } from './consume/streams.ts';
+import type { CollectorConfig } from './config.ts';
+import { redacted } from './config.ts';
+import { startHttp } from './http.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { Pipeline } from './pipeline.ts';
+import { BatchingSink, type Transport } from './sinks/batching-sink.ts';
+import { InfluxV1Transport, setupInfluxV1, type InfluxV1Options } from './sinks/influx-v1.ts';
+import { InfluxV2Transport } from './sinks/influx-v2.ts';
+import type { PointSink } from './sinks/sink.ts';
+import { LatencySketch } from './windows/latency-sketch.ts';
+import { WindowEngine } from './windows/engine.ts';
+import type { WindowResult } from './windows/window-result.ts';
+
+export interface CollectorStats {
+  validEvents: number;
+  acked: number;
+  pendingAcks: number;
+  lateEvents: number;
+  pointsAccepted: number;
+  writeErrors: number;
+  sinkBacklog: number;
+  eventDelayP99Ms: number;
+}
+
+export interface CollectorHandle {
+  window$: Observable<WindowResult>;
+  events$: Observable<InferenceEvent>;
+  /** Write your own points (anomalies, forecasts, alerts...) through the collector's sink. */
+  sink: PointSink;
+  /** http://host:port of /metrics, /healthz, /readyz. */
+  httpUrl: string;
+  stats(): CollectorStats;
+  stop(): Promise<void>;
+}
+
+/**
+ * Ack wait, derived: a message waits for the close of the 1 min window its events fall in, which
+ * happens once the watermark passes the window end plus the allowed lateness (or, on a quiet
+ * stream, idle grace later), and then for the flush to InfluxDB; 30 s covers that flush. While
+ * InfluxDB is down, held messages are kept alive with +WPI every third of this, so JetStream does
+ * not redeliver them even then. max_ack_pending must cover the messages of that span: at 1000
+ * messages/s (100k events/s in batches of 100) about 95 s -> 95k; the default is 200k.
+ */
+export function ackWaitMs(config: CollectorConfig): number {
+  if (config.nats.ackWaitMs > 0) return config.nats.ackWaitMs;
+  return 60_000 + config.windows.allowedLatenessMs + config.windows.idleGraceMs + 30_000;
+}
+
+export async function startCollector(config: CollectorConfig, log?: Logger): Promise<CollectorHandle> {
+  const logger = log ?? createLogger(config.logLevel, undefined, { replica: config.replica });
+  logger.info('collector_starting', { config: redacted(config) });
+
+  const delay = LatencySketch.empty();
+  const sink = new BatchingSink(await transportFor(config), {
+    batchSize: config.influx.batchSize,
+    maxInFlight: config.influx.maxInFlight,
+    flushIntervalMs: config.influx.flushIntervalMs,
+    maxBackoffMs: 5000,
+    onAccepted: (origins, now) => {
+      for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
+    },
+    onError: (error, attempt) => {
+      if (attempt === 1 || attempt % 10 === 0) logger.warn('influx_write_failed', { code: error.code, error: error.message, attempt });
+    },
+  });
+  const metrics = createMetrics({
+    pointsAccepted: () => sink.stats.pointsAccepted,
+    writeErrors: () => sink.stats.writeErrors,
+    pointsRejected: () => sink.stats.pointsRejected,
+    delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
+  });
+
+  const nc = await connectNats(config);
+  let natsUp = true;
+  void watchNats(nc, logger, (up) => (natsUp = up));
+  const streamSettings: StreamSettings = {
+    stream: config.nats.stream,
+    deadLetterStream: config.nats.deadLetterStream,
+    durable: config.nats.durable,
+    ackWaitMs: ackWaitMs(config),
+    maxAckPending: config.nats.maxAckPending,
+  };
+  const jsm = await nc.jetstreamManager();
+  await ensureStreams(jsm, streamSettings);
+  const js = nc.jetstream();
+
+  const engine = new WindowEngine({
+    allowedLatenessMs: config.windows.allowedLatenessMs,
+    idleGraceMs: config.windows.idleGraceMs,
+    replica: config.replica,
+  });
+  // Messages already pending on the consumer at start were delivered to an instance that is gone
+  // (crashed): they come back once their ack wait runs out. Keep every window open until then.
+  const wait = ackWaitMs(config);
+  const pendingAtStart = (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
+  if (pendingAtStart > 0) {
+    engine.suspendUntil(Date.now() + wait + 2000);
+    logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: wait + 2000 });
+  }
+  const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
+    logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
+  );
+  const pipeline = new Pipeline({
+    nc,
+    engine,
+    sink,
+    deadLetters,
+    metrics,
+    log: logger,
+    limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
+    sampleEventsPerSecond: config.sampleEventsPerSecond,
+  });
+
+  // Flow control: stay under max_ack_pending (JetStream would stop delivering anyway) and under
+  // the sink backlog bound (InfluxDB slow or down: stop pulling, JetStream keeps the rest).
+  const maxHeld = Math.floor(config.nats.maxAckPending * 0.95);
+  const loop = startPullLoop({
+    js,
+    stream: config.nats.stream,
+    durable: config.nats.durable,
+    fetchBatch: config.nats.fetchBatch,
+    room: () => (sink.backlog >= config.influx.maxBacklogPoints ? 0 : maxHeld - pipeline.book.size),
+    onMessage: (msg) => pipeline.handle(msg),
+    afterBatch: () => pipeline.advance(),
+    onPause: (paused) => {
+      metrics.paused.set(paused ? 1 : 0);
+      logger.info(paused ? 'pull_paused' : 'pull_resumed', { held: pipeline.book.size, backlog: sink.backlog });
+    },
+    onError: (error, attempt) => {
+      if (attempt === 1 || attempt % 10 === 0) logger.warn('pull_failed', { error: error.message, attempt });
+    },
+    recover: () => ensureStreams(jsm, streamSettings),
+  });
+
+  const clock = setInterval(() => {
+    const now = Date.now();
+    pipeline.advance(now);
+    pipeline.keepAlive(now, wait / 3);
+    metrics.sinkBacklog.set(sink.backlog);
+  }, 200);
+  const lag = setInterval(() => {
+    js.consumers
+      .get(config.nats.stream, config.nats.durable)
+      .then((c) => c.info())
+      .then((info) => metrics.consumerLag.set(info.num_pending))
+      .catch(() => undefined);
+  }, 2000);
+
+  const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
+    notReady() {
+      if (!natsUp) return 'nats disconnected';
+      if (!loop.bound) return 'consumer not bound';
+      const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
+      return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
+    },
+  });
+  logger.info('collector_started', { http: http.url, ack_wait_ms: wait, durable: config.nats.durable });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    window$: pipeline.window$,
+    events$: pipeline.events$.asObservable(),
+    sink,
+    httpUrl: http.url,
+    stats: () => ({
+      validEvents: pipeline.validEvents,
+      acked: pipeline.acked,
+      pendingAcks: pipeline.book.size,
+      lateEvents: engine.lateEvents,
+      pointsAccepted: sink.stats.pointsAccepted,
+      writeErrors: sink.stats.writeErrors,
+      sinkBacklog: sink.backlog,
+      eventDelayP99Ms: delay.count > 0 ? delay.percentileMs(99) : 0,
+    }),
+    stop() {
+      stopping ??= (async () => {
+        await loop.stop();
+        clearInterval(clock);
+        clearInterval(lag);
+        pipeline.stop();
+        deadLetters.stop();
+        await sink.close(5000);
+        await nc.drain().catch(() => nc.close());
+        await new Promise<void>((r) => http.server.close(() => r()));
+        http.server.closeAllConnections();
+        logger.info('collector_stopped', { acked: pipeline.acked });
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function transportFor(config: CollectorConfig): Promise<Transport> {
+  const i = config.influx;
+  if (i.version === 2)
+    return new InfluxV2Transport({
+      url: i.url,
+      token: i.token ?? '',
+      org: i.org,
+      buckets: { raw: i.bucketRaw, windows: i.bucketWindows },
+      timeoutMs: i.timeoutMs,
+    });
+  const options: InfluxV1Options = {
+    url: i.url,
+    database: i.database,
+    username: i.username,
+    password: i.password,
+    policies: { raw: i.rpRaw, windows: i.rpWindows },
+    timeoutMs: i.timeoutMs,
+  };
+  if (i.create) await setupInfluxV1(options, { raw: i.retentionRaw, windows: i.retentionWindows });
+  return new InfluxV1Transport(options);
+}
+
+function connectNats(config: CollectorConfig): Promise<NatsConnection> {
+  return connect({
+    servers: config.nats.url.split(','),
+    user: config.nats.user,
+    pass: config.nats.pass,
+    token: config.nats.token,
+    name: `starwatch-collector-${config.replica}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+}
+
+async function watchNats(nc: NatsConnection, log: Logger, setUp: (up: boolean) => void): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') setUp(false);
+    if (status.type === 'reconnect') setUp(true);
+    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error')
+      log.info(`nats_${status.type}`, { data: String(status.data) });
+  }
+}

@@ -1,0 +1,165 @@
+// Tumbling windows of 1 s, 10 s and 1 min by event time, per (model_version, agent), rolled up
+// per model version (agent `*`) and overall (`*`, `*`). An event is added to the finest of its
+// windows that is still open (normally its 1 s window); a closing window merges into its parent,
+// so each event is counted once and the rest is merges.
+//
+// Watermark: the highest event time seen, never moving back; when no newer event arrives for
+// idleGraceMs of wall time it moves on with the wall clock, so a quiet stream still closes its
+// windows. A window closes when watermark >= end + allowedLateness, and once closed (and
+// written) it is never reopened: an event whose 1 min window has closed is late, counted in the
+// `late` field of the oldest open 1 s window of its key (its raw point is still written). An
+// event that missed only its 1 s (or 10 s) window still counts in its 10 s and 1 min windows.
+import { ALL, GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
+import type { InferenceEvent } from '../../schemas/inference-event.ts';
+import { WindowAccumulator } from './accumulator.ts';
+import { GRANULARITY_MS, type WindowResult } from './window-result.ts';
+
+export interface EngineOptions {
+  allowedLatenessMs: number;
+  idleGraceMs: number;
+  replica: string;
+}
+
+type Open = Map<number, Map<string, WindowAccumulator>>;
+
+const SEP = '\u0000';
+const PARENT: Partial<Record<Granularity, Granularity>> = { '1s': '10s', '10s': '1m' };
+
+export class WindowEngine {
+  private maxEventMs = Number.NEGATIVE_INFINITY;
+  private wallAtMax = 0;
+  private wm = Number.NEGATIVE_INFINITY;
+  /** Per granularity: every window starting at or before this has closed. */
+  private readonly closedThrough: Record<Granularity, number> = {
+    '1s': Number.NEGATIVE_INFINITY,
+    '10s': Number.NEGATIVE_INFINITY,
+    '1m': Number.NEGATIVE_INFINITY,
+  };
+  private readonly open: Record<Granularity, Open> = { '1s': new Map(), '10s': new Map(), '1m': new Map() };
+  lateEvents = 0;
+  private suspendedUntil = 0;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  /**
+   * Counts one event. Returns the start of the 1 min window its contribution sits in: the
+   * event's ack must wait until that window has closed and been written.
+   */
+  /**
+   * Recovery after a crash: until `wallMs` nothing closes, so messages the dead instance held
+   * (redelivered once their ack wait runs out) still land in their open windows, which are then
+   * written whole.
+   */
+  suspendUntil(wallMs: number): void {
+    this.suspendedUntil = wallMs;
+  }
+
+  /**
+   * Recovery after a crash: windows up to `start` were written by the previous instance (all
+   * their events included), so they must not be computed again from a redelivered part.
+   */
+  restoreClosed(g: Granularity, start: number): void {
+    if (start > this.closedThrough[g]) this.closedThrough[g] = start;
+  }
+
+  add(event: InferenceEvent, tsMs: number, wallMs: number): number {
+    if (tsMs > this.maxEventMs) {
+      this.maxEventMs = tsMs;
+      this.wallAtMax = wallMs;
+    }
+    const key = event.model.version + SEP + event.agent_id;
+    for (const g of GRANULARITIES) {
+      const start = floor(tsMs, GRANULARITY_MS[g]);
+      if (start > this.closedThrough[g]) {
+        this.accumulator(g, start, key).add(event);
+        return floor(tsMs, 60_000);
+      }
+    }
+    this.lateEvents++;
+    const open = this.closedThrough['1s'] + 1000;
+    this.accumulator('1s', open, key).late++;
+    return floor(open, 60_000);
+  }
+
+  watermark(wallMs: number): number {
+    const idle = wallMs - this.wallAtMax - this.options.idleGraceMs;
+    const candidate = idle > 0 ? this.maxEventMs + idle : this.maxEventMs;
+    if (candidate > this.wm) this.wm = candidate;
+    return this.wm;
+  }
+
+  /**
+   * Minute windows starting at or before this are closed (their results returned by advance()),
+   * so holds waiting on them may be released once those results are written.
+   */
+  closedMinutesThrough(): number {
+    return this.closedThrough['1m'];
+  }
+
+  /** Closes every window the watermark has passed; results come finest first, oldest first. */
+  advance(wallMs: number): WindowResult[] {
+    const wm = this.watermark(wallMs);
+    if (wallMs < this.suspendedUntil) return [];
+    const results: WindowResult[] = [];
+    for (const g of GRANULARITIES) {
+      const size = GRANULARITY_MS[g];
+      const through = Math.max(this.closedThrough[g], floor(wm - this.options.allowedLatenessMs, size) - size);
+      this.closedThrough[g] = through;
+      const due = [...this.open[g].keys()].filter((s) => s <= through);
+      for (const start of due.sort((a, b) => a - b)) {
+        const keys = this.open[g].get(start)!;
+        this.open[g].delete(start);
+        results.push(...this.close(g, start, keys));
+      }
+    }
+    return results;
+  }
+
+  /** Open windows, for tests and metrics. */
+  openCount(): number {
+    return GRANULARITIES.reduce((n, g) => n + this.open[g].size, 0);
+  }
+
+  private close(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
+    const parent = PARENT[g];
+    const byModel = new Map<string, WindowAccumulator>();
+    const overall = new WindowAccumulator();
+    const results: WindowResult[] = [];
+    for (const [key, acc] of keys) {
+      const [modelVersion, agent] = key.split(SEP);
+      if (parent) this.accumulator(parent, floor(start, GRANULARITY_MS[parent]), key).merge(acc);
+      let model = byModel.get(modelVersion);
+      if (!model) byModel.set(modelVersion, (model = new WindowAccumulator()));
+      model.merge(acc);
+      overall.merge(acc);
+      results.push(this.result(g, start, agent, modelVersion, acc));
+    }
+    for (const [modelVersion, acc] of byModel) results.push(this.result(g, start, ALL, modelVersion, acc));
+    results.push(this.result(g, start, ALL, ALL, overall));
+    return results;
+  }
+
+  private result(g: Granularity, start: number, agent: string, modelVersion: string, acc: WindowAccumulator): WindowResult {
+    const size = GRANULARITY_MS[g];
+    return {
+      granularity: g,
+      start,
+      end: start + size,
+      agent,
+      model_version: modelVersion,
+      replica: this.options.replica,
+      fields: acc.fields(size / 1000),
+      acc,
+    };
+  }
+
+  private accumulator(g: Granularity, start: number, key: string): WindowAccumulator {
+    let keys = this.open[g].get(start);
+    if (!keys) this.open[g].set(start, (keys = new Map()));
+    let acc = keys.get(key);
+    if (!acc) keys.set(key, (acc = new WindowAccumulator()));
+    return acc;
+  }
+}
+
+const floor = (ms: number, size: number): number => Math.floor(ms / size) * size;

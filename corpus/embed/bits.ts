@@ -1,0 +1,39 @@
+// Bytes <-> bit sequences in the two bit orders the V4 methods use.
+
+export type BitOrder = 'lsb-first' | 'msb-first';
+
+export function bytesToBits(bytes: Uint8Array, order: BitOrder): Uint8Array {
+  const bits = new Uint8Array(bytes.length * 8);
+  for (let i = 0; i < bytes.length; i++) {
+    for (let k = 0; k < 8; k++) {
+      const shift = order === 'lsb-first' ? k : 7 - k;
+      bits[i * 8 + k] = (bytes[i] >> shift) & 1;
+    }
+  }
+  return bits;
+}
+
+/** Reads bytes from a bit sequence until a 0x00 byte (not included); null if none ends it. */
+export function bitsToTerminatedBytes(bits: ArrayLike<number>, order: BitOrder): Uint8Array | null {
+  const out: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) {
+    let byte = 0;
+    for (let k = 0; k < 8; k++) {
+      const shift = order === 'lsb-first' ? k : 7 - k;
+      byte |= (bits[i + k] & 1) << shift;
+    }
+    if (byte === 0) return Uint8Array.from(out);
+    out.push(byte);
+  }
+  return null;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

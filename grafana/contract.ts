@@ -1,0 +1,139 @@
+// What the dashboards may read from InfluxDB: schemas/measurements.ts as data. Names that file exports
+// as constants are taken from it; names it only states in comments are listed here, and
+// test/unit/grafana-contract.test.ts checks each one still appears in that file, so a rename there
+// breaks the build of the boards instead of silently emptying a panel.
+import {
+  GRANULARITIES,
+  INFERENCE_TAGS,
+  MEASUREMENTS,
+  METHODS,
+  RETENTION,
+  WINDOW_TAGS,
+  methodField,
+  retentionOf,
+} from '../schemas/measurements.ts';
+
+export type FieldType = 'float' | 'int' | 'bool' | 'string';
+
+export interface MeasurementContract {
+  tags: readonly string[];
+  /** Exact field names and their types. */
+  fields: Readonly<Record<string, FieldType>>;
+  /** Open families of numeric fields (per error code, per format, per size bucket), as prefixes. */
+  fieldPrefixes: readonly string[];
+  /** False when schemas/measurements.ts names the measurement but not its tags and fields yet. */
+  specified: boolean;
+}
+
+export const METHOD_FIELDS = METHODS.map(methodField);
+
+const floats = (...names: string[]): Record<string, FieldType> =>
+  Object.fromEntries(names.map((n) => [n, 'float' as const]));
+
+const perMethod = (prefix: string): string[] => METHOD_FIELDS.map((m) => `${prefix}${m}`);
+
+export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
+  [MEASUREMENTS.inference]: {
+    tags: INFERENCE_TAGS,
+    fields: {
+      event_id: 'string',
+      ...floats('stego_prob', 'method_prob', 'decode_ms', 'preprocess_ms', 'infer_ms', 'total_ms'),
+      bytes: 'int',
+      width: 'int',
+      height: 'int',
+      is_stego: 'bool',
+      error_code: 'string',
+    },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.window]: {
+    tags: WINDOW_TAGS,
+    fields: {
+      ...floats(
+        'count',
+        'errors',
+        'scored',
+        'stego',
+        'rps',
+        'latency_p50',
+        'latency_p95',
+        'latency_p99',
+        'latency_max',
+        'stego_rate',
+        'mean_prob',
+        'fpr',
+        'fp',
+        'clean_labelled',
+        'late',
+        ...perMethod('rate_'),
+        ...perMethod('det_'),
+        ...METHOD_FIELDS.map((m) => `det_${m}_n`),
+      ),
+      // The window's mergeable state as JSON: for the collector, not for InfluxQL.
+      state: 'string',
+    },
+    fieldPrefixes: ['err_', 'fmt_', 'size_'],
+    specified: true,
+  },
+  [MEASUREMENTS.windowProbHist]: {
+    tags: [...WINDOW_TAGS, 'bucket'],
+    fields: { count: 'int' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.anomaly]: {
+    tags: ['series', 'detector', 'granularity', 'agent', 'model_version'],
+    fields: { ...floats('value', 'expected', 'score'), is_anomaly: 'bool', root_cause: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.drift]: { tags: [], fields: {}, fieldPrefixes: [], specified: false },
+  [MEASUREMENTS.forecast]: {
+    tags: ['series', 'granularity', 'model_version'],
+    fields: floats('yhat', 'lower', 'upper', 'horizon_s', 'tt_threshold_s'),
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.alert]: {
+    tags: ['rule', 'severity', 'state', 'key'],
+    fields: { ...floats('value', 'threshold'), message: 'string', alert_id: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.agent]: {
+    tags: ['agent'],
+    fields: {
+      ...floats('queue_depth', 'events_sent', 'events_dropped', 'uptime_s'),
+      model_loaded: 'bool',
+      nats_connected: 'bool',
+    },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.validation]: { tags: [], fields: {}, fieldPrefixes: [], specified: false },
+};
+
+export { GRANULARITIES, MEASUREMENTS, METHODS };
+
+/**
+ * How a board names a measurement in FROM. Raw `inference` points live in their own (short)
+ * retention policy, so they need it spelled out; the rest are in the database's default one.
+ */
+export function from(measurement: string): string {
+  const rp = retentionOf(measurement);
+  return rp === 'raw' ? `"${RETENTION.raw}"."${measurement}"` : `"${measurement}"`;
+}
+export const ALL_VALUE = '*';
+
+export type Measurement = (typeof MEASUREMENTS)[keyof typeof MEASUREMENTS];
+
+export function hasField(measurement: string, field: string): boolean {
+  const m = CONTRACT[measurement];
+  if (!m) return false;
+  return field in m.fields || m.fieldPrefixes.some((p) => field.startsWith(p) && field.length > p.length);
+}
+
+export function hasTag(measurement: string, tag: string): boolean {
+  return CONTRACT[measurement]?.tags.includes(tag) ?? false;
+}

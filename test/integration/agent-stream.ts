@@ -1,0 +1,91 @@
+// Helpers for the agent's integration tests: read back every event the stream holds, and
+// start an agent server against the test's nats-server.
+import { connect } from 'nats';
+import { EVENTS_STREAM } from '../../schemas/subjects.ts';
+import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
+import { validator } from '../../schemas/validate.ts';
+import { silentLogger } from '../../agent/publish/logger.ts';
+import { startAgentServer, type AgentServerOptions, type RunningAgent } from '../../agent/server/start.ts';
+
+const checkBatch = validator(EventBatch);
+const checkEvent = validator(InferenceEvent);
+
+export interface StoredEvents {
+  events: InferenceEvent[];
+  batches: number;
+  /** How often each event id occurs. */
+  countById: Map<string, number>;
+}
+
+/** Every event in the stream, each checked against the contract (a bad one fails the test). */
+export async function readStoredEvents(natsUrl: string): Promise<StoredEvents> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    let info;
+    try {
+      info = await jsm.streams.info(EVENTS_STREAM);
+    } catch {
+      return { events: [], batches: 0, countById: new Map() };
+    }
+    const events: InferenceEvent[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const msg = await jsm.streams.getMessage(EVENTS_STREAM, { seq });
+      const batch = checkBatch(JSON.parse(new TextDecoder().decode(msg.data)));
+      if (!batch.ok) throw new Error(`stored batch ${seq} breaks the contract: ${batch.reason}`);
+      for (const raw of batch.value.events) {
+        const event = checkEvent(raw);
+        if (!event.ok) throw new Error(`stored event breaks the contract: ${event.reason}`);
+        events.push(event.value);
+      }
+    }
+    const countById = new Map<string, number>();
+    for (const e of events) countById.set(e.event_id, (countById.get(e.event_id) ?? 0) + 1);
+    return { events, batches: info.state.messages, countById };
+  } finally {
+    await nc.close();
+  }
+}
+
+export function startTestAgent(natsUrl: string, options: Partial<AgentServerOptions> = {}): Promise<RunningAgent> {
+  return startAgentServer({
+    nats: { servers: [natsUrl] },
+    agentId: 'test-agent',
+    port: 0,
+    host: '127.0.0.1',
+    batchMs: 20,
+    heartbeatMs: 0,
+    logger: silentLogger,
+    ...options,
+  });
+}
+
+export async function postScan(
+  url: string,
+  body: Uint8Array,
+  init: { query?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${url}/v1/scan${init.query ?? ''}`, {
+    method: 'POST',
+    body: body as unknown as BodyInit,
+    headers: { 'content-type': 'application/octet-stream', ...init.headers },
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, headers: res.headers };
+}
+
+/** Small real images (PNG, JPEG, WebP) of varied content, made here so the tests need no files. */
+export async function makeImages(count: number): Promise<Buffer[]> {
+  const sharp = (await import('sharp')).default;
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = 64 + (i % 5) * 16;
+    const h = 48 + (i % 3) * 16;
+    const pixels = Buffer.alloc(w * h * 3);
+    for (let p = 0; p < pixels.length; p++) pixels[p] = (p * (i + 7) + (p >> 5) * 13) & 0xff;
+    const image = sharp(pixels, { raw: { width: w, height: h, channels: 3 } });
+    const kind = i % 3;
+    out.push(await (kind === 0 ? image.png() : kind === 1 ? image.jpeg({ quality: 85 }) : image.webp({ quality: 80 })).toBuffer());
+  }
+  return out;
+}

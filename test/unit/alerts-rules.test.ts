@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateRules } from '../../collector/alerts/rules.ts';
+import { BaselineError, loadBaseline, parseBaseline } from '../../collector/alerts/baseline.ts';
+import type { AlertCondition } from '../../collector/alerts/types.ts';
+
+function find(conditions: AlertCondition[], ruleId: string, key = 'overall'): AlertCondition {
+  const c = conditions.find((x) => x.ruleId === ruleId && x.key === key);
+  assert.ok(c, `no ${ruleId} condition for ${key}`);
+  return c;
+}
+
+test('rules: Starlight target thresholds (FPR 0.05%, detection 99%, p95 5 ms, imbalance 10 points)', () => {
+  const ok = evaluateRules({ ts: 0, key: 'overall', fpr: 0.0004, latencyP95Ms: 4.9, detectionByMethod: { alpha: 0.995, exif: 0.991 } });
+  assert.ok(ok.every((c) => !c.active), 'all within targets');
+  const bad = evaluateRules({ ts: 0, key: 'overall', fpr: 0.0006, latencyP95Ms: 5.1, detectionByMethod: { alpha: 0.995, exif: 0.88 } });
+  assert.equal(find(bad, 'fpr_above_target').active, true);
+  assert.equal(find(bad, 'fpr_above_target').severity, 'critical');
+  assert.equal(find(bad, 'latency_p95_above_target').active, true);
+  assert.equal(find(bad, 'detection_below_target', 'overall/method=exif').active, true);
+  assert.equal(find(bad, 'detection_below_target', 'overall/method=alpha').active, false);
+  assert.equal(find(bad, 'method_imbalance').active, true);
+  assert.match(find(bad, 'fpr_above_target').summary, /FPR 0\.060% > 0\.050%/);
+});
+
+test('rules: regressions against a baseline file (FPR 1.1x, detection 0.95x, p95 1.2x)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'starwatch-baseline-'));
+  const path = join(dir, 'baseline.json');
+  writeFileSync(path, JSON.stringify({ fpr: 0.0002, latencyP95Ms: 3, detectionByMethod: { alpha: 1, raw: 0.99 } }));
+  const baseline = await loadBaseline(path);
+  const c = evaluateRules({ ts: 0, key: 'overall', fpr: 0.00023, latencyP95Ms: 3.5, detectionByMethod: { alpha: 0.94, raw: 0.99 } }, { baseline });
+  assert.equal(find(c, 'fpr_regression').active, true, '0.023% > 1.1 x 0.02%');
+  assert.equal(find(c, 'fpr_above_target').active, false, 'yet within the absolute target');
+  assert.equal(find(c, 'latency_p95_regression').active, false, '3.5 ms < 1.2 x 3 ms');
+  assert.equal(find(c, 'detection_regression', 'overall/method=alpha').active, true);
+  assert.equal(find(c, 'detection_regression', 'overall/method=raw').active, false);
+});
+
+test('rules: anomaly flags become conditions per series', () => {
+  const point = { ts: 0, value: 9, expected: 3, score: 0.9, isAnomaly: true, detector: 'robust-z' };
+  const c = evaluateRules({ ts: 0, key: 'agent:a', anomalies: { latency_p95: point, error_rate: { ...point, isAnomaly: false } } });
+  assert.equal(find(c, 'anomaly', 'agent:a/latency_p95').active, true);
+  assert.equal(find(c, 'anomaly', 'agent:a/latency_p95').forMs, 0);
+  assert.equal(find(c, 'anomaly', 'agent:a/error_rate').active, false);
+});
+
+test('rules: a bad baseline is a typed error', async () => {
+  assert.throws(() => parseBaseline({ fpr: 2 }), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_invalid');
+  assert.throws(() => parseBaseline(null), BaselineError);
+  await assert.rejects(loadBaseline('/nonexistent/baseline.json'), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_unreadable');
+});

@@ -1,0 +1,151 @@
+// The Kubernetes manifests parse, and name only what exists: the image the Containerfile builds,
+// real commands and flags, the ports and probe paths the servers answer, environment variables
+// the code reads, and ConfigMaps/Secrets (and keys) defined beside them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import { COMMANDS, ENV_READ, IMAGE, flagsOf, read, routedPaths, valueOf } from './deploy-support.ts';
+
+const DIR = 'deploy/k8s';
+const kustomization = parseAllDocuments(read(`${DIR}/kustomization.yaml`))[0].toJS();
+const docs: any[] = kustomization.resources.flatMap((file: string) => {
+  const parsed = parseAllDocuments(read(`${DIR}/${file}`));
+  for (const d of parsed) assert.deepEqual(d.errors, [], `${file} does not parse`);
+  return parsed.map((d) => d.toJS());
+});
+const ofKind = (kind: string) => docs.filter((d) => d.kind === kind);
+const workloads = [...ofKind('Deployment'), ...ofKind('StatefulSet')];
+const configMaps = new Map(ofKind('ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]));
+const secrets = new Map(ofKind('Secret').map((s) => [s.metadata.name, { ...s.data, ...s.stringData }]));
+/** Containers built from our image (the sidecar's neighbour is the user's inference service). */
+const ours = workloads.flatMap((w) =>
+  w.spec.template.spec.containers.filter((c: any) => c.name !== 'inference').map((c: any) => ({ w, c })),
+);
+
+test('every manifest parses and has the basics of its kind', () => {
+  assert.ok(docs.length >= 8);
+  for (const d of docs) assert.ok(d.apiVersion && d.kind && d.metadata?.name, JSON.stringify(d).slice(0, 80));
+  assert.equal(kustomization.kind, 'Kustomization');
+});
+
+test('our containers use the image deploy/container/Containerfile builds', () => {
+  assert.ok(ours.length >= 3);
+  for (const { c } of ours) assert.equal(c.image, IMAGE, c.name);
+  const [name, tag] = IMAGE.split(':');
+  assert.deepEqual(kustomization.images, [{ name, newTag: tag }]);
+  const foreign = workloads.flatMap((w) => w.spec.template.spec.containers).filter((c: any) => c.image !== IMAGE);
+  assert.deepEqual(foreign.map((c: any) => c.name), ['inference'], 'only the observed inference service is not ours');
+});
+
+test('containers run real starwatch commands with real flags', () => {
+  for (const { c } of ours) {
+    const [command, ...args] = c.args;
+    const cli = COMMANDS.get(command);
+    assert.ok(cli, `${c.name}: no command "${command}"`);
+    for (const flag of flagsOf(args)) assert.ok(cli.flags.has(flag), `${c.name}: starwatch ${command} has no ${flag}`);
+  }
+});
+
+test('container ports and probe paths are the ones the agent and collector serve', () => {
+  const agentPaths = routedPaths('agent/server/server.ts');
+  const collectorPaths = routedPaths('collector/http.ts');
+  for (const { w, c } of ours) {
+    const [command, ...args] = c.args;
+    const declared = new Map(c.ports.map((p: any) => [p.name, p.containerPort]));
+    const env = envOf(w, c);
+    const listens = command === 'agent' ? Number(valueOf(args, '--port') ?? COMMANDS.get('agent')!.defaults.get('--port')) : Number(env.get('STARWATCH_HTTP_PORT'));
+    assert.equal(declared.get('http'), listens, `${c.name}: containerPort is not the port it listens on`);
+    if (command === 'collector') assert.equal(env.get('STARWATCH_HTTP_HOST'), '0.0.0.0', 'the collector must listen beyond localhost for probes');
+    const paths = command === 'agent' ? agentPaths : collectorPaths;
+    for (const [probe, path] of [['livenessProbe', '/healthz'], ['readinessProbe', '/readyz']] as const) {
+      const get = c[probe]?.httpGet;
+      assert.ok(get, `${c.name}: no ${probe}`);
+      assert.equal(get.path, path);
+      assert.ok(paths.has(get.path), `${command} does not serve ${get.path}`);
+      assert.ok(declared.has(get.port), `${c.name}: ${probe} port ${get.port} is not a declared port`);
+    }
+  }
+});
+
+/** The container's environment: literal values, and values resolved from the ConfigMaps. */
+function envOf(w: any, c: any): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>();
+  for (const from of c.envFrom ?? []) for (const [k, v] of Object.entries(configMaps.get(from.configMapRef?.name) ?? {})) env.set(k, String(v));
+  for (const e of c.env ?? []) {
+    const cm = e.valueFrom?.configMapKeyRef;
+    env.set(e.name, e.value ?? (cm ? configMaps.get(cm.name)?.[cm.key] : undefined));
+  }
+  void w;
+  return env;
+}
+
+test('every environment variable is one the code reads or one the args substitute', () => {
+  for (const { c } of ours) {
+    const substituted = new Set(c.args.flatMap((a: string) => [...a.matchAll(/\$\((\w+)\)/g)].map((m) => m[1])));
+    for (const e of c.env ?? []) assert.ok(ENV_READ.has(e.name) || substituted.has(e.name), `${c.name}: nothing reads ${e.name}`);
+    for (const name of substituted) assert.ok((c.env ?? []).some((e: any) => e.name === name), `${c.name}: $(${name}) is not defined`);
+    for (const from of c.envFrom ?? []) {
+      for (const key of Object.keys(configMaps.get(from.configMapRef.name) ?? {})) assert.ok(ENV_READ.has(key), `ConfigMap key ${key} is read by nothing`);
+    }
+  }
+});
+
+test('every ConfigMap and Secret referenced exists with the key asked for', () => {
+  for (const w of workloads) {
+    for (const c of w.spec.template.spec.containers) {
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef) assert.ok(configMaps.has(from.configMapRef.name), from.configMapRef.name);
+        if (from.secretRef) assert.ok(secrets.has(from.secretRef.name), from.secretRef.name);
+      }
+      for (const e of c.env ?? []) {
+        const cm = e.valueFrom?.configMapKeyRef;
+        const sec = e.valueFrom?.secretKeyRef;
+        if (cm) assert.ok(cm.key in (configMaps.get(cm.name) ?? {}), `${c.name}: ConfigMap ${cm.name} has no ${cm.key}`);
+        if (sec) assert.ok(sec.key in (secrets.get(sec.name) ?? {}), `${c.name}: Secret ${sec.name} has no ${sec.key}`);
+      }
+    }
+  }
+});
+
+test('secrets reach the code through the environment, never through args', () => {
+  for (const { c } of ours) {
+    assert.ok(!flagsOf(c.args).some((f) => /token|pass/.test(f)), `${c.name} passes a secret on the command line`);
+    assert.ok(c.env.some((e: any) => e.name === 'STARWATCH_NATS_TOKEN' && e.valueFrom?.secretKeyRef), `${c.name}: NATS token not from the Secret`);
+  }
+});
+
+test('every container has resource requests and limits', () => {
+  for (const w of workloads)
+    for (const c of w.spec.template.spec.containers) {
+      assert.ok(c.resources?.requests?.cpu && c.resources?.requests?.memory, `${c.name}: requests`);
+      assert.ok(c.resources?.limits?.cpu && c.resources?.limits?.memory, `${c.name}: limits`);
+    }
+});
+
+test('the sidecar agent proxies to the inference container on localhost', () => {
+  const pod = workloads.find((w) => w.spec.template.spec.containers.some((c: any) => c.name === 'inference'))!.spec.template.spec;
+  const agent = pod.containers.find((c: any) => c.args?.[0] === 'agent');
+  const upstream = new URL(valueOf(agent.args, '--proxy')!);
+  assert.equal(upstream.hostname, '127.0.0.1');
+  const inference = pod.containers.find((c: any) => c.name === 'inference');
+  assert.ok(inference.ports.some((p: any) => String(p.containerPort) === upstream.port), 'the upstream port is the inference container port');
+});
+
+test('collector replicas share one durable consumer and have stable replica names', () => {
+  const [collector] = ofKind('StatefulSet');
+  assert.ok(collector.spec.replicas >= 2);
+  const c = collector.spec.template.spec.containers[0];
+  const env = envOf(collector, c);
+  assert.ok(env.get('STARWATCH_NATS_DURABLE'), 'one durable name for all replicas');
+  const replica = c.env.find((e: any) => e.name === 'STARWATCH_REPLICA');
+  assert.equal(replica.valueFrom.fieldRef.fieldPath, 'metadata.name');
+});
+
+test('services select pods that exist and target ports they declare', () => {
+  for (const svc of ofKind('Service')) {
+    const pods = workloads.filter((w) => Object.entries(svc.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+    assert.equal(pods.length, 1, `${svc.metadata.name} selects ${pods.length} workloads`);
+    const names = pods[0].spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
+    for (const p of svc.spec.ports) assert.ok(names.includes(p.targetPort), `${svc.metadata.name}: no port ${p.targetPort}`);
+  }
+});

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rankRootCauses, RootCauseInputError } from '../../collector/rootcause/adtributor.ts';
+import type { DimensionBreakdown } from '../../collector/rootcause/types.ts';
+import { seededRandom } from './detect-synthetic.ts';
+
+const DIMENSIONS: Record<string, string[]> = {
+  model_version: ['4.0.0', '4.0.1'],
+  agent: ['agent-a', 'agent-b', 'agent-c', 'agent-d'],
+  format: ['png', 'jpeg', 'webp', 'gif'],
+  method: ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'],
+  size_bucket: ['<=256', '<=512', '<=1024', '>2048'],
+};
+
+type Event = Record<string, string>;
+type Pick = (e: Event) => number;
+
+/** Clean labelled events, each a false positive with probability fp(e); counted per dimension value. */
+function breakdowns(seed: number, n: number, fpBaseline: Pick, fpCurrent: Pick, mixCurrent?: (e: Event, r: () => number) => void): DimensionBreakdown[] {
+  const random = seededRandom(seed);
+  const cells: Record<string, Record<string, { baseline: { numerator: number; denominator: number }; current: { numerator: number; denominator: number } }>> = {};
+  for (const [dim, values] of Object.entries(DIMENSIONS)) {
+    cells[dim] = Object.fromEntries(values.map((v) => [v, { baseline: { numerator: 0, denominator: 0 }, current: { numerator: 0, denominator: 0 } }]));
+  }
+  for (const side of ['baseline', 'current'] as const) {
+    for (let i = 0; i < n; i++) {
+      const e: Event = {};
+      for (const [dim, values] of Object.entries(DIMENSIONS)) e[dim] = values[Math.floor(random() * values.length)];
+      if (side === 'current' && mixCurrent) mixCurrent(e, random);
+      const fp = random() < (side === 'baseline' ? fpBaseline(e) : fpCurrent(e)) ? 1 : 0;
+      for (const dim of Object.keys(DIMENSIONS)) {
+        cells[dim][e[dim]][side].numerator += fp;
+        cells[dim][e[dim]][side].denominator += 1;
+      }
+    }
+  }
+  return Object.entries(cells).map(([dimension, byValue]) => ({
+    dimension,
+    slices: Object.entries(byValue).map(([value, c]) => ({ value, ...c })),
+  }));
+}
+
+test('rootcause: FPR jumps only on webp -> format ranks first, webp is the culprit (3 seeds)', () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const result = rankRootCauses(breakdowns(seed, 100_000, () => 0.0005, (e) => (e.format === 'webp' ? 0.01 : 0.0005)));
+    assert.ok(result.currentRate > 4 * result.baselineRate, 'the injected change is visible overall');
+    const top = result.dimensions[0];
+    assert.equal(top.dimension, 'format', `seed ${seed}: top dimension ${top.dimension}`);
+    assert.equal(top.culprits[0].value, 'webp');
+    assert.ok(top.culprits[0].explanatoryPower > 0.8, `webp explains ${top.culprits[0].explanatoryPower}`);
+    assert.equal(top.values[0].value, 'webp');
+  }
+});
+
+test('rootcause: a rollout of model 4.0.1 (90% of traffic, higher FPR) ranks model_version first', () => {
+  const result = rankRootCauses(
+    breakdowns(
+      9,
+      100_000,
+      () => 0.0005,
+      (e) => (e.model_version === '4.0.1' ? 0.003 : 0.0005),
+      (e, r) => (e.model_version = r() < 0.9 ? '4.0.1' : '4.0.0'),
+    ),
+  );
+  assert.equal(result.dimensions[0].dimension, 'model_version');
+  assert.equal(result.dimensions[0].culprits[0].value, '4.0.1');
+});
+
+test('rootcause: count metric (requests): a drop from one agent ranks agent first', () => {
+  const slices = (drop: string) =>
+    DIMENSIONS.agent.map((value) => ({
+      value,
+      baseline: { numerator: 1000, denominator: 1 },
+      current: { numerator: value === drop ? 100 : 1005, denominator: 1 },
+    }));
+  // Same totals as the agents (4000 -> 3115), spread evenly over the formats.
+  const formats = DIMENSIONS.format.map((value, i) => ({ value, baseline: { numerator: 1000, denominator: 1 }, current: { numerator: i === 0 ? 778 : 779, denominator: 1 } }));
+  const result = rankRootCauses(
+    [
+      { dimension: 'format', slices: formats },
+      { dimension: 'agent', slices: slices('agent-c') },
+    ],
+    { kind: 'count' },
+  );
+  assert.equal(result.dimensions[0].dimension, 'agent');
+  assert.equal(result.dimensions[0].culprits[0].value, 'agent-c');
+  assert.equal(result.dimensions[1].succinct, false, 'an even drop over all formats is not a succinct cause');
+});
+
+test('rootcause: bad input is a typed error', () => {
+  assert.throws(() => rankRootCauses([]), RootCauseInputError);
+  assert.throws(
+    () => rankRootCauses([{ dimension: 'x', slices: [{ value: 'a', baseline: { numerator: -1, denominator: 1 }, current: { numerator: 0, denominator: 1 } }] }]),
+    (e: unknown) => e instanceof RootCauseInputError && e.code === 'bad_rootcause_input',
+  );
+});

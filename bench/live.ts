@@ -64,6 +64,14 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
       limits: { logRatePerSec: 1e6, logBurst: 1e6 },
       live: { maxClients: clients + 10 },
     });
+    // The same routes without the query cache, one client at a time: what a cold query costs.
+    const cold = await startApi({
+      port: 0,
+      token: TOKEN,
+      nats: nc,
+      influx: { url: influx.url, db: DB },
+      limits: { queryCacheMs: 0 },
+    });
     try {
       const fanout = await fanOut(load, api, clients, updates, rate);
       const routes: Array<[string, string, string?]> = [
@@ -76,25 +84,36 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
         ['GET', '/metrics/stats?window=24h&granularity=5m'],
         ['GET', '/metrics/stats?window=7d&granularity=1h'],
       ];
-      const http: Record<string, Summary & { rps: number; statuses: Record<string, number> }> = {};
-      for (const [method, path, body] of routes) {
-        const r = (await ask(load, { cmd: 'http', url: api.url, token: TOKEN, method, path, body, concurrency, durationMs })) as {
-          latencies: number[];
-          statuses: Record<string, number>;
-        };
-        http[`${method} ${path}`] = { ...summarise(r.latencies), rps: r.latencies.length / (durationMs / 1000), statuses: r.statuses };
-      }
+      type Figures = Summary & { rps: number; statuses: Record<string, number> };
+      const measure = async (url: string, clientsPerRoute: number, only: (path: string) => boolean) => {
+        const out: Record<string, Figures> = {};
+        for (const [method, path, body] of routes.filter(([, p]) => only(p))) {
+          const r = (await ask(load, { cmd: 'http', url, token: TOKEN, method, path, body, concurrency: clientsPerRoute, durationMs })) as {
+            latencies: number[];
+            statuses: Record<string, number>;
+          };
+          out[`${method} ${path}`] = { ...summarise(r.latencies), rps: r.latencies.length / (durationMs / 1000), statuses: r.statuses };
+        }
+        return out;
+      };
+      const http = await measure(api.url, concurrency, () => true);
+      const uncached = await measure(cold.url, 1, (p) => /stats|alerts|models/.test(p));
+      const lines = (figures: Record<string, Figures>) =>
+        Object.entries(figures).map(
+          ([route, s]) => `  ${route.padEnd(42)} ${s.rps.toFixed(0).padStart(6)} req/s  ${formatMs(s)}  ${JSON.stringify(s.statuses)}`,
+        );
       const text = [
         `fan-out: ${clients} clients x ${updates} updates at ${rate}/s: ${fanout.complete ? 'every client got every update' : `INCOMPLETE (min ${fanout.minPerClient})`}`,
         `  delay ${formatMs(fanout.delay)}`,
         `API, ${concurrency} keep-alive clients per route, ${durationMs / 1000} s each (7 days of 1-minute windows in influxd):`,
-        ...Object.entries(http).map(
-          ([route, s]) => `  ${route.padEnd(42)} ${s.rps.toFixed(0).padStart(6)} req/s  ${formatMs(s)}  ${JSON.stringify(s.statuses)}`,
-        ),
+        ...lines(http),
+        `InfluxDB-backed routes without the query cache, 1 client:`,
+        ...lines(uncached),
       ].join('\n');
-      return { name: 'live', text, data: { clients, updates, rate, fanout, concurrency, http } };
+      return { name: 'live', text, data: { clients, updates, rate, fanout, concurrency, http, uncached } };
     } finally {
       await api.close();
+      await cold.close();
     }
   } finally {
     load.kill();

@@ -1,5 +1,6 @@
-// Decode + stream-building cost per format over the parity images, one at a time (latency)
-// and with a few in flight (sharp decodes off the main thread, so throughput is higher).
+// Decode + stream-building cost per format over the parity images: wall time per phase one at
+// a time, process CPU per image (sharp's worker threads included: on a 2-core box CPU is what
+// bounds throughput), and wall time with a few in flight (sharp decodes off the main thread).
 // Run: node --import tsx bench/v4-preprocess.ts [rounds]
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -20,6 +21,7 @@ for (const [ext, files] of byFormat) {
   for (const f of files) await preprocess(f); // warm up
   const decode: number[] = [];
   const pre: number[] = [];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     for (const f of files) {
@@ -29,6 +31,8 @@ for (const [ext, files] of byFormat) {
     }
   }
   const serialMs = (performance.now() - t0) / (rounds * files.length);
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / (rounds * files.length);
   let next = 0;
   const total = rounds * files.length;
   const t1 = performance.now();
@@ -39,6 +43,7 @@ for (const [ext, files] of byFormat) {
   const parallelMs = (performance.now() - t1) / total;
   console.log(
     `${ext.padEnd(5)} ${String(files.length).padStart(2)} files  decode p50 ${median(decode).toFixed(3)} ms  ` +
-      `preprocess p50 ${median(pre).toFixed(3)} ms  serial ${serialMs.toFixed(3)} ms/img  3-in-flight ${parallelMs.toFixed(3)} ms/img`,
+      `preprocess p50 ${median(pre).toFixed(3)} ms  serial ${serialMs.toFixed(3)} ms/img  cpu ${cpuMs.toFixed(3)} ms/img  ` +
+      `3-in-flight ${parallelMs.toFixed(3)} ms/img`,
   );
 }

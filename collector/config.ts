@@ -1,6 +1,7 @@
 // Collector settings: one table names every setting once, with its flag, its environment
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
+import { ALERT_DEFAULTS, type AlertSettings } from './analysis/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -49,6 +50,8 @@ export interface CollectorConfig {
   http: { host: string; port: number };
   sampleEventsPerSecond: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Alert thresholds, for-duration, baseline file and notifiers (collector/analysis/settings.ts). */
+  alerts: AlertSettings;
 }
 
 type Kind = 'string' | 'number' | 'boolean';
@@ -98,6 +101,20 @@ export const SETTINGS: Setting[] = [
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
   { path: 'sampleEventsPerSecond', kind: 'number', description: 'raw events per second on the sampled feed' },
   { path: 'logLevel', kind: 'string', description: 'debug | info | warn | error' },
+  { path: 'alerts.forMs', kind: 'number', description: 'a threshold must hold this long (ms, event time) before it fires' },
+  { path: 'alerts.fprMax', kind: 'number', description: 'FPR alert threshold (0.0005 = 0.05%)' },
+  { path: 'alerts.latencyP95MaxMs', kind: 'number', description: 'p95 latency alert threshold (ms)' },
+  { path: 'alerts.detectionMin', kind: 'number', description: 'per-method detection rate alert threshold (0..1)' },
+  { path: 'alerts.methodImbalanceMax', kind: 'number', description: 'best minus worst method detection rate alert threshold' },
+  { path: 'alerts.baselineFile', kind: 'string', description: 'JSON baseline of a known-good release (regression alerts)' },
+  { path: 'alerts.webhookUrl', kind: 'string', description: 'Slack-compatible webhook URL for alerts', secret: true },
+  { path: 'alerts.smtpHost', kind: 'string', description: 'SMTP host for alert mail' },
+  { path: 'alerts.smtpPort', kind: 'number', description: 'SMTP port' },
+  { path: 'alerts.smtpSecure', kind: 'boolean', description: 'SMTP over TLS from the start (port 465)' },
+  { path: 'alerts.smtpUser', kind: 'string', description: 'SMTP user' },
+  { path: 'alerts.smtpPassword', kind: 'string', description: 'SMTP password', secret: true },
+  { path: 'alerts.emailFrom', kind: 'string', description: 'sender of alert mail' },
+  { path: 'alerts.emailTo', kind: 'string', description: 'recipients of alert mail, comma separated' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -133,6 +150,7 @@ export const DEFAULTS: CollectorConfig = {
   http: { host: '127.0.0.1', port: 9470 },
   sampleEventsPerSecond: 50,
   logLevel: 'info',
+  alerts: { ...ALERT_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */

@@ -47,6 +47,8 @@ export class Pipeline {
   private sampledInSecond = 0;
   validEvents = 0;
   acked = 0;
+  /** Redelivered messages this instance had not seen (crash recovery waits for these). */
+  redelivered = 0;
 
   constructor(private readonly d: PipelineDeps) {
     this.window$ = this.windows.asObservable();
@@ -55,6 +57,8 @@ export class Pipeline {
     this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
       this.d.sink.write(windowPoints(result));
       this.d.metrics.windowsClosed.inc({ granularity: result.granularity });
+      if (result.granularity === '1m' && result.agent === '*' && result.model_version === '*')
+        this.d.log.info('minute_closed', { start: new Date(result.start).toISOString(), count: result.fields.count, late: result.fields.late, late_total: this.d.engine.lateEvents, valid_total: this.validEvents });
       this.windows.next(result);
     });
   }
@@ -70,6 +74,7 @@ export class Pipeline {
       this.d.metrics.redeliveredWhileHeld.inc();
       return;
     }
+    if (msg.redelivered) this.redelivered++;
     const { events, dead } = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
     const points: Point[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
@@ -96,6 +101,7 @@ export class Pipeline {
 
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
+    this.d.log.debug('advance', { valid: this.validEvents, redelivered: this.redelivered, held: this.book.size, wm: this.d.engine.watermark(now) });
     this.advance$.next(now);
     this.maybeRelease();
   }

@@ -9,10 +9,12 @@ import { startPullLoop } from './consume/pull-loop.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
 import { redacted } from './config.ts';
+import { GRANULARITIES, MEASUREMENTS } from '../schemas/measurements.ts';
 import { startHttp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
+import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
 import { BatchingSink, type Transport } from './sinks/batching-sink.ts';
 import { InfluxV1Transport, setupInfluxV1, type InfluxV1Options } from './sinks/influx-v1.ts';
 import { InfluxV2Transport } from './sinks/influx-v2.ts';
@@ -37,6 +39,8 @@ export interface CollectorHandle {
   events$: Observable<InferenceEvent>;
   /** Write your own points (anomalies, forecasts, alerts...) through the collector's sink. */
   sink: PointSink;
+  /** Anomalies, drift, forecasts and alerts on the closed windows (collector/analysis). */
+  analysis: AnalysisHandle;
   /** http://host:port of /metrics, /healthz, /readyz. */
   httpUrl: string;
   stats(): CollectorStats;
@@ -100,13 +104,16 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     replica: config.replica,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
-  // (crashed): they come back once their ack wait runs out. Keep every window open until then.
+  // (crashed): they come back once their ack wait runs out. Keep every window open until that
+  // many redeliveries have arrived (other replicas' pending messages may never come here, so
+  // at most three ack waits).
   const wait = ackWaitMs(config);
   const pendingAtStart = (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
   if (pendingAtStart > 0) {
-    engine.suspendUntil(Date.now() + wait + 2000);
-    logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: wait + 2000 });
+    engine.suspendUntil(Date.now() + 3 * wait);
+    logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
+  if (config.influx.version === 1) await restoreClosedWindows(engine, config, logger);
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
     logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
   );
@@ -120,6 +127,8 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, log: logger })
+    .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
 
   // Flow control: stay under max_ack_pending (JetStream would stop delivering anyway) and under
   // the sink backlog bound (InfluxDB slow or down: stop pulling, JetStream keeps the rest).
@@ -144,6 +153,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
 
   const clock = setInterval(() => {
     const now = Date.now();
+    if (engine.suspended && pipeline.redelivered >= pendingAtStart) {
+      engine.suspendUntil(now);
+      logger.info('recovered', { redelivered: pipeline.redelivered });
+    }
     pipeline.advance(now);
     pipeline.keepAlive(now, wait / 3);
     metrics.sinkBacklog.set(sink.backlog);
@@ -171,6 +184,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     window$: pipeline.window$,
     events$: pipeline.events$.asObservable(),
     sink,
+    analysis,
     httpUrl: http.url,
     stats: () => ({
       validEvents: pipeline.validEvents,
@@ -188,6 +202,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         clearInterval(clock);
         clearInterval(lag);
         pipeline.stop();
+        await analysis.stop();
         deadLetters.stop();
         await sink.close(5000);
         await nc.drain().catch(() => nc.close());
@@ -198,6 +213,27 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       return stopping;
     },
   };
+}
+
+/**
+ * Reads back which windows this replica already wrote (InfluxQL, so 1.x or a v1-compatible API):
+ * those are never recomputed from messages redelivered after a crash, only newer ones are.
+ */
+async function restoreClosedWindows(engine: WindowEngine, config: CollectorConfig, log: Logger): Promise<void> {
+  const i = config.influx;
+  for (const g of GRANULARITIES) {
+    const q =
+      `SELECT last("count") FROM "${i.rpWindows}"."${MEASUREMENTS.window}" WHERE "granularity" = '${g}' ` +
+      `AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${config.replica.replace(/'/g, "\\'")}'`;
+    const auth = i.username ? { authorization: `Basic ${Buffer.from(`${i.username}:${i.password ?? ''}`).toString('base64')}` } : undefined;
+    const res = await fetch(`${i.url}/query`, { method: 'POST', headers: auth, body: new URLSearchParams({ q, db: i.database, epoch: 'ms' }) });
+    const body = (await res.json()) as { results?: { series?: { values: [number, number][] }[] }[] };
+    const last = body.results?.[0]?.series?.[0]?.values[0]?.[0];
+    if (last !== undefined) {
+      engine.restoreClosed(g, last);
+      log.info('windows_restored', { granularity: g, closed_through: new Date(last).toISOString() });
+    }
+  }
 }
 
 async function transportFor(config: CollectorConfig): Promise<Transport> {

@@ -58,7 +58,7 @@ def metadata_entry(key, value):
     return field(14, entry)
 
 
-def export(model, path, version, input_names=None):
+def export(model, path, version, input_names=None, source=None):
     shapes = input_shapes()
     dummy = tuple(torch.zeros((1,) + shapes[n]) for n in model.stream_names)
     input_names = list(input_names or model.stream_names)
@@ -72,7 +72,7 @@ def export(model, path, version, input_names=None):
         )
     with open(path, "ab") as f:
         f.write(metadata_entry("version", version))
-        f.write(metadata_entry("source", "models/build_model.py (random weights, seed %d)" % SEED))
+        f.write(metadata_entry("source", source or "models/build_model.py (random weights, seed %d)" % SEED))
     params = sum(p.numel() for p in model.parameters())
     print("%s: %d params, %d bytes" % (os.path.relpath(path, ROOT), params, os.path.getsize(path)))
 

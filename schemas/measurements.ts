@@ -64,6 +64,21 @@ export const ALL = '*';
 /** Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold, message, alert_id. */
 /** Tags of `agent`: agent. Fields: queue_depth, events_sent, events_dropped, model_loaded, nats_connected, uptime_s. */
 
+/**
+ * Tags of `validation` points (`starwatch validate --publish`; timestamp = end of the run).
+ * `kind` is `run` (one point per run) or `ablation` (one point per zeroed stream); `stream` is the
+ * zeroed stream, `none` on run points; `dataset` is the dataset folder's base name.
+ */
+export const VALIDATION_TAGS = ['model_version', 'dataset', 'kind', 'stream'] as const;
+export const VALIDATION_KINDS = ['run', 'ablation'] as const;
+// Fields of `validation`, kind=run: run_id, model_id, model_sha256 (strings); images, evaluated,
+// errors, violations (int); accuracy, fpr, detection, det_<m> per method (lsb_rgb for lsb.rgb),
+// method_acc, bit_order_acc (0..1); latency_p50, latency_p95, latency_p99 (ms); throughput
+// (files/s); peak_rss_mb; method_entropy (bits); clean_share (0..1); passed (bool, only when the
+// run had a baseline). kind=ablation: run_id (string); fpr, detection, delta_fpr, delta_detection,
+// mean_abs_prob_change, impact; flipped, rank (int). A figure the run could not measure (no
+// clean images, no images of a method) is left out of the point, never written as 0.
+
 /** Field-safe form of a method name. */
 export const methodField = (method: string): string => method.replace('.', '_');
 

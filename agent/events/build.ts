@@ -20,7 +20,7 @@ export class EventBuilder {
 
   constructor(
     readonly agentId: string,
-    public model: ModelRef,
+    readonly model: ModelRef,
     ids?: EventIds,
   ) {
     this.ids = ids ?? new EventIds();

@@ -11,7 +11,10 @@ export function encodeBatch(agentId: string, seq: number, events: readonly Infer
   return encoder.encode(`{"v":1,"agent_id":${JSON.stringify(agentId)},"seq":${seq},"events":[${body}]}`);
 }
 
-/** The Nats-Msg-Id of a batch: JetStream drops a second message with the same id. */
-export function batchMsgId(agentId: string, seq: number): string {
-  return `${agentId}:${seq}`;
+/**
+ * The Nats-Msg-Id of a batch: JetStream drops a second message with the same id. The boot id
+ * (random per process) keeps two processes that share an agent id from deduplicating each other.
+ */
+export function batchMsgId(agentId: string, bootId: string, seq: number): string {
+  return `${agentId}:${bootId}:${seq}`;
 }

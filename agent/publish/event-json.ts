@@ -22,13 +22,24 @@ function labelJson(l: Label): string {
   return s + '}';
 }
 
+/** An agent sends the same model object in every event: its text is made once. */
+let lastModel: InferenceEvent['model'] | null = null;
+let lastModelJson = '';
+
+function modelJson(m: InferenceEvent['model']): string {
+  if (m !== lastModel) {
+    lastModelJson = `{"id":${str(m.id)},"version":${str(m.version)},"sha256":${str(m.sha256)}}`;
+    lastModel = m;
+  }
+  return lastModelJson;
+}
+
 export function eventJson(e: InferenceEvent): string {
-  const m = e.model;
   const i = e.input;
   const t = e.timings;
   let s =
     `{"v":1,"event_id":${str(e.event_id)},"agent_id":${str(e.agent_id)},"ts_ns":${str(e.ts_ns)},"source":${str(e.source)},` +
-    `"model":{"id":${str(m.id)},"version":${str(m.version)},"sha256":${str(m.sha256)}},` +
+    `"model":${modelJson(e.model)},` +
     `"input":{"format":${str(i.format)},"bytes":${num(i.bytes)},"width":${num(i.width)},"height":${num(i.height)}},` +
     `"timings":{"decode_ms":${num(t.decode_ms)},"preprocess_ms":${num(t.preprocess_ms)},"infer_ms":${num(t.infer_ms)},"total_ms":${num(t.total_ms)}},` +
     `"outputs":${outputsJson(e.outputs)},"error_code":${nullable(e.error_code)}`;

@@ -4,6 +4,7 @@
 // drops the oldest events, counting each drop. A batch taken from the queue is retried with
 // the same Nats-Msg-Id until the stream acknowledges it, so a retry is never stored twice.
 // So every event enqueued is either in the stream or counted in `dropped`.
+import { randomBytes } from 'node:crypto';
 import { connect, Events, type JetStreamClient, type NatsConnection } from 'nats';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
@@ -77,6 +78,7 @@ export class EventPublisher {
   private maxPayload = 1024 * 1024;
   /** Starts at the boot time in µs, so batch ids keep increasing across restarts of an agent. */
   private seq = Date.now() * 1000;
+  private readonly bootId = randomBytes(6).toString('hex');
   private idle: (() => void)[] = [];
   private stats = { sent: 0, dropped: 0, batchesSent: 0, batchRetries: 0 };
 
@@ -214,7 +216,7 @@ export class EventPublisher {
   }
 
   private async publishUntilAcked(batch: { seq: number; data: Uint8Array; count: number }): Promise<void> {
-    const msgID = batchMsgId(this.agentId, batch.seq);
+    const msgID = batchMsgId(this.agentId, this.bootId, batch.seq);
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return; // close() counted these as dropped
       const js = this.js;

@@ -3,12 +3,13 @@
 // refused as soon as it passes the limit, never buffered beyond it.
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; bytesSeen: number };
+/** aborted: the client went away mid-body (nothing to answer). */
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; bytesSeen: number; aborted?: boolean };
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, bytesSeen: declared });
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -24,7 +25,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     const onEnd = (): void => resolve({ ok: true, body: Buffer.concat(chunks, size) });
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', reject);
+    req.on('error', () => resolve({ ok: false, bytesSeen: size, aborted: true }));
   });
 }
 

@@ -53,6 +53,10 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
       return refuse(req, res, start, 'UNSUPPORTED_MEDIA_TYPE', `send raw image bytes, not ${type}`, declaredBytes(req));
     }
     const body = await readBody(req, maxBytes);
+    if (!body.ok && body.aborted) {
+      agent.emit(observeError(handler.source, 'CLIENT_ABORTED', unknownInput(body.bytesSeen), performance.now() - start));
+      return;
+    }
     if (!body.ok) {
       return refuse(req, res, start, 'TOO_MANY_BYTES', `the body is over the limit of ${maxBytes} bytes`, body.bytesSeen);
     }

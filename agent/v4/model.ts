@@ -78,6 +78,15 @@ function checkOutputs(path: string, session: ort.InferenceSession): OutputName[]
   return outputs;
 }
 
+/** The "version" metadata entry; a model without readable metadata is still usable. */
+function versionOf(file: Uint8Array): string | null {
+  try {
+    return readOnnxMetadata(file).version || null;
+  } catch {
+    return null;
+  }
+}
+
 export class V4Model {
   /** Packing buffers per input, grown to the largest batch seen and reused. */
   private readonly packed = new Map<StreamName, Float32Array>();
@@ -100,10 +109,8 @@ export class V4Model {
     } catch (e) {
       throw modelError(path, `cannot read the file (${(e as Error).message})`, e);
     }
-    let metadata: Record<string, string>;
     let session: ort.InferenceSession;
     try {
-      metadata = readOnnxMetadata(file);
       session = await ort.InferenceSession.create(file, {
         intraOpNumThreads: options.threads ?? 1,
         interOpNumThreads: 1,
@@ -113,13 +120,20 @@ export class V4Model {
     } catch (e) {
       throw modelError(path, `not a loadable ONNX model (${(e as Error).message})`, e);
     }
+    let inputs: StreamName[];
+    let outputs: OutputName[];
+    try {
+      inputs = checkInputs(path, session);
+      outputs = checkOutputs(path, session);
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
     const identity: ModelIdentity = {
       id: basename(path),
-      version: metadata.version || basename(path),
+      version: versionOf(file) ?? basename(path),
       sha256: createHash('sha256').update(file).digest('hex'),
     };
-    const inputs = checkInputs(path, session);
-    const outputs = checkOutputs(path, session);
     return new V4Model(session, identity, inputs, outputs, options.zeroStreams ?? []);
   }
 

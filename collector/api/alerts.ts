@@ -39,7 +39,8 @@ export async function recentAlerts(ctx: RouteContext): Promise<Reply> {
     limit: intParam(params, 'limit', 1, 1000, 50),
     activeOnly: boolParam(params, 'active_only', false),
   };
-  const alerts = await ctx.deps.alerts.recent(query);
+  const key = `alerts ${JSON.stringify(query)}`;
+  const alerts = await ctx.counters.queries.get(key, () => ctx.deps.alerts.recent(query));
   return { status: 200, body: { alerts } };
 }
 

@@ -3,6 +3,7 @@ import type { NatsConnection } from 'nats';
 import type { LiveHub } from '../live/hub.ts';
 import type { AlertSource } from './alerts.ts';
 import type { InfluxQL } from './influxql.ts';
+import type { QueryCache } from './query-cache.ts';
 import type { RateMeter } from './rate-meter.ts';
 
 export interface ApiLimits {
@@ -13,6 +14,8 @@ export interface ApiLimits {
   logBurst: number;
   /** How long a JetStream publish may wait for its ack. */
   publishTimeoutMs: number;
+  /** Identical InfluxDB-backed requests within this share one answer (0 = always query). */
+  queryCacheMs: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
@@ -20,6 +23,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   logRatePerSec: 1000,
   logBurst: 2000,
   publishTimeoutMs: 5000,
+  queryCacheMs: 5000,
 };
 
 export interface ApiCounters {
@@ -28,6 +32,8 @@ export interface ApiCounters {
   logRejected: RateMeter;
   /** Rejections by error code, since start. */
   rejectedByCode: Map<string, number>;
+  /** Shared answers of the InfluxDB-backed routes. */
+  queries: QueryCache;
 }
 
 export interface ApiDeps {

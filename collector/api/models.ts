@@ -6,10 +6,10 @@ import type { Reply, RouteContext } from './route.ts';
 
 export async function modelVersions(ctx: RouteContext): Promise<Reply> {
   const from = `FROM "${MEASUREMENTS.window}" WHERE "granularity" = '1m' AND "agent" = ${quote(ALL)} AND "model_version" != ${quote(ALL)}`;
-  const [week, last] = await ctx.deps.influx.query(
+  const q =
     `SELECT sum("count") AS events ${from} AND time > now() - 7d GROUP BY "model_version"; ` +
-      `SELECT last("count") ${from} GROUP BY "model_version"`,
-  );
+    `SELECT last("count") ${from} GROUP BY "model_version"`;
+  const [week, last] = await ctx.counters.queries.get(q, () => ctx.deps.influx.query(q));
   const events = new Map(InfluxQL.rows(week ?? []).map((r) => [String(r.model_version), Number(r.events)]));
   const versions = InfluxQL.rows(last ?? [])
     .map((r) => ({

@@ -98,7 +98,8 @@ export const openApiDocument: OpenApiDocument = {
     description:
       'Monitoring API of the Starwatch collector. Every route but /health needs the API token, as ' +
       '`Authorization: Bearer <token>` or `?token=<token>`. The live feed is a WebSocket at /ws ' +
-      '(collector/live/PROTOCOL.md); the live page is at /live/.',
+      '(collector/live/PROTOCOL.md); the live page is at /live/. Answers read from InfluxDB ' +
+      '(/metrics/stats, /alerts/recent, /models/versions) may be up to queryCacheMs (default 5 s) old.',
   },
   security: [{ bearer: [] }],
   components: {

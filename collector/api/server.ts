@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { servePage, PAGE_PREFIX } from '../page/serve.ts';
 import type { ApiCounters, ApiDeps } from './deps.ts';
 import { ApiError, sendError, sendJson } from './http.ts';
+import { QueryCache } from './query-cache.ts';
 import { RateMeter } from './rate-meter.ts';
 import { ROUTES } from './routes.ts';
 import { tokenAuthorizer } from './token.ts';
@@ -26,6 +27,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     logAccepted: new RateMeter(),
     logRejected: new RateMeter(),
     rejectedByCode: new Map(),
+    queries: new QueryCache(deps.limits.queryCacheMs),
   };
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

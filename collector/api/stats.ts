@@ -40,18 +40,19 @@ export async function stats(ctx: RouteContext): Promise<Reply> {
     `SELECT ${SELECT} FROM "${MEASUREMENTS.window}" ` +
     `WHERE "granularity" = '1m' AND "agent" = ${quote(ALL)} AND "model_version" = ${quote(modelVersion)} ` +
     `AND time > now() - ${window} GROUP BY time(${granularity}) fill(none)`;
-  const [series] = await ctx.deps.influx.query(q);
-  const rows = InfluxQL.rows(series ?? []).filter((r) => num(r.count) !== null);
-  return {
-    status: 200,
-    body: {
+  // The whole answer is shared, not just the query: folding and serialising it is the other cost.
+  const body = await ctx.counters.queries.get(q, async () => {
+    const [series] = await ctx.deps.influx.query(q);
+    const rows = InfluxQL.rows(series ?? []).filter((r) => num(r.count) !== null);
+    return {
       window,
       granularity,
       model_version: modelVersion,
       totals: combine(rows, SECONDS[window]),
       series: rows.map((r) => ({ time: new Date(Number(r.time)).toISOString(), ...combine([r], SECONDS[granularity]) })),
-    },
-  };
+    };
+  });
+  return { status: 200, body };
 }
 
 /** Folds bucket rows into one summary; `seconds` is the span they cover, for the rate. */

@@ -54,6 +54,10 @@ export class WindowEngine {
     this.suspendedUntil = wallMs;
   }
 
+  get suspended(): boolean {
+    return this.suspendedUntil > 0;
+  }
+
   /**
    * Recovery after a crash: windows up to `start` were written by the previous instance (all
    * their events included), so they must not be computed again from a redelivered part.
@@ -100,6 +104,7 @@ export class WindowEngine {
   advance(wallMs: number): WindowResult[] {
     const wm = this.watermark(wallMs);
     if (wallMs < this.suspendedUntil) return [];
+    this.suspendedUntil = 0;
     const results: WindowResult[] = [];
     for (const g of GRANULARITIES) {
       const size = GRANULARITY_MS[g];
@@ -127,7 +132,7 @@ export class WindowEngine {
     const results: WindowResult[] = [];
     for (const [key, acc] of keys) {
       const [modelVersion, agent] = key.split(SEP);
-      if (parent) this.accumulator(parent, floor(start, GRANULARITY_MS[parent]), key).merge(acc);
+      if (parent) this.mergeUp(parent, start, key, acc);
       let model = byModel.get(modelVersion);
       if (!model) byModel.set(modelVersion, (model = new WindowAccumulator()));
       model.merge(acc);
@@ -137,6 +142,17 @@ export class WindowEngine {
     for (const [modelVersion, acc] of byModel) results.push(this.result(g, start, ALL, modelVersion, acc));
     results.push(this.result(g, start, ALL, ALL, overall));
     return results;
+  }
+
+  /** Into the finest open ancestor: after a restore, a parent may already have been written. */
+  private mergeUp(parent: Granularity | undefined, start: number, key: string, acc: WindowAccumulator): void {
+    for (let g = parent; g; g = PARENT[g]) {
+      const parentStart = floor(start, GRANULARITY_MS[g]);
+      if (parentStart > this.closedThrough[g]) {
+        this.accumulator(g, parentStart, key).merge(acc);
+        return;
+      }
+    }
   }
 
   private result(g: Granularity, start: number, agent: string, modelVersion: string, acc: WindowAccumulator): WindowResult {

@@ -162,3 +162,21 @@ test('shutdown flushes what is queued', async () => {
   const stored = await readStoredEvents(services.nats.url);
   for (const id of ids) assert.equal(stored.countById.get(id), 1);
 });
+
+test('a client that goes away mid-upload is counted, and the server stays up', async () => {
+  const agent = await startTestAgent(services.nats.url, { agentId: 'server-abort' });
+  try {
+    // Expect: 100-continue makes the server answer once it has the request: then we vanish.
+    const req = request(`${agent.url}/v1/scan`, { method: 'POST', headers: { 'content-length': '100000', expect: '100-continue' } });
+    req.on('error', () => undefined);
+    await new Promise((resolve) => req.once('continue', resolve));
+    await new Promise((resolve) => req.write(Buffer.alloc(1000), resolve));
+    req.destroy();
+    await waitFor(async () => /errors_total\{code="CLIENT_ABORTED"\} 1/.test(await (await fetch(`${agent.url}/metrics`)).text()), {
+      what: 'the aborted upload counted',
+    });
+    assert.equal((await fetch(`${agent.url}/healthz`)).status, 200);
+  } finally {
+    await agent.close();
+  }
+});

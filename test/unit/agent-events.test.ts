@@ -74,7 +74,7 @@ test('a batch encodes to a valid EventBatch holding the events in order', () => 
   assert.ok(checkBatch(batch).ok);
   assert.equal(batch.seq, 42);
   assert.deepEqual(batch.events, events);
-  assert.equal(batchMsgId('agent-1', 42), 'agent-1:42');
+  assert.equal(batchMsgId('agent-1', 'b00t', 42), 'agent-1:b00t:42');
 });
 
 test('formats are sniffed from magic bytes', () => {

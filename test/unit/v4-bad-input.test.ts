@@ -120,3 +120,28 @@ test('a BMP variant the decoder does not handle is refused by name', async () =>
   b[28] = 16; // 16 bits a pixel
   await rejects(b, 'UNSUPPORTED_FORMAT');
 });
+
+test('mangled files of every format end as a result or a V4Error, never a crash', async () => {
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const files = ['rgb_png_256.png', 'palette_png_trns.png', 'png_16bit_gray.png', 'jpeg_cmyk.jpg', 'jpeg_progressive.jpg', 'webp_lossy.webp', 'webp_exif_stego.webp', 'gif_with_tail.gif', 'lsb_rgb_lsb_first_bmp.bmp'];
+  let rejected = 0;
+  for (const f of files) {
+    const original = fixture(f);
+    for (let k = 0; k < 12; k++) {
+      const b = new Uint8Array(original.subarray(0, k % 3 === 0 ? rand(original.length) + 1 : original.length));
+      // Mostly header bytes: that is where parsers trust lengths and sizes.
+      for (let i = 0; i < 4; i++) b[rand(Math.min(b.length, 64 + (k % 2) * b.length))] = rand(256);
+      try {
+        await preprocess(b);
+      } catch (e) {
+        assert.ok(isV4Error(e), `${f} mutation ${k}: ${String(e)}`);
+        rejected++;
+      }
+    }
+  }
+  assert.ok(rejected > 0);
+});

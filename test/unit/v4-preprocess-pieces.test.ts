@@ -188,7 +188,8 @@ test('GIF frame 0 on a grown canvas over the transparent index, as Pillow compos
   assert.deepEqual(row(0), [2, 2, 2, 2, 2]);
   assert.deepEqual(row(3), [2, 2, 0, 1, 3]);
   assert.deepEqual(row(4), [2, 2, 3, 1, 0]);
-  const noTransparency = decodeGif(tinyGif([4, 4], { left: 2, top: 3, w: 3, h: 2 }, [0, 1, 3, 3, 1, 0], null), h);
+  const opaque = tinyGif([4, 4], { left: 2, top: 3, w: 3, h: 2 }, [0, 1, 3, 3, 1, 0], null);
+  const noTransparency = decodeGif(opaque, readGifHeader(opaque));
   assert.equal(noTransparency.indices![0], 0);
 });
 

@@ -110,7 +110,7 @@ export function decodeGif(bytes: Uint8Array, h: GifHeader): DecodedPixels {
 function joinSubBlocks(bytes: Uint8Array, start: number, end: number): Uint8Array {
   const out = new Uint8Array(end - start);
   let o = 0;
-  for (let p = start; bytes[p] !== 0; p += 1 + bytes[p]) {
+  for (let p = start; p < end && bytes[p] !== 0; p += 1 + bytes[p]) {
     out.set(bytes.subarray(p + 1, p + 1 + bytes[p]), o);
     o += bytes[p];
   }

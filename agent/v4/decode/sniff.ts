@@ -3,7 +3,7 @@
 import type { ImageFormat } from '../contract.ts';
 import { V4Error } from '../errors.ts';
 
-const SUPPORTED: { format: ImageFormat; magic: number[]; at?: number; also?: { at: number; magic: number[] } }[] = [
+const SUPPORTED: { format: ImageFormat; magic: number[]; also?: { at: number; magic: number[] } }[] = [
   { format: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
   { format: 'JPEG', magic: [0xff, 0xd8, 0xff] },
   { format: 'GIF', magic: [0x47, 0x49, 0x46, 0x38] }, // "GIF8", then "7a" or "9a"
@@ -36,14 +36,13 @@ function isPrefixOf(bytes: Uint8Array, magic: number[]): boolean {
 export function sniffFormat(bytes: Uint8Array): ImageFormat {
   if (bytes.length === 0) throw new V4Error('EMPTY_INPUT', 'the image is empty (0 bytes)');
   for (const s of SUPPORTED) {
-    if (matches(bytes, s.magic, s.at) && (!s.also || matches(bytes, s.also.magic, s.also.at))) return s.format;
+    if (matches(bytes, s.magic) && (!s.also || matches(bytes, s.also.magic, s.also.at))) return s.format;
   }
   for (const u of UNSUPPORTED) {
     if (matches(bytes, u.magic, u.at)) throw new V4Error('UNSUPPORTED_FORMAT', `${u.name} images are not supported`);
   }
   for (const s of SUPPORTED) {
-    const whole = s.also ? [...s.magic, 0, 0, 0, 0, ...s.also.magic] : s.magic;
-    if (isPrefixOf(bytes, whole.slice(0, s.also ? 4 : whole.length))) {
+    if (isPrefixOf(bytes, s.magic)) {
       throw new V4Error('TRUNCATED_IMAGE', `the file ends inside the ${s.format} signature (${bytes.length} bytes)`);
     }
   }

@@ -1,7 +1,6 @@
-// The parity folder format (vectors.json + images/), as ../../shared/parity defines it.
+// The parity folder format (vectors.json + images/) of the V4 contract's parity vectors.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StreamName } from '../contract.ts';
 
 export interface HashedTensor {
   shape: number[];

@@ -1,4 +1,4 @@
-// DecodedImage + tail -> the eight V4 input streams, per ../../shared/v4-contract.md.
+// DecodedImage + tail -> the eight V4 input streams, as the V4 contract (shared/v4-contract.md) defines them.
 import { CROP, type V4Streams } from '../contract.ts';
 import type { DecodedImage } from '../decode/decoded-image.ts';
 import { alphaStreams } from './alpha-streams.ts';

@@ -1,0 +1,58 @@
+// starwatch compare: several models on one labelled dataset, the validation metrics side by side.
+import type { Command } from 'commander';
+import type { SingleBar } from 'cli-progress';
+import { isV4Error } from '../../agent/v4/errors.ts';
+import { compareModels, compareText } from '../../validate/compare.ts';
+import { loadDataset } from '../../validate/dataset.ts';
+import { isValidateError } from '../../validate/errors.ts';
+import { startBar, type CommandIo } from './validate.ts';
+
+export interface CompareFlags {
+  models: string[];
+  dataset: string;
+  json?: boolean;
+}
+
+const STDIO: CommandIo = {
+  out: (t) => process.stdout.write(t + '\n'),
+  err: (t) => process.stderr.write(t + '\n'),
+};
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('Run several models on one labelled dataset and show their metrics side by side')
+    .requiredOption('--models <paths...>', 'ONNX models to compare')
+    .requiredOption('--dataset <dir>', 'folder of images with .json label sidecars')
+    .option('--json', 'print the validation results as a JSON array')
+    .action(async (flags: CompareFlags) => {
+      process.exitCode = await runCompare(flags);
+    });
+}
+
+export async function runCompare(flags: CompareFlags, io: CommandIo = STDIO, tty = process.stderr.isTTY === true): Promise<number> {
+  let bar: SingleBar | null = null;
+  try {
+    const items = await loadDataset(flags.dataset);
+    const reports = await compareModels({
+      modelPaths: flags.models,
+      dataset: flags.dataset,
+      items,
+      onModel: (i, path) => {
+        bar?.stop();
+        bar = tty ? startBar(items.length, `model ${i + 1}/${flags.models.length} ${path}`) : null;
+      },
+      onItem: (done) => bar?.update(done),
+    });
+    (bar as SingleBar | null)?.stop();
+    io.out(flags.json ? JSON.stringify(reports, null, 2) : compareText(reports));
+    return 0;
+  } catch (e) {
+    (bar as SingleBar | null)?.stop();
+    if (isValidateError(e) || isV4Error(e)) {
+      io.err(`compare: ${e.code}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,66 @@
+// What the analysis stage can be told: the alert thresholds (Starlight's targets by default), the
+// for-duration, an optional regression baseline file, and where notifications go. Secrets (the
+// webhook URL carries its token; the SMTP password) live only here and in the notifiers.
+import { STARLIGHT_TARGETS } from '../alerts/rules.ts';
+
+export interface AlertSettings {
+  /** A threshold or regression must hold this long (event time, ms) before it fires. */
+  forMs: number;
+  fprMax: number;
+  latencyP95MaxMs: number;
+  detectionMin: number;
+  methodImbalanceMax: number;
+  /** JSON file with a known-good release's figures (collector/alerts/baseline.ts). */
+  baselineFile?: string;
+  /** Slack-compatible incoming webhook. Secret. */
+  webhookUrl?: string;
+  smtpHost?: string;
+  smtpPort: number;
+  smtpSecure: boolean;
+  smtpUser?: string;
+  /** Secret. */
+  smtpPassword?: string;
+  emailFrom?: string;
+  /** Comma-separated recipients. */
+  emailTo?: string;
+}
+
+export const ALERT_DEFAULTS: AlertSettings = {
+  forMs: 60_000,
+  fprMax: STARLIGHT_TARGETS.fprMax,
+  latencyP95MaxMs: STARLIGHT_TARGETS.latencyP95MaxMs,
+  detectionMin: STARLIGHT_TARGETS.detectionMin,
+  methodImbalanceMax: STARLIGHT_TARGETS.methodImbalanceMax,
+  smtpPort: 587,
+  smtpSecure: false,
+};
+
+/** Fixed choices of the stage, named once (tests may shorten them). */
+export interface AnalysisTuning {
+  /** Windows the detectors, drift and alert rules run on. */
+  detectGranularity: '10s' | '1m';
+  /** Windows the forecasts run on. */
+  forecastGranularity: '10s' | '1m';
+  /** Earlier windows pooled as the root-cause baseline. */
+  rootCauseBaselineWindows: number;
+  /** Windows that make the drift reference, and windows pooled for the current distribution. */
+  driftReferenceWindows: number;
+  driftCurrentWindows: number;
+  driftMinSamples: number;
+  /** Forecast steps ahead, points kept to fit on, and how often (in points) to refit. */
+  forecastHorizon: number;
+  forecastHistory: number;
+  forecastRefitEvery: number;
+}
+
+export const TUNING_DEFAULTS: AnalysisTuning = {
+  detectGranularity: '10s',
+  forecastGranularity: '1m',
+  rootCauseBaselineWindows: 30,
+  driftReferenceWindows: 60,
+  driftCurrentWindows: 6,
+  driftMinSamples: 100,
+  forecastHorizon: 60,
+  forecastHistory: 1440,
+  forecastRefitEvery: 60,
+};

@@ -1,0 +1,84 @@
+// The whole collector as the demo runs it: the pipeline and its analysis stage (startCollector:
+// anomalies, forecasts, alerts), the agents' heartbeats, and the HTTP API with the live page and
+// WebSocket on one port; everything the live feed shows is wired to the hub.
+import { connect, type NatsConnection } from 'nats';
+import type { Subscription } from 'rxjs';
+import { startApi, type RunningApi } from '../../collector/api/start.ts';
+import { DEFAULTS, type CollectorConfig } from '../../collector/config.ts';
+import type { Logger } from '../../collector/log.ts';
+import { connectLiveFeed } from '../../collector/live/feed.ts';
+import { startCollector, type CollectorHandle } from '../../collector/start.ts';
+import { recordHeartbeats } from './heartbeats.ts';
+
+export interface DemoCollectorOptions {
+  natsUrl: string;
+  influxUrl: string;
+  database: string;
+  /** Port of the API, live page and WebSocket (0 picks a free one). */
+  port: number;
+  token: string;
+  log: Logger;
+  /** How long a threshold alert must hold before it fires. */
+  alertForMs: number;
+  latencyP95MaxMs: number;
+}
+
+export interface DemoCollector {
+  handle: CollectorHandle;
+  api: RunningApi;
+  /** The API and WebSocket token. */
+  token: string;
+  stop(): Promise<void>;
+}
+
+export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'token' | 'log'>): CollectorConfig {
+  const config = structuredClone(DEFAULTS);
+  config.nats.url = o.natsUrl;
+  config.influx.url = o.influxUrl;
+  config.influx.database = o.database;
+  // A demo wants to see windows soon after they end: flush often, close windows quickly.
+  config.influx.flushIntervalMs = 200;
+  config.windows.allowedLatenessMs = 1000;
+  config.windows.idleGraceMs = 1000;
+  config.http.port = 0;
+  config.sampleEventsPerSecond = 20;
+  config.alerts.forMs = o.alertForMs;
+  config.alerts.latencyP95MaxMs = o.latencyP95MaxMs;
+  return config;
+}
+
+export async function startDemoCollector(o: DemoCollectorOptions): Promise<DemoCollector> {
+  const config = demoCollectorConfig(o);
+  const handle = await startCollector(config, o.log);
+  let nc: NatsConnection | undefined;
+  let api: RunningApi | undefined;
+  let feed: Subscription | undefined;
+  let heartbeats: { stop(): Promise<void> } | undefined;
+  try {
+    nc = await connect({ servers: o.natsUrl, name: 'starwatch-demo-collector-api', maxReconnectAttempts: -1 });
+    heartbeats = recordHeartbeats(nc, handle.sink, o.log);
+    api = await startApi({ port: o.port, token: o.token, nats: nc, influx: { url: o.influxUrl, db: o.database } });
+    const { anomaly$, alert$, forecast$ } = handle.analysis;
+    feed = connectLiveFeed(api.hub, { window$: handle.window$, events$: handle.events$, anomaly$, alert$, forecast$ });
+  } catch (e) {
+    feed?.unsubscribe();
+    await api?.close();
+    await heartbeats?.stop();
+    await nc?.close();
+    await handle.stop();
+    throw e;
+  }
+  const running = { nc, api, feed, heartbeats };
+  return {
+    handle,
+    api,
+    token: o.token,
+    async stop() {
+      running.feed.unsubscribe();
+      await running.api.close();
+      await running.heartbeats.stop();
+      await handle.stop(); // the pipeline, then its analysis stage
+      await running.nc.drain().catch(() => running.nc.close());
+    },
+  };
+}

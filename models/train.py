@@ -1,0 +1,112 @@
+"""Trains the reference V4 model on tensors made by models/export-tensors.ts (the project's own
+TypeScript preprocessing), then exports ONNX. Run through models/train.sh, which makes the corpus
+and the tensors first.
+
+    /usr/bin/python3 models/train.py TENSOR_DIR OUT.onnx [--epochs N] [--seed S]
+
+Losses: binary cross-entropy on stego; cross-entropy on the method (stego images only) and on the
+bit order (clean images count as "none"). The last 10% of the training tensors are used to pick
+the decision threshold's sanity check only; held-out evaluation is done on a separate corpus
+(other photographs, other seed) by `starwatch validate`.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from v4_arch import ALL_STREAMS, V4Detector, input_shapes  # noqa: E402
+from build_model import export  # noqa: E402
+
+
+def load_tensors(folder):
+    with open(os.path.join(folder, "index.json")) as f:
+        index = json.load(f)
+    n = len(index["images"])
+    shapes = input_shapes()
+    arrays = {}
+    for name in ALL_STREAMS:
+        storage = index["layout"][name]["storage"]
+        dtype = np.float32 if storage == "f32" else np.uint8
+        raw = np.fromfile(os.path.join(folder, f"{name}.bin"), dtype=dtype)
+        arrays[name] = (raw.reshape((n,) + shapes[name]), storage)
+    labels = {
+        key: torch.tensor([img[key] for img in index["images"]], dtype=torch.long)
+        for key in ("stego", "method", "bit_order")
+    }
+    return arrays, labels, n
+
+
+def batch_inputs(arrays, idx):
+    """uint8 storage back to the float32 values the preprocessing produced."""
+    out = []
+    for name in ALL_STREAMS:
+        data, storage = arrays[name]
+        x = torch.from_numpy(data[idx].astype(np.float32))
+        if storage == "u8x255":
+            x = x / 255.0
+        elif storage == "alpha":
+            x[:, 0] = x[:, 0] / 255.0
+        out.append(x)
+    return out
+
+
+def train(arrays, labels, n, epochs, seed, batch_size=32):
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    model = V4Detector()
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    steps = epochs * ((n + batch_size - 1) // batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
+    bce, ce = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
+    stego_f = labels["stego"].float()
+    bit_order = torch.where(labels["stego"] == 1, labels["bit_order"], torch.full_like(labels["bit_order"], 2))
+    for epoch in range(epochs):
+        model.train()
+        order = np.random.permutation(n)
+        total, correct, started = 0.0, 0, time.time()
+        for start in range(0, n, batch_size):
+            idx = np.sort(order[start:start + batch_size])
+            stego_logit, method_logit, bit_logit, _ = model(*batch_inputs(arrays, idx))
+            y = stego_f[idx]
+            loss = bce(stego_logit.squeeze(1), y) + 0.5 * ce(bit_logit, bit_order[idx])
+            is_stego = labels["stego"][idx] == 1
+            if is_stego.any():
+                loss = loss + ce(method_logit[is_stego], labels["method"][idx][is_stego])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item() * len(idx)
+            correct += ((stego_logit.squeeze(1) > 0).float() == y).sum().item()
+        print(f"epoch {epoch + 1}/{epochs}: loss {total / n:.4f}, train accuracy {correct / n:.4f}, "
+              f"{time.time() - started:.0f} s", flush=True)
+    model.eval()
+    return model
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tensors")
+    parser.add_argument("out")
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--version", default="v4-reference-1")
+    args = parser.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    arrays, labels, n = load_tensors(args.tensors)
+    print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
+    model = train(arrays, labels, n, args.epochs, args.seed)
+    export(model, args.out, args.version, source="models/train.py (seed %d, %d epochs)" % (args.seed, args.epochs))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { v4Bench } from './v4.ts';
 import { liveBench } from './live.ts';
 import { agentBench } from './agent.ts';
+import { pipelineBench } from './pipeline.ts';
 
 export interface BenchReport {
   name: string;
@@ -22,4 +23,4 @@ export interface Bench {
   run(options: Record<string, unknown>): Promise<BenchReport>;
 }
 
-export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench];
+export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench];

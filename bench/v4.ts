@@ -1,12 +1,13 @@
 // `starwatch bench v4`: the V4 path end to end (decode, streams, inference), one image at a
 // time, single-threaded, against a baseline measured in the same run: inference alone on
 // streams computed beforehand. The ratio says what decoding and the streams cost on top.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import sharp from 'sharp';
 import { V4Path } from '../agent/v4/path.ts';
+import { isImageFile, listFiles } from '../corpus/files.ts';
 import { preprocess } from '../agent/v4/preprocess.ts';
 import type { V4Streams } from '../agent/v4/contract.ts';
 import { writePhotoSet } from './photo-set.ts';
@@ -18,7 +19,6 @@ const DEFAULT_COUNT = 1000;
 const WARMUP = 30;
 const TARGET_RATE = 280;
 const TARGET_P95_MS = 5;
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp']);
 
 interface V4BenchOptions {
   images?: string;
@@ -34,8 +34,7 @@ interface ImageSet {
 }
 
 async function readImageDir(dir: string): Promise<Uint8Array[]> {
-  const names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
-  return Promise.all(names.map((n) => readFile(join(dir, n))));
+  return Promise.all((await listFiles(dir, isImageFile)).map((file) => readFile(file)));
 }
 
 async function loadImages(dir: string | undefined): Promise<ImageSet> {

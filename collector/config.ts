@@ -1,7 +1,7 @@
 // Collector settings: one table names every setting once, with its flag, its environment
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
-import { ALERT_DEFAULTS, type AlertSettings } from './analysis/settings.ts';
+import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -48,11 +48,25 @@ export interface CollectorConfig {
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
   http: { host: string; port: number };
+  /** The HTTP API, live page and WebSocket feed: a port apart from /metrics and the probes. */
+  api: {
+    host: string;
+    port: number;
+    /** Bearer token of the API and the feed. Without one the API does not start. Secret. */
+    token?: string;
+    logRatePerSec: number;
+    logBurst: number;
+    maxClients: number;
+  };
   sampleEventsPerSecond: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Alert thresholds, for-duration, baseline file and notifiers (collector/analysis/settings.ts). */
   alerts: AlertSettings;
+  /** How soon detectors flag and forecasts start (collector/analysis/settings.ts); demos shorten these. */
+  analysis: AnalysisConfig;
 }
+
+export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
 
 type Kind = 'string' | 'number' | 'boolean';
 
@@ -99,6 +113,12 @@ export const SETTINGS: Setting[] = [
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
+  { path: 'api.host', kind: 'string', description: 'address of the HTTP API, live page and WebSocket' },
+  { path: 'api.port', kind: 'number', description: 'port of the HTTP API, live page (/live/) and WebSocket (/ws) (0 = any free)' },
+  { path: 'api.token', kind: 'string', description: 'bearer token of the API and WebSocket (no token: no API)', secret: true },
+  { path: 'api.logRatePerSec', kind: 'number', description: 'POST /metrics/log events per second (token bucket rate)' },
+  { path: 'api.logBurst', kind: 'number', description: 'POST /metrics/log burst (token bucket size)' },
+  { path: 'api.maxClients', kind: 'number', description: 'WebSocket clients at most' },
   { path: 'sampleEventsPerSecond', kind: 'number', description: 'raw events per second on the sampled feed' },
   { path: 'logLevel', kind: 'string', description: 'debug | info | warn | error' },
   { path: 'alerts.forMs', kind: 'number', description: 'a threshold must hold this long (ms, event time) before it fires' },
@@ -115,6 +135,11 @@ export const SETTINGS: Setting[] = [
   { path: 'alerts.smtpPassword', kind: 'string', description: 'SMTP password', secret: true },
   { path: 'alerts.emailFrom', kind: 'string', description: 'sender of alert mail' },
   { path: 'alerts.emailTo', kind: 'string', description: 'recipients of alert mail, comma separated' },
+  { path: 'analysis.detectorWarmupWindows', kind: 'number', description: 'windows a detector sees before it may flag' },
+  { path: 'analysis.forecastGranularity', kind: 'string', description: 'windows the forecasts run on: 10s | 1m' },
+  { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
+  { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
+  { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -125,7 +150,7 @@ export const DEFAULTS: CollectorConfig = {
     durable: 'starwatch-collector',
     ackWaitMs: 0,
     maxAckPending: 200_000,
-    fetchBatch: 256,
+    fetchBatch: 64,
   },
   influx: {
     version: 1,
@@ -148,9 +173,17 @@ export const DEFAULTS: CollectorConfig = {
   windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
+  api: { host: '127.0.0.1', port: 9471, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
   sampleEventsPerSecond: 50,
   logLevel: 'info',
   alerts: { ...ALERT_DEFAULTS },
+  analysis: {
+    detectorWarmupWindows: TUNING_DEFAULTS.detectorWarmupWindows,
+    forecastGranularity: TUNING_DEFAULTS.forecastGranularity,
+    forecastMinPoints: TUNING_DEFAULTS.forecastMinPoints,
+    forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
+    driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
+  },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -221,12 +254,20 @@ function parse(s: Setting, value: unknown, where: string): unknown {
 function check(c: CollectorConfig): void {
   if (c.influx.version !== 1 && c.influx.version !== 2) throw new ConfigError('influx.version must be 1 or 2');
   if (c.influx.version === 2 && !c.influx.token) throw new ConfigError('influx.token is needed with influx.version 2');
+  if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
+  if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
+  if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');
   if (!['debug', 'info', 'warn', 'error'].includes(c.logLevel)) throw new ConfigError(`logLevel "${c.logLevel}" is unknown`);
   for (const [name, v] of [
     ['nats.maxAckPending', c.nats.maxAckPending],
     ['nats.fetchBatch', c.nats.fetchBatch],
     ['influx.batchSize', c.influx.batchSize],
     ['influx.maxInFlight', c.influx.maxInFlight],
+    ['api.logBurst', c.api.logBurst],
+    ['api.maxClients', c.api.maxClients],
+    ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
+    ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
+    ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

@@ -14,6 +14,8 @@ export interface CollectorMetrics {
   consumerLag: Gauge;
   sinkBacklog: Gauge;
   paused: Gauge;
+  validationPoints: Counter<'outcome'>;
+  heartbeats: Counter<'outcome'>;
 }
 
 export function createMetrics(collect: {
@@ -38,6 +40,8 @@ export function createMetrics(collect: {
     consumerLag: new Gauge({ name: `${p}consumer_lag`, help: 'Messages in the stream not yet delivered to the consumer', registers }),
     sinkBacklog: new Gauge({ name: `${p}sink_backlog_points`, help: 'Points waiting to be accepted by InfluxDB', registers }),
     paused: new Gauge({ name: `${p}pull_paused`, help: '1 while pulling is paused by flow control', registers }),
+    validationPoints: new Counter({ name: `${p}validation_points_total`, help: 'Validation summary points received, by outcome (valid, invalid)', labelNames: ['outcome'], registers }),
+    heartbeats: new Counter({ name: `${p}heartbeats_total`, help: 'Agent heartbeats received, by outcome (valid, invalid)', labelNames: ['outcome'], registers }),
   };
   const live = (name: string, help: string, read: () => number) =>
     new Gauge({ name: `${p}${name}`, help, registers, collect() { this.set(read()); } });

@@ -101,7 +101,6 @@ export class Pipeline {
 
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
-    this.d.log.debug('advance', { valid: this.validEvents, redelivered: this.redelivered, held: this.book.size, wm: this.d.engine.watermark(now) });
     this.advance$.next(now);
     this.maybeRelease();
   }

@@ -1,6 +1,9 @@
-// startCollector(config): connects NATS and InfluxDB, runs the pipeline, serves /metrics,
-// /healthz and /readyz, and returns a handle (window$, events$, sink, stop) for the CLI, the demo
-// and tests. The detectors, live feed and API plug into window$ and write through `sink`.
+// startCollector(config): connects NATS and InfluxDB, runs the pipeline and its analysis stage,
+// writes validation summaries and agent heartbeats, serves /metrics, /healthz and /readyz on one port and (with a
+// token) the HTTP API, live page and WebSocket feed on another, and returns a handle (window$,
+// events$, sink, stop) for the CLI, the demo and tests.
+// Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
+// the API is token-guarded and meant to be reached by people and their tools.
 import { connect, type NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
@@ -15,6 +18,11 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
+import { RateMeter } from './api/rate-meter.ts';
+import { startApi, type RunningApi } from './api/start.ts';
+import { connectLiveFeed } from './live/feed.ts';
+import { subscribeValidation } from './validation/subscribe.ts';
+import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
 import { BatchingSink, type Transport } from './sinks/batching-sink.ts';
 import { InfluxV1Transport, setupInfluxV1, type InfluxV1Options } from './sinks/influx-v1.ts';
 import { InfluxV2Transport } from './sinks/influx-v2.ts';
@@ -43,6 +51,8 @@ export interface CollectorHandle {
   analysis: AnalysisHandle;
   /** http://host:port of /metrics, /healthz, /readyz. */
   httpUrl: string;
+  /** http://host:port of the HTTP API, the live page (/live/) and the feed (/ws); null without api.token. */
+  apiUrl: string | null;
   stats(): CollectorStats;
   stop(): Promise<void>;
 }
@@ -104,9 +114,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     replica: config.replica,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
-  // (crashed): they come back once their ack wait runs out. Keep every window open until that
-  // many redeliveries have arrived (other replicas' pending messages may never come here, so
-  // at most three ack waits).
+  // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
+  // they come back once their ack wait runs out. Keep every window open until the consumer's
+  // pending count is all ours (or, with other replicas holding theirs, three ack waits).
   const wait = ackWaitMs(config);
   const pendingAtStart = (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
   if (pendingAtStart > 0) {
@@ -127,8 +137,29 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, log: logger })
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
     .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
+  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
+  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
+  const eventRate = new RateMeter();
+  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() })).catch(async (e) => {
+    validation.unsubscribe();
+    heartbeats.unsubscribe();
+    await analysis.stop();
+    await sink.close(0);
+    await nc.close();
+    throw e;
+  });
+  // Connected before the first pull, so the feed misses no window.
+  const feed = api
+    ? connectLiveFeed(api.hub, {
+        window$: pipeline.window$,
+        events$: pipeline.events$,
+        anomaly$: analysis.anomaly$,
+        alert$: analysis.alert$,
+        forecast$: analysis.forecast$,
+      })
+    : null;
 
   // Flow control: stay under max_ack_pending (JetStream would stop delivering anyway) and under
   // the sink backlog bound (InfluxDB slow or down: stop pulling, JetStream keeps the rest).
@@ -151,23 +182,32 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     recover: () => ensureStreams(jsm, streamSettings),
   });
 
+  let countedEvents = 0;
   const clock = setInterval(() => {
     const now = Date.now();
-    if (engine.suspended && pipeline.redelivered >= pendingAtStart) {
-      engine.suspendUntil(now);
-      logger.info('recovered', { redelivered: pipeline.redelivered });
-    }
+    eventRate.mark(pipeline.validEvents - countedEvents);
+    countedEvents = pipeline.validEvents;
     pipeline.advance(now);
     pipeline.keepAlive(now, wait / 3);
     metrics.sinkBacklog.set(sink.backlog);
   }, 200);
   const lag = setInterval(() => {
+    const heldBefore = pipeline.book.size;
     js.consumers
       .get(config.nats.stream, config.nats.durable)
       .then((c) => c.info())
-      .then((info) => metrics.consumerLag.set(info.num_pending))
+      .then((info) => {
+        metrics.consumerLag.set(info.num_pending);
+        logger.debug('consumer_info', { pending: info.num_pending, ack_pending: info.num_ack_pending, waiting: info.num_waiting, delivered: info.delivered.stream_seq, redelivered: info.num_redelivered });
+        // While recovering the book only grows, so pending <= what we held before asking means
+        // nothing delivered elsewhere is still out.
+        if (engine.suspended && info.num_ack_pending <= heldBefore) {
+          engine.suspendUntil(Date.now());
+          logger.info('recovered', { redelivered: pipeline.redelivered });
+        }
+      })
       .catch(() => undefined);
-  }, 2000);
+  }, Math.min(2000, Math.max(250, wait / 4)));
 
   const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
     notReady() {
@@ -177,7 +217,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
     },
   });
-  logger.info('collector_started', { http: http.url, ack_wait_ms: wait, durable: config.nats.durable });
+  logger.info('collector_started', { http: http.url, api: api?.url ?? null, ack_wait_ms: wait, durable: config.nats.durable });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -186,6 +226,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     sink,
     analysis,
     httpUrl: http.url,
+    apiUrl: api?.url ?? null,
     stats: () => ({
       validEvents: pipeline.validEvents,
       acked: pipeline.acked,
@@ -198,6 +239,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     }),
     stop() {
       stopping ??= (async () => {
+        feed?.unsubscribe();
+        await api?.close();
+        validation.unsubscribe();
+        heartbeats.unsubscribe();
         await loop.stop();
         clearInterval(clock);
         clearInterval(lag);
@@ -213,6 +258,31 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       return stopping;
     },
   };
+}
+
+/** The API, live page and feed; none without a token, since an API open to all is never wanted. */
+async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>): Promise<RunningApi | null> {
+  const a = config.api;
+  if (!a.token) {
+    log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
+    return null;
+  }
+  const i = config.influx;
+  // InfluxQL: natively on 1.x; on 2.x/3.x through the v1 compatibility API, the windows bucket as db.
+  const influx =
+    i.version === 2
+      ? { url: i.url, db: i.bucketWindows, token: i.token, timeoutMs: i.timeoutMs }
+      : { url: i.url, db: i.database, username: i.username, password: i.password, timeoutMs: i.timeoutMs };
+  return startApi({
+    port: a.port,
+    host: a.host,
+    token: a.token,
+    nats: nc,
+    influx,
+    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst },
+    live: { maxClients: a.maxClients },
+    rates,
+  });
 }
 
 /**

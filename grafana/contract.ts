@@ -8,10 +8,12 @@ import {
   MEASUREMENTS,
   METHODS,
   RETENTION,
+  VALIDATION_TAGS,
   WINDOW_TAGS,
   methodField,
   retentionOf,
 } from '../schemas/measurements.ts';
+import { VALIDATION_FIELDS } from '../schemas/validation-summary.ts';
 
 export type FieldType = 'float' | 'int' | 'bool' | 'string';
 
@@ -111,7 +113,9 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
     fieldPrefixes: [],
     specified: true,
   },
-  [MEASUREMENTS.validation]: { tags: [], fields: {}, fieldPrefixes: [], specified: false },
+  // The collector checks validation summaries against schemas/validation-summary.ts, which
+  // lists the fields of measurements.ts with their types.
+  [MEASUREMENTS.validation]: { tags: VALIDATION_TAGS, fields: VALIDATION_FIELDS, fieldPrefixes: [], specified: true },
 };
 
 export { GRANULARITIES, MEASUREMENTS, METHODS };

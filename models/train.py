@@ -57,14 +57,14 @@ def batch_inputs(arrays, idx):
     return out
 
 
-def train(arrays, labels, n, epochs, seed, batch_size=32):
+def train(arrays, labels, n, epochs, seed, lr, batch_size=32):
     torch.manual_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     model = V4Detector()
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((n + batch_size - 1) // batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
     bce, ce = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
     stego_f = labels["stego"].float()
     bit_order = torch.where(labels["stego"] == 1, labels["bit_order"], torch.full_like(labels["bit_order"], 2))
@@ -86,6 +86,9 @@ def train(arrays, labels, n, epochs, seed, batch_size=32):
             sched.step()
             total += loss.item() * len(idx)
             correct += ((stego_logit.squeeze(1) > 0).float() == y).sum().item()
+            done = start + len(idx)
+            if (start // batch_size) % 20 == 19:
+                print(f"  {done}/{n} images, loss {total / done:.4f}, {time.time() - started:.0f} s", flush=True)
         print(f"epoch {epoch + 1}/{epochs}: loss {total / n:.4f}, train accuracy {correct / n:.4f}, "
               f"{time.time() - started:.0f} s", flush=True)
     model.eval()
@@ -99,11 +102,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--version", default="v4-reference-1")
+    parser.add_argument("--lr", type=float, default=2e-3)
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     arrays, labels, n = load_tensors(args.tensors)
     print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
-    model = train(arrays, labels, n, args.epochs, args.seed)
+    model = train(arrays, labels, n, args.epochs, args.seed, args.lr)
     export(model, args.out, args.version, source="models/train.py (seed %d, %d epochs)" % (args.seed, args.epochs))
     print(f"wrote {args.out}")
 

@@ -52,7 +52,8 @@ export const ALL = '*';
 // per method m in (alpha, palette, lsb_rgb, exif, raw): rate_<m>, det_<m>, det_<m>_n,
 // per error code c: err_<c>, per format f: fmt_<f> (count), per size bucket b: size_<b> (count).
 // Field names use `lsb_rgb` for the method `lsb.rgb` (dots are awkward in InfluxQL).
-// Also: scored (events with outputs), stego (is_stego count), and state (string: the window's exact
+// Also: scored (events with outputs), stego (is_stego count), tp and stego_labelled (labelled stego
+// events flagged / with a verdict) and detection_rate = tp / stego_labelled, and state (string: the window's exact
 // mergeable state as JSON, latency sketch included; collector/windows/state.ts reads it).
 // Latency fields cover every request of the window (errors included), from the request's total_ms.
 // Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).

@@ -1,8 +1,8 @@
 // A labelled dataset on disk: every file in a folder (walked, sorted) except the .json label
 // sidecars. Nothing is judged here; a file without a usable label is still listed, with a typed
 // label error, so the run can count it instead of crashing or silently skipping it.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { listFiles } from '../corpus/files.ts';
 import { readLabel, sidecarPath } from '../corpus/labels.ts';
 import { Label as EventLabelSchema, type Label } from '../schemas/inference-event.ts';
 import { validator } from '../schemas/validate.ts';
@@ -23,22 +23,9 @@ const checkEventLabel = validator(EventLabelSchema);
 export async function loadDataset(dir: string): Promise<DatasetItem[]> {
   const s = await stat(dir).catch(() => null);
   if (!s?.isDirectory()) throw new ValidateError('DATASET_NOT_FOUND', `dataset ${dir} is not a folder`);
-  const files = (await walk(dir)).filter((f) => !f.endsWith('.json'));
+  const files = await listFiles(dir, (name) => !name.endsWith('.json'));
   if (files.length === 0) throw new ValidateError('DATASET_EMPTY', `dataset ${dir} has no files besides labels`);
   return Promise.all(files.map(itemOf));
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 async function itemOf(file: string): Promise<DatasetItem> {

@@ -9,8 +9,9 @@ import { EventPublisher } from '../agent/publish/publisher.ts';
 import type { ModelIdentity } from '../agent/v4/model.ts';
 import type { ImageFormat, ImageMode } from '../agent/v4/contract.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
+import { VALIDATION_SUBJECT } from '../schemas/subjects.ts';
 import type { ItemResult } from './item-result.ts';
-import { validationPoints, VALIDATION_SUBJECT } from './summary-points.ts';
+import { validationPoints } from './summary-points.ts';
 import type { ValidationReport } from './validation.ts';
 
 export interface PublishOptions {

@@ -6,8 +6,8 @@ import { METHODS } from '../agent/v4/contract.ts';
 import { MEASUREMENTS, methodField } from '../schemas/measurements.ts';
 import type { ValidationReport } from './validation.ts';
 
-/** Core NATS subject the summary points are published on (one JSON point per message). */
-export const VALIDATION_SUBJECT = 'starwatch.v1.validation';
+// The subject lives with the others now; re-exported for the importers that still look here.
+export { VALIDATION_SUBJECT } from '../schemas/subjects.ts';
 
 export type FieldValue = number | string | boolean;
 

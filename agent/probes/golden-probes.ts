@@ -1,13 +1,11 @@
 // Golden probes: images of known truth, scanned at a steady rate through the same path as
 // real traffic, so the collector can measure accuracy and false positives in production.
 // Each probe emits a labelled event with source "probe".
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { isImageFile, listFiles } from '../../corpus/files.ts';
 import type { Label } from '../../schemas/inference-event.ts';
 import { silentLogger, type Logger } from '../publish/logger.ts';
 import { readProbeLabel, sidecarPath } from './probe-label.ts';
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp']);
 
 export interface Probe {
   file: string;
@@ -20,10 +18,8 @@ export type ProbeScan = (bytes: Uint8Array, label: Label) => Promise<unknown>;
 
 /** The images of a folder that have a readable label; the others are reported and skipped. */
 export async function loadProbes(dir: string, logger: Logger = silentLogger): Promise<Probe[]> {
-  const names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
   const probes: Probe[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
+  for (const file of await listFiles(dir, isImageFile)) {
     const hasSidecar = await stat(sidecarPath(file)).then(() => true, () => false);
     if (!hasSidecar) continue;
     try {

@@ -8,7 +8,7 @@ import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
 import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
 /** The model used when none is named. Change this one line when a trained model lands. */
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/v4-random.onnx', import.meta.url));
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/v4-reference.onnx', import.meta.url));
 
 export interface V4PathOptions {
   modelPath?: string;

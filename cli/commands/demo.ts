@@ -60,7 +60,9 @@ export function registerDemo(program: Command): void {
     .option('--latency-max <ms>', 'p95 latency target (ms) the latency alert checks', positive, d.latencyP95MaxMs)
     .option('--json', 'one JSON object per line instead of text')
     .action(async (flags: DemoFlags) => {
-      process.exitCode = await demoCommand(flags);
+      // Exit outright: everything is stopped by now, and a client library's retry timer (left
+      // behind when a service died first, as with Ctrl-C in a terminal) must not keep us up.
+      process.exit(await demoCommand(flags));
     });
 }
 

@@ -1,14 +1,13 @@
 // starwatch scan FILE|DIR...: one verdict per image, as a table or JSON lines. A file that
 // fails shows its typed error code and the scan goes on; the exit code is 1 if any failed.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isV4Error } from '../../agent/v4/errors.ts';
 import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
 import { V4Path, type ScanResult } from '../../agent/v4/path.ts';
+import { isImageFile, listFiles } from '../../corpus/files.ts';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp']);
 
 interface ScanOptions {
   json?: boolean;
@@ -47,25 +46,12 @@ async function expand(paths: string[]): Promise<{ files: string[]; sawDir: boole
     const s = await stat(p).catch(() => null);
     if (s?.isDirectory()) {
       sawDir = true;
-      files.push(...(await walk(p)));
+      files.push(...(await listFiles(p, isImageFile)));
     } else {
       files.push(p); // missing files are reported when scanned
     }
   }
   return { files, sawDir };
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
-  }
-  return out;
 }
 
 async function scanFile(path: V4Path, file: string): Promise<FileOutcome> {

@@ -111,6 +111,7 @@ export function startBar(total: number, what: string): SingleBar {
     stream: process.stderr,
     format: `${what} [{bar}] {value}/{total} {eta_formatted} left`,
     hideCursor: true,
+    clearOnComplete: true,
   });
   bar.start(total, 0);
   return bar;

@@ -27,13 +27,12 @@ export interface ForecasterOptions {
   horizon: number;
   history: number;
   refitEvery: number;
+  /** Points needed before the first fit (fitHoltWinters without a season; default 12). */
+  minPoints?: number;
   /** Rates cannot go below 0: the band is clipped there. */
   floorAtZero: boolean;
   threshold?: Threshold;
 }
-
-/** Points needed before the first fit (fitHoltWinters without a season). */
-const MIN_POINTS = 12;
 
 export class SeriesForecaster {
   private readonly ts: number[] = [];
@@ -53,8 +52,8 @@ export class SeriesForecaster {
     }
     this.sinceFit++;
     if (this.model && this.sinceFit < this.options.refitEvery) this.model.update(ts, value);
-    else if (this.ts.length >= MIN_POINTS) {
-      this.model = fitHoltWinters(this.ts, this.values);
+    else if (this.ts.length >= (this.options.minPoints ?? 12)) {
+      this.model = fitHoltWinters(this.ts, this.values, { minPoints: this.options.minPoints });
       this.sinceFit = 0;
     }
     if (!this.model?.ready) return null;

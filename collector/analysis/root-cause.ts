@@ -11,7 +11,8 @@
 import { FORMATS, SIZE_BUCKETS, METHODS } from '../../schemas/measurements.ts';
 import { rankRootCauses } from '../rootcause/adtributor.ts';
 import type { DimensionBreakdown, RankedDimension, RateCounts, SliceCounts } from '../rootcause/types.ts';
-import { WindowAccumulator } from '../windows/accumulator.ts';
+import type { WindowAccumulator } from '../windows/accumulator.ts';
+import { LatencySketch } from '../windows/latency-sketch.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { methodOfSeries, rateCounts } from './series.ts';
 
@@ -34,11 +35,12 @@ export function rootCause(series: string, modelVersion: string, current: Leaves,
   const now = current.filter(inScope);
   const before = history.flatMap((leaves) => leaves.filter(inScope));
   if (now.length === 0 || before.length === 0) return null;
-  const nowAcc = merged(now);
-  const beforeAcc = merged(before);
-  const slowMs = beforeAcc.count > 0 ? beforeAcc.latency.percentileMs(95) : 0;
-  const counts = (acc: WindowAccumulator): RateCounts | null => rateCounts(series, acc, slowMs);
-  if (!counts(nowAcc)) return null;
+  // Only counters are pooled (cheap); latency sketches only when the series is latency.
+  const slowMs = series === 'latency_p95' ? pooledLatency(before).percentileMs(95) : 0;
+  const counts = (w: WindowResult): RateCounts | null => rateCounts(series, w.acc, slowMs);
+  if (!counts(now[0])) return null;
+  const nowAcc = tally(now);
+  const beforeAcc = tally(before);
 
   const rateDims: DimensionBreakdown[] = [];
   if (modelVersion === '*') rateDims.push(byLeafTag('model_version', now, before, counts));
@@ -93,33 +95,26 @@ function js(p: number, q: number): number {
   return term(p) + term(q);
 }
 
-function byLeafTag(
-  dim: 'model_version' | 'agent',
-  now: Leaves,
-  before: Leaves,
-  counts: (acc: WindowAccumulator) => RateCounts | null,
-): DimensionBreakdown {
-  const groups = new Map<string, { baseline: WindowAccumulator; current: WindowAccumulator }>();
-  const group = (value: string) => {
-    let g = groups.get(value);
-    if (!g) groups.set(value, (g = { baseline: new WindowAccumulator(), current: new WindowAccumulator() }));
-    return g;
+/** Numerators and denominators add up, so each value's counts are the sum over its leaves. */
+function byLeafTag(dim: 'model_version' | 'agent', now: Leaves, before: Leaves, counts: (w: WindowResult) => RateCounts | null): DimensionBreakdown {
+  const groups = new Map<string, SliceCounts>();
+  const add = (w: WindowResult, side: 'baseline' | 'current') => {
+    let g = groups.get(w[dim]);
+    if (!g) groups.set(w[dim], (g = { value: w[dim], baseline: { numerator: 0, denominator: 0 }, current: { numerator: 0, denominator: 0 } }));
+    const c = counts(w);
+    if (!c) return;
+    g[side].numerator += c.numerator;
+    g[side].denominator += c.denominator;
   };
-  for (const w of before) group(w[dim]).baseline.merge(w.acc);
-  for (const w of now) group(w[dim]).current.merge(w.acc);
-  const zero = { numerator: 0, denominator: 0 };
-  const slices: SliceCounts[] = [...groups].map(([value, g]) => ({
-    value,
-    baseline: counts(g.baseline) ?? zero,
-    current: counts(g.current) ?? zero,
-  }));
-  return { dimension: dim, slices };
+  for (const w of before) add(w, 'baseline');
+  for (const w of now) add(w, 'current');
+  return { dimension: dim, slices: [...groups.values()] };
 }
 
 /** The series split by method, where the counts allow it; null otherwise. */
-function methodSlices(series: string, before: WindowAccumulator, now: WindowAccumulator): SliceCounts[] | null {
+function methodSlices(series: string, before: Tally, now: Tally): SliceCounts[] | null {
   const single = methodOfSeries(series);
-  const side = (acc: WindowAccumulator) => {
+  const side = (acc: Tally) => {
     if (series === 'stego_rate') {
       const known = METHODS.reduce((s, m) => s + acc.predicted[m], 0);
       return [
@@ -149,10 +144,32 @@ function methodSlices(series: string, before: WindowAccumulator, now: WindowAccu
   }));
 }
 
-function merged(windows: Leaves): WindowAccumulator {
-  const acc = new WindowAccumulator();
-  for (const w of windows) acc.merge(w.acc);
-  return acc;
+/** The counters of several windows summed (no latency sketch: merging those is the costly part). */
+type Tally = Pick<WindowAccumulator, 'stego' | 'scored' | 'tp' | 'stegoLabelled' | 'predicted' | 'labelledByMethod' | 'detectedByMethod' | 'formats' | 'sizes'>;
+
+function tally(windows: Leaves): Tally {
+  const t: Tally = { stego: 0, scored: 0, tp: 0, stegoLabelled: 0, predicted: {}, labelledByMethod: {}, detectedByMethod: {}, formats: {}, sizes: {} };
+  const addAll = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const k in from) into[k] = (into[k] ?? 0) + from[k];
+  };
+  for (const { acc } of windows) {
+    t.stego += acc.stego;
+    t.scored += acc.scored;
+    t.tp += acc.tp;
+    t.stegoLabelled += acc.stegoLabelled;
+    addAll(t.predicted, acc.predicted);
+    addAll(t.labelledByMethod, acc.labelledByMethod);
+    addAll(t.detectedByMethod, acc.detectedByMethod);
+    addAll(t.formats, acc.formats);
+    addAll(t.sizes, acc.sizes);
+  }
+  return t;
+}
+
+function pooledLatency(windows: Leaves): LatencySketch {
+  const sketch = LatencySketch.empty();
+  for (const { acc } of windows) sketch.merge(acc.latency);
+  return sketch;
 }
 
 function summary(d: RankedDimension): RootCauseDimension {

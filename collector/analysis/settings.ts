@@ -47,10 +47,14 @@ export interface AnalysisTuning {
   driftReferenceWindows: number;
   driftCurrentWindows: number;
   driftMinSamples: number;
+  /** Windows each detector (robust z, EWMA/CUSUM) sees before it may flag; the seasonal one needs periods. */
+  detectorWarmupWindows: number;
   /** Forecast steps ahead, points kept to fit on, and how often (in points) to refit. */
   forecastHorizon: number;
   forecastHistory: number;
   forecastRefitEvery: number;
+  /** Points before the first forecast (at least 4). */
+  forecastMinPoints: number;
 }
 
 export const TUNING_DEFAULTS: AnalysisTuning = {
@@ -60,7 +64,9 @@ export const TUNING_DEFAULTS: AnalysisTuning = {
   driftReferenceWindows: 60,
   driftCurrentWindows: 6,
   driftMinSamples: 100,
+  detectorWarmupWindows: 30,
   forecastHorizon: 60,
   forecastHistory: 1440,
   forecastRefitEvery: 60,
+  forecastMinPoints: 12,
 };

@@ -218,7 +218,8 @@ export class AnalysisStage {
   private detector(model: string, series: string, kind: SeriesKind): Detector {
     const key = model + SEP + series;
     let d = this.detectors.get(key);
-    if (!d) this.detectors.set(key, (d = detectorForKind(kind)));
+    const warmup = this.p.tuning.detectorWarmupWindows;
+    if (!d) this.detectors.set(key, (d = detectorForKind(kind, { robustZ: { warmup }, ewmaCusum: { warmup } })));
     return d;
   }
 
@@ -241,6 +242,7 @@ export class AnalysisStage {
         horizon: t.forecastHorizon,
         history: t.forecastHistory,
         refitEvery: t.forecastRefitEvery,
+        minPoints: t.forecastMinPoints,
         floorAtZero: true,
         threshold: thresholdOf(series, this.p.settings),
       });

@@ -8,11 +8,13 @@ const checkBatch = validator(EventBatch);
 const checkEvent = validator(InferenceEvent);
 const decoder = new TextDecoder();
 
-export type DeadLetterCode = 'not_json' | 'bad_batch' | 'bad_event' | 'ts_in_future';
+/** `bad_validation`: a validation summary (VALIDATION_SUBJECT) that is not a valid ValidationSummary. */
+export type DeadLetterCode = 'not_json' | 'bad_batch' | 'bad_event' | 'ts_in_future' | 'bad_validation';
 
 export interface Origin {
   subject: string;
-  stream_seq: number;
+  /** Absent for core-NATS messages (validation summaries), which have no stream. */
+  stream_seq?: number;
   agent_id?: string;
   batch_seq?: number;
   /** Index of the event in the batch, for event-level dead letters. */

@@ -43,7 +43,9 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
       try {
         consumer ??= await o.js.consumers.get(o.stream, o.durable);
         bound = true;
-        const messages = await consumer.fetch({ max_messages: room, expires: 1000 });
+        // A generous expiry: the client closes the request on its own timer, and messages still on
+        // their way then (a busy event loop) would only come back after the ack wait.
+        const messages = await consumer.fetch({ max_messages: room, expires: 5000 });
         for await (const msg of messages) {
           o.onMessage(msg);
           if (stopped) break;

@@ -33,6 +33,8 @@ export interface HoltWintersOptions {
    * steadier: a trend taken from 10 noisy points is mostly noise. Minimum: 2 seasons or 10.
    */
   initPoints: number;
+  /** Floor of initPoints without a season (default 10); lower only where a quick first forecast beats a steady one (demos). */
+  minInitPoints: number;
   /** When > 0, also score forecasts this many steps ahead (sseAhead), for fitting. */
   scoreHorizon: number;
   /** Forgetting of the residual variance per point once enough errors were seen. */
@@ -71,7 +73,7 @@ export class HoltWinters {
     this.scoreHorizon = options.scoreHorizon ?? 0;
     this.errorMemory = options.errorMemory ?? 0.01;
     this.aheadPhiSum = Array.from({ length: this.scoreHorizon }, (_, i) => params.phi ** (i + 1)).reduce((a, b) => a + b, 0);
-    this.initCount = Math.max(params.period > 0 ? 2 * params.period : 10, options.initPoints ?? 0);
+    this.initCount = Math.max(params.period > 0 ? 2 * params.period : (options.minInitPoints ?? 10), options.initPoints ?? 0);
     const { alpha, beta, gamma, phi, period } = params;
     if (!(alpha > 0 && alpha <= 1 && beta >= 0 && beta <= alpha && gamma >= 0 && gamma <= 1 && phi > 0 && phi <= 1)) {
       throw new RangeError(`invalid Holt-Winters parameters ${JSON.stringify(params)}`);

@@ -14,12 +14,11 @@ export function escapeKey(key: string): string {
   return guardTrailingBackslash(key.replace(NEWLINES, ' ').replace(/[,= ]/g, '\\$&'));
 }
 
-// InfluxDB keeps other backslashes literally, but an odd run at the very end would escape the
-// separator that follows; one more makes the parser read the run as pairs instead.
+// InfluxDB keeps other backslashes literally, but a backslash at the very end would escape the
+// separator that follows, and line protocol has no way to write one there (a doubled one is
+// refused too): a trailing run of backslashes becomes underscores.
 function guardTrailingBackslash(text: string): string {
-  let run = 0;
-  while (run < text.length && text[text.length - 1 - run] === '\\') run++;
-  return run % 2 === 1 ? `${text}\\` : text;
+  return text.replace(/\\+$/, (run) => '_'.repeat(run.length));
 }
 
 /** String field values: quoted, with backslash and double quote escaped; newlines written as \n. */

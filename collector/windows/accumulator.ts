@@ -28,7 +28,11 @@ export class WindowAccumulator {
   /** Events with outputs (a verdict), the base of the rates. */
   scored = 0;
   stego = 0;
-  probSum = 0;
+  /** Sum of stego_prob in millionths: integers, so merges are exact in any order. */
+  probMicros = 0;
+  get probSum(): number {
+    return this.probMicros / 1e6;
+  }
   probHist: number[] = new Array(PROB_BUCKETS).fill(0);
   /** Predicted method counts among stego verdicts. */
   predicted: Counts = zeros(METHODS);
@@ -59,7 +63,7 @@ export class WindowAccumulator {
     const out = event.outputs;
     if (out === null) return;
     this.scored++;
-    this.probSum += out.stego_prob;
+    this.probMicros += Math.round(out.stego_prob * 1e6);
     this.probHist[probBucketOf(out.stego_prob)]++;
     if (out.is_stego) {
       this.stego++;
@@ -88,7 +92,7 @@ export class WindowAccumulator {
     this.latencyMaxMs = Math.max(this.latencyMaxMs, other.latencyMaxMs);
     this.scored += other.scored;
     this.stego += other.stego;
-    this.probSum += other.probSum;
+    this.probMicros += other.probMicros;
     other.probHist.forEach((n, i) => (this.probHist[i] += n));
     addCounts(this.predicted, other.predicted);
     addCounts(this.formats, other.formats);
@@ -128,7 +132,7 @@ export class WindowAccumulator {
     }
     if (this.scored > 0) {
       f.stego_rate = this.stego / this.scored;
-      f.mean_prob = this.probSum / this.scored;
+      f.mean_prob = this.probMicros / 1e6 / this.scored;
     }
     if (this.cleanLabelled > 0) f.fpr = this.fp / this.cleanLabelled;
     if (this.stegoLabelled > 0) f.detection_rate = this.tp / this.stegoLabelled;

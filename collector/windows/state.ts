@@ -5,7 +5,7 @@ import { LatencySketch } from './latency-sketch.ts';
 
 interface StateV1 {
   v: 1;
-  counters: Omit<Record<keyof WindowAccumulator, unknown>, 'latency' | 'add' | 'merge' | 'fields'>;
+  counters: Omit<Record<keyof WindowAccumulator, unknown>, 'latency' | 'add' | 'merge' | 'fields' | 'probSum'>;
   latency: string;
 }
 

@@ -1,5 +1,5 @@
 // The whole collector as the demo runs it: the pipeline and its analysis stage (startCollector:
-// anomalies, forecasts, alerts), the agents' heartbeats, and the HTTP API with the live page and
+// anomalies, forecasts, alerts, the agents' heartbeats), and the HTTP API with the live page and
 // WebSocket on one port; everything the live feed shows is wired to the hub.
 import { connect, type NatsConnection } from 'nats';
 import type { Subscription } from 'rxjs';
@@ -8,7 +8,6 @@ import { DEFAULTS, type CollectorConfig } from '../../collector/config.ts';
 import type { Logger } from '../../collector/log.ts';
 import { connectLiveFeed } from '../../collector/live/feed.ts';
 import { startCollector, type CollectorHandle } from '../../collector/start.ts';
-import { recordHeartbeats } from './heartbeats.ts';
 
 export interface DemoCollectorOptions {
   natsUrl: string;
@@ -53,22 +52,19 @@ export async function startDemoCollector(o: DemoCollectorOptions): Promise<DemoC
   let nc: NatsConnection | undefined;
   let api: RunningApi | undefined;
   let feed: Subscription | undefined;
-  let heartbeats: { stop(): Promise<void> } | undefined;
   try {
     nc = await connect({ servers: o.natsUrl, name: 'starwatch-demo-collector-api', maxReconnectAttempts: -1 });
-    heartbeats = recordHeartbeats(nc, handle.sink, o.log);
     api = await startApi({ port: o.port, token: o.token, nats: nc, influx: { url: o.influxUrl, db: o.database } });
     const { anomaly$, alert$, forecast$ } = handle.analysis;
     feed = connectLiveFeed(api.hub, { window$: handle.window$, events$: handle.events$, anomaly$, alert$, forecast$ });
   } catch (e) {
     feed?.unsubscribe();
     await api?.close();
-    await heartbeats?.stop();
     await nc?.close();
     await handle.stop();
     throw e;
   }
-  const running = { nc, api, feed, heartbeats };
+  const running = { nc, api, feed };
   return {
     handle,
     api,
@@ -76,7 +72,6 @@ export async function startDemoCollector(o: DemoCollectorOptions): Promise<DemoC
     async stop() {
       running.feed.unsubscribe();
       await running.api.close();
-      await running.heartbeats.stop();
       await handle.stop(); // the pipeline, then its analysis stage
       await running.nc.drain().catch(() => running.nc.close());
     },

@@ -10,7 +10,7 @@ export const INCIDENT_KINDS = ['latency', 'method', 'format'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const INCIDENT_HELP: Record<IncidentKind, string> = {
-  latency: 'a quarter of the requests become 1536x1536 PNGs of several MB (latency p95 regression, new size bucket)',
+  latency: 'a quarter of the requests become 2048x2048 PNGs of several MB (latency p95 regression, new size bucket)',
   method: 'every request is a stego image of one method (a burst of lsb.rgb)',
   format: 'a quarter of the requests are TIFF, a format the detector does not take (errors, unknown format)',
 };
@@ -29,7 +29,7 @@ export function parseIncidentKind(text: string): IncidentKind {
 /** Builds the incident's inputs up front, so injecting it costs no time when it starts. */
 export async function prepareIncident(kind: IncidentKind, corpus: CorpusItem[]): Promise<Incident> {
   if (kind === 'latency') {
-    const large = await Promise.all([1, 2, 3].map((seed) => noisyImage(seed, 1536, 'png')));
+    const large = await Promise.all([1, 2, 3].map((seed) => noisyImage(seed, 2048, 'png')));
     return { kind, pick: (n, steady) => (n % 4 === 0 ? { bytes: large[(n / 4) % large.length], query: 'label=clean', what: 'large-png' } : steady) };
   }
   if (kind === 'method') {

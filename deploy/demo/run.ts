@@ -11,7 +11,7 @@ import { LIVE_PATH } from '../../collector/api/server.ts';
 import { liveAlert } from '../../collector/live/feed.ts';
 import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
-import { ensureCorpus, loadCorpus } from './corpus.ts';
+import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
 import { INCIDENT_HELP, prepareIncident } from './incident.ts';
 import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
@@ -64,10 +64,11 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
 
   try {
     const corpusDir = join(o.dataDir, 'corpus');
-    const [services, corpusState] = await Promise.all([
-      startDemoServices(runDir).then((s) => (undo.push(() => s.stop()), s)),
-      ensureCorpus(corpusDir, o.corpusSize, progress(say, o.corpusSize)),
-    ]);
+    const starting = startDemoServices(runDir).then((s) => (undo.push(() => s.stop()), s));
+    const generating = ensureCorpus(corpusDir, o.corpusSize, progress(say, o.corpusSize));
+    // Both settle before either failure is thrown, so services that did start get stopped.
+    await Promise.allSettled([starting, generating]);
+    const [services, corpusState] = [await starting, await generating];
     if (corpusState.generated) say('corpus', { dir: corpusDir, count: o.corpusSize }, `generated a labelled corpus of ${o.corpusSize} images in ${corpusDir}`);
     const collectorLog = logFile('collector.log');
     const collector = await startDemoCollector({
@@ -82,10 +83,11 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     });
     undo.push(() => collector.stop());
     const agent = await startAgent(services, logFile('agent.log'));
-    undo.push(() => agent.close(5000));
+    undo.push(() => agent.close(2000));
 
     const corpus = await loadCorpus(corpusDir);
     const incident = await prepareIncident(o.incident, corpus);
+    await warmUp(agent, corpus);
     const traffic = new TrafficGenerator({ agentUrl: agent.url, rate: o.rate, corpus });
     traffic.start();
     undo.push(() => traffic.stop());
@@ -161,6 +163,18 @@ async function startAgent(services: DemoServices, log: WriteStream): Promise<Run
   });
 }
 
+/**
+ * A few scans of each input format straight through the V4 path (no events): the first windows
+ * then measure steady work, not one-time start-up costs (JIT, thread pools, first model runs),
+ * which would otherwise look like a latency incident before the real one.
+ */
+async function warmUp(agent: RunningAgent, corpus: CorpusItem[]): Promise<void> {
+  const path = agent.agent.path;
+  if (!path) return;
+  const oneOfEach = [...new Map(corpus.map((item) => [item.label.format, item])).values()];
+  for (let round = 0; round < 3; round++) for (const item of oneOfEach) await path.scan(item.bytes).catch(() => undefined);
+}
+
 function describe(services: DemoServices, collector: DemoCollector, agent: RunningAgent, runDir: string): DemoInfo {
   const api = collector.api.url;
   const token = collector.token;
@@ -221,7 +235,7 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
   const alerts = collector.handle.analysis.alert$.subscribe((transition) => {
     if (transition.kind !== 'firing' && transition.kind !== 'resolved') return;
     const a = liveAlert(transition);
-    say('alert', { ...a }, `!!! alert ${a.kind}: ${a.rule} [${a.severity}] ${a.key}: ${a.message}`);
+    say('alert', { alert: a }, `!!! alert ${a.kind}: ${a.rule} [${a.severity}] ${a.key}: ${a.message}`);
   });
   let endTimer: NodeJS.Timeout | undefined;
   const finished = new Promise<void>((resolve) => {

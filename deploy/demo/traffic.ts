@@ -95,7 +95,7 @@ export class TrafficGenerator {
   }
 
   private next(n: number): ScanRequest {
-    const every = this.options.truncatedEvery ?? 40;
+    const every = this.options.truncatedEvery ?? 37; // prime: never in step with an incident's own rhythm
     const steady: ScanRequest =
       this.truncated.length > 0 && n % every === every - 1
         ? { bytes: this.truncated[n % this.truncated.length], query: '', what: 'truncated' }

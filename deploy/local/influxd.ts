@@ -2,16 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { requireBinary, startProcess, type ServiceProcess } from './process.ts';
+import { requireBinary, startProcess, startRestartable, type RestartableService, type ServiceProcess } from './process.ts';
 import { waitFor } from './wait.ts';
 
-export interface LocalInflux {
+export interface LocalInflux extends RestartableService {
   url: string;
   port: number;
   dir: string;
-  process: ServiceProcess;
-  restart(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export async function startInflux(dir: string, port?: number): Promise<LocalInflux> {
@@ -27,18 +24,7 @@ export async function startInflux(dir: string, port?: number): Promise<LocalInfl
     await waitFor(() => pingInflux(url), { timeoutMs: 30_000, what: `influxd on ${url}` });
     return proc;
   };
-  const local: LocalInflux = {
-    url,
-    port: httpPort,
-    dir,
-    process: await launch(),
-    async restart() {
-      await local.process.stop();
-      local.process = await launch();
-    },
-    stop: () => local.process.stop(),
-  };
-  return local;
+  return Object.assign(await startRestartable(launch), { url, port: httpPort, dir });
 }
 
 async function pingInflux(url: string): Promise<boolean> {

@@ -3,17 +3,13 @@ import { connect } from 'nats';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { requireBinary, startProcess, type ServiceProcess } from './process.ts';
+import { requireBinary, startProcess, startRestartable, type RestartableService, type ServiceProcess } from './process.ts';
 import { waitFor } from './wait.ts';
 
-export interface LocalNats {
+export interface LocalNats extends RestartableService {
   url: string;
   port: number;
   dir: string;
-  process: ServiceProcess;
-  /** Starts it again on the same port and storage (after stop or kill). */
-  restart(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export async function startNats(dir: string, port?: number): Promise<LocalNats> {
@@ -28,18 +24,7 @@ export async function startNats(dir: string, port?: number): Promise<LocalNats> 
     await waitFor(() => pingNats(url), { timeoutMs: 15_000, what: `nats-server on ${url}` });
     return proc;
   };
-  const local: LocalNats = {
-    url,
-    port: chosen,
-    dir,
-    process: await launch(),
-    async restart() {
-      await local.process.stop();
-      local.process = await launch();
-    },
-    stop: () => local.process.stop(),
-  };
-  return local;
+  return Object.assign(await startRestartable(launch), { url, port: chosen, dir });
 }
 
 async function pingNats(url: string): Promise<boolean> {

@@ -29,7 +29,9 @@ export function startProcess(
   dir: string,
 ): ServiceProcess {
   const log = createWriteStream(join(dir, `${name}.log`));
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches only our process, which then stops
+  // the services in order instead of having them die under it.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -45,5 +47,28 @@ export function startProcess(
     child,
     stop: (graceMs = 5000) => signal('SIGTERM', graceMs),
     kill: () => signal('SIGKILL', 0),
+  };
+}
+
+/** A service that can be stopped (or killed) and started again on the same ports and storage. */
+export interface RestartableService {
+  /** The process now running (a new one after each restart). */
+  readonly process: ServiceProcess;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `launch` starts the process and resolves once it answers; it is called again on restart. */
+export async function startRestartable(launch: () => Promise<ServiceProcess>): Promise<RestartableService> {
+  let current = await launch();
+  return {
+    get process() {
+      return current;
+    },
+    async restart() {
+      await current.stop();
+      current = await launch();
+    },
+    stop: () => current.stop(),
   };
 }

@@ -48,7 +48,7 @@ test('the model the agent serves by default is in the image', () => {
 test('the entrypoint is the starwatch CLI and the exposed ports are the real defaults', () => {
   assert.ok(lines.includes('ENTRYPOINT ["node", "bin/starwatch.js"]'));
   const exposed = lines.find((l) => l.startsWith('EXPOSE '))!.split(/\s+/).slice(1).map(Number).sort();
-  assert.deepEqual(exposed, [COMMANDS.get('agent')!.defaults.get('--port'), DEFAULTS.http.port].sort());
+  assert.deepEqual(exposed, [COMMANDS.get('agent')!.defaults.get('--port'), DEFAULTS.http.port, DEFAULTS.api.port].sort());
   assert.ok(lines.includes('USER node'), 'runs as the unprivileged node user');
 });
 

@@ -56,6 +56,11 @@ test('container ports and probe paths are the ones the agent and collector serve
     const listens = command === 'agent' ? Number(valueOf(args, '--port') ?? COMMANDS.get('agent')!.defaults.get('--port')) : Number(env.get('STARWATCH_HTTP_PORT'));
     assert.equal(declared.get('http'), listens, `${c.name}: containerPort is not the port it listens on`);
     if (command === 'collector') assert.equal(env.get('STARWATCH_HTTP_HOST'), '0.0.0.0', 'the collector must listen beyond localhost for probes');
+    if (command === 'collector') {
+      assert.equal(declared.get('api'), Number(env.get('STARWATCH_API_PORT')), `${c.name}: the api containerPort is not STARWATCH_API_PORT`);
+      assert.equal(env.get('STARWATCH_API_HOST'), '0.0.0.0', 'the API must listen beyond localhost');
+      assert.ok(c.env.some((e: any) => e.name === 'STARWATCH_API_TOKEN' && e.valueFrom?.secretKeyRef), 'the API token comes from the Secret');
+    }
     const paths = command === 'agent' ? agentPaths : collectorPaths;
     for (const [probe, path] of [['livenessProbe', '/healthz'], ['readinessProbe', '/readyz']] as const) {
       const get = c[probe]?.httpGet;

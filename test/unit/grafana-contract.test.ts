@@ -45,7 +45,8 @@ test('the checker rejects queries that name what the contract lacks', () => {
     [`SELECT mean("is_anomaly") FROM "anomaly" WHERE $timeFilter`, /needs a number/],
     [`SELECT sum(/^warn_/) FROM "window" WHERE $timeFilter`, /selects no field/],
     [`SELECT mean(rps) FROM "window" WHERE $timeFilter`, /unquoted name rps/],
-    [`SELECT "accuracy" FROM "validation" WHERE $timeFilter`, /only SELECT \* is safe/],
+    [`SELECT "psi" FROM "drift" WHERE $timeFilter`, /only SELECT \* is safe/],
+    [`SELECT mean("run_id") FROM "validation" WHERE $timeFilter`, /needs a number/],
     [`SELECT mean("queue_depth") FROM "window" WHERE $timeFilter`, /"queue_depth" is not a field of window/],
     [`SELECT mean("total_ms") FROM "inference" WHERE $timeFilter`, /retention policy "raw"/],
   ];

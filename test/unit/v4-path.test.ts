@@ -17,8 +17,8 @@ describe('V4Path', () => {
   after(async () => path.close());
 
   it('uses the reference model by default', () => {
-    assert.match(DEFAULT_MODEL_PATH, /models\/v4-random\.onnx$/);
-    assert.equal(path.identity.id, 'v4-random.onnx');
+    assert.match(DEFAULT_MODEL_PATH, /models\/v4-reference\.onnx$/);
+    assert.equal(path.identity.id, 'v4-reference.onnx');
   });
 
   it('scans a real JPEG: image info, a full verdict, timings', async () => {

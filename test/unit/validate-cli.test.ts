@@ -128,3 +128,23 @@ test('compare shows the models side by side', async () => {
   assert.equal(await runCompare({ models: [RANDOM, LEGACY], dataset, json: true }, json, false), 0);
   assert.equal((JSON.parse(json.stdout.join('\n')) as ValidationReport[]).length, 2);
 });
+
+test('files over the byte or pixel limits are counted under their codes, and a run with nothing judged still reports', async () => {
+  const io = capture();
+  assert.equal(await runValidate({ model: RANDOM, dataset, json: true, maxBytes: 1_000_000, maxPixels: 1000 }, io, false), 0);
+  const report = JSON.parse(io.stdout.join('\n')) as ValidationReport;
+  assert.equal(report.metrics.scored, 0);
+  assert.equal(report.metrics.latencyMs, null);
+  assert.equal(report.metrics.errors.TOO_MANY_PIXELS, 12, 'every decodable image is refused on its header');
+  const bytes = capture();
+  assert.equal(await runValidate({ model: RANDOM, dataset, json: true, maxBytes: 100 }, bytes, false), 0);
+  const refused = JSON.parse(bytes.stdout.join('\n')) as ValidationReport;
+  assert.equal(refused.metrics.errors.TOO_MANY_BYTES, 13, 'all but the 13-byte text file');
+  assert.match((await runValidateText({ model: RANDOM, dataset, maxPixels: 1000 })), /latency n\/a \(no file reached the model\)/);
+});
+
+async function runValidateText(flags: Parameters<typeof runValidate>[0]): Promise<string> {
+  const io = capture();
+  await runValidate(flags, io, false);
+  return io.stdout.join('\n');
+}

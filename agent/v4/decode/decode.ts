@@ -19,11 +19,19 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
   }
   const format = sniffFormat(bytes);
   try {
-    return await decodeFormat(bytes, format, limits);
+    return checkDecoded(await decodeFormat(bytes, format, limits));
   } catch (e) {
     if (isV4Error(e)) throw e;
     throw new V4Error('CORRUPT_IMAGE', `${format} could not be decoded: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
+}
+
+/** The stream builder indexes pixels by the declared size; a decoder that gave less is a bad file. */
+function checkDecoded(image: DecodedImage): DecodedImage {
+  const n = image.width * image.height;
+  const ok = image.indices ? image.indices.length >= n && image.palette !== null : (image.pixels?.length ?? 0) >= n * image.channels;
+  if (!ok) throw new V4Error('CORRUPT_IMAGE', `${image.format}: decoded pixel data is shorter than ${image.width}x${image.height}`);
+  return image;
 }
 
 function checkPixels(format: ImageFormat, width: number, height: number, limits: DecodeLimits): void {

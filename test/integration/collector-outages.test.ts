@@ -1,0 +1,71 @@
+// InfluxDB stopped under load, then nats-server restarted under load: the collector holds, retries
+// and pulls again; InfluxDB ends with every event exactly once and the minute windows whole.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCollector } from '../../collector/start.ts';
+import { publishBatches, toBatches } from '../fixtures/collector-events.ts';
+import { useServices, waitFor } from '../harness/services.ts';
+import { collectorConfig, influxQL, minuteTotal, natsConnect, prepareStreams, quietLog, rawCounts, spreadEvents } from './collector-setup.ts';
+
+const services = useServices({ nats: true, influx: true });
+
+test('influxd stopped under load and started again: nothing lost, nothing doubled', async () => {
+  const db = 'influx_outage';
+  const base = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+  const events = spreadEvents(20_000, base);
+  const batches = toBatches(events, 100);
+  const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'outage-influx' });
+  config.influx.maxBacklogPoints = 5000; // small, so flow control pauses pulling during the outage
+  const nc = await natsConnect(services.nats.url);
+  await prepareStreams(nc, config);
+  const collector = await startCollector(config, quietLog);
+  try {
+    const js = nc.jetstream();
+    await publishBatches(js, batches.slice(0, 60));
+    await waitFor(() => collector.stats().pointsAccepted > 0, { what: 'first writes' });
+    await services.influx.process.stop();
+    const publishing = publishBatches(js, batches.slice(60));
+    await waitFor(() => collector.stats().writeErrors >= 3, { timeoutMs: 20_000, what: 'failed writes while influxd is down' });
+    const during = collector.stats();
+    assert.ok(during.sinkBacklog > 0 && during.pendingAcks > 0, 'points and acks are held');
+    await publishing;
+    await services.influx.restart();
+    await waitFor(async () => (await rawCounts(services.influx.url, db)).distinct === events.length, {
+      timeoutMs: 60_000,
+      what: 'every event after influxd came back',
+    });
+    assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
+    await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 20_000, what: 'whole minute windows' });
+  } finally {
+    await collector.stop();
+    await nc.close();
+  }
+});
+
+test('nats-server restarted under load: nothing lost, nothing doubled', async () => {
+  const db = 'nats_outage';
+  const base = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000;
+  const events = spreadEvents(20_000, base).map((e) => ({ ...e, event_id: `n-${e.event_id}` }));
+  const batches = toBatches(events, 100).map((b) => ({ ...b, agent: b.agent, seq: b.seq + 1_000_000 }));
+  const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'outage-nats', ackWaitMs: 4000 });
+  const nc = await natsConnect(services.nats.url);
+  await prepareStreams(nc, config);
+  const collector = await startCollector(config, quietLog);
+  try {
+    // The first test's events are in the stream too; this durable reads them all, so count ours.
+    await publishBatches(nc.jetstream(), batches.slice(0, 100));
+    await waitFor(() => collector.stats().validEvents >= 5000, { what: 'consumption under way' });
+    await services.nats.restart();
+    await publishBatches(nc.jetstream(), batches.slice(100));
+    const ours = async () => {
+      const [s] = await influxQL(services.influx.url, db, `SELECT count("event_id") FROM "raw"."inference" WHERE "event_id" =~ /^n-/`);
+      return s?.values[0][1] ?? 0;
+    };
+    await waitFor(async () => (await ours()) === events.length, { timeoutMs: 60_000, what: 'every event after the restart' });
+    const [d] = await influxQL(services.influx.url, db, `SELECT count(distinct("event_id")) FROM "raw"."inference" WHERE "event_id" =~ /^n-/`);
+    assert.equal(d.values[0][1], events.length);
+  } finally {
+    await collector.stop();
+    await nc.close();
+  }
+});

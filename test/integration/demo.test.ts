@@ -1,0 +1,211 @@
+// `starwatch demo` end to end, as a person runs it (a child process, real nats-server and influxd):
+// while it runs, every dashboard query finds data in the InfluxDB the pipeline filled, the
+// injected incident raises its alert (in the `alert` measurement and on the live feed), and
+// Ctrl-C (SIGINT) stops it with exit code 0 and no service process left behind.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { FeedClient } from '../../collector/live/feed-client.ts';
+import type { LiveAlert } from '../../schemas/live.ts';
+import { DEMO_AGENT_ID } from '../../deploy/demo/options.ts';
+import { waitFor } from '../harness/services.ts';
+import { dashboardQueries, influxQL, runDashboardQuery, type DashboardQuery, type Selection } from './dashboard-queries.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+// The corpus is kept between runs here (the demo regenerates it only if missing or of another size).
+const DATA = join(tmpdir(), 'starwatch-demo-test');
+const INCIDENT_AFTER_S = 15;
+const LATENCY_RULE = 'latency_p95_above_target';
+
+/**
+ * What the demo's InfluxDB cannot hold within a short run, and why; reported as TODO, not passed
+ * over in silence. Everything else must have data.
+ */
+const KNOWN_GAPS: Array<{ match: RegExp; why: string; agentPicked?: boolean }> = [
+  { match: /"is_anomaly" = true/, why: 'detectors flag only after a warm-up of 30 windows of 10 s (5 min)' },
+  { match: /FROM "forecast"/, why: 'forecasts start after 12 windows of 1 min' },
+  { match: /FROM "validation"/, why: 'the demo does not run starwatch validate --publish' },
+  {
+    match: /"model_version" = '\*' AND "agent" =~/,
+    why: 'board/collector mismatch: the window engine writes no per-agent windows over all models (agent=X, model_version=*)',
+  },
+  {
+    match: /FROM "anomaly" WHERE .*"agent" = '\$agent'/,
+    why: 'board/analysis mismatch: anomaly points exist for agent * only, yet the board lets you pick an agent',
+    agentPicked: true,
+  },
+];
+const gapOf = (q: DashboardQuery, s: Selection) => KNOWN_GAPS.find((g) => g.match.test(q.query) && (!g.agentPicked || s.single.agent !== '*'));
+
+interface DemoEvent {
+  event: string;
+  ts: string;
+  [key: string]: any;
+}
+
+const events: DemoEvent[] = [];
+let stderr = '';
+let child: ChildProcess;
+let exited: Promise<number | null>;
+let feed: FeedClient | undefined;
+const liveAlerts: LiveAlert[] = [];
+const queries = dashboardQueries();
+// The model version is filled in once the first windows show what the reference model calls itself.
+const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } };
+const PICKED: Selection = {
+  name: 'this agent and model',
+  single: { agent: DEMO_AGENT_ID, model_version: '' },
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'] },
+};
+const selections = [ALL_SELECTED, PICKED];
+/** Last result of each query per selection, from the sweep that ended the wait. */
+const results = new Map<string, { query: string; error?: string; data: boolean }>();
+
+const eventOf = (name: string) => events.find((e) => e.event === name);
+const influxUrl = (): string => eventOf('ready')!.influxUrl;
+
+function startDemo(): void {
+  const args = ['bin/starwatch.js', 'demo', '--json', '--port', '0', '--data', DATA, '--corpus', '40', '--rate', '25'];
+  // A latency threshold well above the steady p95 of a busy machine, well below the incident's.
+  args.push('--duration', '85', '--incident-after', String(INCIDENT_AFTER_S), '--alert-for', '5', '--latency-max', '120');
+  child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      stderr += `(stdout, not JSON) ${line}\n`;
+    }
+  });
+}
+
+const demoDied = (): string | false => child.exitCode !== null && `the demo exited with ${child.exitCode}: ${stderr.slice(-2000)}`;
+
+/** One pass over every query and selection; true when everything outside the known gaps has data. */
+async function sweep(): Promise<boolean> {
+  let complete = true;
+  for (const q of queries) {
+    for (const s of selections) {
+      const r = await runDashboardQuery(influxUrl(), q, s);
+      results.set(`${q.where} [${s.name}]`, r);
+      if (!r.data && !gapOf(q, s)) complete = false;
+    }
+  }
+  return complete;
+}
+
+async function latencyAlertsInInflux(): Promise<Array<{ time: number; state: string }>> {
+  const body = await influxQL(influxUrl(), `SELECT "value", "state" FROM "alert" WHERE "rule" = '${LATENCY_RULE}' AND "key" = 'overall'`);
+  const series = body.results?.[0]?.series?.[0];
+  if (!series) return [];
+  const at = (name: string) => series.columns.indexOf(name);
+  return series.values.map((v: any[]) => ({ time: Date.parse(v[at('time')]), state: v[at('state')] }));
+}
+
+before(
+  async () => {
+    startDemo();
+    const ready = await waitFor(() => demoDied() || eventOf('ready'), { timeoutMs: 60_000, intervalMs: 100, what: 'the demo to be ready' });
+    assert.ok(typeof ready !== 'string', ready as string);
+    feed = await FeedClient.connect(eventOf('ready')!.webSocket, {
+      topics: ['alerts'],
+      onMessage: (m) => {
+        if (m.type === 'update' || m.type === 'snapshot') liveAlerts.push(m.data as LiveAlert);
+      },
+    });
+    // The model version is whatever the reference model calls itself: read it the way the board's variable does.
+    const version = await waitFor(
+      async () => (await influxQL(influxUrl(), `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the first windows in InfluxDB' },
+    );
+    PICKED.single.model_version = version;
+    PICKED.multi.model_version = [version];
+    // Everything at once: all panels filled and the incident's alert raised, within the demo's own run.
+    await waitFor(
+      async () => {
+        if (demoDied()) return true;
+        const incident = eventOf('incident');
+        const raised = incident !== undefined && (await latencyAlertsInInflux()).some((a) => a.state === 'firing' && a.time >= Date.parse(incident.ts));
+        return (await sweep()) && raised && liveAlerts.some((a) => a.rule === LATENCY_RULE && a.kind === 'firing');
+      },
+      { timeoutMs: 75_000, intervalMs: 1000, what: 'every panel to have data and the incident alert to fire' },
+    ).catch(() => undefined); // the tests below say what is missing
+  },
+  { timeout: 150_000 },
+);
+
+after(async () => {
+  await feed?.close();
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    for (const pid of eventOf('ready')?.pids ?? []) killQuietly(pid);
+  }
+});
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('the demo started and printed where everything is', () => {
+  assert.equal(demoDied(), false);
+  const ready = eventOf('ready');
+  assert.ok(ready, `no ready event; stderr: ${stderr.slice(-2000)}`);
+  for (const key of ['livePage', 'webSocket', 'influxUrl', 'natsUrl', 'agentUrl', 'grafanaProvisioning']) assert.ok(ready[key], `ready lacks ${key}`);
+  assert.match(ready.livePage, /\/live\/#token=/);
+  assert.equal(ready.database, 'starwatch');
+});
+
+for (const q of queries) {
+  for (const selection of selections) {
+    const gap = gapOf(q, selection);
+    test(`${q.file}: ${q.where} has data from the demo [${selection.name}]`, { todo: gap?.why }, () => {
+      const r = results.get(`${q.where} [${selection.name}]`);
+      assert.ok(r, 'the query was never run (the demo did not get that far)');
+      assert.equal(r.error, undefined, `influxd rejected: ${r.query}`);
+      assert.ok(r.data, `no data for: ${r.query}`);
+    });
+  }
+}
+
+test('the injected latency incident raised its alert, after the incident and not before', async () => {
+  const incident = eventOf('incident');
+  assert.ok(incident, 'the incident was never injected');
+  const start = Date.parse(incident.ts);
+  const stored = await latencyAlertsInInflux();
+  assert.ok(stored.some((a) => a.state === 'firing' && a.time >= start), `no ${LATENCY_RULE} firing after the incident in InfluxDB: ${JSON.stringify(stored)}`);
+  assert.ok(!stored.some((a) => a.state === 'firing' && a.time < start), `${LATENCY_RULE} fired before the incident: ${JSON.stringify(stored)}`);
+  const live = liveAlerts.filter((a) => a.rule === LATENCY_RULE && a.kind === 'firing');
+  assert.ok(live.length > 0, `the live feed carried no ${LATENCY_RULE} firing; it carried: ${liveAlerts.map((a) => `${a.rule}/${a.kind}`).join(', ')}`);
+  assert.ok(live.every((a) => a.ts >= start), 'a live latency alert predates the incident');
+  assert.ok(events.some((e) => e.event === 'alert' && e.alert?.rule === LATENCY_RULE), 'the demo did not print the alert');
+});
+
+test('SIGINT stops the demo cleanly: exit code 0, no service process left', async () => {
+  assert.equal(demoDied(), false);
+  const pids: number[] = eventOf('ready')?.pids ?? [];
+  assert.equal(pids.length, 2, 'nats-server and influxd pids');
+  assert.ok(pids.every(alive), 'the services were running');
+  child.kill('SIGINT');
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+  assert.equal(code, 0, `exit: ${code}; stderr: ${stderr.slice(-2000)}`);
+  assert.ok(eventOf('stopped'), 'no stopped event');
+  await waitFor(() => pids.every((pid) => !alive(pid)), { timeoutMs: 5000, what: 'the service processes to be gone' });
+});

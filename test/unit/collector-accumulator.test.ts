@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WindowAccumulator } from '../../collector/windows/accumulator.ts';
+import { decodeState, encodeState, mergeStates } from '../../collector/windows/state.ts';
+import { makeEvent } from '../fixtures/collector-events.ts';
+
+// A deterministic spread of events: latencies over three decades, errors, labels, formats.
+function events(n: number, seed: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const k = (i * 7919 + seed * 104729) % 1000;
+    return makeEvent({
+      id: `${seed}-${i}`,
+      tsMs: 0,
+      totalMs: 0.05 + (k * k) / 1000,
+      prob: (k % 100) / 100,
+      method: k % 3 === 0 ? 'palette' : 'lsb.rgb',
+      error: k % 17 === 0 ? 'too_large' : undefined,
+      format: ['PNG', 'jpeg', 'GIF', 'tiff'][k % 4],
+      bytes: k * 10_000,
+      label: k % 5 === 0 ? { category: 'clean' } : k % 5 === 1 ? { category: 'stego', method: 'palette' } : undefined,
+    });
+  });
+}
+
+const accOf = (list: ReturnType<typeof events>) => {
+  const acc = new WindowAccumulator();
+  for (const e of list) acc.add(e);
+  return acc;
+};
+
+test('merging two accumulators gives exactly the accumulator of the union', () => {
+  const a = events(700, 1);
+  const b = events(500, 2);
+  const merged = accOf(a).merge(accOf(b));
+  const union = accOf([...a, ...b]);
+  assert.deepEqual(merged.fields(60), union.fields(60));
+  assert.equal(encodeState(merged), encodeState(union));
+});
+
+test('merge is associative and order-free (replicas and windows combine in any order)', () => {
+  const [a, b, c] = [events(100, 3), events(200, 4), events(300, 5)];
+  const left = accOf(a).merge(accOf(b)).merge(accOf(c));
+  const right = accOf(c).merge(accOf(a).merge(accOf(b)));
+  assert.deepEqual(left.fields(10), right.fields(10));
+});
+
+test('state survives encode/decode, and stored states of replicas merge exactly', () => {
+  const a = events(400, 6);
+  const b = events(300, 7);
+  assert.deepEqual(decodeState(encodeState(accOf(a))).fields(1), accOf(a).fields(1));
+  assert.deepEqual(mergeStates([encodeState(accOf(a)), encodeState(accOf(b))]).fields(1), accOf([...a, ...b]).fields(1));
+});
+
+test('fields: counts, rates, labelled rates, mixes; ratios absent without a base', () => {
+  const acc = new WindowAccumulator();
+  acc.add(makeEvent({ id: '1', tsMs: 0, totalMs: 1, prob: 0.9, method: 'alpha', label: { category: 'clean' } }));
+  acc.add(makeEvent({ id: '2', tsMs: 0, totalMs: 2, prob: 0.8, method: 'alpha', label: { category: 'stego', method: 'alpha' } }));
+  acc.add(makeEvent({ id: '3', tsMs: 0, totalMs: 3, prob: 0.1, label: { category: 'stego', method: 'alpha' }, format: 'webp' }));
+  acc.add(makeEvent({ id: '4', tsMs: 0, totalMs: 4, error: 'decode.failed', bytes: 5_000_000 }));
+  const f = acc.fields(2);
+  assert.equal(f.count, 4);
+  assert.equal(f.rps, 2);
+  assert.equal(f.errors, 1);
+  assert.equal(f.err_decode_failed, 1);
+  assert.equal(f.stego_rate, 2 / 3);
+  assert.equal(f.rate_alpha, 2 / 3);
+  assert.equal(f.fpr, 1);
+  assert.equal(f.det_alpha, 0.5);
+  assert.equal(f.det_alpha_n, 2);
+  assert.equal(f.det_palette_n, 0);
+  assert.equal('det_palette' in f, false);
+  assert.equal(f.fmt_PNG, 3);
+  assert.equal(f.fmt_WEBP, 1);
+  assert.equal(f.size_ge4m, 1);
+  assert.equal(f.latency_max, 4);
+  assert.equal(f.latency_p50, 2);
+  assert.equal('latency_p50' in new WindowAccumulator().fields(1), false);
+});

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BatchingSink, type Transport } from '../../collector/sinks/batching-sink.ts';
+import { WriteError } from '../../collector/sinks/sink.ts';
+import type { Point } from '../../collector/sinks/point.ts';
+
+const point = (i: number, measurement = 'inference'): Point => ({ measurement, tags: { a: 'x' }, fields: { v: i }, timestampNs: String(i) });
+
+/** Records bodies per target; fails while `down` is set. */
+function recorder() {
+  const sent: { target: string; lines: string[] }[] = [];
+  const state = { down: false as boolean, reject: false as boolean };
+  const transport: Transport = {
+    async send(target, body) {
+      if (state.reject) throw new WriteError('rejected', 'bad', false);
+      if (state.down) throw new WriteError('unreachable', 'down', true);
+      sent.push({ target, lines: body.split('\n') });
+    },
+  };
+  return { sent, state, transport };
+}
+
+const options = { batchSize: 3, maxInFlight: 2, flushIntervalMs: 60_000, maxBackoffMs: 20 };
+
+test('batches by size and retention target; flush sends the partial ones', async () => {
+  const r = recorder();
+  const sink = new BatchingSink(r.transport, options);
+  sink.write([1, 2, 3, 4].map((i) => point(i)));
+  sink.write([point(5, 'window')]);
+  await sink.flush();
+  assert.deepEqual(r.sent.map((b) => [b.target, b.lines.length]).sort(), [['raw', 1], ['raw', 3], ['windows', 1]]);
+  assert.equal(sink.backlog, 0);
+  assert.equal(sink.stats.pointsAccepted, 5);
+  await sink.close();
+});
+
+test('a down server: flush waits, retries go on, nothing is dropped', async () => {
+  const r = recorder();
+  const sink = new BatchingSink(r.transport, options);
+  r.state.down = true;
+  sink.write([1, 2, 3, 4, 5].map((i) => point(i)));
+  let flushed = false;
+  const flushing = sink.flush().then(() => (flushed = true));
+  await new Promise((res) => setTimeout(res, 100));
+  assert.equal(flushed, false);
+  assert.ok(sink.stats.writeErrors >= 2);
+  assert.equal(sink.backlog, 5);
+  r.state.down = false;
+  await flushing;
+  assert.equal(r.sent.flatMap((b) => b.lines).length, 5);
+  await sink.close();
+});
+
+test('refused points are counted, not retried forever', async () => {
+  const r = recorder();
+  const sink = new BatchingSink(r.transport, options);
+  r.state.reject = true;
+  sink.write([point(1), point(2)]);
+  await sink.flush();
+  assert.equal(sink.stats.pointsRejected, 2);
+  assert.match(sink.stats.lastError ?? '', /rejected/);
+  await sink.close();
+});

@@ -11,9 +11,8 @@ import { decodeMessage, type DecodeLimits } from './consume/decode.ts';
 import type { DeadLetterPublisher } from './consume/dead-letters.ts';
 import type { Logger } from './log.ts';
 import type { CollectorMetrics } from './metrics.ts';
-import { inferencePoint } from './points/inference-point.ts';
+import { inferenceLine } from './points/inference-line.ts';
 import { windowPoints } from './points/window-points.ts';
-import type { Point } from './sinks/point.ts';
 import type { PointSink } from './sinks/sink.ts';
 import type { WindowEngine } from './windows/engine.ts';
 import type { WindowResult } from './windows/window-result.ts';
@@ -76,16 +75,18 @@ export class Pipeline {
     }
     if (msg.redelivered) this.redelivered++;
     const { events, dead } = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
-    const points: Point[] = new Array(events.length);
+    const lines: string[] = new Array(events.length);
+    const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
       const { event, tsMs } = events[i];
-      points[i] = inferencePoint(event, tsMs);
+      lines[i] = inferenceLine(event);
+      origins[i] = tsMs;
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
       this.sample(event, now);
     }
-    this.d.sink.write(points);
+    this.d.sink.writeLines('raw', lines, origins);
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
     const pending = dead.map((letter) => {

@@ -25,7 +25,10 @@ export interface BatchingOptions {
 interface Batch {
   id: number;
   target: RetentionTarget;
-  lines: string[];
+  /** Lines, or runs of lines joined by newlines (writeLines): fewer, bigger strings for the GC. */
+  chunks: string[];
+  /** Lines in the chunks. */
+  count: number;
   origins: number[];
 }
 
@@ -63,15 +66,34 @@ export class BatchingSink implements PointSink {
   write(points: readonly Point[]): void {
     for (const point of points) {
       const line = formatLine(point);
-      if (line === undefined) continue;
-      const target = retentionOf(point.measurement);
-      let batch = this.open.get(target);
-      if (!batch) this.open.set(target, (batch = this.newBatch(target)));
-      batch.lines.push(line);
-      if (point.originMs !== undefined) batch.origins.push(point.originMs);
-      this.queuedLines++;
-      if (batch.lines.length >= this.options.batchSize) this.seal(target);
+      if (line !== undefined) this.add(retentionOf(point.measurement), line, point.originMs);
     }
+  }
+
+  /** The lines go out together, in one batch (which may pass batchSize by less than their number). */
+  writeLines(target: RetentionTarget, lines: readonly string[], originsMs?: readonly number[]): void {
+    if (lines.length === 0) return;
+    const batch = this.openBatch(target);
+    batch.chunks.push(lines.join('\n'));
+    batch.count += lines.length;
+    if (originsMs) for (let i = 0; i < originsMs.length; i++) batch.origins.push(originsMs[i]);
+    this.queuedLines += lines.length;
+    if (batch.count >= this.options.batchSize) this.seal(target);
+  }
+
+  private add(target: RetentionTarget, line: string, originMs: number | undefined): void {
+    const batch = this.openBatch(target);
+    batch.chunks.push(line);
+    batch.count++;
+    if (originMs !== undefined) batch.origins.push(originMs);
+    this.queuedLines++;
+    if (batch.count >= this.options.batchSize) this.seal(target);
+  }
+
+  private openBatch(target: RetentionTarget): Batch {
+    let batch = this.open.get(target);
+    if (!batch) this.open.set(target, (batch = this.newBatch(target)));
+    return batch;
   }
 
   flush(): Promise<void> {
@@ -90,7 +112,7 @@ export class BatchingSink implements PointSink {
   }
 
   private newBatch(target: RetentionTarget): Batch {
-    const batch = { id: this.nextId++, target, lines: [], origins: [] };
+    const batch = { id: this.nextId++, target, chunks: [], count: 0, origins: [] };
     this.unfinished.add(batch.id);
     return batch;
   }
@@ -121,11 +143,11 @@ export class BatchingSink implements PointSink {
 
   /** True once the batch is settled (accepted, or refused for good); false if closed first. */
   private async deliver(batch: Batch): Promise<boolean> {
-    const body = batch.lines.join('\n');
+    const body = batch.chunks.join('\n');
     for (let attempt = 1; !this.closed; attempt++) {
       try {
         await this.transport.send(batch.target, body);
-        this.stats.pointsAccepted += batch.lines.length;
+        this.stats.pointsAccepted += batch.count;
         this.stats.batchesAccepted++;
         this.stats.lastAcceptedMs = Date.now();
         if (batch.origins.length > 0) this.options.onAccepted?.(batch.origins, this.stats.lastAcceptedMs);
@@ -135,7 +157,7 @@ export class BatchingSink implements PointSink {
         this.stats.lastError = `${error.code}: ${error.message}`;
         this.options.onError?.(error, attempt);
         if (!error.retryable) {
-          this.stats.pointsRejected += batch.lines.length;
+          this.stats.pointsRejected += batch.count;
           return true;
         }
         this.stats.writeErrors++;
@@ -146,7 +168,7 @@ export class BatchingSink implements PointSink {
   }
 
   private finish(batch: Batch): void {
-    this.queuedLines -= batch.lines.length;
+    this.queuedLines -= batch.count;
     this.unfinished.delete(batch.id);
     this.waiters = this.waiters.filter((w) => {
       if (this.hasUnfinishedUpTo(w.upTo)) return true;

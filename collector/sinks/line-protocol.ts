@@ -3,14 +3,20 @@
 import type { FieldValue, Point } from './point.ts';
 
 const NEWLINES = /[\r\n]/g;
+// Most names and values need no escaping at all: one test spares the chain of replaces.
+const MEASUREMENT_SPECIAL = /[, \\\r\n]/;
+const KEY_SPECIAL = /[,= \\\r\n]/;
+const STRING_SPECIAL = /[\\"\r\n]/;
 
 /** Measurement names: escape comma and space. */
 export function escapeMeasurement(name: string): string {
+  if (!MEASUREMENT_SPECIAL.test(name)) return name;
   return guardTrailingBackslash(name.replace(NEWLINES, ' ').replace(/[, ]/g, '\\$&'));
 }
 
 /** Tag keys, tag values and field keys: escape comma, equals sign and space. */
 export function escapeKey(key: string): string {
+  if (!KEY_SPECIAL.test(key)) return key;
   return guardTrailingBackslash(key.replace(NEWLINES, ' ').replace(/[,= ]/g, '\\$&'));
 }
 
@@ -23,6 +29,7 @@ function guardTrailingBackslash(text: string): string {
 
 /** String field values: quoted, with backslash and double quote escaped; newlines written as \n. */
 export function quoteString(value: string): string {
+  if (!STRING_SPECIAL.test(value)) return `"${value}"`;
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, '\\n')}"`;
 }
 

@@ -1,10 +1,13 @@
 // The one interface every InfluxDB writer sits behind. The collector, the detectors and the
 // alert rules write points through it; only `flush` says when they are safely stored.
+import type { RetentionTarget } from '../../schemas/measurements.ts';
 import type { Point } from './point.ts';
 
 export interface PointSink {
   /** Queues points (sent in batches, in the background). Never throws for a busy or down server. */
   write(points: readonly Point[]): void;
+  /** Like write, for lines already in line protocol (the per-event hot path), with their origins (ms). */
+  writeLines(target: RetentionTarget, lines: readonly string[], originsMs?: readonly number[]): void;
   /** Resolves once every point written before this call has been accepted by the server. */
   flush(): Promise<void>;
   /** Points queued or in flight, not yet accepted: the collector stops pulling when it is high. */

@@ -20,6 +20,8 @@ export interface DemoCollectorOptions {
   /** How long a threshold alert must hold before it fires. */
   alertForMs: number;
   latencyP95MaxMs: number;
+  /** Seconds of steady traffic before the incident: the detectors' warm-up and drift reference fit in it. */
+  incidentAfterS: number;
 }
 
 export interface DemoCollector {
@@ -43,6 +45,17 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   config.sampleEventsPerSecond = 20;
   config.alerts.forMs = o.alertForMs;
   config.alerts.latencyP95MaxMs = o.latencyP95MaxMs;
+  // Production waits minutes before it flags or forecasts; a demo of a minute or two cannot. The
+  // detectors warm up and the drift reference forms on the steady traffic before the incident
+  // (windows of 10 s, the first one partial), and forecasts run on 10 s windows from the 4th.
+  const steadyWindows = Math.max(2, Math.floor(o.incidentAfterS / 10) - 1);
+  config.analysis = {
+    detectorWarmupWindows: steadyWindows,
+    driftReferenceWindows: steadyWindows,
+    forecastGranularity: '10s',
+    forecastMinPoints: 4,
+    forecastRefitEvery: 6,
+  };
   return config;
 }
 

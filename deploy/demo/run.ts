@@ -80,6 +80,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       log: createLogger('info', (line) => collectorLog.write(line)),
       alertForMs: o.alertForS * 1000,
       latencyP95MaxMs: o.latencyP95MaxMs,
+      incidentAfterS: o.incidentAfterS,
     });
     undo.push(() => collector.stop());
     const agent = await startAgent(services, logFile('agent.log'));

@@ -12,6 +12,9 @@ const W = from(MEASUREMENTS.window);
 const agents = tagMatchesVar('agent');
 const beatScope = `${agents} AND $timeFilter`;
 const overTime = `GROUP BY time($__interval), "agent" fill(null)`;
+// The window engine keeps each agent per model version (agent X, model_version V) and the overall
+// key (*, *), not an agent over all versions: sum an agent's per-version windows instead.
+const perAgent = `"model_version" != '${ALL_VALUE}' AND ${agents} AND "agent" != '${ALL_VALUE}'`;
 // Heartbeats come every few seconds whatever the window granularity is.
 const heartbeat = { minInterval: '10s' };
 
@@ -103,7 +106,7 @@ export function agentsBoard(): dashboard.DashboardBuilder {
         unit: 'reqps',
         queries: [
           {
-            sql: `SELECT sum("count") * 1000 / $__interval_ms FROM ${W} WHERE "granularity" = '$granularity' AND "model_version" = '${ALL_VALUE}' AND ${agents} AND "agent" != '${ALL_VALUE}' AND $timeFilter ${overTime}`,
+            sql: `SELECT sum("count") * 1000 / $__interval_ms FROM ${W} WHERE "granularity" = '$granularity' AND ${perAgent} AND $timeFilter ${overTime}`,
             alias: '$tag_agent',
           },
         ],
@@ -116,7 +119,7 @@ export function agentsBoard(): dashboard.DashboardBuilder {
         unit: 'percentunit',
         queries: [
           {
-            sql: `SELECT sum("errors") / sum("count") FROM ${W} WHERE "granularity" = '$granularity' AND "model_version" = '${ALL_VALUE}' AND ${agents} AND "agent" != '${ALL_VALUE}' AND $timeFilter ${overTime}`,
+            sql: `SELECT sum("errors") / sum("count") FROM ${W} WHERE "granularity" = '$granularity' AND ${perAgent} AND $timeFilter ${overTime}`,
             alias: '$tag_agent',
           },
         ],

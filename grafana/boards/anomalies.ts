@@ -5,13 +5,14 @@ import { MEASUREMENTS, from } from '../contract.ts';
 import { tagMatchesVar, tagsEqualVars } from '../influxql.ts';
 import { board, row } from '../board.ts';
 import { singleStat, tableOf, timeSeries } from '../panels.ts';
-import { granularity, multiTag, windowAgent, windowModel } from '../variables.ts';
+import { granularity, multiTag, windowModel } from '../variables.ts';
 
 const A = from(MEASUREMENTS.anomaly);
 const F = from(MEASUREMENTS.forecast);
 const AL = from(MEASUREMENTS.alert);
-const anomalyScope = `${tagMatchesVar('series')} AND ${tagsEqualVars('granularity', 'agent', 'model_version')} AND $timeFilter`;
-// Forecasts are made per model version over all agents: they carry no agent tag.
+// Anomalies and forecasts are made per model version over all agents (anomaly points carry agent
+// `*` only, forecasts no agent tag): the board has no agent to pick.
+const anomalyScope = `${tagMatchesVar('series')} AND ${tagsEqualVars('granularity', 'model_version')} AND $timeFilter`;
 const forecastScope = `${tagMatchesVar('series')} AND ${tagsEqualVars('granularity', 'model_version')} AND $timeFilter`;
 const overTime = `GROUP BY time($__interval), "series" fill(null)`;
 
@@ -23,7 +24,6 @@ export function anomaliesBoard(): dashboard.DashboardBuilder {
     time: { from: 'now-6h', to: 'now+1h' },
   })
     .withVariable(granularity())
-    .withVariable(windowAgent())
     .withVariable(windowModel())
     .withVariable(multiTag('series', MEASUREMENTS.anomaly))
     .withRow(row('Anomalies'))

@@ -26,18 +26,7 @@ const LATENCY_RULE = 'latency_p95_above_target';
  * over in silence. Everything else must have data.
  */
 const KNOWN_GAPS: Array<{ match: RegExp; why: string; agentPicked?: boolean }> = [
-  { match: /"is_anomaly" = true/, why: 'detectors flag only after a warm-up of 30 windows of 10 s (5 min)' },
-  { match: /FROM "forecast"/, why: 'forecasts start after 12 windows of 1 min' },
   { match: /FROM "validation"/, why: 'the demo does not run starwatch validate --publish' },
-  {
-    match: /"model_version" = '\*' AND "agent" =~/,
-    why: 'board/collector mismatch: the window engine writes no per-agent windows over all models (agent=X, model_version=*)',
-  },
-  {
-    match: /FROM "anomaly" WHERE .*"agent" = '\$agent'/,
-    why: 'board/analysis mismatch: anomaly points exist for agent * only, yet the board lets you pick an agent',
-    agentPicked: true,
-  },
 ];
 const gapOf = (q: DashboardQuery, s: Selection) => KNOWN_GAPS.find((g) => g.match.test(q.query) && (!g.agentPicked || s.single.agent !== '*'));
 

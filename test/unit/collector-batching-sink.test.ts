@@ -61,3 +61,19 @@ test('refused points are counted, not retried forever', async () => {
   assert.match(sink.stats.lastError ?? '', /rejected/);
   await sink.close();
 });
+
+test('writeLines: preformatted lines travel together, are counted per line and report their origins', async () => {
+  const r = recorder();
+  const origins: number[] = [];
+  const sink = new BatchingSink(r.transport, { ...options, onAccepted: (o) => origins.push(...o) });
+  sink.write([point(1)]);
+  sink.writeLines('raw', ['a 1', 'b 2', 'c 3'], [10, 20, 30]);
+  assert.equal(sink.backlog, 4);
+  sink.writeLines('raw', ['d 4'], [40]);
+  await sink.flush();
+  assert.deepEqual(r.sent.map((b) => b.lines), [['inference,a=x v=1 1', 'a 1', 'b 2', 'c 3'], ['d 4']]);
+  assert.deepEqual(origins, [10, 20, 30, 40]);
+  assert.equal(sink.stats.pointsAccepted, 5);
+  assert.equal(sink.backlog, 0);
+  await sink.close();
+});

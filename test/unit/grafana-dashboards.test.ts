@@ -61,7 +61,7 @@ test('panel ids are unique within a board and panels do not overlap', () => {
 test('each board has the window granularity variable, and the variables it asks for', () => {
   const wanted: Record<string, string[]> = {
     'overview.json': ['granularity', 'agent', 'model_version'],
-    'anomalies.json': ['granularity', 'agent', 'model_version', 'series'],
+    'anomalies.json': ['granularity', 'model_version', 'series'],
     'models.json': ['granularity', 'model_version'],
     'agents.json': ['granularity', 'agent'],
   };

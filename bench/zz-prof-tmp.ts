@@ -1,0 +1,194 @@
+// starwatch bench pipeline: events/s from publishers through the collector (a child process, as
+// deployed) into InfluxDB, with events lost and duplicated (both must be 0), end-to-end delay p99
+// (event time -> raw point accepted), collector RSS over the run, and, on the same influxd in the
+// same run, its raw ingest rate (5000-line batches, 4 in flight) and our ratio to it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { connect } from 'nats';
+import { DEFAULTS } from '../collector/config.ts';
+import { ensureStreams } from '../collector/consume/streams.ts';
+import { ackWaitMs } from '../collector/start.ts';
+import { startInflux } from '../deploy/local/influxd.ts';
+import { startNats } from '../deploy/local/nats.ts';
+import { freePort } from '../deploy/local/ports.ts';
+import { waitFor } from '../deploy/local/wait.ts';
+import { eventsSubject } from '../schemas/subjects.ts';
+import type { Bench, BenchReport } from './registry.ts';
+
+const AGENTS = 4;
+const BATCH = 250;
+
+export const pipelineBench: Bench = {
+  name: 'pipeline',
+  description: 'NATS -> collector -> InfluxDB: events/s, lost, duplicated, delay p99, RSS, ratio to raw influxd ingest',
+  addOptions: (c: Command) =>
+    c
+      .option('--events <n>', 'events to send', '1000000')
+      .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0'),
+  run: (o) => runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0)),
+};
+
+async function runPipelineBench(events: number, rate: number): Promise<BenchReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'starwatch-bench-'));
+  const nats = await startNats(join(dir, 'nats'));
+  const influx = await startInflux(join(dir, 'influx'));
+  try {
+    const rawRate = await influxRawIngest(influx.url, Math.min(events, 500_000));
+    const config = structuredClone(DEFAULTS);
+    config.nats.url = nats.url;
+    config.influx.url = influx.url;
+    config.influx.database = 'bench';
+    config.http.port = await freePort();
+    config.logLevel = 'warn';
+    const nc = await connect({ servers: nats.url });
+    await ensureStreams(await nc.jetstreamManager(), {
+      stream: config.nats.stream,
+      deadLetterStream: config.nats.deadLetterStream,
+      durable: config.nats.durable,
+      ackWaitMs: ackWaitMs(config),
+      maxAckPending: config.nats.maxAckPending,
+    });
+    const configFile = join(dir, 'collector.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    const child = spawn(process.execPath, ['--cpu-prof','--cpu-prof-dir=/tmp/prof','bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const metricsUrl = `http://127.0.0.1:${config.http.port}/metrics`;
+    await waitFor(async () => (await fetch(metricsUrl)).ok, { timeoutMs: 30_000, what: 'the collector' });
+
+    const rss: number[] = [];
+    const sampler = setInterval(async () => {
+      const m = await scrape(metricsUrl).catch(() => undefined);
+      if (m) rss.push(m.rss);
+    }, 500);
+    const t0 = Date.now();
+    await publish(nc, events, rate);
+    const publishedMs = Date.now() - t0;
+    const last = await waitFor(
+      async () => {
+        const m = await scrape(metricsUrl);
+        return m.valid >= events && m.backlog === 0 && m.points >= events && m;
+      },
+      { timeoutMs: 600_000, intervalMs: 100, what: 'every event written' },
+    );
+    const elapsedMs = Date.now() - t0;
+    clearInterval(sampler);
+    child.kill('SIGTERM');
+    await nc.close();
+    const stored = await storedCounts(influx.url);
+    const eventsPerS = events / (elapsedMs / 1000);
+    const half = rss.slice(Math.floor(rss.length / 2));
+    const data = {
+      events,
+      elapsed_s: elapsedMs / 1000,
+      publish_s: publishedMs / 1000,
+      events_per_s: Math.round(eventsPerS),
+      lost: events - stored.distinct,
+      duplicated: stored.total - stored.distinct,
+      delay_p99_ms: last.delayP99,
+      collector_peak_rss_mb: Math.round(Math.max(...rss) / 2 ** 20),
+      collector_rss_mb_first_half_max: Math.round(Math.max(...rss.slice(0, Math.floor(rss.length / 2))) / 2 ** 20),
+      collector_rss_mb_second_half_max: Math.round(Math.max(...half) / 2 ** 20),
+      influxd_raw_points_per_s: Math.round(rawRate),
+      ratio: Number((eventsPerS / rawRate).toFixed(3)),
+    };
+    const text = Object.entries(data)
+      .map(([k, v]) => `${k.padEnd(34)} ${v}`)
+      .join('\n');
+    return { name: 'pipeline', text, data };
+  } finally {
+    await Promise.all([nats.stop(), influx.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Publishes EventBatches of BATCH events from AGENTS agents, event time = now, with JetStream acks. */
+async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number): Promise<void> {
+  const js = nc.jetstream();
+  const encoder = new TextEncoder();
+  const sha = 'a'.repeat(64);
+  let sent = 0;
+  let seq = 0;
+  const start = Date.now();
+  const worker = async () => {
+    while (sent < total) {
+      const n = Math.min(BATCH, total - sent);
+      const first = sent;
+      sent += n;
+      const agent = `bench-${seq % AGENTS}`;
+      const mySeq = seq++;
+      if (rate > 0) {
+        const due = start + (first / rate) * 1000;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
+      const nowMs = Date.now();
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = first + i;
+        const prob = (id % 100) / 100;
+        const stego = prob >= 0.5;
+        parts.push(
+          `{"v":1,"event_id":"ev-${id}","agent_id":"${agent}","ts_ns":"${nowMs}${String(id % 1_000_000).padStart(6, '0')}","source":"scan",` +
+            `"model":{"id":"starlight-v4","version":"v4.0.0","sha256":"${sha}"},"input":{"format":"PNG","bytes":${20_000 + (id % 50_000)},"width":256,"height":256},` +
+            `"timings":{"decode_ms":0.4,"preprocess_ms":0.6,"infer_ms":2.4,"total_ms":${(3 + (id % 200) / 100).toFixed(2)}},` +
+            `"outputs":{"stego_prob":${prob},"is_stego":${stego},"method":${stego ? '"alpha"' : 'null'},"method_prob":${stego ? 0.9 : 'null'},"bit_order":null},"error_code":null}`,
+        );
+      }
+      const data = encoder.encode(`{"v":1,"agent_id":"${agent}","seq":${mySeq},"events":[${parts.join(',')}]}`);
+      await js.publish(eventsSubject(agent), data, { msgID: `${agent}:${mySeq}` });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+/** influxd's own ingest rate for inference-like lines, 5000-line batches, 4 in flight. */
+async function influxRawIngest(url: string, points: number): Promise<number> {
+  await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: 'CREATE DATABASE raw_ingest' }) });
+  const bodies: string[] = [];
+  const base = Date.now() * 1e6;
+  for (let b = 0; b < points; b += 5000) {
+    const lines: string[] = [];
+    for (let i = b; i < Math.min(points, b + 5000); i++)
+      lines.push(
+        `inference,agent=bench-${i % AGENTS},format=PNG,label=none,label_method=none,method=none,model_version=v4.0.0,outcome=clean,size_bucket=lt64k,source=scan ` +
+          `event_id="ev-${i}",decode_ms=0.4,preprocess_ms=0.6,infer_ms=2.4,total_ms=3.1,bytes=20000i,width=256i,height=256i,stego_prob=0.1,is_stego=false ${base + i * 1000}`,
+      );
+    bodies.push(lines.join('\n'));
+  }
+  const t0 = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const res = await fetch(`${url}/write?db=raw_ingest&precision=ns`, { method: 'POST', body });
+      if (res.status !== 204) throw new Error(`influxd raw ingest: HTTP ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return points / ((Date.now() - t0) / 1000);
+}
+
+async function scrape(url: string) {
+  const text = await (await fetch(url)).text();
+  const value = (re: RegExp) => Number(text.match(re)?.[1] ?? 0);
+  return {
+    rss: value(/^starwatch_collector_process_resident_memory_bytes (\S+)/m),
+    valid: value(/^starwatch_collector_events_total\{outcome="valid"\} (\S+)/m),
+    points: value(/^starwatch_collector_points_written_total (\S+)/m),
+    backlog: value(/^starwatch_collector_sink_backlog_points (\S+)/m),
+    delayP99: value(/^starwatch_collector_event_delay_p99_ms (\S+)/m),
+  };
+}
+
+async function storedCounts(url: string): Promise<{ total: number; distinct: number }> {
+  const q = async (s: string) => {
+    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: s, db: 'bench' }) });
+    const body: any = await res.json();
+    return body.results[0].series?.[0]?.values[0][1] ?? 0;
+  };
+  return {
+    total: await q('SELECT count("event_id") FROM "raw"."inference"'),
+    distinct: await q('SELECT count(distinct("event_id")) FROM "raw"."inference"'),
+  };
+}

@@ -1,8 +1,9 @@
 // One JetStream message -> the valid events it carries, and a dead letter for each thing that is
 // not valid (the whole message when it is not a batch, else each bad event). Pure.
 import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
-import { validator } from '../../schemas/validate.ts';
+import { validator, type Validation } from '../../schemas/validate.ts';
 import { eventTimeMs } from '../points/inference-point.ts';
+import { isCommonEvent } from './common-event.ts';
 
 const checkBatch = validator(EventBatch);
 const checkEvent = validator(InferenceEvent);
@@ -68,7 +69,7 @@ export function decodeMessage(
   const events: ValidEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   batch.value.events.forEach((raw, index) => {
-    const checked = checkEvent(raw);
+    const checked: Validation<InferenceEvent> = isCommonEvent(raw) ? { ok: true, value: raw } : checkEvent(raw);
     if (!checked.ok) {
       deadLetters.push(dead('bad_event', checked.reason, { ...from, index }, JSON.stringify(raw)));
       return;

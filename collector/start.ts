@@ -164,6 +164,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   // Flow control: stay under max_ack_pending (JetStream would stop delivering anyway) and under
   // the sink backlog bound (InfluxDB slow or down: stop pulling, JetStream keeps the rest).
   const maxHeld = Math.floor(config.nats.maxAckPending * 0.95);
+  // Events known to be waiting (pulling paused, or the stream holds what we have not fetched):
+  // the window clock must not run on idle then (see WindowEngine.setBacklogged).
+  let pullPaused = false;
+  let streamBacklog = false;
   const loop = startPullLoop({
     js,
     stream: config.nats.stream,
@@ -173,6 +177,8 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     onMessage: (msg) => pipeline.handle(msg),
     afterBatch: () => pipeline.advance(),
     onPause: (paused) => {
+      pullPaused = paused;
+      engine.setBacklogged(pullPaused || streamBacklog, Date.now());
       metrics.paused.set(paused ? 1 : 0);
       logger.info(paused ? 'pull_paused' : 'pull_resumed', { held: pipeline.book.size, backlog: sink.backlog });
     },
@@ -198,6 +204,8 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       .then((c) => c.info())
       .then((info) => {
         metrics.consumerLag.set(info.num_pending);
+        streamBacklog = info.num_pending > 0;
+        engine.setBacklogged(pullPaused || streamBacklog, Date.now());
         logger.debug('consumer_info', { pending: info.num_pending, ack_pending: info.num_ack_pending, waiting: info.num_waiting, delivered: info.delivered.stream_seq, redelivered: info.num_redelivered });
         // While recovering the book only grows, so pending <= what we held before asking means
         // nothing delivered elsewhere is still out.
@@ -206,7 +214,11 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
           logger.info('recovered', { redelivered: pipeline.redelivered });
         }
       })
-      .catch(() => undefined);
+      .catch(() => {
+        // NATS unreachable: what waits in the stream is unknown, so assume something does.
+        streamBacklog = true;
+        engine.setBacklogged(true, Date.now());
+      });
   }, Math.min(2000, Math.max(250, wait / 4)));
 
   const http = await startHttp(config.http.host, config.http.port, metrics.registry, {

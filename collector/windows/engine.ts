@@ -5,7 +5,8 @@
 //
 // Watermark: the highest event time seen, never moving back; when no newer event arrives for
 // idleGraceMs of wall time it moves on with the wall clock, so a quiet stream still closes its
-// windows. A window closes when watermark >= end + allowedLateness, and once closed (and
+// windows; but never while events are known to be waiting (pulling paused, a backlog in the
+// stream, NATS away): then a quiet consumer is not a quiet stream. A window closes when watermark >= end + allowedLateness, and once closed (and
 // written) it is never reopened: an event whose 1 min window has closed is late, counted in the
 // `late` field of the oldest open 1 s window of its key (its raw point is still written). An
 // event that missed only its 1 s (or 10 s) window still counts in its 10 s and 1 min windows.
@@ -38,6 +39,7 @@ export class WindowEngine {
   private readonly open: Record<Granularity, Open> = { '1s': new Map(), '10s': new Map(), '1m': new Map() };
   lateEvents = 0;
   private suspendedUntil = 0;
+  private backlogged = false;
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -85,8 +87,17 @@ export class WindowEngine {
     return floor(open, 60_000);
   }
 
+  /**
+   * Says whether events are waiting that this instance has not seen yet. While they are, the
+   * watermark does not move on with the wall clock; when they stop, the idle grace starts anew.
+   */
+  setBacklogged(backlogged: boolean, wallMs: number): void {
+    if (this.backlogged && !backlogged) this.wallAtMax = Math.max(this.wallAtMax, wallMs);
+    this.backlogged = backlogged;
+  }
+
   watermark(wallMs: number): number {
-    const idle = wallMs - this.wallAtMax - this.options.idleGraceMs;
+    const idle = this.backlogged ? 0 : wallMs - this.wallAtMax - this.options.idleGraceMs;
     const candidate = idle > 0 ? this.maxEventMs + idle : this.maxEventMs;
     if (candidate > this.wm) this.wm = candidate;
     return this.wm;

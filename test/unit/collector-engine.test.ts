@@ -70,3 +70,14 @@ test('after a crash: restored windows are not recomputed, and nothing closes whi
   const results = e.advance(6000);
   assert.deepEqual(results.filter((r) => r.start === T0 && r.agent === '*' && r.model_version === '*').map((r) => [r.granularity, r.fields.count]), [['1m', 1]]);
 });
+
+test('the idle clock does not close windows while events are known to be waiting, and starts anew after', () => {
+  const e = engine(0, 500);
+  e.add(ev('1', T0 + 100), T0 + 100, 0);
+  e.setBacklogged(true, 0);
+  assert.deepEqual(e.advance(60_000), [], 'a paused or backlogged consumer is not a quiet stream');
+  e.setBacklogged(false, 60_000);
+  assert.deepEqual(e.advance(60_400), [], 'the idle grace starts again when the backlog clears');
+  const closed = e.advance(62_000).filter((r) => r.granularity === '1s' && r.agent === '*' && r.model_version === '*');
+  assert.deepEqual(closed.map((r) => [r.start - T0, r.fields.count]), [[0, 1]]);
+});

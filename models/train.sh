@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
-EPOCHS=${EPOCHS:-6}
+EPOCHS=${EPOCHS:-10}
+LR=${LR:-3e-3}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -26,7 +27,7 @@ starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
 
 node --import tsx models/export-tensors.ts "$WORK/tensors" "$WORK/photos" "$WORK/proc"
-/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --seed 7
+/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --lr "$LR" --seed 7
 
 for set in heldout heldout-proc; do
   starwatch validate --model models/v4-reference.onnx --dataset "$WORK/$set" \

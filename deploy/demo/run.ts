@@ -16,6 +16,7 @@ import { INCIDENT_HELP, prepareIncident } from './incident.ts';
 import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
+import { publishValidationRun } from './validation.ts';
 
 /** One line of output: `event` and `fields` for --json, `text` for people. */
 export type Say = (event: string, fields: Record<string, unknown>, text: string) => void;
@@ -89,6 +90,8 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     const corpus = await loadCorpus(corpusDir);
     const incident = await prepareIncident(o.incident, corpus);
     await warmUp(agent, corpus);
+    const validation = await publishValidationRun(corpusDir, services.nats.url);
+    say('validation', { events: validation.eventsSent, complete: validation.complete }, `validation run published: ${validation.eventsSent} labelled results`);
     const traffic = new TrafficGenerator({ agentUrl: agent.url, rate: o.rate, corpus });
     traffic.start();
     undo.push(() => traffic.stop());

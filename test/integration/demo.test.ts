@@ -25,9 +25,7 @@ const LATENCY_RULE = 'latency_p95_above_target';
  * What the demo's InfluxDB cannot hold within a short run, and why; reported as TODO, not passed
  * over in silence. Everything else must have data.
  */
-const KNOWN_GAPS: Array<{ match: RegExp; why: string; agentPicked?: boolean }> = [
-  { match: /FROM "validation"/, why: 'the demo does not run starwatch validate --publish' },
-];
+const KNOWN_GAPS: Array<{ match: RegExp; why: string; agentPicked?: boolean }> = [];
 const gapOf = (q: DashboardQuery, s: Selection) => KNOWN_GAPS.find((g) => g.match.test(q.query) && (!g.agentPicked || s.single.agent !== '*'));
 
 interface DemoEvent {

@@ -4,7 +4,7 @@
 // events$, sink, stop) for the CLI, the demo and tests.
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
@@ -12,7 +12,6 @@ import { startPullLoop } from './consume/pull-loop.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
 import { redacted } from './config.ts';
-import { GRANULARITIES, MEASUREMENTS } from '../schemas/measurements.ts';
 import { startHttp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -23,9 +22,10 @@ import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
 import { subscribeValidation } from './validation/subscribe.ts';
 import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
-import { BatchingSink, type Transport } from './sinks/batching-sink.ts';
-import { InfluxV1Transport, setupInfluxV1, type InfluxV1Options } from './sinks/influx-v1.ts';
-import { InfluxV2Transport } from './sinks/influx-v2.ts';
+import { BatchingSink } from './sinks/batching-sink.ts';
+import { transportFor } from './sinks/transport-for.ts';
+import { connectNats, watchNats } from './consume/connection.ts';
+import { restoreClosedWindows } from './windows/restore.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { WindowEngine } from './windows/engine.ts';
@@ -295,68 +295,4 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     live: { maxClients: a.maxClients },
     rates,
   });
-}
-
-/**
- * Reads back which windows this replica already wrote (InfluxQL, so 1.x or a v1-compatible API):
- * those are never recomputed from messages redelivered after a crash, only newer ones are.
- */
-async function restoreClosedWindows(engine: WindowEngine, config: CollectorConfig, log: Logger): Promise<void> {
-  const i = config.influx;
-  for (const g of GRANULARITIES) {
-    const q =
-      `SELECT last("count") FROM "${i.rpWindows}"."${MEASUREMENTS.window}" WHERE "granularity" = '${g}' ` +
-      `AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${config.replica.replace(/'/g, "\\'")}'`;
-    const auth = i.username ? { authorization: `Basic ${Buffer.from(`${i.username}:${i.password ?? ''}`).toString('base64')}` } : undefined;
-    const res = await fetch(`${i.url}/query`, { method: 'POST', headers: auth, body: new URLSearchParams({ q, db: i.database, epoch: 'ms' }) });
-    const body = (await res.json()) as { results?: { series?: { values: [number, number][] }[] }[] };
-    const last = body.results?.[0]?.series?.[0]?.values[0]?.[0];
-    if (last !== undefined) {
-      engine.restoreClosed(g, last);
-      log.info('windows_restored', { granularity: g, closed_through: new Date(last).toISOString() });
-    }
-  }
-}
-
-async function transportFor(config: CollectorConfig): Promise<Transport> {
-  const i = config.influx;
-  if (i.version === 2)
-    return new InfluxV2Transport({
-      url: i.url,
-      token: i.token ?? '',
-      org: i.org,
-      buckets: { raw: i.bucketRaw, windows: i.bucketWindows },
-      timeoutMs: i.timeoutMs,
-    });
-  const options: InfluxV1Options = {
-    url: i.url,
-    database: i.database,
-    username: i.username,
-    password: i.password,
-    policies: { raw: i.rpRaw, windows: i.rpWindows },
-    timeoutMs: i.timeoutMs,
-  };
-  if (i.create) await setupInfluxV1(options, { raw: i.retentionRaw, windows: i.retentionWindows });
-  return new InfluxV1Transport(options);
-}
-
-function connectNats(config: CollectorConfig): Promise<NatsConnection> {
-  return connect({
-    servers: config.nats.url.split(','),
-    user: config.nats.user,
-    pass: config.nats.pass,
-    token: config.nats.token,
-    name: `starwatch-collector-${config.replica}`,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-  });
-}
-
-async function watchNats(nc: NatsConnection, log: Logger, setUp: (up: boolean) => void): Promise<void> {
-  for await (const status of nc.status()) {
-    if (status.type === 'disconnect') setUp(false);
-    if (status.type === 'reconnect') setUp(true);
-    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error')
-      log.info(`nats_${status.type}`, { data: String(status.data) });
-  }
 }

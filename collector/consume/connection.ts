@@ -1,0 +1,26 @@
+// The collector's NATS connection: every server of the list, credentials, endless reconnects,
+// and its ups and downs logged and reported.
+import { connect, type NatsConnection } from 'nats';
+import type { CollectorConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+
+export function connectNats(config: CollectorConfig): Promise<NatsConnection> {
+  return connect({
+    servers: config.nats.url.split(','),
+    user: config.nats.user,
+    pass: config.nats.pass,
+    token: config.nats.token,
+    name: `starwatch-collector-${config.replica}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+}
+
+export async function watchNats(nc: NatsConnection, log: Logger, setUp: (up: boolean) => void): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') setUp(false);
+    if (status.type === 'reconnect') setUp(true);
+    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error')
+      log.info(`nats_${status.type}`, { data: String(status.data) });
+  }
+}

@@ -2,8 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { requireBinary, startProcess, startRestartable, type RestartableService, type ServiceProcess } from './process.ts';
-import { waitFor } from './wait.ts';
+import { requireBinary, startReady, startRestartable, type RestartableService } from './process.ts';
 
 export interface LocalInflux extends RestartableService {
   url: string;
@@ -19,11 +18,7 @@ export async function startInflux(dir: string, port?: number): Promise<LocalInfl
   const config = join(dir, 'influxdb.conf');
   writeFileSync(config, influxConfig(dir, httpPort, rpcPort));
   const url = `http://127.0.0.1:${httpPort}`;
-  const launch = async (): Promise<ServiceProcess> => {
-    const proc = startProcess('influxd', 'influxd', ['run', '-config', config], dir);
-    await waitFor(() => pingInflux(url), { timeoutMs: 30_000, what: `influxd on ${url}` });
-    return proc;
-  };
+  const launch = () => startReady('influxd', ['run', '-config', config], dir, () => pingInflux(url), 30_000);
   return Object.assign(await startRestartable(launch), { url, port: httpPort, dir });
 }
 

@@ -3,8 +3,7 @@ import { connect } from 'nats';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { requireBinary, startProcess, startRestartable, type RestartableService, type ServiceProcess } from './process.ts';
-import { waitFor } from './wait.ts';
+import { requireBinary, startReady, startRestartable, type RestartableService } from './process.ts';
 
 export interface LocalNats extends RestartableService {
   url: string;
@@ -19,11 +18,7 @@ export async function startNats(dir: string, port?: number): Promise<LocalNats> 
   mkdirSync(storeDir, { recursive: true });
   const args = ['-a', '127.0.0.1', '-p', String(chosen), '-js', '-sd', storeDir];
   const url = `nats://127.0.0.1:${chosen}`;
-  const launch = async (): Promise<ServiceProcess> => {
-    const proc = startProcess('nats-server', 'nats-server', args, dir);
-    await waitFor(() => pingNats(url), { timeoutMs: 15_000, what: `nats-server on ${url}` });
-    return proc;
-  };
+  const launch = () => startReady('nats-server', args, dir, () => pingNats(url), 15_000);
   return Object.assign(await startRestartable(launch), { url, port: chosen, dir });
 }
 

@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from './wait.ts';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -48,6 +49,27 @@ export function startProcess(
     stop: (graceMs = 5000) => signal('SIGTERM', graceMs),
     kill: () => signal('SIGKILL', 0),
   };
+}
+
+/**
+ * Starts a service and resolves once `ready` answers truthy; a service that never gets ready is
+ * killed before the error goes up, so no process is left behind.
+ */
+export async function startReady(
+  name: string,
+  args: string[],
+  dir: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<ServiceProcess> {
+  const proc = startProcess(name, name, args, dir);
+  try {
+    await waitFor(ready, { timeoutMs, what: `${name} (log: ${join(dir, `${name}.log`)})` });
+    return proc;
+  } catch (error) {
+    await proc.kill();
+    throw error;
+  }
 }
 
 /** A service that can be stopped (or killed) and started again on the same ports and storage. */

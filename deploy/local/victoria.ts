@@ -3,8 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { requireBinary, startProcess, type ServiceProcess } from './process.ts';
-import { waitFor } from './wait.ts';
+import { requireBinary, startReady, type ServiceProcess } from './process.ts';
 
 export interface LocalVictoria {
   url: string;
@@ -17,15 +16,12 @@ export async function startVictoria(dir: string): Promise<LocalVictoria> {
   const port = await freePort();
   mkdirSync(dir, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
-  const proc = startProcess(
-    'victoria-metrics',
+  const proc = await startReady(
     'victoria-metrics',
     [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, 'vm-data')}`],
     dir,
-  );
-  await waitFor(
     async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) })).ok,
-    { timeoutMs: 15_000, what: `victoria-metrics on ${url}` },
+    15_000,
   );
   return { url, process: proc, stop: () => proc.stop() };
 }

@@ -10,7 +10,7 @@ export const INCIDENT_KINDS = ['latency', 'method', 'format'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const INCIDENT_HELP: Record<IncidentKind, string> = {
-  latency: 'a quarter of the requests become 2048x2048 PNGs of several MB (latency p95 regression, new size bucket)',
+  latency: 'a quarter of the requests become 2048x2048 WebP images (libvips decodes a whole WebP, so each costs ~20x a normal scan) (latency p95 regression, new size bucket)',
   method: 'every request is a stego image of one method (a burst of lsb.rgb)',
   format: 'a quarter of the requests are TIFF, a format the detector does not take (errors, unknown format)',
 };
@@ -29,8 +29,8 @@ export function parseIncidentKind(text: string): IncidentKind {
 /** Builds the incident's inputs up front, so injecting it costs no time when it starts. */
 export async function prepareIncident(kind: IncidentKind, corpus: CorpusItem[]): Promise<Incident> {
   if (kind === 'latency') {
-    const large = await Promise.all([1, 2, 3].map((seed) => noisyImage(seed, 2048, 'png')));
-    return { kind, pick: (n, steady) => (n % 4 === 0 ? { bytes: large[(n / 4) % large.length], query: 'label=clean', what: 'large-png' } : steady) };
+    const large = await Promise.all([1, 2, 3].map((seed) => noisyImage(seed, 2048, 'webp')));
+    return { kind, pick: (n, steady) => (n % 4 === 0 ? { bytes: large[(n / 4) % large.length], query: 'label=clean', what: 'large-webp' } : steady) };
   }
   if (kind === 'method') {
     const burst = corpus.filter((item) => item.label.category === 'stego' && item.label.method === 'lsb.rgb');
@@ -46,7 +46,7 @@ export function asRequest(item: CorpusItem, what = 'corpus'): ScanRequest {
 }
 
 /** A textured image that does not compress away (noise on a gradient), deterministic per seed. */
-async function noisyImage(seed: number, side: number, format: 'png' | 'tiff'): Promise<Buffer> {
+async function noisyImage(seed: number, side: number, format: 'webp' | 'tiff'): Promise<Buffer> {
   const pixels = Buffer.alloc(side * side * 3);
   let state = seed * 2654435761;
   for (let i = 0; i < pixels.length; i++) {
@@ -55,5 +55,5 @@ async function noisyImage(seed: number, side: number, format: 'png' | 'tiff'): P
     pixels[i] = Math.round(gradient * 160) + (state >>> 26);
   }
   const image = sharp(pixels, { raw: { width: side, height: side, channels: 3 } });
-  return format === 'png' ? image.png({ compressionLevel: 1 }).toBuffer() : image.tiff().toBuffer();
+  return format === 'webp' ? image.webp({ quality: 90 }).toBuffer() : image.tiff().toBuffer();
 }

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { connect } from 'nats';
 import { DEFAULTS } from '../collector/config.ts';
 import { ensureStreams } from '../collector/consume/streams.ts';
-import { ackWaitMs } from '../collector/start.ts';
+import { streamSettingsOf } from '../collector/start.ts';
 import { startInflux } from '../deploy/local/influxd.ts';
 import { startNats } from '../deploy/local/nats.ts';
 import { freePort } from '../deploy/local/ports.ts';
@@ -44,13 +44,7 @@ async function runPipelineBench(events: number, rate: number): Promise<BenchRepo
     config.http.port = await freePort();
     config.logLevel = 'warn';
     const nc = await connect({ servers: nats.url });
-    await ensureStreams(await nc.jetstreamManager(), {
-      stream: config.nats.stream,
-      deadLetterStream: config.nats.deadLetterStream,
-      durable: config.nats.durable,
-      ackWaitMs: ackWaitMs(config),
-      maxAckPending: config.nats.maxAckPending,
-    });
+    await ensureStreams(await nc.jetstreamManager(), streamSettingsOf(config));
     const configFile = join(dir, 'collector.json');
     writeFileSync(configFile, JSON.stringify(config));
     const child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -70,6 +70,17 @@ export function ackWaitMs(config: CollectorConfig): number {
   return 60_000 + config.windows.allowedLatenessMs + config.windows.idleGraceMs + 30_000;
 }
 
+/** The streams and durable consumer this config needs; tests and benches create them the same way. */
+export function streamSettingsOf(config: CollectorConfig): StreamSettings {
+  return {
+    stream: config.nats.stream,
+    deadLetterStream: config.nats.deadLetterStream,
+    durable: config.nats.durable,
+    ackWaitMs: ackWaitMs(config),
+    maxAckPending: config.nats.maxAckPending,
+  };
+}
+
 export async function startCollector(config: CollectorConfig, log?: Logger): Promise<CollectorHandle> {
   const logger = log ?? createLogger(config.logLevel, undefined, { replica: config.replica });
   logger.info('collector_starting', { config: redacted(config) });
@@ -97,13 +108,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const nc = await connectNats(config);
   let natsUp = true;
   void watchNats(nc, logger, (up) => (natsUp = up));
-  const streamSettings: StreamSettings = {
-    stream: config.nats.stream,
-    deadLetterStream: config.nats.deadLetterStream,
-    durable: config.nats.durable,
-    ackWaitMs: ackWaitMs(config),
-    maxAckPending: config.nats.maxAckPending,
-  };
+  const streamSettings = streamSettingsOf(config);
   const jsm = await nc.jetstreamManager();
   await ensureStreams(jsm, streamSettings);
   const js = nc.jetstream();

@@ -1,6 +1,6 @@
 // Shared by the collector's integration tests: a config pointing at the harness services, and
 import { ensureStreams } from '../../collector/consume/streams.ts';
-import { ackWaitMs } from '../../collector/start.ts';
+import { streamSettingsOf } from '../../collector/start.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 // InfluxQL / JetStream helpers. Not a test file itself.
 import { connect, type NatsConnection } from 'nats';
@@ -78,11 +78,5 @@ export async function minuteTotal(url: string, db: string): Promise<number> {
 
 /** Creates the stream and consumer as the collector would, so a test can publish first. */
 export async function prepareStreams(nc: NatsConnection, config: CollectorConfig): Promise<void> {
-  await ensureStreams(await nc.jetstreamManager(), {
-    stream: config.nats.stream,
-    deadLetterStream: config.nats.deadLetterStream,
-    durable: config.nats.durable,
-    ackWaitMs: ackWaitMs(config),
-    maxAckPending: config.nats.maxAckPending,
-  });
+  await ensureStreams(await nc.jetstreamManager(), streamSettingsOf(config));
 }

@@ -15,11 +15,15 @@ import { startInflux } from '../deploy/local/influxd.ts';
 import { startNats } from '../deploy/local/nats.ts';
 import { freePort } from '../deploy/local/ports.ts';
 import { waitFor } from '../deploy/local/wait.ts';
+import { inferenceLine } from '../collector/points/inference-line.ts';
+import { toColumns, type EventColumns } from '../schemas/event-columns.ts';
+import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
 import type { Bench, BenchReport } from './registry.ts';
 
 const AGENTS = 4;
 const BATCH = 250;
+const SLOTS = 16;
 
 export const pipelineBench: Bench = {
   name: 'pipeline',
@@ -47,7 +51,7 @@ async function runPipelineBench(events: number, rate: number): Promise<BenchRepo
     await ensureStreams(await nc.jetstreamManager(), streamSettingsOf(config));
     const configFile = join(dir, 'collector.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF] : []), ...(process.env.XARGS ? process.env.XARGS.split(' ') : []), 'bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
     const metricsUrl = `http://127.0.0.1:${config.http.port}/metrics`;
     await waitFor(async () => (await fetch(metricsUrl)).ok, { timeoutMs: 30_000, what: 'the collector' });
 
@@ -97,11 +101,17 @@ async function runPipelineBench(events: number, rate: number): Promise<BenchRepo
   }
 }
 
-/** Publishes EventBatches of BATCH events from AGENTS agents, event time = now, with JetStream acks. */
+/**
+ * Publishes batches of BATCH events from AGENTS agents, event time = now, with JetStream acks.
+ * Like the raw ingest baseline's ready-made bodies, the batches are made cheaply: the agent's own
+ * encoder writes one template per agent and slot (varied timings, verdicts, failures), and each
+ * batch only adds its event ids, times and seq. Real agents encode on their own hosts; here that
+ * work would only take CPU from the pipeline under test.
+ */
 async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number): Promise<void> {
   const js = nc.jetstream();
+  const templates = Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => batchTemplate(`bench-${a}`, slot)));
   const encoder = new TextEncoder();
-  const sha = 'a'.repeat(64);
   let sent = 0;
   let seq = 0;
   const start = Date.now();
@@ -110,44 +120,71 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       const n = Math.min(BATCH, total - sent);
       const first = sent;
       sent += n;
-      const agent = `bench-${seq % AGENTS}`;
+      const a = seq % AGENTS;
       const mySeq = seq++;
       if (rate > 0) {
         const due = start + (first / rate) * 1000;
         if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       }
       const nowMs = Date.now();
-      const parts: string[] = [];
+      const ids: string[] = new Array(n);
+      const times: string[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        const id = first + i;
-        const prob = (id % 100) / 100;
-        const stego = prob >= 0.5;
-        parts.push(
-          `{"v":1,"event_id":"ev-${id}","agent_id":"${agent}","ts_ns":"${nowMs}${String(id % 1_000_000).padStart(6, '0')}","source":"scan",` +
-            `"model":{"id":"starlight-v4","version":"v4.0.0","sha256":"${sha}"},"input":{"format":"PNG","bytes":${20_000 + (id % 50_000)},"width":256,"height":256},` +
-            `"timings":{"decode_ms":0.4,"preprocess_ms":0.6,"infer_ms":2.4,"total_ms":${(3 + (id % 200) / 100).toFixed(2)}},` +
-            `"outputs":{"stego_prob":${prob},"is_stego":${stego},"method":${stego ? '"alpha"' : 'null'},"method_prob":${stego ? 0.9 : 'null'},"bit_order":null},"error_code":null}`,
-        );
+        ids[i] = `ev-${first + i}`;
+        times[i] = `${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}`;
       }
-      const data = encoder.encode(`{"v":1,"agent_id":"${agent}","seq":${mySeq},"events":[${parts.join(',')}]}`);
-      await js.publish(eventsSubject(agent), data, { msgID: `${agent}:${mySeq}` });
+      const template = templates[a][mySeq % SLOTS];
+      const text = n === BATCH ? template : batchTemplate(`bench-${a}`, mySeq % SLOTS, n);
+      const data = `${text.slice(0, -2)},"event_id":${JSON.stringify(ids)},"ts_ns":${JSON.stringify(times)}},"seq":${mySeq}}`;
+      await js.publish(eventsSubject(`bench-${a}`), encoder.encode(data), { msgID: `bench-${a}:${mySeq}` });
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
 }
 
-/** influxd's own ingest rate for inference-like lines, 5000-line batches, 4 in flight. */
+/** The EventBatch v2 text of `n` events without seq, event_id and ts_ns (which end it: `...]}}`). */
+function batchTemplate(agent: string, slot: number, n = BATCH): string {
+  const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
+  const events = Array.from({ length: n }, (_, i) => benchEvent(slot * BATCH + i, agent, 0, model));
+  const batch: Partial<EventColumns> = toColumns(agent, 0, events);
+  const columns: Partial<EventColumns['columns']> = { ...batch.columns };
+  delete columns.event_id;
+  delete columns.ts_ns;
+  delete batch.seq;
+  return JSON.stringify({ ...batch, columns });
+}
+
+/** Event `id`: a tenth failed, a fifth flagged stego; timings to the µs, as the agent rounds them. */
+function benchEvent(id: number, agent: string, nowMs: number, model: InferenceEvent['model']): InferenceEvent {
+  const prob = (id % 1000) / 1000;
+  const stego = prob >= 0.8;
+  const failed = id % 10 === 9;
+  return {
+    v: 1,
+    event_id: `ev-${id}`,
+    agent_id: agent,
+    ts_ns: `${nowMs}${String(id % 1_000_000).padStart(6, '0')}`,
+    source: 'scan',
+    model,
+    input: { format: failed ? 'unknown' : 'PNG', bytes: 20_000 + (id % 50_000), width: 256, height: 256 },
+    timings: { decode_ms: 0.412 + (id % 7) / 1000, preprocess_ms: 0.631, infer_ms: 2.404 + (id % 13) / 1000, total_ms: 3 + (id % 2000) / 1000 },
+    outputs: failed ? null : { stego_prob: prob, is_stego: stego, method: stego ? 'alpha' : null, method_prob: stego ? 0.913 : null, bit_order: null },
+    error_code: failed ? 'CORRUPT_IMAGE' : null,
+  };
+}
+
+/**
+ * influxd's own ingest rate for the very lines the collector writes for these events (same
+ * generator, same formatter), 5000-line batches, 4 in flight.
+ */
 async function influxRawIngest(url: string, points: number): Promise<number> {
   await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: 'CREATE DATABASE raw_ingest' }) });
+  const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
   const bodies: string[] = [];
-  const base = Date.now() * 1e6;
+  const baseMs = Date.now();
   for (let b = 0; b < points; b += 5000) {
     const lines: string[] = [];
-    for (let i = b; i < Math.min(points, b + 5000); i++)
-      lines.push(
-        `inference,agent=bench-${i % AGENTS},format=PNG,label=none,label_method=none,method=none,model_version=v4.0.0,outcome=clean,size_bucket=lt64k,source=scan ` +
-          `event_id="ev-${i}",decode_ms=0.4,preprocess_ms=0.6,infer_ms=2.4,total_ms=3.1,bytes=20000i,width=256i,height=256i,stego_prob=0.1,is_stego=false ${base + i * 1000}`,
-      );
+    for (let i = b; i < Math.min(points, b + 5000); i++) lines.push(inferenceLine(benchEvent(i, `bench-${i % AGENTS}`, baseMs + Math.floor(i / 100_000), model)));
     bodies.push(lines.join('\n'));
   }
   const t0 = Date.now();

@@ -17,6 +17,16 @@ export const Label = Type.Object(
 );
 export type Label = Static<typeof Label>;
 
+export const Model = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    version: Type.String({ minLength: 1, maxLength: 64 }),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  },
+  { additionalProperties: false },
+);
+export type Model = Static<typeof Model>;
+
 export const Timings = Type.Object(
   {
     decode_ms: Type.Number({ minimum: 0 }),
@@ -50,14 +60,7 @@ export const InferenceEvent = Type.Object(
     source: Type.Union(
       ['scan', 'library', 'proxy', 'probe', 'validate', 'http'].map((s) => Type.Literal(s)),
     ),
-    model: Type.Object(
-      {
-        id: Type.String({ minLength: 1, maxLength: 128 }),
-        version: Type.String({ minLength: 1, maxLength: 64 }),
-        sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-      },
-      { additionalProperties: false },
-    ),
+    model: Model,
     input: Type.Object(
       {
         format: Type.String({ maxLength: 16 }),
@@ -77,7 +80,11 @@ export const InferenceEvent = Type.Object(
 );
 export type InferenceEvent = Static<typeof InferenceEvent>;
 
-/** What travels in one JetStream message: events are micro-batched to lift the per-message cap. */
+/**
+ * What travels in one JetStream message: events are micro-batched to lift the per-message cap.
+ * Version 1 carries events as rows; the agent now sends version 2, the same events as columns
+ * (event-columns.ts). The collector reads both.
+ */
 export const EventBatch = Type.Object(
   {
     v: Type.Literal(1),

@@ -1,14 +1,12 @@
-// EventBatch -> bytes for one JetStream message. Built as a string so that every event is
-// serialised once, with no intermediate batch object.
+// A batch of events -> bytes for one JetStream message: an EventBatch v2, the events as columns
+// (schemas/event-columns.ts says why).
+import { toColumns } from '../../schemas/event-columns.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
-import { eventJson } from './event-json.ts';
 
 const encoder = new TextEncoder();
 
 export function encodeBatch(agentId: string, seq: number, events: readonly InferenceEvent[]): Uint8Array {
-  let body = '';
-  for (let i = 0; i < events.length; i++) body += (i ? ',' : '') + eventJson(events[i]);
-  return encoder.encode(`{"v":1,"agent_id":${JSON.stringify(agentId)},"seq":${seq},"events":[${body}]}`);
+  return encoder.encode(JSON.stringify(toColumns(agentId, seq, events)));
 }
 
 /**

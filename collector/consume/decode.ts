@@ -1,11 +1,14 @@
 // One JetStream message -> the valid events it carries, and a dead letter for each thing that is
-// not valid (the whole message when it is not a batch, else each bad event). Pure.
+// not valid (the whole message when it is not a batch, else each bad event). Pure. A batch comes
+// as rows (v1) or as columns (v2, what the agent sends); either way each event is checked alone.
+import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.ts';
 import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
 import { eventTimeMs } from '../points/inference-point.ts';
 import { isCommonEvent } from './common-event.ts';
 
 const checkBatch = validator(EventBatch);
+const checkColumns = validator(EventColumns);
 const checkEvent = validator(InferenceEvent);
 const decoder = new TextDecoder();
 
@@ -63,24 +66,43 @@ export function decodeMessage(
   } catch (e) {
     return { events: [], dead: [dead('not_json', (e as Error).message, origin, text)] };
   }
-  const batch = checkBatch(parsed);
+  const batch = batchOf(parsed);
   if (!batch.ok) return { events: [], dead: [dead('bad_batch', batch.reason, origin, text)] };
-  const from = { ...origin, agent_id: batch.value.agent_id, batch_seq: batch.value.seq };
+  const from = { ...origin, agent_id: batch.agent_id, batch_seq: batch.seq };
   const events: ValidEvent[] = [];
   const deadLetters: DeadLetter[] = [];
-  batch.value.events.forEach((raw, index) => {
+  for (let index = 0; index < batch.n; index++) {
+    const raw = batch.row(index);
     const checked: Validation<InferenceEvent> = isCommonEvent(raw) ? { ok: true, value: raw } : checkEvent(raw);
     if (!checked.ok) {
       deadLetters.push(dead('bad_event', checked.reason, { ...from, index }, JSON.stringify(raw)));
-      return;
+      continue;
     }
     const tsMs = eventTimeMs(checked.value.ts_ns);
     if (tsMs > nowMs + limits.maxFutureMs) {
       const reason = `ts_ns is ${Math.round((tsMs - nowMs) / 1000)} s ahead of the collector clock`;
       deadLetters.push(dead('ts_in_future', reason, { ...from, index }, JSON.stringify(raw)));
-      return;
+      continue;
     }
     events.push({ event: checked.value, tsMs });
-  });
+  }
   return { events, dead: deadLetters };
+}
+
+type Rows = { ok: true; agent_id: string; seq: number; n: number; row(i: number): unknown } | { ok: false; reason: string };
+
+/** The batch behind a parsed message, v1 or v2, as rows to check one by one. */
+function batchOf(parsed: unknown): Rows {
+  if ((parsed as { v?: unknown } | null)?.v === 2) {
+    const checked = checkColumns(parsed);
+    if (!checked.ok) return checked;
+    const columns = checked.value;
+    const misfit = columnsMisfit(columns);
+    if (misfit !== undefined) return { ok: false, reason: misfit };
+    return { ok: true, agent_id: columns.agent_id, seq: columns.seq, n: columns.n, row: (i) => rowOf(columns, i) };
+  }
+  const checked = checkBatch(parsed);
+  if (!checked.ok) return checked;
+  const rows = checked.value;
+  return { ok: true, agent_id: rows.agent_id, seq: rows.seq, n: rows.events.length, row: (i) => rows.events[i] };
 }

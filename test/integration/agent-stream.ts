@@ -2,13 +2,11 @@
 // start an agent server against the test's nats-server.
 import { connect } from 'nats';
 import { EVENTS_STREAM } from '../../schemas/subjects.ts';
-import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
-import { validator } from '../../schemas/validate.ts';
+import { decodeMessage } from '../../collector/consume/decode.ts';
+import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { silentLogger } from '../../agent/publish/logger.ts';
 import { startAgentServer, type AgentServerOptions, type RunningAgent } from '../../agent/server/start.ts';
 
-const checkBatch = validator(EventBatch);
-const checkEvent = validator(InferenceEvent);
 
 export interface StoredEvents {
   events: InferenceEvent[];
@@ -31,13 +29,11 @@ export async function readStoredEvents(natsUrl: string): Promise<StoredEvents> {
     const events: InferenceEvent[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const msg = await jsm.streams.getMessage(EVENTS_STREAM, { seq });
-      const batch = checkBatch(JSON.parse(new TextDecoder().decode(msg.data)));
-      if (!batch.ok) throw new Error(`stored batch ${seq} breaks the contract: ${batch.reason}`);
-      for (const raw of batch.value.events) {
-        const event = checkEvent(raw);
-        if (!event.ok) throw new Error(`stored event breaks the contract: ${event.reason}`);
-        events.push(event.value);
-      }
+      // The collector's own decoding: a batch or event it would dead-letter fails the test.
+      const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, { maxFutureMs: Infinity, maxPayloadChars: 200 }, Date.now());
+      const bad = decoded.dead[0];
+      if (bad) throw new Error(`stored batch ${seq} breaks the contract: ${bad.code} ${bad.reason}`);
+      for (const { event } of decoded.events) events.push(event);
     }
     const countById = new Map<string, number>();
     for (const e of events) countById.set(e.event_id, (countById.get(e.event_id) ?? 0) + 1);

@@ -6,11 +6,13 @@ import { EventBuilder, observeError, observeResult } from '../../agent/events/bu
 import { unknownInput } from '../../agent/events/observation.ts';
 import { sniffFormat } from '../../agent/events/sniff-format.ts';
 import { encodeBatch, batchMsgId } from '../../agent/publish/batch-encoding.ts';
-import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
+import { decodeMessage } from '../../collector/consume/decode.ts';
+import { EventColumns } from '../../schemas/event-columns.ts';
+import { InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
 
 const checkEvent = validator(InferenceEvent);
-const checkBatch = validator(EventBatch);
+const checkColumns = validator(EventColumns);
 const model = { id: 'm.onnx', version: 'v1', sha256: 'f'.repeat(64) };
 const result = {
   info: { format: 'PNG' as const, mode: 'RGB' as const, width: 300, height: 200, bytes: 1234 },
@@ -67,13 +69,16 @@ test('an error becomes a valid event with a null verdict; ts_ns is unique per bu
   assert.notEqual(a.event_id, b.event_id);
 });
 
-test('a batch encodes to a valid EventBatch holding the events in order', () => {
+test('a batch encodes to an EventBatch v2 that decodes back to the events in order', () => {
   const builder = new EventBuilder('agent-1', model);
   const events = Array.from({ length: 5 }, () => builder.build(observeResult('library', result)));
-  const batch = JSON.parse(new TextDecoder().decode(encodeBatch('agent-1', 42, events)));
-  assert.ok(checkBatch(batch).ok);
+  const data = encodeBatch('agent-1', 42, events);
+  const batch = JSON.parse(new TextDecoder().decode(data));
+  assert.ok(checkColumns(batch).ok);
   assert.equal(batch.seq, 42);
-  assert.deepEqual(batch.events, events);
+  const decoded = decodeMessage(data, { subject: 's' }, { maxFutureMs: 60_000, maxPayloadChars: 100 }, Date.now());
+  assert.deepEqual(decoded.dead, []);
+  assert.deepEqual(decoded.events.map((e) => e.event), events);
   assert.equal(batchMsgId('agent-1', 'b00t', 42), 'agent-1:b00t:42');
 });
 
@@ -84,19 +89,4 @@ test('formats are sniffed from magic bytes', () => {
   assert.equal(sniffFormat(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 ')), 'WEBP');
   assert.equal(sniffFormat(new TextEncoder().encode('BM')), 'BMP');
   assert.equal(sniffFormat(new Uint8Array([1, 2, 3])), 'unknown');
-});
-
-test('the hand-written event JSON parses back to the same event, with and without label/outputs', async () => {
-  const { eventJson } = await import('../../agent/publish/event-json.ts');
-  const builder = new EventBuilder('agent-"quoted"', { id: 'm\n.onnx', version: 'v1', sha256: 'f'.repeat(64) });
-  const events = [
-    builder.build(observeResult('scan', result)),
-    builder.build(observeResult('probe', result, { label: { category: 'stego', method: 'exif', bit_order: 'none' } })),
-    builder.build(observeResult('probe', { ...result, verdict: { ...result.verdict, method: null, methodProb: null, bitOrder: null } }, { label: { category: 'clean' } })),
-    builder.build(observeError('proxy', 'UPSTREAM_503', unknownInput(7), 1.5)),
-  ];
-  for (const e of events) {
-    assert.deepEqual(JSON.parse(eventJson(e)), e);
-    assert.equal(eventJson(e), JSON.stringify(e), 'same text as JSON.stringify (same key order)');
-  }
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage } from '../../collector/consume/decode.ts';
+import { toColumns } from '../../schemas/event-columns.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
 const limits = { maxFutureMs: 60_000, maxPayloadChars: 100 };
@@ -31,4 +32,50 @@ test('bad events are dead-lettered one by one, with their index; the rest go on'
   const out = decodeMessage(bytes({ v: 1, agent_id: 'agent-a', seq: 3, events: [bad, good, future] }), origin, limits, now);
   assert.deepEqual(out.events.map((e) => e.event.event_id), ['g']);
   assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq]), [['bad_event', 0, 3], ['ts_in_future', 2, 3]]);
+});
+
+// EventBatch v2: the same events as columns (schemas/event-columns.ts).
+const columns = (events: ReturnType<typeof makeEvent>[], seq = 1) => toColumns('agent-a', seq, events);
+
+test('a column batch decodes to the very events it was made from: labels, failures and several models', () => {
+  const events = [
+    makeEvent({ id: 'a', tsMs: now - 3 }),
+    makeEvent({ id: 'b', tsMs: now - 2, prob: 0.9, method: 'exif', label: { category: 'stego', method: 'exif', bit_order: 'none' } }),
+    makeEvent({ id: 'c', tsMs: now - 1, error: 'CORRUPT_IMAGE', modelVersion: 'v4.1.0' }),
+    makeEvent({ id: 'd', tsMs: now, label: { category: 'clean' } }),
+  ];
+  const batch = columns(events);
+  assert.equal(batch.models.length, 2, 'each model once');
+  const out = decodeMessage(bytes(batch), origin, limits, now);
+  assert.deepEqual(out.dead, []);
+  assert.deepEqual(out.events.map((e) => e.event), events);
+  assert.deepEqual(out.events.map((e) => e.tsMs), [now - 3, now - 2, now - 1, now]);
+  assert.equal('label' in columns([events[0]]).columns, false, 'no label column when no row has one');
+});
+
+test('a column batch whose columns do not line up, or that has unknown columns, is one bad_batch', () => {
+  const short = columns([makeEvent({ id: 'a', tsMs: now }), makeEvent({ id: 'b', tsMs: now, nsPart: 1 })]);
+  short.columns.total_ms.pop();
+  const misfit = decodeMessage(bytes(short), origin, limits, now);
+  assert.deepEqual(misfit.events, []);
+  assert.equal(misfit.dead[0].code, 'bad_batch');
+  assert.match(misfit.dead[0].reason, /total_ms has 1 values, n is 2/);
+  const extra = columns([makeEvent({ id: 'a', tsMs: now })]);
+  (extra.columns as Record<string, unknown[]>).request_id = ['r'];
+  assert.equal(decodeMessage(bytes(extra), origin, limits, now).dead[0].code, 'bad_batch');
+});
+
+test('a bad row of a column batch is dead-lettered alone, with its index and the reason', () => {
+  const batch = columns([makeEvent({ id: 'a', tsMs: now }), makeEvent({ id: 'b', tsMs: now, nsPart: 1 }), makeEvent({ id: 'c', tsMs: now, nsPart: 2 })]);
+  batch.columns.model[0] = 5; // no such model
+  batch.columns.is_stego[1] = null; // outputs half there
+  const out = decodeMessage(bytes(batch), origin, limits, now);
+  assert.deepEqual(out.events.map((e) => e.event.event_id), ['c']);
+  assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq]), [['bad_event', 0, 1], ['bad_event', 1, 1]]);
+  assert.match(out.dead[0].reason, /\/model must be object/);
+  assert.match(out.dead[1].reason, /\/outputs/);
+});
+
+test('columns are made only from events of the batch agent', () => {
+  assert.throws(() => columns([makeEvent({ id: 'a', tsMs: now, agent: 'agent-b' })]), /from agent agent-b, not agent-a/);
 });

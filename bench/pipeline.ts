@@ -154,11 +154,19 @@ function batchTemplate(agent: string, slot: number, n = BATCH): string {
   return JSON.stringify({ ...batch, columns });
 }
 
-/** Event `id`: a tenth failed, a fifth flagged stego; timings to the µs, as the agent rounds them. */
+/**
+ * Event `id`: a tenth failed, a fifth of the rest flagged stego; timings to the microsecond and
+ * probabilities to the millionth, as agents keep them.
+ */
 function benchEvent(id: number, agent: string, nowMs: number, model: InferenceEvent['model']): InferenceEvent {
-  const prob = (id % 1000) / 1000;
+  const prob = ((id * 7919) % 1_000_000) / 1e6;
   const stego = prob >= 0.8;
   const failed = id % 10 === 9;
+  // Spread as real scans are (decode ~1.5-3.5 ms, infer ~3.8-5.3 ms), so few values repeat.
+  const decode = 1.5 + ((id * 2654435761) % 2000) / 1000;
+  const preprocess = 0.5 + ((id * 40503) % 500) / 1000;
+  const infer = 3.8 + ((id * 2246822519) % 1500) / 1000;
+  const total = Math.round((decode + preprocess + infer + 0.2) * 1000) / 1000;
   return {
     v: 1,
     event_id: `ev-${id}`,
@@ -167,8 +175,8 @@ function benchEvent(id: number, agent: string, nowMs: number, model: InferenceEv
     source: 'scan',
     model,
     input: { format: failed ? 'unknown' : 'PNG', bytes: 20_000 + (id % 50_000), width: 256, height: 256 },
-    timings: { decode_ms: 0.412 + (id % 7) / 1000, preprocess_ms: 0.631, infer_ms: 2.404 + (id % 13) / 1000, total_ms: 3 + (id % 2000) / 1000 },
-    outputs: failed ? null : { stego_prob: prob, is_stego: stego, method: stego ? 'alpha' : null, method_prob: stego ? 0.913 : null, bit_order: null },
+    timings: { decode_ms: decode, preprocess_ms: preprocess, infer_ms: infer, total_ms: total },
+    outputs: failed ? null : { stego_prob: prob, is_stego: stego, method: stego ? 'alpha' : null, method_prob: stego ? 0.9 + (id % 100_000) / 1e6 : null, bit_order: null },
     error_code: failed ? 'CORRUPT_IMAGE' : null,
   };
 }

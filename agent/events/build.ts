@@ -56,12 +56,20 @@ export function timingsFrom(t: { decodeMs: number; preprocessMs: number; inferMs
   return { decode_ms: ms(t.decodeMs), preprocess_ms: ms(t.preprocessMs), infer_ms: ms(t.inferMs), total_ms: ms(t.totalMs) };
 }
 
+/**
+ * Probabilities kept to the millionth: the model's float32 outputs print as 17 noisy digits
+ * otherwise, and the collector sums them in millionths anyway.
+ */
+export function roundProbability(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
 export function outputsFrom(v: ScanResult['verdict']): Outputs {
   return {
-    stego_prob: v.stegoProb,
+    stego_prob: roundProbability(v.stegoProb),
     is_stego: v.isStego,
     method: v.method,
-    method_prob: v.methodProb,
+    method_prob: v.methodProb === null ? null : roundProbability(v.methodProb),
     bit_order: v.bitOrder,
   };
 }

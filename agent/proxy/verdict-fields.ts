@@ -2,6 +2,7 @@
 // paths reach into nested objects); the defaults fit a snake_case API.
 import type { Outputs } from '../../schemas/inference-event.ts';
 import { BIT_ORDERS, METHODS } from '../v4/contract.ts';
+import { roundProbability } from '../events/build.ts';
 
 export interface VerdictFields {
   stegoProb: string;
@@ -35,7 +36,7 @@ export function pick(body: unknown, path: string): unknown {
   return at;
 }
 
-const probability = (x: unknown): number | null => (typeof x === 'number' && x >= 0 && x <= 1 ? x : null);
+const probability = (x: unknown): number | null => (typeof x === 'number' && x >= 0 && x <= 1 ? roundProbability(x) : null);
 const oneOf = <T extends string>(x: unknown, allowed: readonly T[]): T | null =>
   typeof x === 'string' && (allowed as readonly string[]).includes(x) ? (x as T) : null;
 

@@ -3,7 +3,7 @@
 // escaped tag set of each series (few per agent). Same text as formatLine(inferencePoint(event)).
 import { MEASUREMENTS, formatOf, sizeBucketOf } from '../../schemas/measurements.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
-import { escapeKey, escapeMeasurement, quoteString } from '../sinks/line-protocol.ts';
+import { escapeKey, escapeMeasurement, formatNumber, quoteString } from '../sinks/line-protocol.ts';
 
 const MEASUREMENT = escapeMeasurement(MEASUREMENTS.inference);
 // Series are bounded (tags have bounded cardinality); the cap only guards against a flood of ids.
@@ -33,7 +33,7 @@ export function inferenceLine(event: InferenceEvent): string {
 // Integers past 2^53 print in exponent form as numbers; BigInt prints every digit (as inferencePoint).
 const int = (value: number): string => (Number.isSafeInteger(value) ? `${value}i` : `${BigInt(value)}i`);
 // Non-finite numbers are left out, as formatLine does (the schema does not let them in anyway).
-const float = (key: string, value: number): string => (Number.isFinite(value) ? `,${key}=${value}` : '');
+const float = (key: string, value: number): string => (Number.isFinite(value) ? `,${key}=${formatNumber(value)}` : '');
 
 /** `inference,agent=..,...` with tags in sorted order and empty values left out (as formatLine). */
 function tagSetOf(event: InferenceEvent): string {

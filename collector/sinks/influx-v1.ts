@@ -3,6 +3,7 @@
 import type { RetentionTarget } from '../../schemas/measurements.ts';
 import type { Transport } from './batching-sink.ts';
 import { errorForStatus } from './classify.ts';
+import { postText, type PostResult } from './http-post.ts';
 import { WriteError } from './sink.ts';
 
 export interface InfluxV1Options {
@@ -24,19 +25,13 @@ export class InfluxV1Transport implements Transport {
   async send(target: RetentionTarget, body: string): Promise<void> {
     const { url, database, policies, timeoutMs } = this.options;
     const query = new URLSearchParams({ db: database, rp: policies[target], precision: 'ns' });
-    let res: Response;
+    let res: PostResult;
     try {
-      res = await fetch(`${url}/write?${query}`, {
-        method: 'POST',
-        headers: this.headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await postText(new URL(`${url}/write?${query}`), body, this.headers, timeoutMs);
     } catch (e) {
       throw new WriteError('unreachable', (e as Error).message, true);
     }
-    if (res.status === 204) return void (await res.arrayBuffer());
-    throw errorForStatus(res.status, await res.text());
+    if (res.status !== 204) throw errorForStatus(res.status, res.text);
   }
 }
 

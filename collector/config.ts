@@ -150,7 +150,7 @@ export const DEFAULTS: CollectorConfig = {
     durable: 'starwatch-collector',
     ackWaitMs: 0,
     maxAckPending: 200_000,
-    fetchBatch: 64,
+    fetchBatch: 16,
   },
   influx: {
     version: 1,
@@ -165,7 +165,7 @@ export const DEFAULTS: CollectorConfig = {
     retentionRaw: '7d',
     retentionWindows: '400d',
     batchSize: 5000,
-    maxInFlight: 4,
+    maxInFlight: 8,
     flushIntervalMs: 500,
     timeoutMs: 10_000,
     maxBacklogPoints: 200_000,

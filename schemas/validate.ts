@@ -2,7 +2,9 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { TSchema, Static } from '@sinclair/typebox';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// strictNumbers: JSON can carry Infinity (1e999 parses to it), which no contract allows and
+// which would break line protocol and latency sketches downstream.
+const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true });
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -5,11 +5,11 @@
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const EVENT_KEYS = 10; // v event_id agent_id ts_ns source model input timings outputs error_code
-const SOURCES = new Set(['scan', 'library', 'proxy', 'probe', 'validate', 'http']);
-const METHODS = new Set(['alpha', 'palette', 'lsb.rgb', 'exif', 'raw']);
-const BIT_ORDERS = new Set(['lsb-first', 'msb-first', 'none']);
-const AGENT_ID = /^[A-Za-z0-9_-]+$/;
-const TS_NS = /^[0-9]{1,20}$/;
+export const SOURCES = new Set<unknown>(['scan', 'library', 'proxy', 'probe', 'validate', 'http']);
+export const METHODS = new Set<unknown>(['alpha', 'palette', 'lsb.rgb', 'exif', 'raw']);
+export const BIT_ORDERS = new Set<unknown>(['lsb-first', 'msb-first', 'none']);
+export const AGENT_ID = /^[A-Za-z0-9_-]+$/;
+export const TS_NS = /^[0-9]{1,20}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 export function isCommonEvent(x: any): x is InferenceEvent {
@@ -58,7 +58,7 @@ function keyCount(x: object): number {
   for (const _ in x) n++;
   return n;
 }
-const sized = (s: unknown, min: number, max: number): boolean => typeof s === 'string' && s.length >= min && s.length <= max;
-const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
-const atLeast0 = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-const unit = (n: unknown): boolean => typeof n === 'number' && n >= 0 && n <= 1;
+export const sized = (s: unknown, min: number, max: number): boolean => typeof s === 'string' && s.length >= min && s.length <= max;
+export const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+export const atLeast0 = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+export const unit = (n: unknown): boolean => typeof n === 'number' && n >= 0 && n <= 1;

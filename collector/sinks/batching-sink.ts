@@ -7,8 +7,11 @@ import type { Point } from './point.ts';
 import { WriteError, type PointSink, type SinkStats } from './sink.ts';
 
 export interface Transport {
-  /** Sends one batch of lines; throws WriteError. */
-  send(target: RetentionTarget, body: string): Promise<void>;
+  /**
+   * Sends one batch of lines, given as UTF-8 runs of whole lines, each ending in a newline (their
+   * concatenation is the body); throws WriteError.
+   */
+  send(target: RetentionTarget, body: readonly Buffer[]): Promise<void>;
 }
 
 export interface BatchingOptions {
@@ -25,8 +28,12 @@ export interface BatchingOptions {
 interface Batch {
   id: number;
   target: RetentionTarget;
-  /** Lines, or runs of lines joined by newlines (writeLines): fewer, bigger strings for the GC. */
-  chunks: string[];
+  /**
+   * Runs of lines, already UTF-8, each ending in a newline: encoded once here, the body is never
+   * joined into one string (or copied again) on its way to the socket, and the backlog lives
+   * off the JS heap.
+   */
+  chunks: Buffer[];
   /** Lines in the chunks. */
   count: number;
   origins: number[];
@@ -74,7 +81,7 @@ export class BatchingSink implements PointSink {
   writeLines(target: RetentionTarget, lines: readonly string[], originsMs?: readonly number[]): void {
     if (lines.length === 0) return;
     const batch = this.openBatch(target);
-    batch.chunks.push(lines.join('\n'));
+    batch.chunks.push(Buffer.from(lines.join('\n') + '\n'));
     batch.count += lines.length;
     if (originsMs) for (let i = 0; i < originsMs.length; i++) batch.origins.push(originsMs[i]);
     this.queuedLines += lines.length;
@@ -83,7 +90,7 @@ export class BatchingSink implements PointSink {
 
   private add(target: RetentionTarget, line: string, originMs: number | undefined): void {
     const batch = this.openBatch(target);
-    batch.chunks.push(line);
+    batch.chunks.push(Buffer.from(line + '\n'));
     batch.count++;
     if (originMs !== undefined) batch.origins.push(originMs);
     this.queuedLines++;
@@ -143,7 +150,7 @@ export class BatchingSink implements PointSink {
 
   /** True once the batch is settled (accepted, or refused for good); false if closed first. */
   private async deliver(batch: Batch): Promise<boolean> {
-    const body = batch.chunks.join('\n');
+    const body = batch.chunks;
     for (let attempt = 1; !this.closed; attempt++) {
       try {
         await this.transport.send(batch.target, body);

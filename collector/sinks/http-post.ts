@@ -1,6 +1,6 @@
-// One POST of a text body on a kept-alive connection, with node:http(s). The write path sends
-// megabytes a second: fetch() copied each body twice more (a web stream and a Uint8Array clone)
-// and cost about 0.4 us an event in the pipeline bench; this writes the string to the socket once.
+// One POST on a kept-alive connection, with node:http(s), of a body given in parts. The write
+// path sends megabytes a second: fetch() wanted one string and copied it twice more (a web
+// stream and a Uint8Array clone); here the parts go to the socket as they are, in one writev.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -12,14 +12,14 @@ export interface PostResult {
 
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-export function postText(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+export function postParts(url: URL, body: readonly Uint8Array[], headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
   const secure = url.protocol === 'https:';
   const request = secure ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST',
       agent: secure ? agents.https : agents.http,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      headers: { ...headers, 'content-length': body.reduce((n, part) => n + part.length, 0) },
       timeout: timeoutMs,
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -36,6 +36,8 @@ export function postText(url: URL, body: string, headers: Record<string, string>
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status, text }));
     });
-    req.end(body);
+    req.cork();
+    for (const part of body) req.write(part);
+    req.end();
   });
 }

@@ -3,7 +3,7 @@
 import type { RetentionTarget } from '../../schemas/measurements.ts';
 import type { Transport } from './batching-sink.ts';
 import { errorForStatus } from './classify.ts';
-import { postText, type PostResult } from './http-post.ts';
+import { postParts, type PostResult } from './http-post.ts';
 import { WriteError } from './sink.ts';
 
 export interface InfluxV1Options {
@@ -22,12 +22,12 @@ export class InfluxV1Transport implements Transport {
     this.headers = { 'content-type': 'text/plain; charset=utf-8', ...authHeader(options) };
   }
 
-  async send(target: RetentionTarget, body: string): Promise<void> {
+  async send(target: RetentionTarget, body: readonly Buffer[]): Promise<void> {
     const { url, database, policies, timeoutMs } = this.options;
     const query = new URLSearchParams({ db: database, rp: policies[target], precision: 'ns' });
     let res: PostResult;
     try {
-      res = await postText(new URL(`${url}/write?${query}`), body, this.headers, timeoutMs);
+      res = await postParts(new URL(`${url}/write?${query}`), body, this.headers, timeoutMs);
     } catch (e) {
       throw new WriteError('unreachable', (e as Error).message, true);
     }

@@ -21,10 +21,11 @@ export class InfluxV2Transport implements Transport {
     this.client = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
   }
 
-  async send(target: RetentionTarget, body: string): Promise<void> {
+  async send(target: RetentionTarget, body: readonly Buffer[]): Promise<void> {
     const query = new URLSearchParams({ org: this.options.org, bucket: this.options.buckets[target], precision: 'ns' });
     try {
-      await this.client.transport.request(`/api/v2/write?${query}`, body, {
+      // The client's transport takes a string body.
+      await this.client.transport.request(`/api/v2/write?${query}`, Buffer.concat(body).toString('utf8'), {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       });

@@ -18,7 +18,7 @@ async function fillByHand(influxUrl: string): Promise<void> {
   await setupInfluxV1(options, { raw: '7d', windows: '400d' });
   const transport = new InfluxV1Transport(options);
   const lines = representativeLines();
-  for (const target of ['raw', 'windows'] as const) await transport.send(target, lines[target].join('\n'));
+  for (const target of ['raw', 'windows'] as const) await transport.send(target, [Buffer.from(lines[target].join('\n') + '\n')]);
 }
 
 before(async () => {

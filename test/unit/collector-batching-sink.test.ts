@@ -14,7 +14,7 @@ function recorder() {
     async send(target, body) {
       if (state.reject) throw new WriteError('rejected', 'bad', false);
       if (state.down) throw new WriteError('unreachable', 'down', true);
-      sent.push({ target, lines: body.split('\n') });
+      sent.push({ target, lines: Buffer.concat(body).toString().slice(0, -1).split('\n') });
     },
   };
   return { sent, state, transport };

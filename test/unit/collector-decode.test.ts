@@ -79,3 +79,11 @@ test('a bad row of a column batch is dead-lettered alone, with its index and the
 test('columns are made only from events of the batch agent', () => {
   assert.throws(() => columns([makeEvent({ id: 'a', tsMs: now, agent: 'agent-b' })]), /from agent agent-b, not agent-a/);
 });
+
+test('a number too large for a double (Infinity once parsed) makes its event bad', () => {
+  const text = JSON.stringify({ v: 1, agent_id: 'agent-a', seq: 1, events: [makeEvent({ id: 'x', tsMs: now, totalMs: 7 })] }).replace('"total_ms":7', '"total_ms":1e999');
+  const out = decodeMessage(bytes(text), origin, limits, now);
+  assert.deepEqual(out.events, []);
+  assert.equal(out.dead[0].code, 'bad_event');
+  assert.match(out.dead[0].reason, /total_ms/);
+});

@@ -86,6 +86,7 @@ export const methodField = (method: string): string => method.replace('.', '_');
 /** Input formats as tagged and counted; anything else is `unknown`. */
 export const FORMATS = ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP', 'unknown'] as const;
 export const formatOf = (format: string): (typeof FORMATS)[number] => {
+  if ((FORMATS as readonly string[]).includes(format)) return format as (typeof FORMATS)[number];
   const upper = format.toUpperCase();
   if (upper === 'JPG') return 'JPEG';
   return (FORMATS as readonly string[]).includes(upper) ? (upper as (typeof FORMATS)[number]) : 'unknown';
@@ -96,10 +97,12 @@ export const METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'] as const;
 /** Input size buckets (bytes), the `size_bucket` tag and the `size_<b>` window fields. */
 export const SIZE_BUCKETS = ['lt64k', '64k-256k', '256k-1m', '1m-4m', 'ge4m'] as const;
 const SIZE_EDGES = [64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
-export const sizeBucketOf = (bytes: number): (typeof SIZE_BUCKETS)[number] => {
-  const i = SIZE_EDGES.findIndex((edge) => bytes < edge);
-  return SIZE_BUCKETS[i === -1 ? SIZE_EDGES.length : i];
+export const sizeIndexOf = (bytes: number): number => {
+  let i = 0;
+  while (i < SIZE_EDGES.length && bytes >= SIZE_EDGES[i]) i++;
+  return i;
 };
+export const sizeBucketOf = (bytes: number): (typeof SIZE_BUCKETS)[number] => SIZE_BUCKETS[sizeIndexOf(bytes)];
 export const sizeField = (bucket: string): string => `size_${bucket.replace('-', '_')}`;
 
 /** Stego-probability histogram buckets of `window_prob_hist`: tag `bucket` = lower edge '0.0'..'0.9'. */

@@ -1,14 +1,11 @@
 // The `inference` point of an event as one line-protocol line, written directly: the hot path of
 // the collector formats one of these per event, so it skips the Point object and reuses the
 // escaped tag set of each series (few per agent). Same text as formatLine(inferencePoint(event)).
-import { MEASUREMENTS, formatOf, sizeBucketOf } from '../../schemas/measurements.ts';
+import { FORMATS, MEASUREMENTS, METHODS, SIZE_BUCKETS, formatOf, sizeIndexOf } from '../../schemas/measurements.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { escapeKey, escapeMeasurement, formatNumber, quoteString } from '../sinks/line-protocol.ts';
 
 const MEASUREMENT = escapeMeasurement(MEASUREMENTS.inference);
-// Series are bounded (tags have bounded cardinality); the cap only guards against a flood of ids.
-const MAX_CACHED_SERIES = 10_000;
-const tagSets = new Map<string, string>();
 
 export function inferenceLine(event: InferenceEvent): string {
   const out = event.outputs;
@@ -47,34 +44,61 @@ const int = (value: number): string => (Number.isSafeInteger(value) ? value + 'i
 // leave a non-finite one out).
 const float = (value: number): string => formatNumber(value);
 
-/** `inference,agent=..,...` with tags in sorted order and empty values left out (as formatLine). */
+/**
+ * `inference,agent=..,...` with tags in sorted order and empty values left out (as formatLine).
+ * Tag sets are cached per (agent, model version, source), the few series prefixes a stream has,
+ * and within one by a number made of the other tags' positions in their (schema-bounded) value
+ * lists: no key string is built per event.
+ */
 function tagSetOf(event: InferenceEvent): string {
+  const series = seriesOf(event);
   const out = event.outputs;
+  const label = event.label;
   const format = formatOf(event.input.format);
-  const outcome = out === null || event.error_code !== null ? 'error' : out.is_stego ? 'stego' : 'clean';
-  const method = out?.method ?? 'none';
-  const label = event.label?.category ?? 'none';
-  const labelMethod = event.label?.method ?? 'none';
-  const size = sizeBucketOf(event.input.bytes);
-  const key = `${event.agent_id}\n${event.model.version}\n${format}\n${event.source}\n${outcome}\n${method}\n${label}\n${labelMethod}\n${size}`;
-  let tags = tagSets.get(key);
+  const outcome = out === null || event.error_code !== null ? 2 : out.is_stego ? 1 : 0;
+  const method = out?.method ? METHOD_LIST.indexOf(out.method) + 1 : 0;
+  const category = label ? (label.category === 'clean' ? 1 : 2) : 0;
+  const labelMethod = label?.method ? METHOD_LIST.indexOf(label.method) + 1 : 0;
+  const code = ((((FORMATS.indexOf(format) * 3 + outcome) * 6 + method) * 3 + category) * 6 + labelMethod) * SIZE_BUCKETS.length + sizeIndexOf(event.input.bytes);
+  let tags = series.get(code);
   if (tags === undefined) {
     // Sorted by key: agent, format, label, label_method, method, model_version, outcome, size_bucket, source.
     tags =
       MEASUREMENT +
       tag('agent', event.agent_id) +
       tag('format', format) +
-      tag('label', label) +
-      tag('label_method', labelMethod) +
-      tag('method', method) +
+      tag('label', label?.category ?? 'none') +
+      tag('label_method', label?.method ?? 'none') +
+      tag('method', out?.method ?? 'none') +
       tag('model_version', event.model.version) +
-      tag('outcome', outcome) +
-      tag('size_bucket', size) +
+      tag('outcome', OUTCOMES[outcome]) +
+      tag('size_bucket', SIZE_BUCKETS[sizeIndexOf(event.input.bytes)]) +
       tag('source', event.source);
-    if (tagSets.size >= MAX_CACHED_SERIES) tagSets.clear();
-    tagSets.set(key, tags);
+    series.set(code, tags);
   }
   return tags;
+}
+
+const OUTCOMES = ['clean', 'stego', 'error'];
+const METHOD_LIST: readonly string[] = METHODS;
+// Series are bounded (tags have bounded cardinality); the cap only guards against a flood of ids.
+const MAX_CACHED_PREFIXES = 1000;
+const tagSetsByPrefix = new Map<string, Map<number, string>>();
+// Events come in runs from one agent and model (a batch): the last prefix is checked first.
+let last = { agent: '', version: '', source: '', series: new Map<number, string>() };
+
+function seriesOf(event: InferenceEvent): Map<number, string> {
+  const { agent_id: agent, source } = event;
+  const version = event.model.version;
+  if (agent === last.agent && version === last.version && source === last.source) return last.series;
+  const prefix = `${agent}\n${version}\n${source}`;
+  let series = tagSetsByPrefix.get(prefix);
+  if (series === undefined) {
+    if (tagSetsByPrefix.size >= MAX_CACHED_PREFIXES) tagSetsByPrefix.clear();
+    tagSetsByPrefix.set(prefix, (series = new Map()));
+  }
+  last = { agent, version, source, series };
+  return series;
 }
 
 const tag = (key: string, value: string): string => (value === '' ? '' : `,${key}=${escapeKey(value)}`);

@@ -36,3 +36,16 @@ for (const [name, event] of variants) {
     assert.equal(inferenceLine(event), expected, 'the cached tag set gives the same line');
   });
 }
+
+test('interleaved agents, versions, sources, sizes and verdicts each get their own tag set', () => {
+  const events: InferenceEvent[] = [];
+  for (const agent of ['agent-a', 'agent-b'])
+    for (const version of ['v4.0.0', 'v4.1.0'])
+      for (const source of ['scan', 'probe'] as const)
+        for (const bytes of [1000, 100_000, 5_000_000])
+          for (const [, variant] of variants.slice(0, 5))
+            events.push({ ...variant, agent_id: agent, source, model: { ...variant.model, version }, input: { ...variant.input, bytes } });
+  let seed = 7;
+  const shuffled = [...events, ...events].sort(() => ((seed = (seed * 16807) % 2147483647) % 3) - 1);
+  for (const event of shuffled) assert.equal(inferenceLine(event), formatLine(inferencePoint(event, eventTimeMs(event.ts_ns))));
+});

@@ -32,11 +32,12 @@ export const pipelineBench: Bench = {
   addOptions: (c: Command) =>
     c
       .option('--events <n>', 'events to send', '1000000')
-      .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0'),
-  run: (o) => runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0)),
+      .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0')
+      .option('--profile <dir>', "write the collector's V8 CPU profile (.cpuprofile) into this folder"),
+  run: (o) => runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0), o.profile as string | undefined),
 };
 
-async function runPipelineBench(events: number, rate: number): Promise<BenchReport> {
+async function runPipelineBench(events: number, rate: number, profileDir?: string): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-bench-'));
   const nats = await startNats(join(dir, 'nats'));
   const influx = await startInflux(join(dir, 'influx'));
@@ -53,7 +54,7 @@ async function runPipelineBench(events: number, rate: number): Promise<BenchRepo
     await ensureStreams(await nc.jetstreamManager(), streamSettingsOf(config));
     const configFile = join(dir, 'collector.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF] : []), ...(process.env.XARGS ? process.env.XARGS.split(' ') : []), 'bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
     const metricsUrl = `http://127.0.0.1:${config.http.port}/metrics`;
     await waitFor(async () => (await fetch(metricsUrl)).ok, { timeoutMs: 30_000, what: 'the collector' });
 

@@ -40,6 +40,8 @@ export class WindowEngine {
   lateEvents = 0;
   private suspendedUntil = 0;
   private backlogged = false;
+  /** The last accumulator found by openAccumulator; forgotten whenever windows may close. */
+  private last: { g: Granularity; start: number; version: string; agent: string; acc: WindowAccumulator } | undefined;
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -73,17 +75,16 @@ export class WindowEngine {
       this.maxEventMs = tsMs;
       this.wallAtMax = wallMs;
     }
-    const key = event.model.version + SEP + event.agent_id;
     for (const g of GRANULARITIES) {
       const start = floor(tsMs, GRANULARITY_MS[g]);
       if (start > this.closedThrough[g]) {
-        this.accumulator(g, start, key).add(event);
+        this.openAccumulator(g, start, event).add(event);
         return floor(tsMs, 60_000);
       }
     }
     this.lateEvents++;
     const open = this.closedThrough['1s'] + 1000;
-    this.accumulator('1s', open, key).late++;
+    this.openAccumulator('1s', open, event).late++;
     return floor(open, 60_000);
   }
 
@@ -115,6 +116,7 @@ export class WindowEngine {
   advance(wallMs: number): WindowResult[] {
     const wm = this.watermark(wallMs);
     if (wallMs < this.suspendedUntil) return [];
+    this.last = undefined;
     this.suspendedUntil = 0;
     const results: WindowResult[] = [];
     for (const g of GRANULARITIES) {
@@ -178,6 +180,20 @@ export class WindowEngine {
       fields: acc.fields(size / 1000),
       acc,
     };
+  }
+
+  /**
+   * The accumulator of the event's key in window (g, start). Events come in runs of one agent,
+   * model and second (a batch), so the last one found is tried first: no key string per event.
+   */
+  private openAccumulator(g: Granularity, start: number, event: InferenceEvent): WindowAccumulator {
+    const version = event.model.version;
+    const agent = event.agent_id;
+    const last = this.last;
+    if (last !== undefined && last.g === g && last.start === start && last.version === version && last.agent === agent) return last.acc;
+    const acc = this.accumulator(g, start, version + SEP + agent);
+    this.last = { g, start, version, agent, acc };
+    return acc;
   }
 
   private accumulator(g: Granularity, start: number, key: string): WindowAccumulator {

@@ -81,7 +81,8 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
     // the fairer (harder) baseline.
     const rawAfter = await influxRawIngest(influx.url, 'raw_after', rawPoints, config.influx);
     const rawRate = Math.max(rawBefore, rawAfter);
-    const stored = await storedCounts(influx.url);
+    // Event times are publish times (to the ms) plus less than 1 ms of ids.
+    const stored = await storedCounts(influx.url, t0 - 1000, t0 + publishedMs + 2000);
     const eventsPerS = events / (elapsedMs / 1000);
     const half = rss.slice(Math.floor(rss.length / 2));
     const data = {
@@ -228,14 +229,25 @@ async function scrape(url: string) {
   };
 }
 
-async function storedCounts(url: string): Promise<{ total: number; distinct: number }> {
-  const q = async (s: string) => {
+/**
+ * Raw points stored, and distinct event ids among them, between two times. Counted in 10 s
+ * slices: a distinct count over a whole long run (30M ids) takes influxd past this machine's
+ * memory. An event's slice is fixed by its own timestamp, so the slices add up.
+ */
+async function storedCounts(url: string, fromMs: number, toMs: number): Promise<{ total: number; distinct: number }> {
+  const q = async (s: string): Promise<number> => {
     const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: s, db: 'bench' }) });
     const body: any = await res.json();
+    if (body.results?.[0]?.error) throw new Error(`influxd: ${body.results[0].error}`);
     return body.results[0].series?.[0]?.values[0][1] ?? 0;
   };
-  return {
-    total: await q('SELECT count("event_id") FROM "raw"."inference"'),
-    distinct: await q('SELECT count(distinct("event_id")) FROM "raw"."inference"'),
-  };
+  const SLICE_MS = 10_000;
+  let total = 0;
+  let distinct = 0;
+  for (let from = fromMs; from < toMs; from += SLICE_MS) {
+    const where = `WHERE time >= ${from}ms AND time < ${Math.min(toMs, from + SLICE_MS)}ms`;
+    total += await q(`SELECT count("event_id") FROM "raw"."inference" ${where}`);
+    distinct += await q(`SELECT count(distinct("event_id")) FROM "raw"."inference" ${where}`);
+  }
+  return { total, distinct };
 }

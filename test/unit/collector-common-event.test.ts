@@ -3,20 +3,10 @@ import assert from 'node:assert/strict';
 import { isCommonEvent } from '../../collector/consume/common-event.ts';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
+import { fullEvent } from '../fixtures/collector-events.ts';
 
 const schema = validator(InferenceEvent);
-const good = {
-  v: 1,
-  event_id: 'ev-1',
-  agent_id: 'agent_a-1',
-  ts_ns: '1700000000123456789',
-  source: 'scan',
-  model: { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) },
-  input: { format: 'PNG', bytes: 70_000, width: 256, height: 128 },
-  timings: { decode_ms: 0.4, preprocess_ms: 0, infer_ms: 2.4, total_ms: 3.41 },
-  outputs: { stego_prob: 1, is_stego: true, method: 'lsb.rgb', method_prob: 0.8, bit_order: 'lsb-first' },
-  error_code: null,
-};
+const good = fullEvent;
 type Edit = (e: any) => void;
 const edits: Record<string, Edit> = {
   'no outputs, an error': (e) => ((e.outputs = null), (e.error_code = 'decode_failed')),

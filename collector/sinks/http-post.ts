@@ -26,6 +26,9 @@ export function postParts(url: URL, body: readonly Uint8Array[], headers: Record
     req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
+      // A connection lost mid-answer ends neither in 'end' nor in the request's 'error'.
+      res.on('error', reject);
+      res.on('close', () => res.complete || reject(new Error('the answer was cut off')));
       if (status >= 200 && status < 300) {
         res.resume();
         res.on('end', () => resolve({ status, text: '' }));

@@ -11,7 +11,7 @@
 import { FORMATS, SIZE_BUCKETS, METHODS } from '../../schemas/measurements.ts';
 import { rankRootCauses } from '../rootcause/adtributor.ts';
 import type { DimensionBreakdown, RankedDimension, RateCounts, SliceCounts } from '../rootcause/types.ts';
-import type { WindowAccumulator } from '../windows/accumulator.ts';
+import { addCounts, type WindowAccumulator } from '../windows/accumulator.ts';
 import { LatencySketch } from '../windows/latency-sketch.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { methodOfSeries, rateCounts } from './series.ts';
@@ -149,19 +149,16 @@ type Tally = Pick<WindowAccumulator, 'stego' | 'scored' | 'tp' | 'stegoLabelled'
 
 function tally(windows: Leaves): Tally {
   const t: Tally = { stego: 0, scored: 0, tp: 0, stegoLabelled: 0, predicted: {}, labelledByMethod: {}, detectedByMethod: {}, formats: {}, sizes: {} };
-  const addAll = (into: Record<string, number>, from: Record<string, number>) => {
-    for (const k in from) into[k] = (into[k] ?? 0) + from[k];
-  };
   for (const { acc } of windows) {
     t.stego += acc.stego;
     t.scored += acc.scored;
     t.tp += acc.tp;
     t.stegoLabelled += acc.stegoLabelled;
-    addAll(t.predicted, acc.predicted);
-    addAll(t.labelledByMethod, acc.labelledByMethod);
-    addAll(t.detectedByMethod, acc.detectedByMethod);
-    addAll(t.formats, acc.formats);
-    addAll(t.sizes, acc.sizes);
+    addCounts(t.predicted, acc.predicted);
+    addCounts(t.labelledByMethod, acc.labelledByMethod);
+    addCounts(t.detectedByMethod, acc.detectedByMethod);
+    addCounts(t.formats, acc.formats);
+    addCounts(t.sizes, acc.sizes);
   }
   return t;
 }

@@ -157,6 +157,7 @@ const COUNT_FIELDS = new Set(['count', 'errors', 'scored', 'stego', 'fp', 'clean
 /** err_<code>, with the code reduced to characters that are easy in InfluxQL. */
 export const errorField = (code: string): string => `err_${code.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64)}`;
 
-function addCounts(into: Counts, from: Counts): void {
+/** Adds `from`'s counts into `into`, key by key. */
+export function addCounts(into: Counts, from: Counts): void {
   for (const key in from) into[key] = (into[key] ?? 0) + from[key];
 }

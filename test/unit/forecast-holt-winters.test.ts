@@ -42,19 +42,7 @@ test('forecast: 95% intervals cover 91-99% of future points, 1..24 steps ahead, 
   const values = Array.from({ length: n }, (_, i) => 50 + 0.02 * i + 2 * normal());
   const ts = values.map((_, i) => i * HOUR);
   const model = fitHoltWinters(ts.slice(0, 200), values.slice(0, 200));
-  let inside = 0;
-  let total = 0;
-  for (let origin = 200; origin < n - 24; origin++) {
-    if (origin % 4 === 0) {
-      for (const p of model.forecast(24)) {
-        const actual = values[origin - 1 + p.step];
-        if (actual >= p.lower && actual <= p.upper) inside++;
-        total++;
-      }
-    }
-    model.update(ts[origin], values[origin]);
-  }
-  const coverage = inside / total;
+  const { coverage, total } = rollingCoverage(model, ts, values, 200, n - 24, 4);
   t.diagnostic(`trend series: 95% interval coverage ${(coverage * 100).toFixed(1)}% over ${total} forecasts`);
   assert.ok(coverage > 0.91 && coverage < 0.99, `coverage ${(coverage * 100).toFixed(1)}%`);
 });
@@ -71,19 +59,7 @@ test('forecast: daily season is forecast with its peak, intervals cover 91-99%, 
   const meanError = path.reduce((s, p) => s + Math.abs(p.value - truth(train - 1 + p.step)), 0) / path.length;
   assert.ok(meanError < 2, `forecast is ${meanError.toFixed(2)} off the true daily curve on average (noise sigma 3)`);
   assert.ok(path[23].upper - path[23].lower >= path[0].upper - path[0].lower, 'band widens with horizon');
-  let inside = 0;
-  let total = 0;
-  for (let origin = train; origin < values.length - 24; origin++) {
-    if (origin % 3 === 0) {
-      for (const p of model.forecast(24)) {
-        const actual = values[origin - 1 + p.step];
-        if (actual >= p.lower && actual <= p.upper) inside++;
-        total++;
-      }
-    }
-    model.update(ts[origin], values[origin]);
-  }
-  const coverage = inside / total;
+  const { coverage, total } = rollingCoverage(model, ts, values, train, values.length - 24, 3);
   t.diagnostic(`seasonal series: 95% interval coverage ${(coverage * 100).toFixed(1)}% over ${total} forecasts`);
   assert.ok(coverage > 0.91 && coverage < 0.99, `coverage ${(coverage * 100).toFixed(1)}%`);
 });
@@ -97,3 +73,23 @@ test('forecast: too little data is a typed error; readable durations', () => {
   assert.equal(formatDuration(45 * 60_000), 'about 45 min');
   assert.equal(formatDuration(96 * HOUR), 'about 4 d');
 });
+
+/**
+ * Rolling-origin check: from each origin in [from, to) (every `every`-th), forecast 24 steps and
+ * count how many later values fall inside the 95% band; the model is updated as it goes.
+ */
+function rollingCoverage(model: ReturnType<typeof fitHoltWinters>, ts: number[], values: number[], from: number, to: number, every: number) {
+  let inside = 0;
+  let total = 0;
+  for (let origin = from; origin < to; origin++) {
+    if (origin % every === 0) {
+      for (const p of model.forecast(24)) {
+        const actual = values[origin - 1 + p.step];
+        if (actual >= p.lower && actual <= p.upper) inside++;
+        total++;
+      }
+    }
+    model.update(ts[origin], values[origin]);
+  }
+  return { coverage: inside / total, total };
+}

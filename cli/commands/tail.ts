@@ -17,9 +17,9 @@ export function registerTail(program: Command): void {
   program
     .command('tail')
     .description('Follow the live feed of a collector, one line per update')
-    .option('--url <url>', 'WebSocket URL of the collector', process.env.STARWATCH_LIVE_URL ?? 'ws://127.0.0.1:8686/ws')
+    .option('--url <url>', 'WebSocket URL of the collector', process.env.STARWATCH_LIVE_URL ?? 'ws://127.0.0.1:9471/ws')
     .option('--topic <pattern>', `topic pattern, repeatable (default: ${DEFAULT_TOPICS.join(' ')})`, collect, [])
-    .option('--token <token>', 'API token (default: $STARWATCH_TOKEN)')
+    .option('--token <token>', 'API token (default: $STARWATCH_API_TOKEN, as the collector reads it)')
     .option('--json', 'print each message as a JSON line')
     .action(async (options: TailOptions) => {
       process.exitCode = await tail(options);
@@ -30,7 +30,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 async function tail(options: TailOptions): Promise<number> {
   const topics = options.topic.length ? options.topic : DEFAULT_TOPICS;
-  const token = options.token ?? process.env.STARWATCH_TOKEN;
+  const token = options.token ?? process.env.STARWATCH_API_TOKEN;
   const print = (m: ServerMessage) => {
     const line = options.json ? JSON.stringify(m) : formatMessage(m);
     if (line) process.stdout.write(line + '\n');

@@ -10,6 +10,8 @@ command -v nats-server >/dev/null || packages+=(nats-server)
 command -v influxd >/dev/null || packages+=(influxdb)
 command -v victoria-metrics >/dev/null || packages+=(victoria-metrics)
 command -v chromium >/dev/null || packages+=(chromium)
+# The Python client in examples/python is tested with Debian's python3 and its websockets.
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || packages+=(python3 python3-websockets)
 if [ ${#packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -43,10 +43,20 @@ const rows: [string, (m: Metrics) => string][] = [
   ['problems', (m) => String(Object.values(m.errors).reduce((a, b) => a + b, 0))],
 ];
 
+/** FPR and detection of each dataset, when the run judged more than one. */
+function datasetRows(reports: readonly ValidationReport[]): string[][] {
+  const names = Object.keys(reports[0]?.byDataset ?? {});
+  if (names.length < 2) return [];
+  return names.flatMap((name) => [
+    [`FPR [${name}]`, ...reports.map((r) => rateText(r.byDataset[name].fpr))],
+    [`detection [${name}]`, ...reports.map((r) => rateText(r.byDataset[name].detection))],
+  ]);
+}
+
 /** Metric rows, one column per model (named by file and version). */
 export function compareTable(reports: readonly ValidationReport[]): string[][] {
   const header = ['METRIC', ...reports.map((r) => (r.model.version === r.model.id ? r.model.id : `${r.model.id} (${r.model.version})`))];
-  return [header, ...rows.map(([name, get]) => [name, ...reports.map((r) => get(r.metrics))])];
+  return [header, ...rows.map(([name, get]) => [name, ...reports.map((r) => get(r.metrics))]), ...datasetRows(reports)];
 }
 
 export function compareText(reports: readonly ValidationReport[]): string {

@@ -1,17 +1,27 @@
-// A labelled dataset on disk: every file in a folder (walked, sorted) except the .json label
-// sidecars. Nothing is judged here; a file without a usable label is still listed, with a typed
-// label error, so the run can count it instead of crashing or silently skipping it.
+// A labelled dataset on disk, in one of two layouts: Starwatch's (every file in a folder, walked
+// and sorted, with a .json label sidecar beside it) or Starlight's (clean/ and stego/ folders,
+// labels from the folder and the file name: starlight-layout.ts). A folder of Starlight datasets
+// (`datasets/`) is read as all of them. Nothing is judged here; a file without a usable label is
+// still listed, with a typed label error, so the run can count it instead of crashing or
+// silently skipping it.
 import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { listFiles } from '../corpus/files.ts';
 import { readLabel, sidecarPath } from '../corpus/labels.ts';
 import { Label as EventLabelSchema, type Label } from '../schemas/inference-event.ts';
+import { parseMethodAliases, resolveMethod, type MethodAliases } from '../schemas/method-aliases.ts';
 import { validator } from '../schemas/validate.ts';
 import { ValidateError } from './errors.ts';
+import { isStarlightDataset, loadStarlightDataset, starlightDatasetsIn } from './starlight-layout.ts';
 
 export type DatasetLabelCode = 'UNLABELLED' | 'BAD_LABEL';
 
 export interface DatasetItem {
   file: string;
+  /** The dataset's name (its folder's), for figures broken down per dataset. */
+  dataset: string;
+  /** A stego file's algorithm as the dataset names it, when no method of ours matches it. */
+  algorithm: string | null;
   /** The label as events carry it (category, method, bit order); null when missing or bad. */
   label: Label | null;
   labelError: { code: DatasetLabelCode; message: string } | null;
@@ -19,28 +29,55 @@ export interface DatasetItem {
 
 const checkEventLabel = validator(EventLabelSchema);
 
-/** Lists the dataset; throws DATASET_NOT_FOUND / DATASET_EMPTY for a folder that cannot be used. */
-export async function loadDataset(dir: string): Promise<DatasetItem[]> {
-  const s = await stat(dir).catch(() => null);
-  if (!s?.isDirectory()) throw new ValidateError('DATASET_NOT_FOUND', `dataset ${dir} is not a folder`);
-  const files = await listFiles(dir, (name) => !name.endsWith('.json'));
-  if (files.length === 0) throw new ValidateError('DATASET_EMPTY', `dataset ${dir} has no files besides labels`);
-  return Promise.all(files.map(itemOf));
+/** What --dataset and --method-alias say: one or more folders, and extra method aliases ("eoi=raw"). */
+export async function loadDatasetFlags(dataset: string | readonly string[], methodAlias?: string): Promise<{ name: string; items: DatasetItem[] }> {
+  const dirs = typeof dataset === 'string' ? [dataset] : [...dataset];
+  let aliases: MethodAliases | undefined;
+  try {
+    aliases = methodAlias ? parseMethodAliases(methodAlias) : undefined;
+  } catch (e) {
+    throw new ValidateError('BAD_OPTION', (e as Error).message);
+  }
+  return { name: dirs.join(', '), items: await loadDatasets(dirs, aliases) };
 }
 
-async function itemOf(file: string): Promise<DatasetItem> {
+/** Lists the datasets, in order; throws DATASET_NOT_FOUND / DATASET_EMPTY for a folder that cannot be used. */
+export async function loadDatasets(dirs: readonly string[], aliases?: MethodAliases): Promise<DatasetItem[]> {
+  const all: DatasetItem[] = [];
+  for (const dir of dirs) all.push(...(await loadDataset(dir, aliases)));
+  return all;
+}
+
+export async function loadDataset(dir: string, aliases?: MethodAliases): Promise<DatasetItem[]> {
+  const s = await stat(dir).catch(() => null);
+  if (!s?.isDirectory()) throw new ValidateError('DATASET_NOT_FOUND', `dataset ${dir} is not a folder`);
+  const items = await readLayout(dir, aliases);
+  if (items.length === 0) throw new ValidateError('DATASET_EMPTY', `dataset ${dir} has no files besides labels`);
+  return items;
+}
+
+async function readLayout(dir: string, aliases?: MethodAliases): Promise<DatasetItem[]> {
+  if (await isStarlightDataset(dir)) return loadStarlightDataset(dir, aliases);
+  const several = await starlightDatasetsIn(dir);
+  if (several.length > 0) return (await Promise.all(several.map((d) => loadStarlightDataset(d, aliases)))).flat();
+  const files = await listFiles(dir, (name) => !name.endsWith('.json'));
+  return Promise.all(files.map((file) => itemOf(file, basename(dir), aliases)));
+}
+
+async function itemOf(file: string, dataset: string, aliases?: MethodAliases): Promise<DatasetItem> {
   const sidecar = sidecarPath(file);
   const exists = await stat(sidecar).then((s) => s.isFile(), () => false);
-  if (!exists) return { file, label: null, labelError: { code: 'UNLABELLED', message: `no label ${sidecar}` } };
+  const item = { file, dataset, algorithm: null };
+  if (!exists) return { ...item, label: null, labelError: { code: 'UNLABELLED', message: `no label ${sidecar}` } };
   try {
-    return { file, label: await readAnyLabel(sidecar), labelError: null };
+    return { ...item, label: await readAnyLabel(sidecar, aliases), labelError: null };
   } catch (e) {
-    return { file, label: null, labelError: { code: 'BAD_LABEL', message: (e as Error).message } };
+    return { ...item, label: null, labelError: { code: 'BAD_LABEL', message: (e as Error).message } };
   }
 }
 
 /** A full corpus label, or a minimal one ({"category":"clean"} / {"category":"stego","method":...}). */
-async function readAnyLabel(sidecar: string): Promise<Label> {
+async function readAnyLabel(sidecar: string, aliases?: MethodAliases): Promise<Label> {
   try {
     return toEventLabel(await readLabel(sidecar));
   } catch {
@@ -51,11 +88,17 @@ async function readAnyLabel(sidecar: string): Promise<Label> {
       throw new Error(`label ${sidecar} is not JSON: ${(e as Error).message}`);
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`label ${sidecar} is not an object`);
-    const checked = checkEventLabel(toEventLabel(raw as Record<string, unknown>));
+    const checked = checkEventLabel(toEventLabel(withMethodResolved(raw as Record<string, unknown>, aliases)));
     if (!checked.ok) throw new Error(`label ${sidecar}: ${checked.reason}`);
     if (checked.value.category === 'stego' && !checked.value.method) throw new Error(`label ${sidecar}: a stego label needs a method`);
     return checked.value;
   }
+}
+
+/** A method written as an alias (eoi, lsb) becomes the method; other values are left to the check. */
+function withMethodResolved(raw: Record<string, unknown>, aliases?: MethodAliases): Record<string, unknown> {
+  if (typeof raw.method !== 'string') return raw;
+  return { ...raw, method: resolveMethod(raw.method, aliases) ?? raw.method };
 }
 
 /** Only the fields an InferenceEvent carries. */

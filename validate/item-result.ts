@@ -12,6 +12,10 @@ export interface ItemTimings {
 
 export interface ItemResult {
   file: string;
+  /** The dataset the file came from (several can be judged in one run). */
+  dataset: string;
+  /** A stego file's algorithm as its dataset names it, when no method of ours matches it. */
+  algorithm: string | null;
   /** Decoded format, or the sniffed one for files that were not decoded ('unknown' if neither). */
   format: string;
   /** Decoded mode and size; null when the file was not decoded. */

@@ -62,6 +62,8 @@ export interface Metrics {
   /** All stego images, any method. */
   detection: Rate;
   methods: Record<StegoMethod, MethodMetrics>;
+  /** Detection of stego files whose algorithm has no method of ours (a dataset's own, e.g. dct), by its name. */
+  unknownAlgorithms: Record<string, Rate>;
   bitOrder: { overall: Rate; byOrder: Record<BitOrder, Rate> };
   latencyMs: LatencyMetrics | null;
   /** Files per second on the plain path, sequential, batch 1. */
@@ -116,6 +118,7 @@ export function computeMetrics(results: readonly ItemResult[], run: RunFigures):
   const fprByFormat = new Map<string, Counter>();
   const detection = new Counter();
   const perMethod = new Map(METHODS.map((m) => [m, { det: new Counter(), method: new Counter(), order: new Counter() }]));
+  const unknown = new Map<string, Counter>();
   const bitOrderAll = new Counter();
   const bitOrderBy = new Map(BIT_ORDERS.map((o) => [o, new Counter()]));
   for (const r of evaluated) {
@@ -123,11 +126,11 @@ export function computeMetrics(results: readonly ItemResult[], run: RunFigures):
     accuracy.add(r.verdict.isStego === stego);
     if (!stego) {
       fpr.add(r.verdict.isStego);
-      if (!fprByFormat.has(r.format)) fprByFormat.set(r.format, new Counter());
-      fprByFormat.get(r.format)!.add(r.verdict.isStego);
+      counterOf(fprByFormat, r.format).add(r.verdict.isStego);
       continue;
     }
     detection.add(r.verdict.isStego);
+    if (r.algorithm) counterOf(unknown, r.algorithm).add(r.verdict.isStego);
     const m = r.label.method ? perMethod.get(r.label.method as StegoMethod) : undefined;
     if (!m) continue;
     m.det.add(r.verdict.isStego);
@@ -151,9 +154,10 @@ export function computeMetrics(results: readonly ItemResult[], run: RunFigures):
     evaluated: evaluated.length,
     accuracy: accuracy.rate,
     fpr: fpr.rate,
-    fprByFormat: Object.fromEntries([...fprByFormat].sort(([a], [b]) => a.localeCompare(b)).map(([f, c]) => [f, c.rate])),
+    fprByFormat: ratesByName(fprByFormat),
     detection: detection.rate,
     methods,
+    unknownAlgorithms: ratesByName(unknown),
     bitOrder: {
       overall: bitOrderAll.rate,
       byOrder: Object.fromEntries(BIT_ORDERS.map((o) => [o, bitOrderBy.get(o)!.rate])) as Record<BitOrder, Rate>,
@@ -164,6 +168,16 @@ export function computeMetrics(results: readonly ItemResult[], run: RunFigures):
     errors: countBy(results.filter((r) => r.error).map((r) => r.error!.code)),
     dataset: datasetQuality(results),
   };
+}
+
+function counterOf(counters: Map<string, Counter>, name: string): Counter {
+  let c = counters.get(name);
+  if (!c) counters.set(name, (c = new Counter()));
+  return c;
+}
+
+function ratesByName(counters: Map<string, Counter>): Record<string, Rate> {
+  return Object.fromEntries([...counters].sort(([a], [b]) => a.localeCompare(b)).map(([name, c]) => [name, c.rate]));
 }
 
 function mb(bytes: number): number {
@@ -191,7 +205,7 @@ function countBy(keys: readonly string[]): Record<string, number> {
 
 export function datasetQuality(results: readonly ItemResult[]): DatasetQuality {
   const labelled = results.filter((r) => r.label !== null);
-  const classes = countBy(labelled.map((r) => (r.label!.category === 'clean' ? 'clean' : `stego:${r.label!.method}`)));
+  const classes = countBy(labelled.map((r) => (r.label!.category === 'clean' ? 'clean' : `stego:${r.label!.method ?? r.algorithm ?? 'unnamed'}`)));
   const methodCounts = METHODS.map((m) => classes[`stego:${m}`] ?? 0);
   const present = methodCounts.filter((c) => c > 0);
   const entropy = shannonEntropy(methodCounts);

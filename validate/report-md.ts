@@ -3,6 +3,7 @@
 // results when the run has them.
 import { METHODS } from '../agent/v4/contract.ts';
 import { counts, msText, pct, rateText, signedPoints } from './format.ts';
+import { datasetTable, unknownText } from './per-dataset.ts';
 import type { Status } from './targets.ts';
 import { targetValue } from './text-summary.ts';
 import type { ValidationReport } from './validation.ts';
@@ -45,6 +46,8 @@ export function reportMarkdown(r: ValidationReport): string {
       }),
     ),
     '',
+    `Stego of algorithms without a method of ours: ${unknownText(m.unknownAlgorithms)}.`,
+    '',
     `Bit order over all labelled images: ${rateText(m.bitOrder.overall)} (${Object.entries(m.bitOrder.byOrder).map(([o, x]) => `${o} ${rateText(x)}`).join(', ')}).`,
     '',
     '## Latency and resources',
@@ -76,6 +79,10 @@ export function reportMarkdown(r: ValidationReport): string {
       ],
     ),
   ];
+  if (Object.keys(r.byDataset).length > 1) {
+    const { header, rows } = datasetTable(r.byDataset);
+    out.push('', '## Per dataset', '', ...mdTable(header, rows));
+  }
   if (r.regression) {
     out.push('', '## Regression against the baseline', '');
     if (r.regression.violations.length === 0) out.push('All rules hold.');

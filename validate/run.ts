@@ -69,7 +69,7 @@ async function zeroedVerdict(path: V4Path, streams: V4Streams, stream: StreamNam
 /** One file through the plain path; the streams are returned for ablation. */
 async function judge(path: V4Path, item: DatasetItem, threshold: number): Promise<{ result: ItemResult; streams: V4Streams | null }> {
   const base: ItemResult = {
-    file: item.file, format: 'unknown', mode: null, width: 0, height: 0, bytes: 0,
+    file: item.file, dataset: item.dataset, algorithm: item.algorithm, format: 'unknown', mode: null, width: 0, height: 0, bytes: 0,
     label: item.label, verdict: null, error: item.labelError, timings: null,
   };
   const size = await stat(item.file).then((s) => s.size, () => -1);

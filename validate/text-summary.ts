@@ -3,6 +3,7 @@
 import { METHODS } from '../agent/v4/contract.ts';
 import type { AblationRow } from './ablation.ts';
 import { counts, msText, pct, rateText, signedPoints } from './format.ts';
+import { datasetTable, unknownText } from './per-dataset.ts';
 import type { RegressionResult } from './regression.ts';
 import type { TargetCheck } from './targets.ts';
 import type { ValidationReport } from './validation.ts';
@@ -39,6 +40,7 @@ export function summaryText(r: ValidationReport): string {
         return [name, String(x.n), rateText(x.detection), rateText(x.methodAccuracy), rateText(x.bitOrderAccuracy)];
       }),
     ),
+    `stego of algorithms without a method of ours: ${unknownText(m.unknownAlgorithms)}`,
     `bit order: ${rateText(m.bitOrder.overall)}; ${Object.entries(m.bitOrder.byOrder).map(([o, x]) => `${o} ${rateText(x)}`).join(', ')}`,
     '',
     m.latencyMs
@@ -51,6 +53,10 @@ export function summaryText(r: ValidationReport): string {
     `formats: ${counts(q.formats)}; modes: ${counts(q.modes)}; sizes vs 256x256: ${q.sizes.smaller} smaller (padded), ${q.sizes.exact} exact, ${q.sizes.larger} larger (cropped)`,
     `problems per code: ${counts(m.errors)}`,
   ];
+  if (Object.keys(r.byDataset).length > 1) {
+    const { header, rows } = datasetTable(r.byDataset);
+    out.push('', ...table(header, rows));
+  }
   if (r.regression) out.push('', ...regressionText(r.regression));
   if (r.ablation) out.push('', ...ablationText(r.ablation));
   return out.join('\n');

@@ -9,6 +9,7 @@ import type { Baseline } from './baseline.ts';
 import type { DatasetItem } from './dataset.ts';
 import type { ItemResult } from './item-result.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
+import { figuresByDataset, type DatasetFigures } from './per-dataset.ts';
 import { checkRegression, type RegressionResult } from './regression.ts';
 import { runModel } from './run.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
@@ -24,6 +25,8 @@ export interface ValidationReport {
   /** Streams the model declares. */
   inputs: StreamName[];
   metrics: Metrics;
+  /** The same figures for each dataset of the run, by name. */
+  byDataset: Record<string, DatasetFigures>;
   targets: TargetCheck[];
   /** Null without a baseline. */
   regression: RegressionResult | null;
@@ -65,6 +68,7 @@ export async function validateModel(options: ValidateOptions): Promise<Validatio
     model: run.model,
     inputs: run.inputs,
     metrics,
+    byDataset: figuresByDataset(run.results),
     targets: checkTargets(metrics),
     regression: options.baseline ? checkRegression(metrics, options.baseline) : null,
     ablation: run.ablation ? ablationRows(run.results, run.ablation) : null,

@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import type { SingleBar } from 'cli-progress';
 import { isV4Error } from '../../agent/v4/errors.ts';
 import { compareModels, compareText } from '../../validate/compare.ts';
-import { loadDataset } from '../../validate/dataset.ts';
+import { loadDatasetFlags } from '../../validate/dataset.ts';
 import { isValidateError } from '../../validate/errors.ts';
-import { startBar, type CommandIo } from './validate.ts';
+import { DATASET_HELP, METHOD_ALIAS_HELP, startBar, type CommandIo } from './validate.ts';
 
 export interface CompareFlags {
   models: string[];
-  dataset: string;
+  dataset: string | string[];
+  methodAlias?: string;
   json?: boolean;
 }
 
@@ -23,7 +24,8 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('Run several models on one labelled dataset and show their metrics side by side')
     .requiredOption('--models <paths...>', 'ONNX models to compare')
-    .requiredOption('--dataset <dir>', 'folder of images with .json label sidecars')
+    .requiredOption('--dataset <dirs...>', DATASET_HELP)
+    .option('--method-alias <pairs>', METHOD_ALIAS_HELP)
     .option('--json', 'print the validation results as a JSON array')
     .action(async (flags: CompareFlags) => {
       process.exitCode = await runCompare(flags);
@@ -33,10 +35,10 @@ export function registerCompare(program: Command): void {
 export async function runCompare(flags: CompareFlags, io: CommandIo = STDIO, tty = process.stderr.isTTY === true): Promise<number> {
   let bar: SingleBar | null = null;
   try {
-    const items = await loadDataset(flags.dataset);
+    const { name: dataset, items } = await loadDatasetFlags(flags.dataset, flags.methodAlias);
     const reports = await compareModels({
       modelPaths: flags.models,
-      dataset: flags.dataset,
+      dataset,
       items,
       onModel: (i, path) => {
         bar?.stop();

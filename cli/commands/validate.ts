@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { isV4Error } from '../../agent/v4/errors.ts';
 import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
 import { baselineOf, readBaseline, writeBaseline } from '../../validate/baseline.ts';
-import { loadDataset } from '../../validate/dataset.ts';
+import { loadDatasetFlags } from '../../validate/dataset.ts';
 import { isValidateError } from '../../validate/errors.ts';
 import { publishValidation, type PublishOutcome } from '../../validate/publish.ts';
 import { reportMarkdown } from '../../validate/report-md.ts';
@@ -19,7 +19,9 @@ import { positiveInt } from './scan.ts';
 
 export interface ValidateFlags {
   model: string;
-  dataset: string;
+  /** One folder or several (each Starwatch's layout, a Starlight dataset, or a folder of those). */
+  dataset: string | string[];
+  methodAlias?: string;
   baseline?: string;
   json?: boolean;
   report?: string;
@@ -41,12 +43,18 @@ const STDIO: CommandIo = {
   err: (t) => process.stderr.write(t + '\n'),
 };
 
+export const DATASET_HELP =
+  'one or more datasets: folders of images with .json label sidecars (starwatch generate writes one), ' +
+  "Starlight datasets (clean/ and stego/{payload}_{algorithm}_{index}.ext), or a folder of Starlight datasets";
+export const METHOD_ALIAS_HELP = 'more method names, e.g. "steg=lsb.rgb" (eoi=raw and lsb=lsb.rgb are built in)';
+
 export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('Judge a model on a labelled dataset: FPR, detection, latency, regression rules')
     .requiredOption('--model <path>', 'ONNX model to validate')
-    .requiredOption('--dataset <dir>', 'folder of images with .json label sidecars (starwatch generate writes one)')
+    .requiredOption('--dataset <dirs...>', DATASET_HELP)
+    .option('--method-alias <pairs>', METHOD_ALIAS_HELP)
     .option('--baseline <file>', 'baseline to check the regression rules against (a --write-baseline file or a --json output)')
     .option('--json', 'print the full result as JSON (usable as a baseline later)')
     .option('--report <file>', 'write a Markdown dashboard')
@@ -65,11 +73,11 @@ export async function runValidate(flags: ValidateFlags, io: CommandIo = STDIO, t
   let bar: SingleBar | null = null;
   try {
     const baseline = flags.baseline ? await readBaseline(flags.baseline) : null;
-    const items = await loadDataset(flags.dataset);
+    const { name: dataset, items } = await loadDatasetFlags(flags.dataset, flags.methodAlias);
     bar = tty ? startBar(items.length, flags.ablate ? 'validating + ablation' : 'validating') : null;
     const { report, results } = await validateModel({
       modelPath: flags.model,
-      dataset: flags.dataset,
+      dataset,
       items,
       baseline,
       ablate: flags.ablate,

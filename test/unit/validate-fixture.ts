@@ -16,7 +16,7 @@ export function verdict(isStego: boolean, extra: Partial<Verdict> = {}): Verdict
 /** A judged, labelled result; totalMs defaults to 1. */
 export function judged(label: Label, v: Verdict, format = 'PNG', totalMs = 1): ItemResult {
   return {
-    file: `f${n++}.png`, format, mode: 'RGB', width: 256, height: 256, bytes: 1000,
+    file: `f${n++}.png`, dataset: 'set', algorithm: null, format, mode: 'RGB', width: 256, height: 256, bytes: 1000,
     label, verdict: v, error: null,
     timings: { decodeMs: 0, preprocessMs: 0, inferMs: totalMs, totalMs },
   };
@@ -24,7 +24,7 @@ export function judged(label: Label, v: Verdict, format = 'PNG', totalMs = 1): I
 
 export function failed(code: string, label: Label | null = { category: 'clean' }): ItemResult {
   return {
-    file: `f${n++}.png`, format: 'unknown', mode: null, width: 0, height: 0, bytes: 10,
+    file: `f${n++}.png`, dataset: 'set', algorithm: null, format: 'unknown', mode: null, width: 0, height: 0, bytes: 10,
     label, verdict: null, error: { code, message: code }, timings: null,
   };
 }

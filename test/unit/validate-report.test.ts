@@ -8,6 +8,7 @@ import { reportMarkdown } from '../../validate/report-md.ts';
 import { validationPoints } from '../../validate/summary-points.ts';
 import { checkTargets } from '../../validate/targets.ts';
 import { summaryText } from '../../validate/text-summary.ts';
+import { figuresByDataset } from '../../validate/per-dataset.ts';
 import type { ValidationReport } from '../../validate/validation.ts';
 import { CLEAN, failed, judged, stego, verdict } from './validate-fixture.ts';
 
@@ -30,7 +31,7 @@ function report(): ValidationReport {
   ] as const);
   return {
     kind: 'starwatch-validate', v: 1, created: '2025-01-01T00:00:00.000Z', dataset: '/data/set-a', model: MODEL,
-    inputs: ['pixel_tensor', 'meta'], metrics, targets: checkTargets(metrics),
+    inputs: ['pixel_tensor', 'meta'], metrics, byDataset: figuresByDataset(results), targets: checkTargets(metrics),
     regression: checkRegression(metrics, { ...baselineOf(metrics, null, null), fpr: 0.1 }),
     ablation: ablationRows(results, zeroed),
     problems: [{ file: 'bad.png', code: 'CORRUPT_IMAGE', message: 'broken | really' }],

@@ -26,3 +26,10 @@ export function parseMethodAliases(spec: string, base: MethodAliases = DEFAULT_M
   }
   return out;
 }
+
+/** A label-like object whose method, written as an alias (eoi, lsb), becomes ours; other values are left for the schema to judge. */
+export function withMethodResolved(raw: unknown, aliases: MethodAliases = DEFAULT_METHOD_ALIASES): unknown {
+  if (raw === null || typeof raw !== 'object' || typeof (raw as { method?: unknown }).method !== 'string') return raw;
+  const method = (raw as { method: string }).method;
+  return { ...raw, method: resolveMethod(method, aliases) ?? method };
+}

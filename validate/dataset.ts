@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { listFiles } from '../corpus/files.ts';
 import { readLabel, sidecarPath } from '../corpus/labels.ts';
 import { Label as EventLabelSchema, type Label } from '../schemas/inference-event.ts';
-import { parseMethodAliases, resolveMethod, type MethodAliases } from '../schemas/method-aliases.ts';
+import { parseMethodAliases, withMethodResolved, type MethodAliases } from '../schemas/method-aliases.ts';
 import { validator } from '../schemas/validate.ts';
 import { ValidateError } from './errors.ts';
 import { isStarlightDataset, loadStarlightDataset, starlightDatasetsIn } from './starlight-layout.ts';
@@ -88,17 +88,11 @@ async function readAnyLabel(sidecar: string, aliases?: MethodAliases): Promise<L
       throw new Error(`label ${sidecar} is not JSON: ${(e as Error).message}`);
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`label ${sidecar} is not an object`);
-    const checked = checkEventLabel(toEventLabel(withMethodResolved(raw as Record<string, unknown>, aliases)));
+    const checked = checkEventLabel(toEventLabel(withMethodResolved(raw, aliases) as Record<string, unknown>));
     if (!checked.ok) throw new Error(`label ${sidecar}: ${checked.reason}`);
     if (checked.value.category === 'stego' && !checked.value.method) throw new Error(`label ${sidecar}: a stego label needs a method`);
     return checked.value;
   }
-}
-
-/** A method written as an alias (eoi, lsb) becomes the method; other values are left to the check. */
-function withMethodResolved(raw: Record<string, unknown>, aliases?: MethodAliases): Record<string, unknown> {
-  if (typeof raw.method !== 'string') return raw;
-  return { ...raw, method: resolveMethod(raw.method, aliases) ?? raw.method };
 }
 
 /** Only the fields an InferenceEvent carries. */

@@ -3,11 +3,12 @@
 // "stego; method=lsb.rgb; bit_order=lsb-first" or the same as JSON.
 import type { IncomingHttpHeaders } from 'node:http';
 import { Label } from '../../schemas/inference-event.ts';
+import { DEFAULT_METHOD_ALIASES, withMethodResolved, type MethodAliases } from '../../schemas/method-aliases.ts';
 import { validator } from '../../schemas/validate.ts';
 
 const checkLabel = validator(Label);
 const LABEL_HELP =
-  'label is clean or stego; method one of alpha, palette, lsb.rgb, exif, raw; bit_order one of lsb-first, msb-first, none';
+  'label is clean or stego; method one of alpha, palette, lsb.rgb, exif, raw (or an alias: eoi, lsb); bit_order one of lsb-first, msb-first, none';
 
 export type LabelResult = { ok: true; label: Label | undefined } | { ok: false; message: string };
 
@@ -32,7 +33,7 @@ function fromQuery(query: URLSearchParams): unknown {
   return label;
 }
 
-export function parseLabel(query: URLSearchParams, headers: IncomingHttpHeaders): LabelResult {
+export function parseLabel(query: URLSearchParams, headers: IncomingHttpHeaders, aliases: MethodAliases = DEFAULT_METHOD_ALIASES): LabelResult {
   const header = headers['x-starwatch-label'];
   let raw: unknown;
   try {
@@ -42,7 +43,7 @@ export function parseLabel(query: URLSearchParams, headers: IncomingHttpHeaders)
   } catch {
     return { ok: false, message: 'X-Starwatch-Label is not valid JSON' };
   }
-  const checked = checkLabel(raw);
+  const checked = checkLabel(withMethodResolved(raw, aliases));
   if (!checked.ok) return { ok: false, message: `bad label (${checked.reason}): ${LABEL_HELP}` };
   return { ok: true, label: checked.value };
 }

@@ -1,19 +1,20 @@
 // The Kubernetes manifests parse, and name only what exists: the image the Containerfile builds,
 // real commands and flags, the ports and probe paths the servers answer, environment variables
-// the code reads, and ConfigMaps/Secrets (and keys) defined beside them.
+// the code reads, and ConfigMaps/Secrets (and keys) defined beside them. The sidecar is checked as
+// it lands in a user's deployment: the attach component applied to deploy/k8s/example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { COMMANDS, ENV_READ, IMAGE, flagsOf, read, routedPaths, valueOf } from './deploy-support.ts';
+import { COMMANDS, ENV_READ, IMAGE, flagsOf, read, valueOf, routedPaths } from './deploy-support.ts';
+import { applyComponent, kustomizationResources } from './kustomize-lite.ts';
 
 const DIR = 'deploy/k8s';
 const kustomization = parseAllDocuments(read(`${DIR}/kustomization.yaml`))[0].toJS();
-const docs: any[] = kustomization.resources.flatMap((file: string) => {
-  const parsed = parseAllDocuments(read(`${DIR}/${file}`));
-  for (const d of parsed) assert.deepEqual(d.errors, [], `${file} does not parse`);
-  return parsed.map((d) => d.toJS());
-});
-const ofKind = (kind: string) => docs.filter((d) => d.kind === kind);
+const base: any[] = kustomizationResources(DIR);
+const attached: any[] = applyComponent(kustomizationResources(`${DIR}/example`), `${DIR}/attach`);
+const staging: any[] = kustomizationResources(`${DIR}/staging`);
+const docs = [...base, ...attached];
+const ofKind = (kind: string, from = docs) => from.filter((d) => d.kind === kind);
 const workloads = [...ofKind('Deployment'), ...ofKind('StatefulSet')];
 const configMaps = new Map(ofKind('ConfigMap').map((c) => [c.metadata.name, c.data ?? {}]));
 const secrets = new Map(ofKind('Secret').map((s) => [s.metadata.name, { ...s.data, ...s.stringData }]));
@@ -23,8 +24,9 @@ const ours = workloads.flatMap((w) =>
 );
 
 test('every manifest parses and has the basics of its kind', () => {
-  assert.ok(docs.length >= 8);
-  for (const d of docs) assert.ok(d.apiVersion && d.kind && d.metadata?.name, JSON.stringify(d).slice(0, 80));
+  assert.ok(docs.length >= 9);
+  assert.ok(staging.length >= 5);
+  for (const d of [...docs, ...staging]) assert.ok(d.apiVersion && d.kind && d.metadata?.name, JSON.stringify(d).slice(0, 80));
   assert.equal(kustomization.kind, 'Kustomization');
 });
 
@@ -54,7 +56,8 @@ test('container ports and probe paths are the ones the agent and collector serve
     const declared = new Map(c.ports.map((p: any) => [p.name, p.containerPort]));
     const env = envOf(w, c);
     const listens = command === 'agent' ? Number(valueOf(args, '--port') ?? COMMANDS.get('agent')!.defaults.get('--port')) : Number(env.get('STARWATCH_HTTP_PORT'));
-    assert.equal(declared.get('http'), listens, `${c.name}: containerPort is not the port it listens on`);
+    // In a user's pod the agent's port is named starwatch, apart from the user's own port names.
+    assert.equal(declared.get('http') ?? declared.get('starwatch'), listens, `${c.name}: containerPort is not the port it listens on`);
     if (command === 'collector') assert.equal(env.get('STARWATCH_HTTP_HOST'), '0.0.0.0', 'the collector must listen beyond localhost for probes');
     if (command === 'collector') {
       assert.equal(declared.get('api'), Number(env.get('STARWATCH_API_PORT')), `${c.name}: the api containerPort is not STARWATCH_API_PORT`);
@@ -152,5 +155,44 @@ test('services select pods that exist and target ports they declare', () => {
     assert.equal(pods.length, 1, `${svc.metadata.name} selects ${pods.length} workloads`);
     const names = pods[0].spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
     for (const p of svc.spec.ports) assert.ok(names.includes(p.targetPort), `${svc.metadata.name}: no port ${p.targetPort}`);
+  }
+});
+
+test('attaching adds the agent to the labelled deployment and leaves the user containers as they were', () => {
+  const user = kustomizationResources(`${DIR}/example`).find((d) => d.kind === 'Deployment');
+  const after = ofKind('Deployment', attached)[0];
+  const names = after.spec.template.spec.containers.map((c: any) => c.name);
+  assert.deepEqual(names, ['inference', 'starwatch-agent']);
+  assert.deepEqual(after.spec.template.spec.containers[0], user.spec.template.spec.containers[0]);
+  const svc = ofKind('Service', attached)[0];
+  assert.equal(svc.spec.ports[0].targetPort, 'starwatch', 'clients reach the agent, which forwards to Starlight');
+});
+
+test('agents run the reference model the image carries, with golden probes the image makes', () => {
+  const containerfile = read('deploy/container/Containerfile');
+  for (const { c } of ours.filter(({ c }) => c.args[0] === 'agent')) {
+    const model = valueOf(c.args, '--model');
+    if (model) {
+      assert.match(model, /v4-reference\.onnx$/, `${c.name} serves the random-weight model`);
+      assert.ok(containerfile.includes(`./models/${model.split('/').pop()}`), `${c.name}: the image has no ${model}`);
+    }
+    const probes = valueOf(c.args, '--probes');
+    assert.ok(probes, `${c.name}: golden probes are off, so FPR and detection stay empty`);
+    assert.match(containerfile, new RegExp(`generate --out ${probes} `), `${c.name}: the image does not make ${probes}`);
+  }
+});
+
+test('staging NATS is a 3-node JetStream cluster whose routes name its own pods, behind the URL the config uses', () => {
+  const nats = ofKind('StatefulSet', staging).find((s) => s.metadata.name === 'nats');
+  assert.equal(nats.spec.replicas, 3);
+  const conf: string = ofKind('ConfigMap', staging).find((c) => c.metadata.name === 'nats-config').data['nats.conf'];
+  assert.match(conf, /jetstream \{/);
+  const routes = [...conf.matchAll(/nats-route:\/\/([\w-]+)\.([\w-]+)\./g)];
+  assert.deepEqual(routes.map((m) => m[1]), ['nats-0', 'nats-1', 'nats-2']);
+  assert.ok(routes.every((m) => m[2] === nats.spec.serviceName));
+  const services = new Set(ofKind('Service', staging).map((s) => s.metadata.name));
+  for (const url of [configMaps.get('starwatch-config').STARWATCH_NATS_URL, configMaps.get('starwatch-agent-config').STARWATCH_NATS_URL, configMaps.get('starwatch-config').STARWATCH_INFLUX_URL]) {
+    const host = new URL(url).hostname.split('.')[0];
+    assert.ok(services.has(host), `${url}: staging has no Service ${host}`);
   }
 });

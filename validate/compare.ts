@@ -5,6 +5,7 @@ import type { DecodeLimits } from '../agent/v4/limits.ts';
 import type { DatasetItem } from './dataset.ts';
 import { msText, pct, rateText } from './format.ts';
 import type { Metrics } from './metrics.ts';
+import { mdTable } from './report-md.ts';
 import { TARGETS } from './targets.ts';
 import { validateModel, type ValidationReport } from './validation.ts';
 
@@ -43,6 +44,12 @@ const rows: [string, (m: Metrics) => string][] = [
   ['problems', (m) => String(Object.values(m.errors).reduce((a, b) => a + b, 0))],
 ];
 
+/** FPR of each image format any model saw clean images of. */
+function formatRows(reports: readonly ValidationReport[]): string[][] {
+  const formats = [...new Set(reports.flatMap((r) => Object.keys(r.metrics.fprByFormat)))].sort();
+  return formats.map((f) => [`FPR ${f}`, ...reports.map((r) => (r.metrics.fprByFormat[f] ? rateText(r.metrics.fprByFormat[f]) : 'n/a (0)'))]);
+}
+
 /** FPR and detection of each dataset, when the run judged more than one. */
 function datasetRows(reports: readonly ValidationReport[]): string[][] {
   const names = Object.keys(reports[0]?.byDataset ?? {});
@@ -53,10 +60,27 @@ function datasetRows(reports: readonly ValidationReport[]): string[][] {
   ]);
 }
 
-/** Metric rows, one column per model (named by file and version). */
-export function compareTable(reports: readonly ValidationReport[]): string[][] {
+/** Metric rows, one column per model (named by file and version); `sizes` are the models' files in bytes. */
+export function compareTable(reports: readonly ValidationReport[], sizes?: readonly number[]): string[][] {
   const header = ['METRIC', ...reports.map((r) => (r.model.version === r.model.id ? r.model.id : `${r.model.id} (${r.model.version})`))];
-  return [header, ...rows.map(([name, get]) => [name, ...reports.map((r) => get(r.metrics))]), ...datasetRows(reports)];
+  const modelRows = [['inputs', ...reports.map((r) => String(r.inputs.length))]];
+  if (sizes) modelRows.push(['model size', ...sizes.map((b) => `${(b / 2 ** 20).toFixed(2)} MB`)]);
+  return [header, ...modelRows, ...rows.map(([name, get]) => [name, ...reports.map((r) => get(r.metrics))]), ...formatRows(reports), ...datasetRows(reports)];
+}
+
+/** `compare --report`: the same comparison as a Markdown page (for V3 vs V4 and rollout reviews). */
+export function compareMarkdown(reports: readonly ValidationReport[], sizes: readonly number[]): string {
+  const [header, ...body] = compareTable(reports, sizes);
+  return [
+    `# Model comparison`,
+    '',
+    `- Dataset: \`${reports[0]?.dataset ?? ''}\`, ${reports[0]?.metrics.files ?? 0} files, judged by each model in turn`,
+    ...reports.map((r) => `- \`${r.model.id}\`: version \`${r.model.version}\`, inputs ${r.inputs.join(', ')}, sha256 \`${r.model.sha256.slice(0, 12)}\``),
+    '',
+    ...mdTable(header, body),
+    '',
+    `Rates are hits/n. Targets: FPR <= ${pct(TARGETS.maxFpr)}, detection >= ${pct(TARGETS.minDetection)}, p95 <= ${TARGETS.maxLatencyP95Ms} ms. Latency is per file, sequential, batch 1.`,
+  ].join('\n') + '\n';
 }
 
 export function compareText(reports: readonly ValidationReport[]): string {

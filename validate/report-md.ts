@@ -12,7 +12,7 @@ const STATUS_MARK: Record<Status, string> = { pass: '✅ pass', fail: '❌ fail'
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
-function mdTable(header: string[], rows: string[][]): string[] {
+export function mdTable(header: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 

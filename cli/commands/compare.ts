@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { SingleBar } from 'cli-progress';
 import { isV4Error } from '../../agent/v4/errors.ts';
-import { compareModels, compareText } from '../../validate/compare.ts';
+import { stat, writeFile } from 'node:fs/promises';
+import { compareMarkdown, compareModels, compareText } from '../../validate/compare.ts';
 import { loadDatasetFlags } from '../../validate/dataset.ts';
 import { isValidateError } from '../../validate/errors.ts';
 import { DATASET_HELP, METHOD_ALIAS_HELP, startBar, type CommandIo } from './validate.ts';
@@ -12,6 +13,7 @@ export interface CompareFlags {
   dataset: string | string[];
   methodAlias?: string;
   json?: boolean;
+  report?: string;
 }
 
 const STDIO: CommandIo = {
@@ -27,6 +29,7 @@ export function registerCompare(program: Command): void {
     .requiredOption('--dataset <dirs...>', DATASET_HELP)
     .option('--method-alias <pairs>', METHOD_ALIAS_HELP)
     .option('--json', 'print the validation results as a JSON array')
+    .option('--report <file>', 'write the comparison as Markdown (FPR by format, detection by method, latency, model size)')
     .action(async (flags: CompareFlags) => {
       process.exitCode = await runCompare(flags);
     });
@@ -48,6 +51,11 @@ export async function runCompare(flags: CompareFlags, io: CommandIo = STDIO, tty
     });
     (bar as SingleBar | null)?.stop();
     io.out(flags.json ? JSON.stringify(reports, null, 2) : compareText(reports));
+    if (flags.report) {
+      const sizes = await Promise.all(flags.models.map(async (m) => (await stat(m)).size));
+      await writeFile(flags.report, compareMarkdown(reports, sizes));
+      io.err(`report written to ${flags.report}`);
+    }
     return 0;
   } catch (e) {
     (bar as SingleBar | null)?.stop();

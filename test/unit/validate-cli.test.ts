@@ -129,6 +129,18 @@ test('compare shows the models side by side', async () => {
   assert.equal((JSON.parse(json.stdout.join('\n')) as ValidationReport[]).length, 2);
 });
 
+test('compare --report writes the V3 vs V4 comparison as Markdown: inputs, size, FPR by format, detection by method, latency', async () => {
+  const io = capture();
+  const file = join(dir, 'compare.md');
+  assert.equal(await runCompare({ models: [RANDOM, LEGACY], dataset, report: file }, io, false), 0);
+  const md = await readFile(file, 'utf8');
+  assert.match(md, /^# Model comparison/);
+  assert.match(md, /\| inputs \| 8 \| 3 \|/, 'the legacy model declares a subset of the streams');
+  assert.match(md, /\| model size \| \d+\.\d\d MB \| \d+\.\d\d MB \|/);
+  assert.match(md, /\| FPR PNG \| .*\(\d+\/\d+\) \|/);
+  for (const row of ['detection alpha', 'detection lsb.rgb', 'latency p50', 'latency p95']) assert.match(md, new RegExp(`\\| ${row.replace('.', '\\.')} \\|`), row);
+});
+
 test('files over the byte or pixel limits are counted under their codes, and a run with nothing judged still reports', async () => {
   const io = capture();
   assert.equal(await runValidate({ model: RANDOM, dataset, json: true, maxBytes: 1_000_000, maxPixels: 1000 }, io, false), 0);

@@ -116,6 +116,18 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
   // The collector checks validation summaries against schemas/validation-summary.ts, which
   // lists the fields of measurements.ts with their types.
   [MEASUREMENTS.validation]: { tags: VALIDATION_TAGS, fields: VALIDATION_FIELDS, fieldPrefixes: [], specified: true },
+  [MEASUREMENTS.training]: {
+    tags: ['run', 'model_version', 'metric'],
+    fields: { ...floats('value', 'step'), nonfinite: 'bool' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.trainingFinding]: {
+    tags: ['run', 'model_version', 'kind', 'metric'],
+    fields: { ...floats('step'), message: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
 };
 
 export { GRANULARITIES, MEASUREMENTS, METHODS };

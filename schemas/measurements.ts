@@ -21,6 +21,16 @@ export const MEASUREMENTS = {
   agent: 'agent',
   /** Validation runs (starwatch validate --publish) and ablation results. */
   validation: 'validation',
+  /**
+   * Training runs' metric series (starwatch training ingest): tags run, model_version, metric;
+   * fields value (float), step (float), nonfinite (bool, in place of value for NaN/inf).
+   */
+  training: 'training',
+  /**
+   * What was flagged in a training run: tags run, model_version, kind (diverged | diverging |
+   * plateau | overfitting | unstable), metric; fields step (float), message (string).
+   */
+  trainingFinding: 'training_finding',
 } as const;
 
 /** Tags of `inference` points. */

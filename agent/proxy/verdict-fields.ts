@@ -103,7 +103,8 @@ export function readUpstreamVerdict(body: unknown, fields: VerdictFields, thresh
     method_prob: probability(pick(body, fields.methodProb)),
     bit_order: fromIndex(pick(body, fields.bitOrder), BIT_ORDERS),
   };
-  return { outputs, unknownMethod: unknown, extracted };
+  // A method name beside a clean verdict ("clean", "none") names no method that was missed.
+  return { outputs, unknownMethod: outputs.is_stego ? unknown : null, extracted };
 }
 
 /** The verdict, or null if the body has no usable stego probability. */

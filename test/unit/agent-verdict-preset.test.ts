@@ -38,6 +38,7 @@ test('a method name with no method of ours is reported (bounded), the verdict ke
   assert.equal(v?.outputs.method, null);
   assert.equal(v?.outputs.stego_prob, 0.8);
   assert.equal(v?.unknownMethod?.length, 64);
+  assert.equal(readUpstreamVerdict({ is_stego: false, stego_probability: 0.1, stego_type: 'clean' }, STARLIGHT)?.unknownMethod, null, 'a name beside a clean verdict is no missed method');
 });
 
 test('field overrides apply over a preset; unknown keys are refused', () => {

@@ -5,6 +5,7 @@
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
 import type { NatsConnection } from 'nats';
+import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
@@ -147,7 +148,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
   const eventRate = new RateMeter();
-  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() })).catch(async (e) => {
+  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry).catch(async (e) => {
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -278,7 +279,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
 }
 
 /** The API, live page and feed; none without a token, since an API open to all is never wanted. */
-async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>): Promise<RunningApi | null> {
+async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, registry: Registry): Promise<RunningApi | null> {
   const a = config.api;
   if (!a.token) {
     log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
@@ -290,13 +291,18 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     i.version === 2
       ? { url: i.url, db: i.bucketWindows, token: i.token, timeoutMs: i.timeoutMs }
       : { url: i.url, db: i.database, username: i.username, password: i.password, timeoutMs: i.timeoutMs };
+  const authRefused = new Counter({ name: 'starwatch_collector_api_auth_refused_total', help: 'API and feed requests refused for authentication, by reason', labelNames: ['reason'], registers: [registry] });
   return startApi({
     port: a.port,
     host: a.host,
     token: a.token,
+    writeToken: a.writeToken,
+    minTokenLength: a.minTokenLength,
+    log,
+    onAuthRefused: (reason) => authRefused.inc({ reason }),
     nats: nc,
     influx,
-    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst },
+    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst, authFailRatePerSec: a.authFailRatePerSec, authFailBurst: a.authFailBurst },
     live: { maxClients: a.maxClients },
     rates,
   });

@@ -17,6 +17,8 @@ export interface AlertSettings {
   smtpHost?: string;
   smtpPort: number;
   smtpSecure: boolean;
+  /** Send alert mail without TLS if the server offers no STARTTLS (default: refuse). */
+  smtpAllowPlain?: boolean;
   smtpUser?: string;
   /** Secret. */
   smtpPassword?: string;

@@ -87,7 +87,13 @@ export class LiveHub {
 
   /** Hand an HTTP upgrade request here (the API server does, for its WebSocket path). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, req));
+    // Refused before the upgrade: a stranger never holds a WebSocket (clients see 401 as 4401).
+    if (this.options.authorize && !this.options.authorize(req)) {
+      this.counters.refusedUnauthorized++;
+      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\nwww-authenticate: Bearer\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws));
   }
 
   /** Sends `data` to every client subscribed to a matching pattern and keeps it for snapshots. */
@@ -120,12 +126,7 @@ export class LiveHub {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private admit(ws: WebSocket, req: IncomingMessage): void {
-    if (this.options.authorize && !this.options.authorize(req)) {
-      this.counters.refusedUnauthorized++;
-      ws.close(CLOSE.unauthorized, 'unauthorized: missing or wrong token');
-      return;
-    }
+  private admit(ws: WebSocket): void {
     if (this.clients.size >= this.options.maxClients) {
       this.counters.refusedFull++;
       ws.close(CLOSE.maxClients, `too many clients (max ${this.options.maxClients}); try again later`);

@@ -53,6 +53,10 @@ export interface CollectorConfig {
     allowedLatenessMs: number;
     idleGraceMs: number;
     maxFutureMs: number;
+    /** Tag limits (windows/key-bound.ts): past them, new values are folded into `_other`. */
+    maxModelVersions: number;
+    maxAgents: number;
+    keyIdleMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -130,6 +134,9 @@ export const SETTINGS: Setting[] = [
   { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
   { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
   { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
+  { path: 'windows.maxModelVersions', kind: 'number', description: 'model versions with their own windows and series; more go to _other' },
+  { path: 'windows.maxAgents', kind: 'number', description: 'agent ids with their own windows and series; more go to _other' },
+  { path: 'windows.keyIdleMs', kind: 'number', description: 'a model version or agent unseen this long frees its place' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
@@ -195,7 +202,7 @@ export const DEFAULTS: CollectorConfig = {
     timeoutMs: 10_000,
     maxBacklogPoints: 200_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
@@ -317,6 +324,8 @@ function check(c: CollectorConfig): void {
     ['api.maxClients', c.api.maxClients],
     ['api.authFailRatePerSec', c.api.authFailRatePerSec],
     ['api.authFailBurst', c.api.authFailBurst],
+    ['windows.maxModelVersions', c.windows.maxModelVersions],
+    ['windows.maxAgents', c.windows.maxAgents],
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
     ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],

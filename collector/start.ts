@@ -30,6 +30,7 @@ import { restoreClosedWindows } from './windows/restore.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { WindowEngine } from './windows/engine.ts';
+import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
 export interface CollectorStats {
@@ -133,7 +134,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
     logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
   );
+  const keys = new KeyBound(config.windows);
+  const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
+    keys,
     nc,
     engine,
     sink,
@@ -265,6 +269,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         clearInterval(clock);
         clearInterval(lag);
         pipeline.stop();
+        stopKeyWatch();
         await analysis.stop();
         deadLetters.stop();
         await sink.close(5000);

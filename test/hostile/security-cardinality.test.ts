@@ -10,6 +10,10 @@ import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-even
 import { startCollector, type CollectorHandle } from '../../collector/start.ts';
 import { OTHER, TagBound } from '../../collector/windows/key-bound.ts';
 import { LiveHub } from '../../collector/live/hub.ts';
+import { Subject } from 'rxjs';
+import { startAnalysis } from '../../collector/analysis/start-analysis.ts';
+import { WindowEngine } from '../../collector/windows/engine.ts';
+import type { WindowResult } from '../../collector/windows/window-result.ts';
 
 // At file level, so the services stop after the suites' own `after` hooks have stopped the collector.
 const services = useServices({ nats: true, influx: true });
@@ -23,6 +27,32 @@ describe('tag bound', () => {
     assert.equal(bound.admit('e', 1500), 'e', 'b was idle for 1.5 s and gave its place up');
     assert.equal(bound.admit('a', 1500), 'a', 'a was seen recently and kept its place');
     assert.equal(bound.admit('b', 1500), OTHER);
+  });
+});
+
+describe('analysis stage', () => {
+  test('the per-key state of model versions gone quiet is forgotten after keyIdleMs of event time', async () => {
+    const window$ = new Subject<WindowResult>();
+    const quiet = { log: () => {}, info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+    const analysis = await startAnalysis({ window$, sink: { write: () => {} }, natsPublish: () => {}, settings: {}, log: quiet, notifiers: [] });
+    try {
+      const engine = new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 1000, replica: '0' });
+      const t0 = Date.UTC(2025, 0, 1);
+      const feed = (tsMs: number, version: string, id: string) => {
+        engine.add(makeEvent({ id, tsMs, modelVersion: version }), tsMs, 0);
+        for (const w of engine.advance(0)) window$.next(w);
+      };
+      for (let i = 0; i < 300; i++) feed(t0 + i, `junk-${i}`, `j-${i}`);
+      for (let t = 10_000; t <= 15 * 60_000; t += 10_000) feed(t0 + t, 'v4.0.0', `r-${t}`);
+      const peak = analysis.keysTracked();
+      assert.ok(peak > 300 * 4, `every junk version got its detectors and forecasters (${peak})`);
+      for (let t = 15 * 60_000; t <= 2 * 3_600_000; t += 10_000) feed(t0 + t, 'v4.0.0', `r-${t}`);
+      const after = analysis.keysTracked();
+      assert.ok(after < 100, `only the live version and the overall scope keep state (${after}, peak ${peak})`);
+    } finally {
+      window$.complete();
+      await analysis.stop();
+    }
   });
 });
 

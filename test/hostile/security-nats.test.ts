@@ -19,6 +19,7 @@ import { createLogger } from '../../collector/log.ts';
 import { eventsSubject, heartbeatSubject } from '../../schemas/subjects.ts';
 import type { EventBatch } from '../../schemas/inference-event.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
+import { makeOperator } from './creds-jwt.ts';
 
 const dir = tempDir('starwatch-nats-tls-');
 const services = useServices({ nats: true, influx: true });
@@ -49,6 +50,8 @@ let server: ServiceProcess | undefined;
 const tls = { caFile: file('ca.pem'), certFile: file('client.pem'), keyFile: file('client-key.pem') };
 const agentOptions = (over: Partial<NatsOptions> = {}): NatsOptions => ({ servers: [url], nkeySeedFile: file('agent-1.nk'), tls, ...over });
 const opened: NatsConnection[] = [];
+// Every connection a test opened, closed at the very end, whichever suite opened it.
+after(() => Promise.all(opened.map((nc) => nc.close().catch(() => {}))));
 async function connectAs(options: NatsOptions): Promise<NatsConnection> {
   const nc = await connect({ ...connectionOptions(options), maxReconnectAttempts: 0, timeout: 3000 });
   opened.push(nc);
@@ -94,10 +97,7 @@ describe('NATS over TLS with NKeys, on the shipped least-privilege config', () =
     };
     server = await startReady('nats-server', ['-c', join(process.cwd(), 'deploy/nats/starwatch.conf')], dir, ready, 20_000);
   });
-  after(async () => {
-    await Promise.all(opened.map((nc) => nc.close().catch(() => {})));
-    await server?.stop();
-  });
+  after(() => server?.stop());
 
   test('without a client certificate of our CA, or with an unknown NKey, nobody gets in', async () => {
     await assert.rejects(connectAs(agentOptions({ tls: { caFile: tls.caFile } })), 'no client certificate');
@@ -132,6 +132,49 @@ describe('NATS over TLS with NKeys, on the shipped least-privilege config', () =
     opened.push(collector);
     const info = await (await collector.jetstreamManager()).consumers.info('STARWATCH_EVENTS', 'starwatch-collector');
     assert.equal(info.name, 'starwatch-collector', 'the consumer is still there');
+  });
+});
+
+describe('creds files, on a nats-server in operator (JWT) mode', () => {
+  const operator = makeOperator();
+  let opServer: ServiceProcess | undefined;
+  let opUrl = '';
+  before(async () => {
+    const port = await freePort();
+    opUrl = `nats://127.0.0.1:${port}`;
+    writeFileSync(file('operator.conf'), operator.serverConfig(`127.0.0.1:${port}`));
+    writeFileSync(file('agent-1.creds'), operator.userCreds('agent-1', { pub: ['starwatch.v1.events.agent-1'], sub: ['_INBOX.>'] }));
+    writeFileSync(file('collector.creds'), operator.userCreds('collector', { pub: ['$JS.API.>', '_INBOX.>'], sub: ['_INBOX.>', 'starwatch.v1.events.>'] }));
+    writeFileSync(file('foreign.creds'), makeOperator().userCreds('agent-1', { pub: ['>'], sub: ['>'] }));
+    const ready = async () => {
+      try {
+        await (await connect({ ...connectionOptions({ servers: [opUrl], credsFile: file('agent-1.creds') }), maxReconnectAttempts: 0 })).close();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    opServer = await startReady('nats-server', ['-c', file('operator.conf')], dir, ready, 20_000);
+  });
+  after(() => opServer?.stop());
+
+  test("with its creds file an agent publishes its own subject, never another agent's; a foreign creds file is refused", async () => {
+    const c = structuredClone(DEFAULTS);
+    c.nats = { ...c.nats, url: opUrl, credsFile: file('collector.creds') };
+    const collector = await connectNats(c);
+    opened.push(collector);
+    const received: string[] = [];
+    const sub = collector.subscribe('starwatch.v1.events.>', { callback: (_e, m) => received.push(m.subject) });
+    await collector.flush();
+    const agent = await connectAs({ servers: [opUrl], credsFile: file('agent-1.creds') });
+    agent.publish(eventsSubject('agent-2'), new Uint8Array(1));
+    agent.publish(eventsSubject('agent-1'), new Uint8Array(1));
+    await agent.flush().catch(() => {});
+    await waitFor(() => received.length >= 1, { what: 'the message of agent-1' });
+    await collector.flush(); // anything else the server forwarded would have arrived before this
+    sub.unsubscribe();
+    assert.deepEqual(received, [eventsSubject('agent-1')]);
+    await assert.rejects(connectAs({ servers: [opUrl], credsFile: file('foreign.creds') }));
   });
 });
 

@@ -26,7 +26,8 @@ interface LiveBenchOptions {
   seconds?: string | number;
 }
 
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-read-0123456789';
+const WRITE_TOKEN = 'bench-token-write-0123456789';
 const DB = 'starwatch_bench';
 const MINUTE = 60_000;
 
@@ -59,6 +60,7 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
     const api = await startApi({
       port: 0,
       token: TOKEN,
+      writeToken: WRITE_TOKEN,
       nats: nc,
       influx: { url: influx.url, db: DB },
       limits: { logRatePerSec: 1e6, logBurst: 1e6 },
@@ -88,7 +90,7 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
       const measure = async (url: string, clientsPerRoute: number, only: (path: string) => boolean) => {
         const out: Record<string, Figures> = {};
         for (const [method, path, body] of routes.filter(([, p]) => only(p))) {
-          const r = (await ask(load, { cmd: 'http', url, token: TOKEN, method, path, body, concurrency: clientsPerRoute, durationMs })) as {
+          const r = (await ask(load, { cmd: 'http', url, token: method === 'POST' ? WRITE_TOKEN : TOKEN, method, path, body, concurrency: clientsPerRoute, durationMs })) as {
             latencies: number[];
             statuses: Record<string, number>;
           };

@@ -1,6 +1,7 @@
 // Collector settings: one table names every setting once, with its flag, its environment
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
+import { checkTokenStrength } from './api/token-policy.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
@@ -9,6 +10,14 @@ export interface CollectorConfig {
     user?: string;
     pass?: string;
     token?: string;
+    /** Identity beyond user/password (collector/consume/nats-identity.ts). */
+    credsFile?: string;
+    nkeySeedFile?: string;
+    tlsCaFile?: string;
+    tlsCertFile?: string;
+    tlsKeyFile?: string;
+    /** Refuse to connect without TLS even if the server does not offer it. */
+    tlsRequired?: boolean;
     stream: string;
     deadLetterStream: string;
     durable: string;
@@ -44,6 +53,10 @@ export interface CollectorConfig {
     allowedLatenessMs: number;
     idleGraceMs: number;
     maxFutureMs: number;
+    /** Tag limits (windows/key-bound.ts): past them, new values are folded into `_other`. */
+    maxModelVersions: number;
+    maxAgents: number;
+    keyIdleMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -54,6 +67,11 @@ export interface CollectorConfig {
     port: number;
     /** Bearer token of the API and the feed. Without one the API does not start. Secret. */
     token?: string;
+    /** Bearer token of POST /metrics/log (injecting events); without one that route is refused. Secret. */
+    writeToken?: string;
+    minTokenLength: number;
+    authFailRatePerSec: number;
+    authFailBurst: number;
     logRatePerSec: number;
     logBurst: number;
     maxClients: number;
@@ -82,6 +100,12 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.user', kind: 'string', description: 'NATS user' },
   { path: 'nats.pass', kind: 'string', description: 'NATS password', secret: true },
   { path: 'nats.token', kind: 'string', description: 'NATS token', secret: true },
+  { path: 'nats.credsFile', kind: 'string', description: 'NATS .creds file (user JWT + NKey seed)' },
+  { path: 'nats.nkeySeedFile', kind: 'string', description: 'file holding the NATS NKey seed (SU...)' },
+  { path: 'nats.tlsCaFile', kind: 'string', description: 'CA certificate (PEM) the NATS server must chain to' },
+  { path: 'nats.tlsCertFile', kind: 'string', description: 'client certificate (PEM) for NATS TLS' },
+  { path: 'nats.tlsKeyFile', kind: 'string', description: 'client key (PEM) for NATS TLS' },
+  { path: 'nats.tlsRequired', kind: 'boolean', description: 'connect to NATS only over TLS' },
   { path: 'nats.stream', kind: 'string', description: 'JetStream stream of events' },
   { path: 'nats.deadLetterStream', kind: 'string', description: 'JetStream stream of dead letters' },
   { path: 'nats.durable', kind: 'string', description: 'durable consumer name (shared by replicas)' },
@@ -110,12 +134,19 @@ export const SETTINGS: Setting[] = [
   { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
   { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
   { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
+  { path: 'windows.maxModelVersions', kind: 'number', description: 'model versions with their own windows and series; more go to _other' },
+  { path: 'windows.maxAgents', kind: 'number', description: 'agent ids with their own windows and series; more go to _other' },
+  { path: 'windows.keyIdleMs', kind: 'number', description: 'a model version or agent unseen this long frees its place' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
   { path: 'api.host', kind: 'string', description: 'address of the HTTP API, live page and WebSocket' },
   { path: 'api.port', kind: 'number', description: 'port of the HTTP API, live page (/live/) and WebSocket (/ws) (0 = any free)' },
   { path: 'api.token', kind: 'string', description: 'bearer token of the API and WebSocket (no token: no API)', secret: true },
+  { path: 'api.writeToken', kind: 'string', description: 'bearer token of POST /metrics/log, apart from api.token (no token: no injection)', secret: true },
+  { path: 'api.minTokenLength', kind: 'number', description: 'API tokens shorter than this are refused at start' },
+  { path: 'api.authFailRatePerSec', kind: 'number', description: 'failed authentications per second per address before 429' },
+  { path: 'api.authFailBurst', kind: 'number', description: 'failed authentications an address may make at once' },
   { path: 'api.logRatePerSec', kind: 'number', description: 'POST /metrics/log events per second (token bucket rate)' },
   { path: 'api.logBurst', kind: 'number', description: 'POST /metrics/log burst (token bucket size)' },
   { path: 'api.maxClients', kind: 'number', description: 'WebSocket clients at most' },
@@ -131,6 +162,7 @@ export const SETTINGS: Setting[] = [
   { path: 'alerts.smtpHost', kind: 'string', description: 'SMTP host for alert mail' },
   { path: 'alerts.smtpPort', kind: 'number', description: 'SMTP port' },
   { path: 'alerts.smtpSecure', kind: 'boolean', description: 'SMTP over TLS from the start (port 465)' },
+  { path: 'alerts.smtpAllowPlain', kind: 'boolean', description: 'send alert mail in the clear when the server offers no STARTTLS (default false: refuse)' },
   { path: 'alerts.smtpUser', kind: 'string', description: 'SMTP user' },
   { path: 'alerts.smtpPassword', kind: 'string', description: 'SMTP password', secret: true },
   { path: 'alerts.emailFrom', kind: 'string', description: 'sender of alert mail' },
@@ -170,10 +202,10 @@ export const DEFAULTS: CollectorConfig = {
     timeoutMs: 10_000,
     maxBacklogPoints: 200_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
-  api: { host: '127.0.0.1', port: 9471, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
+  api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
   sampleEventsPerSecond: 50,
   logLevel: 'info',
   alerts: { ...ALERT_DEFAULTS },
@@ -221,6 +253,7 @@ export function loadConfig({ flags = {}, env = {}, file }: ConfigSources): Colle
     const fromFlag = flags[flagKey(s.path)];
     if (fromFlag !== undefined) setPath(config, s.path, parse(s, fromFlag, flagName(s.path)));
   }
+  moveUrlCredentials(config);
   check(config);
   return config;
 }
@@ -236,6 +269,21 @@ export function redacted(config: CollectorConfig): unknown {
 /** A URL (or comma-separated URLs) with any user:password@ part masked. */
 export function withoutCredentials(urls: string): string {
   return urls.replace(/\/\/[^/@,]*@/g, '//***@');
+}
+
+/**
+ * user:password in influx.url become influx.username/password: a URL is quoted in errors and logs
+ * (fetch refuses such a URL and quotes it whole), a password field never is.
+ */
+function moveUrlCredentials(c: CollectorConfig): void {
+  if (!URL.canParse(c.influx.url)) return;
+  const url = new URL(c.influx.url);
+  if (!url.username && !url.password) return;
+  c.influx.username ??= decodeURIComponent(url.username);
+  c.influx.password ??= decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  c.influx.url = url.toString().replace(/\/$/, '');
 }
 
 function parse(s: Setting, value: unknown, where: string): unknown {
@@ -254,6 +302,15 @@ function parse(s: Setting, value: unknown, where: string): unknown {
 function check(c: CollectorConfig): void {
   if (c.influx.version !== 1 && c.influx.version !== 2) throw new ConfigError('influx.version must be 1 or 2');
   if (c.influx.version === 2 && !c.influx.token) throw new ConfigError('influx.token is needed with influx.version 2');
+  // Weak tokens are refused here too, so the command fails before it connects anything.
+  for (const [name, token] of [['api.token', c.api.token], ['api.writeToken', c.api.writeToken]] as const) {
+    if (token === undefined) continue;
+    try {
+      checkTokenStrength(name, token, c.api.minTokenLength);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  }
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');
@@ -265,6 +322,10 @@ function check(c: CollectorConfig): void {
     ['influx.maxInFlight', c.influx.maxInFlight],
     ['api.logBurst', c.api.logBurst],
     ['api.maxClients', c.api.maxClients],
+    ['api.authFailRatePerSec', c.api.authFailRatePerSec],
+    ['api.authFailBurst', c.api.authFailBurst],
+    ['windows.maxModelVersions', c.windows.maxModelVersions],
+    ['windows.maxAgents', c.windows.maxAgents],
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
     ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],

@@ -1,8 +1,12 @@
-// Structured logs: one JSON object per line. Values under secret-looking keys are never printed.
+// Structured logs: one JSON object per line. Values under secret-looking keys are never printed,
+// and credentials inside URLs (scheme://user:password@host) are masked in every string value,
+// error messages included, since those often quote the URL they failed on.
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /token|password|pass$|secret|authorization/i;
+const SECRET_KEY = /token|password|pass$|secret|authorization|creds|seed|nkey/i;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s,"']*@/gi;
+const BEARER = /(bearer[ \t]+)[^\s,"']+/gi;
 
 export interface Logger {
   log(level: Level, event: string, fields?: Record<string, unknown>): void;
@@ -10,6 +14,11 @@ export interface Logger {
   warn(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;
   debug(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** `text` with URL credentials and bearer tokens masked; for logs, errors and responses alike. */
+export function withoutSecrets(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1***');
 }
 
 export function createLogger(
@@ -20,7 +29,40 @@ export function createLogger(
   const log = (at: Level, event: string, fields: Record<string, unknown> = {}): void => {
     if (ORDER[at] < ORDER[level]) return;
     const record = { ts: new Date().toISOString(), level: at, event, ...base, ...fields };
-    write(JSON.stringify(record, (key, value) => (key && SECRET_KEY.test(key) ? '***' : value)) + '\n');
+    write(JSON.stringify(record, redact) + '\n');
+  };
+  return {
+    log,
+    info: (e, f) => log('info', e, f),
+    warn: (e, f) => log('warn', e, f),
+    error: (e, f) => log('error', e, f),
+    debug: (e, f) => log('debug', e, f),
+  };
+}
+
+function redact(key: string, value: unknown): unknown {
+  if (key && SECRET_KEY.test(key)) return '***';
+  if (typeof value === 'string') return withoutSecrets(value);
+  if (value instanceof Error) return withoutSecrets(value.message);
+  return value;
+}
+
+/**
+ * A log line per event name at most every `everyMs`; the ones held back in between are counted
+ * and reported as `suppressed` on the next line that gets through. For failures an outsider can
+ * repeat at will (bad tokens, bad input), so they cannot flood the log.
+ */
+export function limitedLogger(logger: Logger, everyMs = 10_000, now: () => number = Date.now): Logger {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  const log = (at: Level, event: string, fields: Record<string, unknown> = {}): void => {
+    const seen = last.get(event);
+    const t = now();
+    if (seen && t - seen.at < everyMs) {
+      seen.suppressed++;
+      return;
+    }
+    last.set(event, { at: t, suppressed: 0 });
+    logger.log(at, event, seen?.suppressed ? { ...fields, suppressed: seen.suppressed } : fields);
   };
   return {
     log,

@@ -15,6 +15,7 @@ import { inferenceLine } from './points/inference-line.ts';
 import { windowPoints } from './points/window-points.ts';
 import type { PointSink } from './sinks/sink.ts';
 import type { WindowEngine } from './windows/engine.ts';
+import type { KeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
 const ACK = new TextEncoder().encode('+ACK');
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   log: Logger;
   limits: DecodeLimits;
   sampleEventsPerSecond: number;
+  /** Bounds model versions and agent ids before events make windows and series (windows/key-bound.ts). */
+  keys?: KeyBound;
 }
 
 export class Pipeline {
@@ -79,7 +82,8 @@ export class Pipeline {
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
-      const { event, tsMs } = events[i];
+      const { tsMs } = events[i];
+      const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
       lines[i] = inferenceLine(event);
       origins[i] = tsMs;
       const m = this.d.engine.add(event, tsMs, now);

@@ -5,6 +5,7 @@
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
 import type { NatsConnection } from 'nats';
+import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
@@ -29,6 +30,7 @@ import { restoreClosedWindows } from './windows/restore.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { WindowEngine } from './windows/engine.ts';
+import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
 export interface CollectorStats {
@@ -132,7 +134,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
     logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
   );
+  const keys = new KeyBound(config.windows);
+  const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
+    keys,
     nc,
     engine,
     sink,
@@ -147,7 +152,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
   const eventRate = new RateMeter();
-  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() })).catch(async (e) => {
+  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry).catch(async (e) => {
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -264,6 +269,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         clearInterval(clock);
         clearInterval(lag);
         pipeline.stop();
+        stopKeyWatch();
         await analysis.stop();
         deadLetters.stop();
         await sink.close(5000);
@@ -278,7 +284,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
 }
 
 /** The API, live page and feed; none without a token, since an API open to all is never wanted. */
-async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>): Promise<RunningApi | null> {
+async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, registry: Registry): Promise<RunningApi | null> {
   const a = config.api;
   if (!a.token) {
     log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
@@ -290,13 +296,18 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     i.version === 2
       ? { url: i.url, db: i.bucketWindows, token: i.token, timeoutMs: i.timeoutMs }
       : { url: i.url, db: i.database, username: i.username, password: i.password, timeoutMs: i.timeoutMs };
+  const authRefused = new Counter({ name: 'starwatch_collector_api_auth_refused_total', help: 'API and feed requests refused for authentication, by reason', labelNames: ['reason'], registers: [registry] });
   return startApi({
     port: a.port,
     host: a.host,
     token: a.token,
+    writeToken: a.writeToken,
+    minTokenLength: a.minTokenLength,
+    log,
+    onAuthRefused: (reason) => authRefused.inc({ reason }),
     nats: nc,
     influx,
-    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst },
+    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst, authFailRatePerSec: a.authFailRatePerSec, authFailBurst: a.authFailBurst },
     live: { maxClients: a.maxClients },
     rates,
   });

@@ -17,6 +17,8 @@ interface AgentCliOptions {
   host: string;
   nats: string;
   natsCreds?: string;
+  natsNkey?: string;
+  tlsRequired?: boolean;
   natsToken?: string;
   tlsCa?: string;
   tlsCert?: string;
@@ -57,10 +59,12 @@ export function registerAgent(program: Command): void {
     .option('--host <addr>', 'HTTP address to listen on', '0.0.0.0')
     .option('--nats <urls>', 'NATS servers, comma-separated', 'nats://127.0.0.1:4222')
     .option('--nats-creds <file>', 'NATS credentials file')
+    .option('--nats-nkey <file>', 'file holding the NATS NKey seed (SU...)')
     .option('--nats-token <token>', 'NATS token (better: env STARWATCH_NATS_TOKEN, which stays out of ps)')
     .option('--tls-ca <file>', 'CA certificate for NATS TLS')
     .option('--tls-cert <file>', 'client certificate for NATS TLS')
     .option('--tls-key <file>', 'client key for NATS TLS')
+    .option('--tls-required', 'connect to NATS only over TLS')
     .option('--agent-id <id>', 'agent id (A-Z a-z 0-9 _ -)', defaultAgentId())
     .option('--batch-size <n>', 'events per NATS message at most', positiveInt, PUBLISHER_DEFAULTS.batchSize)
     .option('--batch-ms <n>', 'longest an event waits for its batch', positiveInt, PUBLISHER_DEFAULTS.batchMs)
@@ -89,8 +93,9 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       nats: {
         servers: o.nats.split(',').map((s) => s.trim()).filter(Boolean),
         credsFile: o.natsCreds,
+        nkeySeedFile: o.natsNkey,
         token: o.natsToken ?? process.env.STARWATCH_NATS_TOKEN,
-        tls: { caFile: o.tlsCa, certFile: o.tlsCert, keyFile: o.tlsKey },
+        tls: { caFile: o.tlsCa, certFile: o.tlsCert, keyFile: o.tlsKey, required: o.tlsRequired },
       },
       agentId: o.agentId,
       batchSize: o.batchSize,

@@ -7,8 +7,10 @@ import { scrub } from './redact.ts';
 export interface EmailOptions {
   host: string;
   port: number;
-  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  /** TLS from the start (port 465); otherwise STARTTLS, which the server must offer. */
   secure: boolean;
+  /** Send in the clear when the server offers no STARTTLS. Off by default: the password and the alerts would cross the network readable. */
+  allowPlain?: boolean;
   user?: string;
   /** Secret: never logged, never in errors. */
   password?: string;
@@ -43,6 +45,7 @@ export class EmailNotifier implements Notifier {
       host: full.host,
       port: full.port,
       secure: full.secure,
+      requireTLS: !full.secure && full.allowPlain !== true,
       auth: full.user ? { user: full.user, pass: full.password ?? '' } : undefined,
       connectionTimeout: full.timeoutMs,
       greetingTimeout: full.timeoutMs,

@@ -25,6 +25,7 @@ export async function makeNotifiers(settings: AlertSettings, publish: Publish, l
             host: settings.smtpHost,
             port: settings.smtpPort,
             secure: settings.smtpSecure,
+            allowPlain: settings.smtpAllowPlain,
             user: settings.smtpUser,
             password: settings.smtpPassword,
             from: settings.emailFrom,

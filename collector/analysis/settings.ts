@@ -17,6 +17,8 @@ export interface AlertSettings {
   smtpHost?: string;
   smtpPort: number;
   smtpSecure: boolean;
+  /** Send alert mail without TLS if the server offers no STARTTLS (default: refuse). */
+  smtpAllowPlain?: boolean;
   smtpUser?: string;
   /** Secret. */
   smtpPassword?: string;
@@ -37,6 +39,8 @@ export const ALERT_DEFAULTS: AlertSettings = {
 
 /** Fixed choices of the stage, named once (tests may shorten them). */
 export interface AnalysisTuning {
+  /** A model version without windows this long (event time) loses its detectors and forecasters. */
+  keyIdleMs: number;
   /** Windows the detectors, drift and alert rules run on. */
   detectGranularity: '10s' | '1m';
   /** Windows the forecasts run on. */
@@ -69,4 +73,5 @@ export const TUNING_DEFAULTS: AnalysisTuning = {
   forecastHistory: 1440,
   forecastRefitEvery: 60,
   forecastMinPoints: 12,
+  keyIdleMs: 3_600_000,
 };

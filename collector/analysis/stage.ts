@@ -6,6 +6,7 @@
 //   time, so for-durations hold for replayed data too), and notifications;
 // - forecast granularity (1 min), same scopes: forecasts with intervals and time to threshold.
 // Everything is written to the sink and offered on anomaly$, alert$, forecast$ (and `publish`).
+import { IdleKeys } from './idle-keys.ts';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { TOPICS, type LiveAnomaly } from '../../schemas/live.ts';
 import { ALL } from '../../schemas/measurements.ts';
@@ -77,10 +78,18 @@ export class AnalysisStage {
   private readonly forecasters = new Map<string, SeriesForecaster>();
   private readonly lastStart = new Map<string, number>();
   private readonly history: Leaves[] = [];
+  private readonly idle: IdleKeys;
   private delivery: Promise<unknown> = Promise.resolve();
   private subscription: Subscription | null = null;
 
-  constructor(private readonly p: StageParts) {}
+  constructor(private readonly p: StageParts) {
+    this.idle = new IdleKeys(p.tuning.keyIdleMs);
+  }
+
+  /** Per-key state held (detectors, drift monitors, forecasters, time marks): bounded by the idle sweep. */
+  get keysTracked(): number {
+    return this.detectors.size + this.drift.size + this.forecasters.size + this.lastStart.size;
+  }
 
   start(window$: Observable<WindowResult>): void {
     this.subscription = window$.subscribe({ next: (w) => this.onWindow(w), complete: () => this.complete() });
@@ -104,6 +113,7 @@ export class AnalysisStage {
     if (w.agent !== ALL || w.model_version !== ALL) return;
     this.groups.delete(id);
     this.counts.windows++;
+    for (const r of group) if (r.agent === ALL) for (const model of this.idle.seen(r.model_version, r.start)) this.forget(model);
     try {
       if (g === this.p.tuning.detectGranularity) this.detectGroup(group);
       if (g === this.p.tuning.forecastGranularity) this.forecastGroup(group);
@@ -249,6 +259,13 @@ export class AnalysisStage {
       this.forecasters.set(key, f);
     }
     return f;
+  }
+
+  private forget(model: string): void {
+    for (const map of [this.detectors, this.forecasters]) for (const key of map.keys()) if (key.startsWith(model + SEP)) map.delete(key);
+    this.drift.delete(model);
+    this.lastStart.delete(`d${SEP}${model}`);
+    this.lastStart.delete(`f${SEP}${model}`);
   }
 
   private complete(): void {

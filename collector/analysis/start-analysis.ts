@@ -39,6 +39,8 @@ export interface AnalysisHandle {
   forecast$: Observable<SeriesForecast>;
   /** Pending and firing alerts, and recently resolved ones. */
   alerts(): Alert[];
+  /** Per-key state the stage holds (bounded: idle model versions are forgotten). */
+  keysTracked(): number;
   stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number };
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     alert$: stage.alert$.asObservable(),
     forecast$: stage.forecast$.asObservable(),
     alerts: () => machine.list(),
+    keysTracked: () => stage.keysTracked,
     stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed }),
     stop: () => stage.stop(),
   };

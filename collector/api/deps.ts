@@ -1,12 +1,14 @@
 // What the API needs from the rest of the collector, passed in so each part can be swapped in tests.
 import type { NatsConnection } from 'nats';
+import type { Logger } from '../log.ts';
+import { DEFAULT_AUTH_LIMITS, type AuthLimits } from './auth-limiter.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { AlertSource } from './alerts.ts';
 import type { InfluxQL } from './influxql.ts';
 import type { QueryCache } from './query-cache.ts';
 import type { RateMeter } from './rate-meter.ts';
 
-export interface ApiLimits {
+export interface ApiLimits extends AuthLimits {
   /** Largest POST body. */
   maxBodyBytes: number;
   /** Token bucket for POST /metrics/log. */
@@ -24,6 +26,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   logBurst: 2000,
   publishTimeoutMs: 5000,
   queryCacheMs: 5000,
+  ...DEFAULT_AUTH_LIMITS,
 };
 
 export interface ApiCounters {
@@ -32,12 +35,17 @@ export interface ApiCounters {
   logRejected: RateMeter;
   /** Rejections by error code, since start. */
   rejectedByCode: Map<string, number>;
+  /** Requests refused for authentication, by reason (no_token, wrong_token, wrong_scope, rate_limited). */
+  authRefused: Map<string, number>;
   /** Shared answers of the InfluxDB-backed routes. */
   queries: QueryCache;
 }
 
 export interface ApiDeps {
+  /** Read scope: every GET route and the WebSocket feed. */
   token: string;
+  /** Write scope: POST /metrics/log (injecting events). Without one, that route is refused (403). */
+  writeToken?: string;
   nats: NatsConnection;
   influx: InfluxQL;
   alerts: AlertSource;
@@ -45,4 +53,7 @@ export interface ApiDeps {
   limits: ApiLimits;
   /** More rates to show on /health (e.g. the consumer's events/s), provided by the collector. */
   rates?: () => Record<string, number>;
+  /** Told of every refused authentication (Prometheus counter); its log line is rate-limited. */
+  onAuthRefused?: (reason: string) => void;
+  log?: Logger;
 }

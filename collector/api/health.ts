@@ -1,6 +1,8 @@
 // GET /health: is the collector up, can it reach NATS and InfluxDB, and how busy is it.
-// Dependency checks are shared for a second so a probe storm does not become a ping storm.
+// Without the read token it says only up or down: the rest (dependencies, their errors, rates)
+// helps an attacker map the system. Dependency checks are shared for a second so a probe storm does not become a ping storm.
 import type { NatsConnection } from 'nats';
+import { withoutSecrets } from '../log.ts';
 import type { InfluxQL } from './influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
@@ -24,6 +26,7 @@ export async function health(ctx: RouteContext): Promise<Reply> {
   const { nats, influx, hub, rates } = ctx.deps;
   const deps = await dependencies(ctx.deps, nats, influx);
   const ok = deps.nats.ok && deps.influxdb.ok;
+  if (!ctx.reader) return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded' } };
   const body = {
     status: ok ? 'ok' : 'degraded',
     uptime_s: Math.round((Date.now() - STARTED) / 1000),
@@ -44,7 +47,7 @@ function dependencies(key: object, nats: NatsConnection, influx: InfluxQL): Chec
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.result;
   const result = Promise.all([checkNats(nats), influx.ping()]).then(([n, i]) => ({
     nats: n,
-    influxdb: { ok: i.ok, latency_ms: round(i.ms), ...(i.error ? { error: i.error } : {}) },
+    influxdb: { ok: i.ok, latency_ms: round(i.ms), ...(i.error ? { error: withoutSecrets(i.error) } : {}) },
   }));
   cache.set(key, { at: Date.now(), result });
   return result;
@@ -61,7 +64,7 @@ async function checkNats(nc: NatsConnection): Promise<Dependency> {
     await Promise.race([nc.rtt(), timeout]).finally(() => clearTimeout(timer));
     return { ok: true, latency_ms: round(performance.now() - start) };
   } catch (e) {
-    return { ok: false, latency_ms: round(performance.now() - start), error: (e as Error).message };
+    return { ok: false, latency_ms: round(performance.now() - start), error: withoutSecrets((e as Error).message) };
   }
 }
 

@@ -96,16 +96,18 @@ export const openApiDocument: OpenApiDocument = {
     title: 'Starwatch collector API',
     version: '1.0.0',
     description:
-      'Monitoring API of the Starwatch collector. Every route but /health needs the API token, as ' +
-      '`Authorization: Bearer <token>` or `?token=<token>`. The live feed is a WebSocket at /ws ' +
-      '(collector/live/PROTOCOL.md); the live page is at /live/. Answers read from InfluxDB ' +
+      'Monitoring API of the Starwatch collector. Every route but /health needs a token, as ' +
+      '`Authorization: Bearer <token>` (any case): the read token (api.token) for GET routes and the ' +
+      'feed, the write token (api.writeToken) for POST /metrics/log. Only the live feed, a WebSocket at ' +
+      '/ws (collector/live/PROTOCOL.md), also takes `?token=<read token>`, checked before the upgrade. ' +
+      'An address that keeps failing authentication gets 429 with Retry-After on every route. ' +
+      '/health without the read token answers only {"status"}. The live page is at /live/. Answers read from InfluxDB ' +
       '(/metrics/stats, /alerts/recent, /models/versions) may be up to queryCacheMs (default 5 s) old.',
   },
   security: [{ bearer: [] }],
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
-      queryToken: { type: 'apiKey', in: 'query', name: 'token' },
     },
     schemas: { ApiError: ApiErrorBody, InferenceEvent, Summary, Alert },
   },
@@ -113,18 +115,18 @@ export const openApiDocument: OpenApiDocument = {
     '/health': {
       get: {
         operationId: 'health',
-        summary: 'Liveness, dependency reachability and basic rates',
+        summary: 'Up or down; with the read token also dependency reachability and basic rates',
         security: [],
         responses: {
           '200': {
-            description: 'up, and NATS and InfluxDB answer',
+            description: 'up, and NATS and InfluxDB answer (without the read token only `status`)',
             content: json(
               Type.Object({
                 status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-                uptime_s: Type.Number(),
-                dependencies: Type.Object({ nats: Dependency, influxdb: Dependency }),
-                rates: Type.Record(Type.String(), Type.Number()),
-                live: Nullable(Type.Record(Type.String(), Type.Number())),
+                uptime_s: Type.Optional(Type.Number()),
+                dependencies: Type.Optional(Type.Object({ nats: Dependency, influxdb: Dependency })),
+                rates: Type.Optional(Type.Record(Type.String(), Type.Number())),
+                live: Type.Optional(Nullable(Type.Record(Type.String(), Type.Number()))),
               }),
             ),
           },
@@ -152,9 +154,10 @@ export const openApiDocument: OpenApiDocument = {
           },
           '400': error('not JSON (bad_json) or not a v1 InferenceEvent (invalid_event, with reasons)'),
           '401': unauthorized,
+          '403': error('the read token: injecting events needs the write token (forbidden)'),
           '413': error('body over the size limit'),
           '429': {
-            ...error('over the rate limit (token bucket)'),
+            ...error('over the rate limit (token bucket), or too many failed authentications (auth_rate_limited)'),
             headers: { 'retry-after': { description: 'seconds to wait', schema: Type.Integer() } },
           },
           '503': error('JetStream did not take the event'),

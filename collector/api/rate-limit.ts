@@ -14,12 +14,17 @@ export class TokenBucket {
 
   /** Takes one token if there is one. */
   take(): boolean {
+    if (!this.peek()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** True if a token is there to take (refills first, takes nothing). */
+  peek(): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 
   /** Seconds until the next token, for Retry-After. */

@@ -13,6 +13,8 @@ export interface RouteContext {
   url: URL;
   deps: ApiDeps;
   counters: ApiCounters;
+  /** The request carries the read token (always true on routes with auth). */
+  reader: boolean;
 }
 
 export interface Route {
@@ -20,5 +22,7 @@ export interface Route {
   path: string;
   /** False only for /health (and the public page assets, served apart). */
   auth: boolean;
+  /** Which token it takes: read (default) or write (injecting events). */
+  scope?: 'read' | 'write';
   handle(ctx: RouteContext): Promise<Reply>;
 }

@@ -9,7 +9,7 @@ import { stats } from './stats.ts';
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', auth: false, handle: health },
-  { method: 'POST', path: '/metrics/log', auth: true, handle: logEvent },
+  { method: 'POST', path: '/metrics/log', auth: true, scope: 'write', handle: logEvent },
   { method: 'GET', path: '/metrics/stats', auth: true, handle: stats },
   { method: 'GET', path: '/alerts/recent', auth: true, handle: recentAlerts },
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },

@@ -1,5 +1,5 @@
 // The collector's HTTP server: the API routes, the live page and the WebSocket upgrade on one port.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { servePage, PAGE_PREFIX } from '../page/serve.ts';
@@ -8,7 +8,8 @@ import { ApiError, sendError, sendJson } from './http.ts';
 import { QueryCache } from './query-cache.ts';
 import { RateMeter } from './rate-meter.ts';
 import { ROUTES } from './routes.ts';
-import { tokenAuthorizer } from './token.ts';
+import { createAuthenticator } from './authenticate.ts';
+import { withoutSecrets } from '../log.ts';
 
 export const LIVE_PATH = '/ws';
 
@@ -21,14 +22,15 @@ export interface ApiServer {
 }
 
 export function createApiServer(deps: ApiDeps): ApiServer {
-  const authorized = tokenAuthorizer(deps.token);
   const counters: ApiCounters = {
     requests: new RateMeter(),
     logAccepted: new RateMeter(),
     logRejected: new RateMeter(),
     rejectedByCode: new Map(),
     queries: new QueryCache(deps.limits.queryCacheMs),
+    authRefused: new Map(),
   };
+  const auth = createAuthenticator(deps, counters);
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counters.requests.mark();
@@ -46,15 +48,13 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       if (route.method !== req.method) {
         throw new ApiError(405, 'method_not_allowed', `${url.pathname} takes ${route.method}`, [], { allow: route.method });
       }
-      if (route.auth && !authorized(req)) {
-        throw new ApiError(401, 'unauthorized', 'missing or wrong token', [], { 'www-authenticate': 'Bearer' });
-      }
-      const reply = await route.handle({ req, url, deps, counters });
+      if (route.auth) auth.require(req, route.scope ?? 'read');
+      const reply = await route.handle({ req, url, deps, counters, reader: route.auth || auth.isReader(req) });
       if (route.path === '/metrics/log') counters.logAccepted.mark();
       sendJson(res, reply.status, reply.body, reply.headers);
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(500, 'internal', 'internal error');
-      if (!(e instanceof ApiError)) console.error('starwatch api: unexpected error', e);
+      if (!(e instanceof ApiError)) console.error('starwatch api: unexpected error', withoutSecrets(String((e as Error)?.stack ?? e)));
       if (route?.path === '/metrics/log') {
         counters.logRejected.mark();
         counters.rejectedByCode.set(error.code, (counters.rejectedByCode.get(error.code) ?? 0) + 1);
@@ -72,6 +72,16 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== LIVE_PATH || !deps.hub) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    // Checked before the upgrade: a stranger gets an HTTP refusal, never a WebSocket.
+    try {
+      auth.require(req, 'read', true);
+    } catch (e) {
+      const error = e as ApiError;
+      const headers = Object.entries(error.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+      socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`);
       return;
     }
     deps.hub.handleUpgrade(req, socket, head);

@@ -1,13 +1,16 @@
-// Bearer-token check shared by the HTTP API and the WebSocket upgrade. The token comes in the
-// Authorization header or, for browsers' WebSocket (which cannot set headers), the `token` query.
+// Bearer-token checks shared by the HTTP API and the WebSocket upgrade. The token comes in the
+// Authorization header; only the WebSocket path (/ws) also takes the `token` query, since a
+// browser's WebSocket cannot set headers. Anywhere else a query token would end up in proxy logs
+// and browser history, so it is ignored there.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export function tokenOf(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-  return query ?? undefined;
+/** The token of `Authorization: Bearer T` (scheme case-insensitive, RFC 7235), or of `?token=` when allowed. */
+export function tokenOf(req: IncomingMessage, allowQuery = false): string | undefined {
+  const header = /^bearer[ \t]+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (header) return header[1].trim();
+  if (!allowQuery) return undefined;
+  return new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
 }
 
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
@@ -17,10 +20,13 @@ export function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function tokenAuthorizer(expected: string): (req: IncomingMessage) => boolean {
-  if (expected.length === 0) throw new Error('an empty API token would let everyone in');
+/** True if the request carries one of `expected` (header only, or also the query with `allowQuery`). */
+export function tokenAuthorizer(expected: string | string[], allowQuery = false): (req: IncomingMessage) => boolean {
+  const tokens = (Array.isArray(expected) ? expected : [expected]).filter((t) => t.length > 0);
+  if (tokens.length === 0) throw new Error('an empty API token would let everyone in');
   return (req) => {
-    const given = tokenOf(req);
-    return given !== undefined && sameToken(given, expected);
+    const given = tokenOf(req, allowQuery);
+    // Every token is compared, so the time does not tell which one matched.
+    return given !== undefined && tokens.map((t) => sameToken(given, t)).includes(true);
   };
 }

@@ -1,15 +1,22 @@
-// The collector's NATS connection: every server of the list, credentials, endless reconnects,
-// and its ups and downs logged and reported.
+// The collector's NATS connection: every server of the list, credentials (user/password, token,
+// creds file, NKey), TLS, endless reconnects, and its ups and downs logged and reported.
 import { connect, type NatsConnection } from 'nats';
+import { identityOptions } from '../../agent/publish/connection.ts';
 import type { CollectorConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 
 export function connectNats(config: CollectorConfig): Promise<NatsConnection> {
+  const n = config.nats;
   return connect({
-    servers: config.nats.url.split(','),
-    user: config.nats.user,
-    pass: config.nats.pass,
-    token: config.nats.token,
+    servers: n.url.split(','),
+    ...identityOptions({
+      user: n.user,
+      pass: n.pass,
+      token: n.token,
+      credsFile: n.credsFile,
+      nkeySeedFile: n.nkeySeedFile,
+      tls: { caFile: n.tlsCaFile, certFile: n.tlsCertFile, keyFile: n.tlsKeyFile, required: n.tlsRequired },
+    }),
     name: `starwatch-collector-${config.replica}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,

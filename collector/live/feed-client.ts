@@ -1,6 +1,6 @@
 // A Node client of the live feed, used by `starwatch tail`, the benchmark and the tests.
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage } from '../../schemas/live.ts';
+import { CLOSE, type ClientMessage, type ServerMessage } from '../../schemas/live.ts';
 
 export interface FeedOptions {
   /** Sent as `Authorization: Bearer`; use `?token=` in the URL to test the browser way. */
@@ -30,7 +30,7 @@ export class FeedClient {
   ) {
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
-        this.closedValue = { code, reason: reason.toString() };
+        this.closedValue = refusedStatus ? refusal(refusedStatus) : { code, reason: reason.toString() };
         resolve(this.closedValue);
       });
     });
@@ -40,7 +40,12 @@ export class FeedClient {
       if (options.record) this.messages.push(message);
       options.onMessage?.(message, receivedAt);
     });
-    ws.on('error', () => {}); // the close event carries what happened
+    // The server refuses a wrong token before the upgrade, with an HTTP status; ws reports it as
+    // an error, and the close event then says it in the protocol's terms (PROTOCOL.md).
+    let refusedStatus = 0;
+    ws.on('error', (e) => {
+      refusedStatus = Number(/Unexpected server response: (\d+)/.exec(e.message)?.[1] ?? 0);
+    });
   }
 
   /** Opens the connection; resolves after the server's hello (or with the refusal, if closed first). */
@@ -88,4 +93,10 @@ export class FeedClient {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
     return this.closed;
   }
+}
+
+function refusal(status: number): Closed {
+  if (status === 401 || status === 403) return { code: CLOSE.unauthorized, reason: 'unauthorized: missing or wrong token' };
+  if (status === 429) return { code: CLOSE.maxClients, reason: 'too many failed authentications; try again later' };
+  return { code: 1006, reason: `refused with HTTP ${status}` };
 }

@@ -19,7 +19,11 @@ export interface LiveHubOptions {
   maxMessageBytes: number;
   /** Ping every this often; a client that misses a whole round is cut. */
   pingIntervalMs: number;
-  /** Latest values kept for snapshots; the least recently published topic goes first. */
+  /**
+   * Latest values kept for snapshots. Past it, topics published only once go first (oldest
+   * first), so a flood of one-off junk topics cannot push out those of real traffic, which are
+   * published window after window; only then the least recently published repeated topic.
+   */
   maxRetainedTopics: number;
   /** How long a dropped slow client has to read its `bye` before the socket is cut. */
   slowGraceMs: number;
@@ -60,7 +64,7 @@ export class LiveHub {
   readonly options: LiveHubOptions;
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<LiveClient>();
-  private readonly retained = new Map<string, Retained>();
+  private readonly retained = new RetainedTopics();
   private readonly counters = {
     published: 0,
     delivered: 0,
@@ -87,7 +91,13 @@ export class LiveHub {
 
   /** Hand an HTTP upgrade request here (the API server does, for its WebSocket path). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, req));
+    // Refused before the upgrade: a stranger never holds a WebSocket (clients see 401 as 4401).
+    if (this.options.authorize && !this.options.authorize(req)) {
+      this.counters.refusedUnauthorized++;
+      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\nwww-authenticate: Bearer\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws));
   }
 
   /** Sends `data` to every client subscribed to a matching pattern and keeps it for snapshots. */
@@ -120,12 +130,7 @@ export class LiveHub {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private admit(ws: WebSocket, req: IncomingMessage): void {
-    if (this.options.authorize && !this.options.authorize(req)) {
-      this.counters.refusedUnauthorized++;
-      ws.close(CLOSE.unauthorized, 'unauthorized: missing or wrong token');
-      return;
-    }
+  private admit(ws: WebSocket): void {
     if (this.clients.size >= this.options.maxClients) {
       this.counters.refusedFull++;
       ws.close(CLOSE.maxClients, `too many clients (max ${this.options.maxClients}); try again later`);
@@ -207,12 +212,8 @@ export class LiveHub {
   }
 
   private retain(topic: string, value: Retained): void {
-    this.retained.delete(topic); // re-insert so the map stays in publish order
     this.retained.set(topic, value);
-    if (this.retained.size > this.options.maxRetainedTopics) {
-      const oldest = this.retained.keys().next().value;
-      if (oldest !== undefined) this.retained.delete(oldest);
-    }
+    if (this.retained.size > this.options.maxRetainedTopics) this.retained.evictOne();
   }
 
   private pingRound(): void {
@@ -226,5 +227,39 @@ export class LiveHub {
       client.alive = false;
       client.ws.ping();
     }
+  }
+}
+
+/** Retained topics in two maps, each in publish order: seen once, and seen again since. */
+class RetainedTopics {
+  private readonly once = new Map<string, Retained>();
+  private readonly repeated = new Map<string, Retained>();
+
+  get size(): number {
+    return this.once.size + this.repeated.size;
+  }
+
+  get(topic: string): Retained | undefined {
+    return this.repeated.get(topic) ?? this.once.get(topic);
+  }
+
+  set(topic: string, value: Retained): void {
+    const again = this.once.delete(topic) || this.repeated.delete(topic);
+    (again ? this.repeated : this.once).set(topic, value);
+  }
+
+  evictOne(): void {
+    const from = this.once.size > 0 ? this.once : this.repeated;
+    const oldest = from.keys().next().value;
+    if (oldest !== undefined) from.delete(oldest);
+  }
+
+  keys(): IterableIterator<string> {
+    return [...this.repeated.keys(), ...this.once.keys()][Symbol.iterator]();
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, Retained]> {
+    yield* this.repeated;
+    yield* this.once;
   }
 }

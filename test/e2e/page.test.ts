@@ -11,7 +11,7 @@ import { useServices, type Services } from '../harness/services.ts';
 import { startApi, type RunningApi } from '../../collector/api/start.ts';
 import { TOPICS, type LiveAlert, type LiveAnomaly, type LiveWindow } from '../../schemas/live.ts';
 
-const TOKEN = 'page-test-token';
+const TOKEN = 'page-test-token-0123456789';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -12,13 +12,15 @@ import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.t
 
 // Inside one describe: node 20 runs root-level before hooks concurrently, not in order.
 let services: Services;
-const TOKEN = 'api-test-token';
+const TOKEN = 'api-test-token-read-0123';
+const WRITE_TOKEN = 'api-test-token-write-0123';
 const DB = 'starwatch_api_test';
 const MINUTE = 60_000;
 
 let nc: NatsConnection;
 let api: RunningApi;
 const auth = { authorization: `Bearer ${TOKEN}` };
+const writeAuth = { authorization: `Bearer ${WRITE_TOKEN}` };
 
 function event(overrides: Partial<InferenceEvent> = {}): InferenceEvent {
   return {
@@ -90,9 +92,10 @@ describe('HTTP API on real NATS and InfluxDB', () => {
     api = await startApi({
       port: 0,
       token: TOKEN,
+      writeToken: WRITE_TOKEN,
       nats: nc,
       influx: { url: services.influx.url, db: DB },
-      limits: { logBurst: 1000 },
+      limits: { logBurst: 1000, authFailBurst: 1000 },
     });
   });
 
@@ -102,7 +105,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
   });
 
   const get = (path: string, headers: Record<string, string> = auth) => fetch(`${api.url}${path}`, { headers });
-  const post = (path: string, body: string, headers: Record<string, string> = auth) =>
+  const post = (path: string, body: string, headers: Record<string, string> = writeAuth) =>
     fetch(`${api.url}${path}`, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' } });
 
   describe('auth and routing', () => {
@@ -114,7 +117,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
           assert.equal((await res.json()).error.code, 'unauthorized');
         }
       }
-      assert.equal((await get(`/models/versions?token=${TOKEN}`, {})).status, 200, 'query token works too');
+      assert.equal((await get(`/models/versions?token=${TOKEN}`, {})).status, 401, 'a query token is taken on /ws only');
     });
 
     test('unknown paths are 404, wrong methods 405', async () => {
@@ -137,8 +140,8 @@ describe('HTTP API on real NATS and InfluxDB', () => {
   });
 
   describe('GET /health', () => {
-    test('answers without a token: status, uptime, dependencies, rates', async () => {
-      const res = await get('/health', {});
+    test('answers with the read token: status, uptime, dependencies, rates', async () => {
+      const res = await get('/health');
       assert.equal(res.status, 200);
       const body = await res.json();
       assert.equal(body.status, 'ok');
@@ -152,7 +155,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
     test('says degraded (503) when InfluxDB does not answer', async () => {
       const broken = await startApi({ port: 0, token: TOKEN, nats: nc, influx: { url: 'http://127.0.0.1:9', db: DB } });
       try {
-        const res = await fetch(`${broken.url}/health`);
+        const res = await fetch(`${broken.url}/health`, { headers: auth });
         assert.equal(res.status, 503);
         const body = await res.json();
         assert.equal(body.status, 'degraded');
@@ -196,7 +199,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
       const huge = await post('/metrics/log', JSON.stringify({ ...event(), pad: 'x'.repeat(100_000) }));
       assert.equal(huge.status, 413);
       assert.equal((await jsm.streams.info(EVENTS_STREAM)).state.messages, before);
-      const health = await (await get('/health', {})).json();
+      const health = await (await get('/health')).json();
       assert.ok(health.rates.log_rejected_per_s >= 0);
     });
 
@@ -204,6 +207,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
       const limited = await startApi({
         port: 0,
         token: TOKEN,
+        writeToken: WRITE_TOKEN,
         nats: nc,
         influx: { url: services.influx.url, db: DB },
         limits: { logRatePerSec: 0.01, logBurst: 2 },
@@ -212,7 +216,7 @@ describe('HTTP API on real NATS and InfluxDB', () => {
         const statuses: number[] = [];
         let retryAfter: string | null = null;
         for (let i = 0; i < 4; i++) {
-          const res = await fetch(`${limited.url}/metrics/log`, { method: 'POST', headers: auth, body: JSON.stringify(event()) });
+          const res = await fetch(`${limited.url}/metrics/log`, { method: 'POST', headers: writeAuth, body: JSON.stringify(event()) });
           statuses.push(res.status);
           if (res.status === 429) {
             retryAfter = res.headers.get('retry-after');

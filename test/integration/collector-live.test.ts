@@ -93,7 +93,7 @@ describe('collector API and live feed', () => {
   });
 
   test('/health answers with NATS and InfluxDB up, and the feed counted', async () => {
-    const res = await fetch(`${collector.apiUrl}/health`);
+    const res = await fetch(`${collector.apiUrl}/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 200);
     const body: any = await res.json();
     assert.equal(body.status, 'ok');

@@ -18,7 +18,7 @@ interface Running {
 }
 
 async function startHub(options: Partial<LiveHubOptions> = {}): Promise<Running> {
-  const hub = new LiveHub({ authorize: tokenAuthorizer(TOKEN), ...options });
+  const hub = new LiveHub({ authorize: tokenAuthorizer(TOKEN, true), ...options });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -145,7 +145,7 @@ describe('admission', () => {
   before(async () => (running = await startHub({ maxClients: 2 })));
   after(() => stopHub(running));
 
-  test('a missing or wrong token is refused with 4401 and a reason; header or query token is let in', async () => {
+  test('a missing or wrong token is refused before the upgrade (a client sees 4401 and a reason); header or query token is let in', async () => {
     const none = await client(running.url, { token: undefined });
     const wrong = await client(running.url, { token: 'test-token-124' });
     for (const c of [none, wrong]) {

@@ -178,7 +178,7 @@ async function smtpServer(acceptPassword: string): Promise<{ port: number; mails
 
 test('email: sends the alert through a real local SMTP server with AUTH', async () => {
   const smtp = await smtpServer('hunter2-secret');
-  const notifier = await EmailNotifier.create({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'alerts', password: 'hunter2-secret', from: 'starwatch@example.test', to: ['oncall@example.test'], timeoutMs: 2000 });
+  const notifier = await EmailNotifier.create({ host: '127.0.0.1', port: smtp.port, secure: false, allowPlain: true, user: 'alerts', password: 'hunter2-secret', from: 'starwatch@example.test', to: ['oncall@example.test'], timeoutMs: 2000 });
   await notifier.notify(firingNotification());
   assert.equal(smtp.mails.length, 1);
   assert.match(smtp.mails[0], /Subject: \[FIRING\] critical fpr_above_target overall/);
@@ -187,7 +187,7 @@ test('email: sends the alert through a real local SMTP server with AUTH', async 
 
 test('email: a rejected password is a typed error that does not contain the password', async () => {
   const smtp = await smtpServer('right-password');
-  const notifier = await EmailNotifier.create({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'alerts', password: 'wrong-SECRET-pw', from: 'a@example.test', to: ['b@example.test'], timeoutMs: 2000 });
+  const notifier = await EmailNotifier.create({ host: '127.0.0.1', port: smtp.port, secure: false, allowPlain: true, user: 'alerts', password: 'wrong-SECRET-pw', from: 'a@example.test', to: ['b@example.test'], timeoutMs: 2000 });
   await assert.rejects(notifier.notify(firingNotification()), (e: unknown) => {
     assert.ok(e instanceof NotifyError && e.code === 'email_failed', String(e));
     assert.ok(!e.message.includes('SECRET'), e.message);

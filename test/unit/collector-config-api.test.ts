@@ -18,12 +18,12 @@ test('the token comes from STARWATCH_API_TOKEN or the file, flags win, and it is
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-config-'));
   try {
     const file = join(dir, 'collector.json');
-    writeFileSync(file, JSON.stringify({ api: { token: 'from-file', maxClients: 5 } }));
-    assert.equal(loadConfig({ file }).api.token, 'from-file');
-    const c = loadConfig({ file, env: { STARWATCH_API_TOKEN: 'from-env', STARWATCH_API_PORT: '0' }, flags: { apiMaxClients: '7' } });
-    assert.deepEqual([c.api.token, c.api.port, c.api.maxClients], ['from-env', 0, 7]);
+    writeFileSync(file, JSON.stringify({ api: { token: 'from-file-0123456789', maxClients: 5 } }));
+    assert.equal(loadConfig({ file }).api.token, 'from-file-0123456789');
+    const c = loadConfig({ file, env: { STARWATCH_API_TOKEN: 'from-env-0123456789', STARWATCH_API_PORT: '0' }, flags: { apiMaxClients: '7' } });
+    assert.deepEqual([c.api.token, c.api.port, c.api.maxClients], ['from-env-0123456789', 0, 7]);
     const text = JSON.stringify(redacted(c));
-    assert.ok(!text.includes('from-env'));
+    assert.ok(!text.includes('from-env-0123456789'));
     assert.equal((redacted(c) as { api: { token: string } }).api.token, '***');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 // The live page: window updates become chart points and tiles; alerts and anomalies become
 // markers on the charts and lines in the side list. Settings come from the URL fragment
-// (never sent to the server): #token=T&g=1s&model=2.0.0
+// (never sent to the server): #token=T&g=1s&model=2.0.0. The token is taken out of the URL as
+// soon as it is read (history.replaceState), so it stays out of history and bookmarks; the tab
+// keeps it in sessionStorage for reloads.
 import { LiveChart } from './charts.js';
 import { connectFeed } from './feed.js';
 
@@ -14,6 +16,12 @@ const METHODS = [
 const MAX_EVENTS = 60;
 
 const settings = new URLSearchParams(location.hash.slice(1));
+const TOKEN_KEY = 'starwatch-token';
+if (settings.has('token')) {
+  sessionStorage.setItem(TOKEN_KEY, settings.get('token'));
+  settings.delete('token');
+  history.replaceState(null, '', `${location.pathname}${location.search}#${settings}`);
+}
 const granularity = settings.get('g') || '1s';
 const model = settings.get('model') || '*';
 const $ = (id) => document.getElementById(id);
@@ -148,7 +156,15 @@ function showLogin(why) {
   $('login-why').textContent = why ?? '';
 }
 
-function start(token) {
+async function start(token) {
+  // The feed refuses a wrong token before the WebSocket opens, which a browser cannot tell from
+  // a network failure; one authenticated request tells them apart.
+  const check = await fetch('/openapi.json', { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  if (check?.status === 401 || check?.status === 429) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setStatus('unauthorized', check.status === 401 ? 'missing or wrong token' : 'too many failed attempts; try again later');
+    return;
+  }
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = `${proto}://${location.host}/ws?token=${encodeURIComponent(token)}`;
   const topics = [`windows.${granularity}.${segment(model)}.${segment('*')}`, 'alerts', 'anomalies'];
@@ -159,12 +175,11 @@ $('scope').textContent = `${granularity} windows · model ${model === '*' ? 'all
 $('login').addEventListener('submit', (e) => {
   e.preventDefault();
   const token = $('token').value;
-  settings.set('token', token);
-  history.replaceState(null, '', `#${settings}`);
+  sessionStorage.setItem(TOKEN_KEY, token);
   $('login').hidden = true;
   start(token);
 });
 
-const token = settings.get('token');
+const token = sessionStorage.getItem(TOKEN_KEY);
 if (token) start(token);
 else showLogin('The live feed needs the API token.');

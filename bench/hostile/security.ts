@@ -1,0 +1,180 @@
+// Hostile input, security and cardinality part (issue 19 items 6 and 8): each attack starts a
+// real collector as its own child process (node bin/starwatch.js collector) against a real
+// nats-server and influxd, attacks it while /healthz is probed, reads its peak RSS (VmHWM) and
+// what it counted on /metrics, and stops everything. Alone:
+//   node --import tsx bench/hostile/security.ts        (prints the results as JSON)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'nats';
+import { startInflux, type LocalInflux } from '../../deploy/local/influxd.ts';
+import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
+import { freePort } from '../../deploy/local/ports.ts';
+import { waitFor } from '../../deploy/local/wait.ts';
+import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
+import { eventsSubject } from '../../schemas/subjects.ts';
+import type { HostileAttack, HostileResult } from './types.ts';
+
+/** deploy/k8s/collector.yaml: limits.memory 2Gi. */
+const COLLECTOR_LIMIT_MB = 2048;
+const READ_TOKEN = 'bench-hostile-read-token-3b9f17c2';
+const WRITE_TOKEN = 'bench-hostile-write-token-8e41d0a6';
+
+interface Services {
+  nats: LocalNats;
+  influx: LocalInflux;
+}
+
+interface Collector {
+  child: ChildProcess;
+  httpUrl: string;
+  apiUrl: string;
+}
+
+async function withCollector(attack: string, run: (s: Services, c: Collector) => Promise<Record<string, number>>): Promise<HostileResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'starwatch-hostile-sec-'));
+  let services: Partial<Services> = {};
+  let child: ChildProcess | undefined;
+  try {
+    const [nats, influx] = await Promise.all([startNats(join(dir, 'nats')), startInflux(join(dir, 'influx'))]);
+    services = { nats, influx };
+    const [httpPort, apiPort] = [await freePort(), await freePort()];
+    child = spawn(
+      process.execPath,
+      ['bin/starwatch.js', 'collector', '--nats-url', nats.url, '--influx-url', influx.url, '--http-port', String(httpPort), '--api-port', String(apiPort), '--log-level', 'error'],
+      { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STARWATCH_API_TOKEN: READ_TOKEN, STARWATCH_API_WRITE_TOKEN: WRITE_TOKEN } },
+    );
+    const collector = { child, httpUrl: `http://127.0.0.1:${httpPort}`, apiUrl: `http://127.0.0.1:${apiPort}` };
+    await waitFor(async () => (await fetch(`${collector.httpUrl}/readyz`).catch(() => null))?.ok === true, { what: 'the collector ready', timeoutMs: 60_000 });
+    const probe = probeHealthz(`${collector.httpUrl}/healthz`);
+    let counted: Record<string, number>;
+    try {
+      counted = await run(services as Services, collector);
+    } finally {
+      probe.stop();
+    }
+    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms: probe.p99(), counted };
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await waitFor(() => child!.exitCode !== null || child!.signalCode !== null, { what: 'the collector to stop', timeoutMs: 15_000 }).catch(() => child!.kill('SIGKILL'));
+    }
+    await Promise.all([services.nats?.stop(), services.influx?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** /healthz asked every 20 ms (one at a time); p99 of the answers, a failure counted as its time. */
+function probeHealthz(url: string): { stop(): void; p99(): number } {
+  const times: number[] = [];
+  let running = true;
+  void (async () => {
+    while (running) {
+      const start = performance.now();
+      await fetch(url, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      times.push(performance.now() - start);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    stop: () => (running = false),
+    p99: () => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? NaN) * 10) / 10;
+    },
+  };
+}
+
+function peakRssMb(pid: number): number {
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Sample values of /metrics whose name (with labels) matches `pattern`. */
+async function metrics(url: string, pattern: RegExp): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(\S+) (\S+)$/.exec(line);
+    if (m && pattern.test(m[1])) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+function event(i: number, version: string, tsMs: number): InferenceEvent {
+  return {
+    v: 1,
+    event_id: `hostile-${i}`,
+    agent_id: 'agent-hostile',
+    ts_ns: `${tsMs}000000`,
+    source: 'scan',
+    model: { id: 'starlight-v4', version, sha256: 'a'.repeat(64) },
+    input: { format: 'PNG', bytes: 1000, width: 64, height: 64 },
+    timings: { decode_ms: 0.5, preprocess_ms: 0.5, infer_ms: 1, total_ms: 2 },
+    outputs: { stego_prob: 0.1, is_stego: false, method: null, method_prob: null, bit_order: null },
+    error_code: null,
+  };
+}
+
+export const attacks: Record<string, HostileAttack> = {
+  /** The issue's probe, ten times over: 50 messages of 1,000 events, each with a new model version. */
+  'collector-new-model-versions': () =>
+    withCollector('collector-new-model-versions', async (s, c) => {
+      const nc = await connect({ servers: s.nats.url });
+      try {
+        const js = nc.jetstream();
+        const now = Date.now();
+        const messages = 50;
+        for (let m = 0; m < messages; m++) {
+          const events = Array.from({ length: 1000 }, (_, i) => event(m * 1000 + i, `junk-${m}-${i}`, now - 1000 + i));
+          const batch: EventBatch = { v: 1, agent_id: 'agent-hostile', seq: m, events };
+          await js.publish(eventsSubject('agent-hostile'), new TextEncoder().encode(JSON.stringify(batch)), { msgID: `hostile-${m}` });
+        }
+        const valid = 'starwatch_collector_events_total{outcome="valid"}';
+        await waitFor(async () => (await metrics(c.httpUrl, /^starwatch_collector_events_total/))[valid] === messages * 1000, { what: 'every event counted', timeoutMs: 120_000 });
+        return metrics(c.httpUrl, /^starwatch_collector_(events_total|keys_overflowed_total)/);
+      } finally {
+        await nc.close();
+      }
+    }),
+
+  /** 3,000 requests and 300 WebSocket upgrades with guessed tokens, 20 at a time. */
+  'collector-token-guessing': () =>
+    withCollector('collector-token-guessing', async (_s, c) => {
+      let next = 0;
+      const guess = async () => {
+        while (next < 3300) {
+          const i = next++;
+          if (i < 3000) await fetch(`${c.apiUrl}/metrics/stats`, { headers: { authorization: `Bearer guess-${i}` } }).then((r) => r.arrayBuffer());
+          else await upgrade(`${c.apiUrl}/ws?token=guess-${i}`);
+        }
+      };
+      await Promise.all(Array.from({ length: 20 }, guess));
+      const stillServed = (await fetch(`${c.apiUrl}/health`)).status;
+      return { ...(await metrics(c.httpUrl, /^starwatch_collector_api_auth_refused_total/)), health_status_without_token: stillServed };
+    }),
+};
+
+function upgrade(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results: HostileResult[] = [];
+  for (const attack of Object.values(attacks)) results.push(await attack());
+  console.log(JSON.stringify(results, null, 2));
+}

@@ -14,6 +14,7 @@ import { collectorConfig } from './collector-setup.ts';
 
 const services = useServices({ nats: true, influx: true });
 const TOKEN = 'python-client-T0KEN-4be1f2';
+const WRITE_TOKEN = 'python-client-WR1TE-9d03a7';
 const CLIENT = 'examples/python/starwatch_client.py';
 const PYTHON = '/usr/bin/python3';
 const dir = tempDir();
@@ -26,7 +27,7 @@ interface Run {
 }
 
 function runClient(url: string, args: string[]): Run {
-  const child = spawn(PYTHON, [CLIENT, '--url', url, ...args], { env: { ...process.env, STARWATCH_API_TOKEN: TOKEN } });
+  const child = spawn(PYTHON, [CLIENT, '--url', url, ...args], { env: { ...process.env, STARWATCH_API_TOKEN: TOKEN, STARWATCH_API_WRITE_TOKEN: WRITE_TOKEN } });
   const out: string[] = [];
   const err: string[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(...d.split('\n').filter(Boolean)));
@@ -52,6 +53,7 @@ describe('Python client', () => {
     const config = collectorConfig(services.nats.url, services.influx.url, 'python_client', { durable: 'python-client' });
     config.api.port = 0;
     config.api.token = TOKEN;
+    config.api.writeToken = WRITE_TOKEN;
     collector = await startCollector(config, createLogger('warn', () => undefined));
   });
 

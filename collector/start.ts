@@ -142,7 +142,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica })
     .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });

@@ -1,12 +1,16 @@
 // startAnalysis(deps): the one call the collector makes. Loads the optional baseline (a bad one
 // stops the start with its typed error: BaselineError baseline_unreadable / baseline_invalid),
 // builds the notifiers and the alert machinery, and runs the stage on the closed windows.
+import type { NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
+import { openKvAlertStore, StateSaver, type AlertStateDump } from '../alerts/alert-store.ts';
 import { loadBaseline } from '../alerts/baseline.ts';
 import { AlertDispatcher } from '../alerts/dispatcher.ts';
 import type { Publish } from '../alerts/nats-notifier.ts';
 import type { Notifier } from '../alerts/notification.ts';
 import { RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
+import { NotificationRouter } from '../alerts/router.ts';
+import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +34,17 @@ export interface AnalysisDeps {
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
+  /** The collector's connection: alert state is kept in its KV bucket (alerts.stateBucket). */
+  nats?: NatsConnection;
+  /** This replica's name: each replica keeps its own alert state. */
+  replica?: string;
+}
+
+/** Silences through the API and CLI; every change is saved with the alert state. */
+export interface SilenceControl {
+  add(s: NewSilence): Silence;
+  expire(id: string): Silence;
+  list(): Silence[];
 }
 
 export interface AnalysisHandle {
@@ -39,7 +54,8 @@ export interface AnalysisHandle {
   forecast$: Observable<SeriesForecast>;
   /** Pending and firing alerts, and recently resolved ones. */
   alerts(): Alert[];
-  stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number };
+  stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number; notifications: number };
+  silences: SilenceControl;
   stop(): Promise<void>;
 }
 
@@ -56,15 +72,33 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     factors: RULE_DEFAULTS.factors,
     forMs: settings.forMs,
     baseline,
+    keepFiringForMs: settings.keepFiringForMs,
+    anomalyNotify: (settings.anomalyNotify ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
   const notifiers = [...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])];
   const dispatcher = new AlertDispatcher(notifiers, (line) => deps.log.warn('alert_notify_failed', { detail: line }));
   const machine = new AlertStateMachine();
+  const silences = new SilenceStore(settings.maxSilences);
+  const { groupWaitMs, groupIntervalMs, repeatIntervalMs } = settings;
+  const router = new NotificationRouter({ groupWaitMs, groupIntervalMs, repeatIntervalMs }, silences);
+  const store = deps.nats && settings.stateBucket ? await openKvAlertStore(deps.nats, settings.stateBucket, deps.replica) : null;
+  const restored = await store?.load();
+  if (restored) {
+    machine.restore(restored.alerts);
+    router.restore(restored.groups);
+    silences.restore(restored.silences);
+    deps.log.info('alert_state_restored', { alerts: restored.alerts.length, groups: restored.groups.length, silences: restored.silences.length });
+  }
+  const dump = (): AlertStateDump => ({ v: 1, alerts: machine.dump(), groups: router.dump(), silences: silences.dump() });
+  const saver = store ? new StateSaver(store, dump, (e) => deps.log.warn('alert_state_save_failed', { error: e.message })) : null;
+  const saved = <T>(value: T): T => (saver?.request(), value);
   const stage = new AnalysisStage({
     sink: deps.sink,
     log: deps.log,
     machine,
     dispatcher,
+    router,
+    onStateChange: () => saver?.request(),
     rules,
     settings,
     tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
@@ -77,8 +111,16 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     alert$: stage.alert$.asObservable(),
     forecast$: stage.forecast$.asObservable(),
     alerts: () => machine.list(),
-    stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed }),
-    stop: () => stage.stop(),
+    stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed, notifications: dispatcher.notifications }),
+    silences: {
+      add: (s) => saved(silences.add(s)),
+      expire: (id) => saved(silences.expire(id)),
+      list: () => silences.list(),
+    },
+    stop: async () => {
+      await stage.stop();
+      await saver?.flush();
+    },
   };
 }
 

@@ -346,6 +346,7 @@ function boardLink(boardUrl: string | undefined, a: { firedAt: number | null; ac
 }
 
 function thresholdOf(series: string, s: AlertSettings): Threshold | undefined {
+  if (series === 'latency_p95' && !Number.isFinite(s.latencyP95MaxMs)) return undefined;
   if (series === 'fpr') return { value: s.fprMax, label: 'FPR', text: `${(s.fprMax * 100).toFixed(3)}%` };
   if (series === 'latency_p95') return { value: s.latencyP95MaxMs, label: 'p95 latency', text: `${s.latencyP95MaxMs} ms` };
   return undefined;

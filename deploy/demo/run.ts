@@ -82,6 +82,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       alertForMs: o.alertForS * 1000,
       latencyP95MaxMs: o.latencyP95MaxMs,
       incidentAfterS: o.incidentAfterS,
+      runDir,
     });
     undo.push(() => collector.stop());
     const agent = await startAgent(services, logFile('agent.log'));
@@ -99,6 +100,10 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     const info = describe(services, collector, agent, runDir);
     announce(info, o, say);
     const timers = schedule(o, say, traffic, () => traffic.inject(incident), collector);
+    const told = collector.notifications$((n, count) =>
+      say('notification', { at_s: timers.elapsed(), count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`),
+    );
+    undo.push(() => told.stop());
     undo.push(() => timers.clear());
 
     let stopping: Promise<void> | undefined;
@@ -109,9 +114,10 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       stop: () =>
         (stopping ??= (async () => {
           const sent = traffic.stats();
+          const notifications = told.count();
           await stopAll();
           rmSync(runDir, { recursive: true, force: true });
-          say('stopped', { traffic: sent }, `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped; all services stopped`);
+          say('stopped', { traffic: sent, notifications }, `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications; all services stopped`);
         })()),
     };
   } catch (e) {
@@ -220,6 +226,8 @@ function announce(info: DemoInfo, o: DemoOptions, say: Say): void {
 
 interface Timers {
   finished: Promise<void>;
+  /** Seconds since the traffic started. */
+  elapsed(): number;
   clear(): void;
 }
 
@@ -230,6 +238,10 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
     inject();
     say('incident', { kind: o.incident, at_s: elapsed() }, `>>> incident injected at ${elapsed()} s: ${o.incident} (${INCIDENT_HELP[o.incident]})`);
   }, o.incidentAfterS * 1000);
+  const incidentEndTimer = setTimeout(() => {
+    traffic.endIncident();
+    say('incident_over', { kind: o.incident, at_s: elapsed() }, `<<< incident over at ${elapsed()} s: steady traffic again`);
+  }, (o.incidentAfterS + o.incidentForS) * 1000);
   const status = setInterval(() => {
     const t = traffic.stats();
     const c = collector.handle.stats();
@@ -247,8 +259,10 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
   });
   return {
     finished,
+    elapsed,
     clear() {
       clearTimeout(incidentTimer);
+      clearTimeout(incidentEndTimer);
       clearInterval(status);
       if (endTimer) clearTimeout(endTimer);
       alerts.unsubscribe();

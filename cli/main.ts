@@ -13,12 +13,13 @@ import { registerCollector } from './commands/collector.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerSilence } from './commands/silence.ts';
 
 const program = new Command('starwatch')
   .description('Observability for the Starlight V4 steganography detector')
   .version('0.1.0')
   .showHelpAfterError();
 
-for (const register of [registerScan, registerAgent, registerBench, registerGenerate, registerParity, registerDetect, registerForecast, registerTail, registerCollector, registerDemo, registerValidate, registerCompare]) register(program);
+for (const register of [registerScan, registerAgent, registerBench, registerGenerate, registerParity, registerDetect, registerForecast, registerTail, registerCollector, registerDemo, registerValidate, registerCompare, registerSilence]) register(program);
 
 await program.parseAsync(process.argv);

@@ -16,7 +16,7 @@ import { startHttp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
-import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
+import { startAnalysis, type AnalysisHandle, type SilenceControl } from './analysis/start-analysis.ts';
 import { RateMeter } from './api/rate-meter.ts';
 import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
@@ -147,7 +147,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
   const eventRate = new RateMeter();
-  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() })).catch(async (e) => {
+  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), analysis.silences).catch(async (e) => {
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -278,7 +278,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
 }
 
 /** The API, live page and feed; none without a token, since an API open to all is never wanted. */
-async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>): Promise<RunningApi | null> {
+async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, silences?: SilenceControl): Promise<RunningApi | null> {
   const a = config.api;
   if (!a.token) {
     log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
@@ -299,5 +299,6 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst },
     live: { maxClients: a.maxClients },
     rates,
+    silences,
   });
 }

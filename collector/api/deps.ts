@@ -1,5 +1,6 @@
 // What the API needs from the rest of the collector, passed in so each part can be swapped in tests.
 import type { NatsConnection } from 'nats';
+import type { SilenceControl } from '../analysis/start-analysis.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { AlertSource } from './alerts.ts';
 import type { InfluxQL } from './influxql.ts';
@@ -45,4 +46,6 @@ export interface ApiDeps {
   limits: ApiLimits;
   /** More rates to show on /health (e.g. the consumer's events/s), provided by the collector. */
   rates?: () => Record<string, number>;
+  /** Alert silences, when the analysis stage runs beside the API. */
+  silences?: SilenceControl;
 }

@@ -2,6 +2,7 @@
 // route in routes.ts is described here and that nothing else is.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
+import { SILENCE_PATHS } from './silences-openapi.ts';
 import { METHODS, STATS_GRANULARITIES, STATS_WINDOWS } from './stats.ts';
 
 type Schema = TSchema | Record<string, unknown>;
@@ -110,6 +111,7 @@ export const openApiDocument: OpenApiDocument = {
     schemas: { ApiError: ApiErrorBody, InferenceEvent, Summary, Alert },
   },
   paths: {
+    ...SILENCE_PATHS,
     '/health': {
       get: {
         operationId: 'health',

@@ -60,8 +60,9 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   // thread straight through the model, not a served request on a busy laptop.
   config.alerts.baselineFile = demoBaseline(o.runDir);
   config.alerts.anomalyNotify = 'latency_p95';
-  // Short enough to see within a run of a few minutes; the grouping still holds.
-  config.alerts.groupWaitMs = 10_000;
+  // An incident must be told within seconds of its first window; alerts of one evaluation are
+  // still one notification per group, and later changes wait the group interval.
+  config.alerts.groupWaitMs = 0;
   config.alerts.keepFiringForMs = 30_000;
   // Production waits minutes before it flags or forecasts; a demo of a minute or two cannot. The
   // detectors warm up and the drift reference forms on the steady traffic before the incident
@@ -95,7 +96,7 @@ export async function startDemoCollector(o: DemoCollectorOptions): Promise<DemoC
   let feed: Subscription | undefined;
   try {
     nc = await connect({ servers: o.natsUrl, name: 'starwatch-demo-collector-api', maxReconnectAttempts: -1 });
-    api = await startApi({ port: o.port, token: o.token, nats: nc, influx: { url: o.influxUrl, db: o.database } });
+    api = await startApi({ port: o.port, token: o.token, nats: nc, influx: { url: o.influxUrl, db: o.database }, silences: handle.analysis.silences });
     const { anomaly$, alert$, forecast$ } = handle.analysis;
     feed = connectLiveFeed(api.hub, { window$: handle.window$, events$: handle.events$, anomaly$, alert$, forecast$ });
   } catch (e) {

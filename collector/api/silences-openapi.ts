@@ -29,7 +29,7 @@ export const SILENCE_PATHS = {
         content: json({ type: 'object', required: ['matchers', 'for'], properties: { matchers: { type: 'object', additionalProperties: { type: 'string' } }, for: { type: 'string', example: '2h' }, comment: { type: 'string' } } }),
       },
       responses: {
-        '201': { description: 'the silence', content: json({ type: 'object', properties: { silence: Silence } }) },
+        '200': { description: 'the silence', content: json({ type: 'object', properties: { silence: Silence } }) },
         '400': error('bad matchers or duration'),
         '401': error('missing or wrong token'),
         '409': error('too many active silences (alerts.maxSilences)'),

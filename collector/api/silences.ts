@@ -19,7 +19,7 @@ export async function addSilence(ctx: RouteContext): Promise<Reply> {
   if (duration === null) throw new ApiError(400, 'silence_invalid', '"for" is a duration such as 30m, 2h or 1d');
   if (typeof body.matchers !== 'object' || body.matchers === null) throw new ApiError(400, 'silence_invalid', '"matchers" is an object, e.g. {"rule": "fpr_regression"}');
   const comment = typeof body.comment === 'string' ? body.comment : undefined;
-  return { status: 201, body: { silence: shown(typed(() => silences.add({ matchers: body.matchers as Record<string, string>, durationMs: duration, comment }))) } };
+  return { status: 200, body: { silence: shown(typed(() => silences.add({ matchers: body.matchers as Record<string, string>, durationMs: duration, comment }))) } };
 }
 
 export async function expireSilence(ctx: RouteContext): Promise<Reply> {

@@ -2,6 +2,7 @@
 // route in routes.ts is described here and that nothing else is.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
+import { RATE_PATHS } from './rates-openapi.ts';
 import { SILENCE_PATHS } from './silences-openapi.ts';
 import { METHODS, STATS_GRANULARITIES, STATS_WINDOWS } from './stats.ts';
 
@@ -112,6 +113,7 @@ export const openApiDocument: OpenApiDocument = {
   },
   paths: {
     ...SILENCE_PATHS,
+    ...RATE_PATHS,
     '/health': {
       get: {
         operationId: 'health',

@@ -4,6 +4,7 @@ import { health } from './health.ts';
 import { logEvent } from './log-event.ts';
 import { modelVersions } from './models.ts';
 import { openApiDocument } from './openapi.ts';
+import { rates, recentWindows } from './rates.ts';
 import { addSilence, expireSilence, listSilences } from './silences.ts';
 import type { Route } from './route.ts';
 import { stats } from './stats.ts';
@@ -12,6 +13,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', auth: false, handle: health },
   { method: 'POST', path: '/metrics/log', auth: true, handle: logEvent },
   { method: 'GET', path: '/metrics/stats', auth: true, handle: stats },
+  { method: 'GET', path: '/metrics/rates', auth: true, handle: rates },
+  { method: 'GET', path: '/metrics/windows', auth: true, handle: recentWindows },
   { method: 'GET', path: '/alerts/recent', auth: true, handle: recentAlerts },
   { method: 'GET', path: '/alerts/silences', auth: true, handle: listSilences },
   { method: 'POST', path: '/alerts/silences/add', auth: true, handle: addSilence },

@@ -61,3 +61,13 @@ test('judged against its baseline: targets the baseline misses are one standing 
   assert.deepEqual(shortfalls(referenceBaseline, STARLIGHT_TARGETS).length, 5, 'FPR, alpha, palette, lsb.rgb, raw');
   assert.equal(standingCondition({ fpr: 0.0001 }, STARLIGHT_TARGETS)?.active, false, 'a baseline within targets has nothing standing');
 });
+
+test('the evidence pool holds the last alerts.evidenceWindows windows and no more', async () => {
+  const { EvidencePool } = await import('../../collector/analysis/evidence-pool.ts');
+  const { WindowAccumulator } = await import('../../collector/windows/accumulator.ts');
+  const window = (fp: number, clean: number) => Object.assign(new WindowAccumulator(), { fp, cleanLabelled: clean });
+  const pool = new EvidencePool(2);
+  assert.deepEqual(pool.add(window(1, 10)).fpr, { hits: 1, n: 10 });
+  assert.deepEqual(pool.add(window(2, 10)).fpr, { hits: 3, n: 20 });
+  assert.deepEqual(pool.add(window(0, 10)).fpr, { hits: 2, n: 20 }, 'the first window left the pool');
+});

@@ -3,7 +3,7 @@
 // builds the notifiers and the alert machinery, and runs the stage on the closed windows.
 import type { NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
-import { openKvAlertStore, StateSaver, type AlertStateDump } from '../alerts/alert-store.ts';
+import { openKvAlertStore, StateSaver, type AlertStateDump, type AlertStore } from '../alerts/alert-store.ts';
 import { loadBaseline } from '../alerts/baseline.ts';
 import { AlertDispatcher } from '../alerts/dispatcher.ts';
 import type { Publish } from '../alerts/nats-notifier.ts';
@@ -82,7 +82,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
   const { groupWaitMs, groupIntervalMs, repeatIntervalMs } = settings;
   const router = new NotificationRouter({ groupWaitMs, groupIntervalMs, repeatIntervalMs }, silences);
   const store = deps.nats && settings.stateBucket ? await openKvAlertStore(deps.nats, settings.stateBucket, deps.replica) : null;
-  const restored = await store?.load();
+  const restored = await loadState(store, deps.log);
   if (restored) {
     machine.restore(restored.alerts);
     router.restore(restored.groups);
@@ -122,6 +122,17 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
       await saver?.flush();
     },
   };
+}
+
+/** A stored state that cannot be read is logged and left behind: alerts start afresh, the collector starts. */
+async function loadState(store: AlertStore | null, log: Logger): Promise<AlertStateDump | null> {
+  if (!store) return null;
+  try {
+    return await store.load();
+  } catch (e) {
+    log.warn('alert_state_unreadable', { error: (e as Error).message });
+    return null;
+  }
 }
 
 /** Config leaves unset optional settings undefined; they must not override the defaults. */

@@ -208,4 +208,15 @@ describe('alert handling: evidence, grouping, flapping, silences, restarts', () 
     const after = told('fpr_above_target').filter((n) => Date.parse(n.startsAt) >= base + 800 * S);
     assert.deepEqual(after.map((n) => [n.status, n.id]), [['firing', episode.id], ['resolved', episode.id]], 'no second firing, the same id resolves');
   });
+
+  test('a stored state that cannot be read is logged and left behind; the collector still starts', async () => {
+    await collector!.stop();
+    collector = undefined;
+    const kv = await nc.jetstream().views.kv(config.alerts.stateBucket);
+    await kv.put('state.0', '{"v": 99}');
+    logLines.length = 0;
+    await start();
+    assert.ok(logLines.some((l) => l.includes('alert_state_unreadable')), logLines.filter((l) => l.includes('alert')).join('\n'));
+    assert.deepEqual(collector!.analysis.alerts(), []);
+  });
 });

@@ -9,6 +9,7 @@ import type { Logger as AgentLogger } from '../../agent/publish/logger.ts';
 import { createLogger } from '../../collector/log.ts';
 import { LIVE_PATH } from '../../collector/api/server.ts';
 import { liveAlert } from '../../collector/live/feed.ts';
+import { STANDING_RULE } from '../../collector/alerts/standing.ts';
 import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
@@ -100,9 +101,12 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     const info = describe(services, collector, agent, runDir);
     announce(info, o, say);
     const timers = schedule(o, say, traffic, () => traffic.inject(incident), collector);
-    const told = collector.notifications$((n, count) =>
-      say('notification', { at_s: timers.elapsed(), count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`),
-    );
+    let incidentToldAtS: number | null = null;
+    const told = collector.notifications$((n, count) => {
+      const at = timers.elapsed();
+      if (incidentToldAtS === null && n.status === 'firing' && n.rule !== STANDING_RULE && at >= o.incidentAfterS) incidentToldAtS = at;
+      say('notification', { at_s: at, count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`);
+    });
     undo.push(() => told.stop());
     undo.push(() => timers.clear());
 
@@ -115,9 +119,15 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
         (stopping ??= (async () => {
           const sent = traffic.stats();
           const notifications = told.count();
+          // Seconds from the incident's start to its first notification (null: never told).
+          const incidentNotifiedAfterS = incidentToldAtS === null ? null : incidentToldAtS - o.incidentAfterS;
           await stopAll();
           rmSync(runDir, { recursive: true, force: true });
-          say('stopped', { traffic: sent, notifications }, `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications; all services stopped`);
+          say(
+            'stopped',
+            { traffic: sent, notifications, incident_notified_after_s: incidentNotifiedAfterS },
+            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
+          );
         })()),
     };
   } catch (e) {

@@ -1,6 +1,9 @@
-// The alert rules. Thresholds default to Starlight's targets; regressions compare with a
-// known-good baseline; anomaly rules follow the detectors. Each rule yields a condition for
-// every key it can judge, true or false, so the state machine can also resolve.
+// The alert rules. Thresholds default to Starlight's targets; regressions compare with the
+// model's validation baseline, and a target the baseline itself misses is left to the standing
+// notice (standing.ts); anomaly conditions follow the detectors and notify only where asked.
+// Rates with counts are judged on their Wilson interval (evidence.ts), never on the bare rate.
+// Each rule yields a condition for every key it can judge, true or false, so the state machine
+// can also resolve.
 import type { QualityBaseline } from './baseline.ts';
 import { wilson, type Counts, type RateInterval } from './evidence.ts';
 import type { QualitySnapshot } from './snapshot.ts';

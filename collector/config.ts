@@ -136,6 +136,7 @@ export const SETTINGS: Setting[] = [
   { path: 'alerts.emailFrom', kind: 'string', description: 'sender of alert mail' },
   { path: 'alerts.emailTo', kind: 'string', description: 'recipients of alert mail, comma separated' },
   { path: 'alerts.groupWaitMs', kind: 'number', description: 'a new notification group waits this long before its first notification (ms)' },
+  { path: 'alerts.groupBy', kind: 'string', description: 'alert labels that make a notification group: family, scope, rule, key, severity (comma separated)' },
   { path: 'alerts.groupIntervalMs', kind: 'number', description: 'changes to a notified group wait this long after its last notification (ms)' },
   { path: 'alerts.repeatIntervalMs', kind: 'number', description: 'an unchanged firing group is told again after this long (ms)' },
   { path: 'alerts.keepFiringForMs', kind: 'number', description: 'a firing alert stays firing this long after its condition goes false (ms)' },

@@ -1,13 +1,14 @@
 // Which alerts are told, when, and together with which: Alertmanager's routing, built in.
 // - Only alerts that notify (annotations do not), are not silenced and not inhibited.
-// - Grouped by rule family and scope ('latency|overall'): one notification tells the whole group.
+// - Grouped by rule family and scope ('latency|overall') by default (`groupBy`, any alert labels):
+//   one notification tells the whole group.
 // - A new group waits `groupWaitMs` before its first notification, so alerts firing together go
 //   out together; later changes (an alert joins or resolves) wait `groupIntervalMs` after the
 //   last notification; an unchanged firing group is told again after `repeatIntervalMs`.
 // - A group whose every alert has resolved is told at once, and forgotten.
 // Time is the caller's `now` (the stage passes event time, like the for-durations).
 import { inhibited } from './inhibit.ts';
-import { familyOf, scopeOf } from './labels.ts';
+import { alertLabels, type AlertLabel } from './labels.ts';
 import type { SilenceStore } from './silences.ts';
 import type { Alert, Severity } from './types.ts';
 
@@ -15,10 +16,13 @@ export interface GroupTimings {
   groupWaitMs: number;
   groupIntervalMs: number;
   repeatIntervalMs: number;
+  /** The labels whose values make a group (default family and scope). */
+  groupBy?: readonly AlertLabel[];
 }
 
-/** Alertmanager's defaults. */
+/** Alertmanager's timings. */
 export const GROUP_DEFAULTS: GroupTimings = { groupWaitMs: 30_000, groupIntervalMs: 5 * 60_000, repeatIntervalMs: 4 * 3600_000 };
+export const DEFAULT_GROUP_BY: readonly AlertLabel[] = ['family', 'scope'];
 
 export interface GroupedNotice {
   /** 'family|scope'. */
@@ -74,7 +78,7 @@ export class NotificationRouter {
     const byGroup = new Map<string, Alert[]>();
     for (const a of alerts) {
       if (!a.notify || a.state === 'pending' || inhibitedNow.has(a.fingerprint) || this.silences?.isSilenced(a)) continue;
-      const key = groupKeyOf(a);
+      const key = groupKeyOf(a, this.timings.groupBy);
       byGroup.set(key, [...(byGroup.get(key) ?? []), a]);
     }
     return byGroup;
@@ -106,8 +110,9 @@ export class NotificationRouter {
   }
 }
 
-export function groupKeyOf(a: Pick<Alert, 'ruleId' | 'key'>): string {
-  return `${familyOf(a.ruleId)}|${scopeOf(a.key)}`;
+export function groupKeyOf(a: Pick<Alert, 'ruleId' | 'key' | 'severity'>, groupBy: readonly AlertLabel[] = DEFAULT_GROUP_BY): string {
+  const labels = alertLabels(a);
+  return groupBy.map((l) => labels[l]).join('|');
 }
 
 function notice(group: string, status: GroupedNotice['status'], alerts: Alert[]): GroupedNotice {

@@ -27,6 +27,8 @@ export interface AlertSettings {
   groupWaitMs: number;
   groupIntervalMs: number;
   repeatIntervalMs: number;
+  /** Alert labels that make a notification group, comma separated (family, scope, rule, key, severity). */
+  groupBy: string;
   /** A firing alert stays firing this long after its condition goes false (ms): flapping stays one alert. */
   keepFiringForMs: number;
   /** Anomaly series that notify (comma-separated, e.g. 'latency_p95'); the others are annotations only. */
@@ -50,6 +52,7 @@ export const ALERT_DEFAULTS: AlertSettings = {
   smtpPort: 587,
   smtpSecure: false,
   groupWaitMs: 30_000,
+  groupBy: 'family,scope',
   groupIntervalMs: 5 * 60_000,
   repeatIntervalMs: 4 * 3600_000,
   keepFiringForMs: 60_000,

@@ -9,7 +9,9 @@ import { AlertDispatcher } from '../alerts/dispatcher.ts';
 import type { Publish } from '../alerts/nats-notifier.ts';
 import type { Notifier } from '../alerts/notification.ts';
 import { RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
+import { ALERT_LABELS, type AlertLabel } from '../alerts/labels.ts';
 import { NotificationRouter } from '../alerts/router.ts';
+import { ConfigError } from '../config.ts';
 import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
@@ -80,7 +82,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
   const machine = new AlertStateMachine();
   const silences = new SilenceStore(settings.maxSilences);
   const { groupWaitMs, groupIntervalMs, repeatIntervalMs } = settings;
-  const router = new NotificationRouter({ groupWaitMs, groupIntervalMs, repeatIntervalMs }, silences);
+  const router = new NotificationRouter({ groupWaitMs, groupIntervalMs, repeatIntervalMs, groupBy: parseGroupBy(settings.groupBy) }, silences);
   const store = deps.nats && settings.stateBucket ? await openKvAlertStore(deps.nats, settings.stateBucket, deps.replica) : null;
   const restored = await loadState(store, deps.log);
   if (restored) {
@@ -122,6 +124,14 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
       await saver?.flush();
     },
   };
+}
+
+/** 'family,scope' -> the labels; an unknown one stops the start (notifications must not regroup silently). */
+export function parseGroupBy(text: string): AlertLabel[] {
+  const labels = text.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const l of labels) if (!(ALERT_LABELS as readonly string[]).includes(l)) throw new ConfigError(`alerts.groupBy: unknown label "${l.slice(0, 40)}" (one of ${ALERT_LABELS.join(', ')})`);
+  if (labels.length === 0) throw new ConfigError('alerts.groupBy needs at least one label');
+  return labels as AlertLabel[];
 }
 
 /** A stored state that cannot be read is logged and left behind: alerts start afresh, the collector starts. */

@@ -63,6 +63,9 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   // An incident must be told within seconds of its first window; alerts of one evaluation are
   // still one notification per group, and later changes wait the group interval.
   config.alerts.groupWaitMs = 0;
+  // One incident, one notification: what it sets off at once (a latency anomaly, and an FPR
+  // regression when its large images are flagged) is told together, per scope.
+  config.alerts.groupBy = 'scope';
   config.alerts.keepFiringForMs = 30_000;
   // Production waits minutes before it flags or forecasts; a demo of a minute or two cannot. The
   // detectors warm up and the drift reference forms on the steady traffic before the incident

@@ -151,3 +151,19 @@ test('restart: machine, router and silences dumped and restored carry on with th
   again.step(20 * S, [cond('fpr_regression', 'overall', false, { severity: 'critical' })]);
   assert.deepEqual(again.told.map((n) => n.status), ['resolved'], 'cleared while down: resolved at the first evaluation');
 });
+
+test('groupBy scope: what one incident sets off in several families is one notification; an unknown label is refused', async () => {
+  const h = harness({ ...TIMINGS, groupWaitMs: 0, groupBy: ['scope'] });
+  h.step(0, [cond('anomaly', 'overall/latency_p95', true, { severity: 'info' }), cond('fpr_regression', 'overall', true, { severity: 'critical' })]);
+  assert.deepEqual(h.told.map((n) => [n.group, n.rules.length]), [['overall', 2]]);
+  h.step(10 * S, [cond('anomaly', 'overall/latency_p95', false, { severity: 'info' }), cond('fpr_regression', 'overall', false, { severity: 'critical' })]);
+  assert.deepEqual(h.told.map((n) => n.status), ['firing', 'resolved']);
+
+  const byDefault = harness({ ...TIMINGS, groupWaitMs: 0 });
+  byDefault.step(0, [cond('anomaly', 'overall/latency_p95', true, { severity: 'info' }), cond('fpr_regression', 'overall', true, { severity: 'critical' })]);
+  assert.deepEqual(byDefault.told.map((n) => n.group).sort(), ['anomaly|overall', 'fpr|overall'], 'by default family and scope');
+
+  const { parseGroupBy } = await import('../../collector/analysis/start-analysis.ts');
+  assert.deepEqual(parseGroupBy('family, scope'), ['family', 'scope']);
+  assert.throws(() => parseGroupBy('family,colour'), /alerts.groupBy: unknown label "colour"/);
+});

@@ -130,12 +130,14 @@ export class AnalysisStage {
     const scopes = group.filter((r) => r.agent === ALL);
     // Inhibition of identical scopes: when one model serves all traffic, its scope is `overall`
     // again; judging both would tell every alert twice.
-    const oneModel = scopes.filter((w) => w.model_version !== ALL).length === 1;
+    const models = scopes.filter((w) => w.model_version !== ALL).map((w) => w.model_version);
+    const oneModel = models.length === 1;
     for (const w of scopes) {
       if (!this.isNew(`d${SEP}${w.model_version}`, w.start)) continue;
       const snapshot = this.detectScope(w, leaves, points);
       if (oneModel && w.model_version !== ALL) continue;
-      conditions.push(...evaluateRules(snapshot, this.p.rules));
+      const model = w.model_version === ALL ? (oneModel ? models[0] : null) : w.model_version;
+      conditions.push(...evaluateRules(snapshot, this.rulesFor(model)));
     }
     const standing = standingCondition(this.p.rules.baseline, this.p.rules.targets ?? RULE_DEFAULTS.targets);
     if (standing) conditions.push(standing);
@@ -147,6 +149,16 @@ export class AnalysisStage {
     const notices = this.p.router.route(this.p.machine.list(), end);
     if (notices.length > 0) this.deliver(notices.map((n) => this.notificationOf(n, group, leaves)));
     if (transitions.length > 0 || notices.length > 0) this.p.onStateChange?.();
+  }
+
+  /**
+   * A baseline judges only the model it was measured on (any model when it names none): another
+   * model, or a mix of models in `overall`, is judged against the targets alone.
+   */
+  private rulesFor(model: string | null): Partial<RuleOptions> {
+    const b = this.p.rules.baseline;
+    if (!b?.model || b.model === model) return this.p.rules;
+    return { ...this.p.rules, baseline: undefined };
   }
 
   /** A group's notification with the root-cause ranking of its figure and a link to the board. */

@@ -167,6 +167,16 @@ export const SETTINGS: Setting[] = [
   { path: 'alerts.smtpPassword', kind: 'string', description: 'SMTP password', secret: true },
   { path: 'alerts.emailFrom', kind: 'string', description: 'sender of alert mail' },
   { path: 'alerts.emailTo', kind: 'string', description: 'recipients of alert mail, comma separated' },
+  { path: 'alerts.groupWaitMs', kind: 'number', description: 'a new notification group waits this long before its first notification (ms)' },
+  { path: 'alerts.groupBy', kind: 'string', description: 'alert labels that make a notification group: family, scope, rule, key, severity (comma separated)' },
+  { path: 'alerts.groupIntervalMs', kind: 'number', description: 'changes to a notified group wait this long after its last notification (ms)' },
+  { path: 'alerts.repeatIntervalMs', kind: 'number', description: 'an unchanged firing group is told again after this long (ms)' },
+  { path: 'alerts.keepFiringForMs', kind: 'number', description: 'a firing alert stays firing this long after its condition goes false (ms)' },
+  { path: 'alerts.anomalyNotify', kind: 'string', description: 'anomaly series that notify, comma separated (others are annotations only)' },
+  { path: 'alerts.evidenceWindows', kind: 'number', description: 'detect windows pooled for the rate rules\' Wilson interval' },
+  { path: 'alerts.boardUrl', kind: 'string', description: 'Grafana board linked from notifications' },
+  { path: 'alerts.maxSilences', kind: 'number', description: 'active silences at most' },
+  { path: 'alerts.stateBucket', kind: 'string', description: 'NATS KV bucket keeping alert state and silences across restarts (empty: memory only)' },
   { path: 'analysis.detectorWarmupWindows', kind: 'number', description: 'windows a detector sees before it may flag' },
   { path: 'analysis.forecastGranularity', kind: 'string', description: 'windows the forecasts run on: 10s | 1m' },
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
@@ -329,6 +339,8 @@ function check(c: CollectorConfig): void {
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
     ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
+    ['alerts.evidenceWindows', c.alerts.evidenceWindows],
+    ['alerts.maxSilences', c.alerts.maxSilences],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

@@ -17,7 +17,7 @@ import { startHttp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
-import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
+import { startAnalysis, type AnalysisHandle, type SilenceControl } from './analysis/start-analysis.ts';
 import { RateMeter } from './api/rate-meter.ts';
 import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
@@ -147,12 +147,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica })
     .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
   const eventRate = new RateMeter();
-  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry).catch(async (e) => {
+  const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -284,7 +284,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
 }
 
 /** The API, live page and feed; none without a token, since an API open to all is never wanted. */
-async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, registry: Registry): Promise<RunningApi | null> {
+async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, registry: Registry, silences?: SilenceControl): Promise<RunningApi | null> {
   const a = config.api;
   if (!a.token) {
     log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
@@ -310,5 +310,6 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst, authFailRatePerSec: a.authFailRatePerSec, authFailBurst: a.authFailBurst },
     live: { maxClients: a.maxClients },
     rates,
+    silences,
   });
 }

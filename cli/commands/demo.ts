@@ -16,7 +16,8 @@ interface DemoFlags {
   data: string;
   corpus: number;
   alertFor: number;
-  latencyMax: number;
+  latencyMax?: number;
+  incidentFor: number;
   json?: boolean;
 }
 
@@ -57,7 +58,8 @@ export function registerDemo(program: Command): void {
     .option('--data <dir>', 'folder for the corpus (kept) and the services of each run (removed after)', d.dataDir)
     .option('--corpus <n>', 'images in the generated corpus', whole, d.corpusSize)
     .option('--alert-for <s>', 'seconds a threshold must hold before its alert fires', seconds, d.alertForS)
-    .option('--latency-max <ms>', 'p95 latency target (ms) the latency alert checks', positive, d.latencyP95MaxMs)
+    .option('--latency-max <ms>', 'p95 latency target (ms) a threshold alert checks (default: none; the latency anomaly notifies)', positive)
+    .option('--incident-for <s>', 'seconds the incident lasts', seconds, d.incidentForS)
     .option('--json', 'one JSON object per line instead of text')
     .action(async (flags: DemoFlags) => {
       // Exit outright: everything is stopped by now, and a client library's retry timer (left
@@ -83,6 +85,7 @@ async function demoCommand(flags: DemoFlags): Promise<number> {
       corpusSize: flags.corpus,
       alertForS: flags.alertFor,
       latencyP95MaxMs: flags.latencyMax,
+      incidentForS: flags.incidentFor,
       json: Boolean(flags.json),
     };
   } catch (e) {

@@ -1,11 +1,16 @@
-// The regression baseline: figures of a known-good release, kept as a small JSON file
-// { "fpr": 0.0003, "latencyP95Ms": 3.1, "detectionByMethod": { "alpha": 0.995, ... } }.
+// The regression baseline: the figures `starwatch validate --write-baseline` wrote for the model
+// (schemas/baseline.ts, the one format). A file that does not match stops the collector at start:
+// a rule silently off is worse than a collector that refuses to start.
 import { readFile } from 'node:fs/promises';
+import { BaselineFormatError, checkBaseline } from '../../schemas/baseline.ts';
 
+/** What the rules read; figures the validation could not measure (null) are absent. */
 export interface QualityBaseline {
   fpr?: number;
   latencyP95Ms?: number;
   detectionByMethod?: Record<string, number>;
+  /** The model the baseline was measured on, for the standing notice. */
+  model?: string;
 }
 
 export class BaselineError extends Error {
@@ -24,37 +29,32 @@ export async function loadBaseline(path: string): Promise<QualityBaseline> {
   } catch (e) {
     throw new BaselineError('baseline_unreadable', `cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  let raw: unknown;
   try {
-    return parseBaseline(JSON.parse(text));
-  } catch (e) {
-    if (e instanceof BaselineError) throw e;
+    raw = JSON.parse(text);
+  } catch {
     throw new BaselineError('baseline_invalid', `baseline ${path} is not JSON`);
+  }
+  try {
+    return parseBaseline(raw);
+  } catch (e) {
+    throw new BaselineError('baseline_invalid', `baseline ${path}: ${(e as Error).message}`);
   }
 }
 
 export function parseBaseline(raw: unknown): QualityBaseline {
-  if (typeof raw !== 'object' || raw === null) throw new BaselineError('baseline_invalid', 'baseline must be an object');
-  const r = raw as Record<string, unknown>;
-  const out: QualityBaseline = {};
-  if (r.fpr !== undefined) out.fpr = unitNumber(r.fpr, 'fpr');
-  if (r.latencyP95Ms !== undefined) out.latencyP95Ms = positiveNumber(r.latencyP95Ms, 'latencyP95Ms');
-  if (r.detectionByMethod !== undefined) {
-    if (typeof r.detectionByMethod !== 'object' || r.detectionByMethod === null) {
-      throw new BaselineError('baseline_invalid', 'detectionByMethod must be an object');
-    }
-    out.detectionByMethod = Object.fromEntries(
-      Object.entries(r.detectionByMethod).map(([m, v]) => [m, unitNumber(v, `detectionByMethod.${m}`)]),
-    );
+  let b;
+  try {
+    b = checkBaseline(raw);
+  } catch (e) {
+    if (e instanceof BaselineFormatError) throw new BaselineError('baseline_invalid', e.message);
+    throw e;
   }
+  const out: QualityBaseline = {};
+  if (b.fpr !== null) out.fpr = b.fpr;
+  if (b.latency_p95_ms !== null && b.latency_p95_ms > 0) out.latencyP95Ms = b.latency_p95_ms;
+  const detection = Object.entries(b.detection).filter((e): e is [string, number] => typeof e[1] === 'number');
+  if (detection.length > 0) out.detectionByMethod = Object.fromEntries(detection);
+  if (b.model) out.model = b.model.version;
   return out;
-}
-
-function unitNumber(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new BaselineError('baseline_invalid', `${name} must be a number in 0..1`);
-  return v;
-}
-
-function positiveNumber(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new BaselineError('baseline_invalid', `${name} must be a positive number`);
-  return v;
 }

@@ -7,12 +7,15 @@ import type { AlertTransition } from './types.ts';
 export type Log = (line: string) => void;
 
 export interface DispatchCounts {
+  /** Deliveries (one notification to one notifier) that worked, and that failed. */
   sent: number;
   failed: number;
 }
 
 export class AlertDispatcher {
   readonly counts: DispatchCounts = { sent: 0, failed: 0 };
+  /** Notifications handed out (each goes to every notifier). */
+  notifications = 0;
 
   constructor(
     private readonly notifiers: readonly Notifier[],
@@ -21,8 +24,14 @@ export class AlertDispatcher {
 
   async dispatch(transitions: readonly AlertTransition[]): Promise<AlertNotification[]> {
     const notifications = transitions.map(toNotification).filter((n): n is AlertNotification => n !== null);
+    return this.sendAll(notifications);
+  }
+
+  /** Sends ready-made (grouped) notifications to every notifier. */
+  async sendAll(notifications: readonly AlertNotification[]): Promise<AlertNotification[]> {
     await Promise.all(notifications.flatMap((n) => this.notifiers.map((notifier) => this.send(notifier, n))));
-    return notifications;
+    this.notifications += notifications.length;
+    return [...notifications];
   }
 
   private async send(notifier: Notifier, n: AlertNotification): Promise<void> {

@@ -3,6 +3,7 @@
 // and is scrubbed from any error before it leaves this file.
 import { headline, NotifyError, type AlertNotification, type Notifier } from './notification.ts';
 import { scrub } from './redact.ts';
+import { rootCauseText } from './webhook-notifier.ts';
 
 export interface EmailOptions {
   host: string;
@@ -79,5 +80,8 @@ function mailBody(n: AlertNotification): string {
     `since:     ${n.startsAt}`,
     ...(n.endsAt ? [`resolved:  ${n.endsAt}`] : []),
     `alert id:  ${n.id}`,
+    ...(n.alerts && n.alerts.length > 1 ? ['', 'alerts:', ...n.alerts.map((a) => `  ${a.status} ${a.severity} ${a.rule} ${a.key}: ${a.summary}`)] : []),
+    ...(n.root_cause ? ['', 'root cause:', rootCauseText(n.root_cause)] : []),
+    ...(n.link ? ['', `board:     ${n.link}`] : []),
   ].join('\n');
 }

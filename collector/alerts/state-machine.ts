@@ -3,6 +3,9 @@
 // true is updated in place (value, repeats) and never re-notified; it resolves when the
 // condition goes false, and a later return starts a new episode with a new id.
 // A (rule, key) without a condition in an evaluation keeps its state: no data is not "fine".
+// Keep-firing-for: a firing alert whose condition goes false stays firing until it has been false
+// that long, so a condition flapping around its limit stays one alert; it resolves as of the
+// moment it first went false.
 import type { Alert, AlertCondition, AlertTransition } from './types.ts';
 
 export interface StateMachineOptions {
@@ -58,11 +61,26 @@ export class AlertStateMachine {
     }
     if (c.active) {
       alert.repeats++;
+      alert.clearedSince = null;
       return { kind: 'updated', alert: { ...alert } };
     }
+    alert.clearedSince ??= now;
+    if (now - alert.clearedSince < (c.keepFiringForMs ?? 0)) return null;
     alert.state = 'resolved';
-    alert.resolvedAt = now;
+    alert.resolvedAt = alert.clearedSince;
+    alert.clearedSince = null;
     return { kind: 'resolved', alert: { ...alert } };
+  }
+
+  /** Everything needed to carry on after a restart (alert-store.ts keeps it). */
+  dump(): Alert[] {
+    return this.list();
+  }
+
+  /** Takes back a dump: the same alerts, with the same ids, in the same states. */
+  restore(alerts: readonly Alert[]): void {
+    this.alerts.clear();
+    for (const a of alerts) this.alerts.set(a.fingerprint, { ...a });
   }
 
   private open(c: AlertCondition, fingerprint: string, now: number): Alert {
@@ -82,6 +100,8 @@ export class AlertStateMachine {
       resolvedAt: null,
       lastEvaluatedAt: now,
       repeats: 0,
+      notify: c.notify ?? true,
+      clearedSince: null,
     };
   }
 
@@ -106,6 +126,7 @@ export function fingerprintOf(ruleId: string, key: string): string {
 
 function refresh(alert: Alert, c: AlertCondition, now: number): void {
   alert.lastEvaluatedAt = now;
+  alert.notify = c.notify ?? true;
   if (!c.active) return; // keep the last bad value and summary for the resolved notice
   alert.value = c.value;
   alert.summary = c.summary;

@@ -16,6 +16,10 @@ export interface AlertCondition {
   threshold: number;
   /** One line for people, e.g. 'FPR 0.080% > 0.050%'. */
   summary: string;
+  /** False: an annotation (stored, shown live), never sent to people. Default true. */
+  notify?: boolean;
+  /** A firing alert whose condition goes false stays firing this long (ms), so a flapping condition stays one alert. */
+  keepFiringForMs?: number;
 }
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
@@ -38,6 +42,10 @@ export interface Alert {
   lastEvaluatedAt: number;
   /** Evaluations that found it still firing after it fired (updated, not re-notified). */
   repeats: number;
+  /** Whether its transitions reach people (annotations do not). */
+  notify: boolean;
+  /** While firing: when the condition last went false (kept firing for keep-firing-for), else null. */
+  clearedSince: number | null;
 }
 
 export type TransitionKind = 'pending' | 'firing' | 'updated' | 'resolved' | 'cancelled';

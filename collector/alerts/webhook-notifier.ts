@@ -76,11 +76,25 @@ export function slackMessage(n: AlertNotification): { text: string; attachments:
           { title: 'threshold', value: String(n.threshold), short: true },
           { title: 'since', value: n.startsAt, short: true },
           ...(n.endsAt ? [{ title: 'resolved', value: n.endsAt, short: true }] : []),
+          ...(n.alerts && n.alerts.length > 1 ? [{ title: 'alerts', value: n.alerts.map((a) => `${a.status} ${a.severity} ${a.rule} ${a.key}: ${a.summary}`).join('\n'), short: false }] : []),
+          ...(n.root_cause ? [{ title: 'root cause', value: rootCauseText(n.root_cause), short: false }] : []),
+          ...(n.link ? [{ title: 'board', value: n.link, short: false }] : []),
         ],
         footer: `starwatch alert ${n.id}`,
       },
     ],
   };
+}
+
+/** The top slices of a root-cause ranking, one per line ('agent=edge-2 (explains 83%)'). */
+export function rootCauseText(ranking: readonly unknown[]): string {
+  return ranking
+    .slice(0, 3)
+    .map((r) => {
+      const c = r as { dim?: string; value?: string | null; explained?: number };
+      return `${c.dim}=${c.value ?? '(none stands out)'}${typeof c.explained === 'number' ? ` (explains ${(c.explained * 100).toFixed(0)}%)` : ''}`;
+    })
+    .join('\n');
 }
 
 function delay(ms: number): Promise<void> {

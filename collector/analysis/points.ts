@@ -50,7 +50,8 @@ export function alertPoint(t: AlertTransition, ts: number): Point {
     measurement: MEASUREMENTS.alert,
     tags: { rule: alert.ruleId, severity: alert.severity, state, key: alert.key },
     fields: { value: alert.value, threshold: alert.threshold, message, alert_id: alert.id },
-    timestampNs: msToNs(ts),
+    // Kept firing past its end (keep-firing-for), an alert is stored as resolved when it ended.
+    timestampNs: msToNs(t.kind === 'resolved' && alert.resolvedAt !== null ? alert.resolvedAt : ts),
   };
 }
 

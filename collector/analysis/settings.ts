@@ -25,6 +25,24 @@ export interface AlertSettings {
   emailFrom?: string;
   /** Comma-separated recipients. */
   emailTo?: string;
+  /** Notifications: a new group waits this long, changes wait the interval, unchanged firing groups repeat (ms). */
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  /** Alert labels that make a notification group, comma separated (family, scope, rule, key, severity). */
+  groupBy: string;
+  /** A firing alert stays firing this long after its condition goes false (ms): flapping stays one alert. */
+  keepFiringForMs: number;
+  /** Anomaly series that notify (comma-separated, e.g. 'latency_p95'); the others are annotations only. */
+  anomalyNotify?: string;
+  /** Rate rules judge the counts of this many detect windows pooled (their Wilson interval). */
+  evidenceWindows: number;
+  /** Grafana board linked from notifications, e.g. http://grafana:3000/d/starwatch-overview. */
+  boardUrl?: string;
+  /** Active silences at most. */
+  maxSilences: number;
+  /** NATS KV bucket that keeps alert state, groups and silences across restarts ('' = in memory only). */
+  stateBucket: string;
 }
 
 export const ALERT_DEFAULTS: AlertSettings = {
@@ -35,6 +53,14 @@ export const ALERT_DEFAULTS: AlertSettings = {
   methodImbalanceMax: STARLIGHT_TARGETS.methodImbalanceMax,
   smtpPort: 587,
   smtpSecure: false,
+  groupWaitMs: 30_000,
+  groupBy: 'family,scope',
+  groupIntervalMs: 5 * 60_000,
+  repeatIntervalMs: 4 * 3600_000,
+  keepFiringForMs: 60_000,
+  evidenceWindows: 6,
+  maxSilences: 500,
+  stateBucket: 'starwatch_alerts',
 };
 
 /** Fixed choices of the stage, named once (tests may shorten them). */

@@ -11,7 +11,10 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { TOPICS, type LiveAnomaly } from '../../schemas/live.ts';
 import { ALL } from '../../schemas/measurements.ts';
 import type { AlertDispatcher } from '../alerts/dispatcher.ts';
-import { evaluateRules, type RuleOptions } from '../alerts/rules.ts';
+import { groupNotification, type AlertNotification } from '../alerts/notification.ts';
+import type { GroupedNotice, NotificationRouter } from '../alerts/router.ts';
+import { evaluateRules, RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
+import { standingCondition } from '../alerts/standing.ts';
 import type { QualitySnapshot } from '../alerts/snapshot.ts';
 import type { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { AlertCondition, AlertTransition } from '../alerts/types.ts';
@@ -24,6 +27,7 @@ import type { Point } from '../sinks/point.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { driftFacets } from './drift-facets.ts';
+import { EvidencePool } from './evidence-pool.ts';
 import { SeriesForecaster, type SeriesForecast, type Threshold } from './forecasts.ts';
 import { alertPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
 import { rootCause, type Leaves, type RootCauseDimension } from './root-cause.ts';
@@ -58,6 +62,10 @@ export interface StageParts {
   log: Logger;
   machine: AlertStateMachine;
   dispatcher: AlertDispatcher;
+  /** Groups, inhibits and silences what the machine's alerts tell people. */
+  router: NotificationRouter;
+  /** Called after each evaluation that changed alert or notification state (to persist it). */
+  onStateChange?: () => void;
   rules: Partial<RuleOptions>;
   settings: AlertSettings;
   tuning: AnalysisTuning;
@@ -79,6 +87,7 @@ export class AnalysisStage {
   private readonly lastStart = new Map<string, number>();
   private readonly history: Leaves[] = [];
   private readonly idle: IdleKeys;
+  private readonly evidence = new Map<string, EvidencePool>();
   private delivery: Promise<unknown> = Promise.resolve();
   private subscription: Subscription | null = null;
 
@@ -128,17 +137,53 @@ export class AnalysisStage {
     const end = group[group.length - 1].end;
     const conditions: AlertCondition[] = [];
     const points: Point[] = [];
-    for (const w of group.filter((r) => r.agent === ALL)) {
+    const scopes = group.filter((r) => r.agent === ALL);
+    // Inhibition of identical scopes: when one model serves all traffic, its scope is `overall`
+    // again; judging both would tell every alert twice.
+    const models = scopes.filter((w) => w.model_version !== ALL).map((w) => w.model_version);
+    const oneModel = models.length === 1;
+    for (const w of scopes) {
       if (!this.isNew(`d${SEP}${w.model_version}`, w.start)) continue;
       const snapshot = this.detectScope(w, leaves, points);
-      conditions.push(...evaluateRules(snapshot, this.p.rules));
+      if (oneModel && w.model_version !== ALL) continue;
+      const model = w.model_version === ALL ? (oneModel ? models[0] : null) : w.model_version;
+      conditions.push(...evaluateRules(snapshot, this.rulesFor(model)));
     }
+    const standing = standingCondition(this.p.rules.baseline, this.p.rules.targets ?? RULE_DEFAULTS.targets);
+    if (standing) conditions.push(standing);
     this.history.push(leaves);
     if (this.history.length > this.p.tuning.rootCauseBaselineWindows) this.history.shift();
     const transitions = this.p.machine.evaluate(conditions, end);
     for (const t of transitions) this.onTransition(t, end, points);
     this.p.sink.write(points);
-    if (transitions.length > 0) this.deliver(transitions);
+    const notices = this.p.router.route(this.p.machine.list(), end);
+    if (notices.length > 0) this.deliver(notices.map((n) => this.notificationOf(n, group, leaves)));
+    if (transitions.length > 0 || notices.length > 0) this.p.onStateChange?.();
+  }
+
+  /**
+   * A baseline judges only the model it was measured on (any model when it names none): another
+   * model, or a mix of models in `overall`, is judged against the targets alone.
+   */
+  private rulesFor(model: string | null): Partial<RuleOptions> {
+    const b = this.p.rules.baseline;
+    if (!b?.model || b.model === model) return this.p.rules;
+    return { ...this.p.rules, baseline: undefined };
+  }
+
+  /** A group's notification with the root-cause ranking of its figure and a link to the board. */
+  private notificationOf(notice: GroupedNotice, group: WindowResult[], leaves: Leaves): AlertNotification {
+    const series = seriesOfRule(notice.lead.ruleId, notice.lead.key);
+    const scope = notice.lead.key.split('/')[0];
+    const model = scope.startsWith('model:') ? scope.slice('model:'.length) : ALL;
+    const w = group.find((r) => r.agent === ALL && r.model_version === model);
+    let cause: unknown[] | null = null;
+    try {
+      cause = series && w ? rootCause(series, model, leaves, this.history) : null;
+    } catch {
+      cause = null; // a ranking is a help, never a reason to hold a notification back
+    }
+    return groupNotification(notice, { rootCause: cause, link: boardLink(this.p.settings.boardUrl, notice.lead) });
   }
 
   /** Detectors, drift and root cause for one scope; returns what the alert rules look at. */
@@ -155,7 +200,13 @@ export class AnalysisStage {
       points.push(anomalyPoint(s.name, scope, w.start, verdict, cause));
       if (verdict.isAnomaly) this.onAnomaly(s.name, scope, verdict, cause);
     }
-    return qualitySnapshot(w, anomalies);
+    return { ...qualitySnapshot(w, anomalies), counts: this.evidencePool(w.model_version).add(w.acc) };
+  }
+
+  private evidencePool(model: string): EvidencePool {
+    let pool = this.evidence.get(model);
+    if (!pool) this.evidence.set(model, (pool = new EvidencePool(this.p.settings.evidenceWindows)));
+    return pool;
   }
 
   private causeOf(series: string, w: WindowResult, leaves: Leaves, report: DriftReport): RootCauseDimension[] | DriftCause[] | null {
@@ -191,9 +242,9 @@ export class AnalysisStage {
   }
 
   /** In order, one batch after the other, so a resolve never overtakes its firing. */
-  private deliver(transitions: AlertTransition[]): void {
+  private deliver(notifications: AlertNotification[]): void {
     this.delivery = this.delivery
-      .then(() => this.p.dispatcher.dispatch(transitions))
+      .then(() => this.p.dispatcher.sendAll(notifications))
       .catch((e: Error) => this.p.log.warn('alert_dispatch_failed', { error: e.message }));
   }
 
@@ -306,7 +357,25 @@ export function qualitySnapshot(w: WindowResult, anomalies: Record<string, Anoma
   };
 }
 
+/** The watched series an alert's figure is, for its root-cause ranking. */
+function seriesOfRule(ruleId: string, key: string): string | null {
+  if (ruleId.startsWith('fpr')) return 'fpr';
+  if (ruleId.startsWith('detection') || ruleId === 'method_imbalance') return 'detection_rate';
+  if (ruleId.startsWith('latency')) return 'latency_p95';
+  if (ruleId === 'anomaly') return key.slice(key.indexOf('/') + 1) || null;
+  return null;
+}
+
+/** The board around the alert: 15 minutes before it fired up to 5 minutes after now. */
+function boardLink(boardUrl: string | undefined, a: { firedAt: number | null; activeSince: number; lastEvaluatedAt: number }): string | undefined {
+  if (!boardUrl) return undefined;
+  const from = (a.firedAt ?? a.activeSince) - 15 * 60_000;
+  const to = a.lastEvaluatedAt + 5 * 60_000;
+  return `${boardUrl}${boardUrl.includes('?') ? '&' : '?'}from=${from}&to=${to}`;
+}
+
 function thresholdOf(series: string, s: AlertSettings): Threshold | undefined {
+  if (series === 'latency_p95' && !Number.isFinite(s.latencyP95MaxMs)) return undefined;
   if (series === 'fpr') return { value: s.fprMax, label: 'FPR', text: `${(s.fprMax * 100).toFixed(3)}%` };
   if (series === 'latency_p95') return { value: s.latencyP95MaxMs, label: 'p95 latency', text: `${s.latencyP95MaxMs} ms` };
   return undefined;

@@ -1,12 +1,18 @@
 // startAnalysis(deps): the one call the collector makes. Loads the optional baseline (a bad one
 // stops the start with its typed error: BaselineError baseline_unreadable / baseline_invalid),
 // builds the notifiers and the alert machinery, and runs the stage on the closed windows.
+import type { NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
+import { openKvAlertStore, StateSaver, type AlertStateDump, type AlertStore } from '../alerts/alert-store.ts';
 import { loadBaseline } from '../alerts/baseline.ts';
 import { AlertDispatcher } from '../alerts/dispatcher.ts';
 import type { Publish } from '../alerts/nats-notifier.ts';
 import type { Notifier } from '../alerts/notification.ts';
 import { RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
+import { ALERT_LABELS, type AlertLabel } from '../alerts/labels.ts';
+import { NotificationRouter } from '../alerts/router.ts';
+import { ConfigError } from '../config.ts';
+import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +36,17 @@ export interface AnalysisDeps {
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
+  /** The collector's connection: alert state is kept in its KV bucket (alerts.stateBucket). */
+  nats?: NatsConnection;
+  /** This replica's name: each replica keeps its own alert state. */
+  replica?: string;
+}
+
+/** Silences through the API and CLI; every change is saved with the alert state. */
+export interface SilenceControl {
+  add(s: NewSilence): Silence;
+  expire(id: string): Silence;
+  list(): Silence[];
 }
 
 export interface AnalysisHandle {
@@ -41,7 +58,8 @@ export interface AnalysisHandle {
   alerts(): Alert[];
   /** Per-key state the stage holds (bounded: idle model versions are forgotten). */
   keysTracked(): number;
-  stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number };
+  stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number; notifications: number };
+  silences: SilenceControl;
   stop(): Promise<void>;
 }
 
@@ -58,15 +76,33 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     factors: RULE_DEFAULTS.factors,
     forMs: settings.forMs,
     baseline,
+    keepFiringForMs: settings.keepFiringForMs,
+    anomalyNotify: (settings.anomalyNotify ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
   const notifiers = [...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])];
   const dispatcher = new AlertDispatcher(notifiers, (line) => deps.log.warn('alert_notify_failed', { detail: line }));
   const machine = new AlertStateMachine();
+  const silences = new SilenceStore(settings.maxSilences);
+  const { groupWaitMs, groupIntervalMs, repeatIntervalMs } = settings;
+  const router = new NotificationRouter({ groupWaitMs, groupIntervalMs, repeatIntervalMs, groupBy: parseGroupBy(settings.groupBy) }, silences);
+  const store = deps.nats && settings.stateBucket ? await openKvAlertStore(deps.nats, settings.stateBucket, deps.replica) : null;
+  const restored = await loadState(store, deps.log);
+  if (restored) {
+    machine.restore(restored.alerts);
+    router.restore(restored.groups);
+    silences.restore(restored.silences);
+    deps.log.info('alert_state_restored', { alerts: restored.alerts.length, groups: restored.groups.length, silences: restored.silences.length });
+  }
+  const dump = (): AlertStateDump => ({ v: 1, alerts: machine.dump(), groups: router.dump(), silences: silences.dump() });
+  const saver = store ? new StateSaver(store, dump, (e) => deps.log.warn('alert_state_save_failed', { error: e.message })) : null;
+  const saved = <T>(value: T): T => (saver?.request(), value);
   const stage = new AnalysisStage({
     sink: deps.sink,
     log: deps.log,
     machine,
     dispatcher,
+    router,
+    onStateChange: () => saver?.request(),
     rules,
     settings,
     tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
@@ -80,9 +116,36 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     forecast$: stage.forecast$.asObservable(),
     alerts: () => machine.list(),
     keysTracked: () => stage.keysTracked,
-    stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed }),
-    stop: () => stage.stop(),
+    stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed, notifications: dispatcher.notifications }),
+    silences: {
+      add: (s) => saved(silences.add(s)),
+      expire: (id) => saved(silences.expire(id)),
+      list: () => silences.list(),
+    },
+    stop: async () => {
+      await stage.stop();
+      await saver?.flush();
+    },
   };
+}
+
+/** 'family,scope' -> the labels; an unknown one stops the start (notifications must not regroup silently). */
+export function parseGroupBy(text: string): AlertLabel[] {
+  const labels = text.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const l of labels) if (!(ALERT_LABELS as readonly string[]).includes(l)) throw new ConfigError(`alerts.groupBy: unknown label "${l.slice(0, 40)}" (one of ${ALERT_LABELS.join(', ')})`);
+  if (labels.length === 0) throw new ConfigError('alerts.groupBy needs at least one label');
+  return labels as AlertLabel[];
+}
+
+/** A stored state that cannot be read is logged and left behind: alerts start afresh, the collector starts. */
+async function loadState(store: AlertStore | null, log: Logger): Promise<AlertStateDump | null> {
+  if (!store) return null;
+  try {
+    return await store.load();
+  } catch (e) {
+    log.warn('alert_state_unreadable', { error: (e as Error).message });
+    return null;
+  }
 }
 
 /** Config leaves unset optional settings undefined; they must not override the defaults. */

@@ -2,6 +2,7 @@
 import type { NatsConnection } from 'nats';
 import type { Logger } from '../log.ts';
 import { DEFAULT_AUTH_LIMITS, type AuthLimits } from './auth-limiter.ts';
+import type { SilenceControl } from '../analysis/start-analysis.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { AlertSource } from './alerts.ts';
 import type { InfluxQL } from './influxql.ts';
@@ -56,4 +57,6 @@ export interface ApiDeps {
   /** Told of every refused authentication (Prometheus counter); its log line is rate-limited. */
   onAuthRefused?: (reason: string) => void;
   log?: Logger;
+  /** Alert silences, when the analysis stage runs beside the API. */
+  silences?: SilenceControl;
 }

@@ -2,6 +2,8 @@
 // route in routes.ts is described here and that nothing else is.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
+import { RATE_PATHS } from './rates-openapi.ts';
+import { SILENCE_PATHS } from './silences-openapi.ts';
 import { METHODS, STATS_GRANULARITIES, STATS_WINDOWS } from './stats.ts';
 
 type Schema = TSchema | Record<string, unknown>;
@@ -112,6 +114,8 @@ export const openApiDocument: OpenApiDocument = {
     schemas: { ApiError: ApiErrorBody, InferenceEvent, Summary, Alert },
   },
   paths: {
+    ...SILENCE_PATHS,
+    ...RATE_PATHS,
     '/health': {
       get: {
         operationId: 'health',

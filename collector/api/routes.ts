@@ -4,6 +4,8 @@ import { health } from './health.ts';
 import { logEvent } from './log-event.ts';
 import { modelVersions } from './models.ts';
 import { openApiDocument } from './openapi.ts';
+import { rates, recentWindows } from './rates.ts';
+import { addSilence, expireSilence, listSilences } from './silences.ts';
 import type { Route } from './route.ts';
 import { stats } from './stats.ts';
 
@@ -11,7 +13,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', auth: false, handle: health },
   { method: 'POST', path: '/metrics/log', auth: true, scope: 'write', handle: logEvent },
   { method: 'GET', path: '/metrics/stats', auth: true, handle: stats },
+  { method: 'GET', path: '/metrics/rates', auth: true, handle: rates },
+  { method: 'GET', path: '/metrics/windows', auth: true, handle: recentWindows },
   { method: 'GET', path: '/alerts/recent', auth: true, handle: recentAlerts },
+  { method: 'GET', path: '/alerts/silences', auth: true, handle: listSilences },
+  { method: 'POST', path: '/alerts/silences/add', auth: true, handle: addSilence },
+  { method: 'POST', path: '/alerts/silences/expire', auth: true, handle: expireSilence },
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
   { method: 'GET', path: '/openapi.json', auth: true, handle: async () => ({ status: 200, body: openApiDocument }) },
 ];

@@ -1,5 +1,6 @@
 // One call for the collector's main: the HTTP API, the live hub and the page on one port.
 import type { NatsConnection } from 'nats';
+import type { SilenceControl } from '../analysis/start-analysis.ts';
 import { LiveHub, type LiveHubOptions } from '../live/hub.ts';
 import { InfluxAlertSource, type AlertSource } from './alerts.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits } from './deps.ts';
@@ -28,6 +29,7 @@ export interface ApiOptions {
   /** Answer /alerts/recent from somewhere other than InfluxDB. */
   alerts?: AlertSource;
   rates?: () => Record<string, number>;
+  silences?: SilenceControl;
 }
 
 export interface RunningApi extends ApiServer {
@@ -55,6 +57,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     hub,
     limits: { ...DEFAULT_API_LIMITS, ...options.limits },
     rates: options.rates,
+    silences: options.silences,
   });
   const url = await api.listen(options.port, options.host);
   return {

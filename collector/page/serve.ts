@@ -26,6 +26,7 @@ const FILES: Record<string, string> = {
   'live.js': join(STATIC_DIR, 'live.js'),
   'charts.js': join(STATIC_DIR, 'charts.js'),
   'feed.js': join(STATIC_DIR, 'feed.js'),
+  'rates.js': join(STATIC_DIR, 'rates.js'),
   'live.css': join(STATIC_DIR, 'live.css'),
   'vendor/uPlot.iife.min.js': join(UPLOT_DIR, 'uPlot.iife.min.js'),
   'vendor/uPlot.min.css': join(UPLOT_DIR, 'uPlot.min.css'),

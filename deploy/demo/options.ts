@@ -19,10 +19,13 @@ export interface DemoOptions {
   /** Seconds a threshold alert must hold before it fires (shorter than production's minute). */
   alertForS: number;
   /**
-   * Latency p95 above this alerts (ms). Starlight's target is 5 ms; the demo's threshold sits well
-   * above the steady traffic's p95 on a busy laptop, so the incident is what trips it.
+   * Latency p95 above this alerts (ms). Unset by default: a laptop's p95 under the demo's load says
+   * nothing about Starlight's 5 ms target, so the demo judges latency against its own recent
+   * behaviour (the latency_p95 anomaly, which notifies in the demo) rather than a fixed number.
    */
-  latencyP95MaxMs: number;
+  latencyP95MaxMs?: number;
+  /** Seconds the incident lasts, so its alert is seen resolving too. */
+  incidentForS: number;
   json: boolean;
 }
 
@@ -39,7 +42,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   dataDir: defaultDataDir(),
   corpusSize: 300,
   alertForS: 10,
-  latencyP95MaxMs: 60,
+  incidentForS: 45,
   json: false,
 };
 

@@ -9,6 +9,7 @@ import type { Logger as AgentLogger } from '../../agent/publish/logger.ts';
 import { createLogger } from '../../collector/log.ts';
 import { LIVE_PATH } from '../../collector/api/server.ts';
 import { liveAlert } from '../../collector/live/feed.ts';
+import { STANDING_RULE } from '../../collector/alerts/standing.ts';
 import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
@@ -82,6 +83,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       alertForMs: o.alertForS * 1000,
       latencyP95MaxMs: o.latencyP95MaxMs,
       incidentAfterS: o.incidentAfterS,
+      runDir,
     });
     undo.push(() => collector.stop());
     const agent = await startAgent(services, logFile('agent.log'));
@@ -99,6 +101,13 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     const info = describe(services, collector, agent, runDir);
     announce(info, o, say);
     const timers = schedule(o, say, traffic, () => traffic.inject(incident), collector);
+    let incidentToldAtS: number | null = null;
+    const told = collector.notifications$((n, count) => {
+      const at = timers.elapsed();
+      if (incidentToldAtS === null && n.status === 'firing' && n.rule !== STANDING_RULE && at >= o.incidentAfterS) incidentToldAtS = at;
+      say('notification', { at_s: at, count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`);
+    });
+    undo.push(() => told.stop());
     undo.push(() => timers.clear());
 
     let stopping: Promise<void> | undefined;
@@ -109,9 +118,16 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       stop: () =>
         (stopping ??= (async () => {
           const sent = traffic.stats();
+          const notifications = told.count();
+          // Seconds from the incident's start to its first notification (null: never told).
+          const incidentNotifiedAfterS = incidentToldAtS === null ? null : incidentToldAtS - o.incidentAfterS;
           await stopAll();
           rmSync(runDir, { recursive: true, force: true });
-          say('stopped', { traffic: sent }, `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped; all services stopped`);
+          say(
+            'stopped',
+            { traffic: sent, notifications, incident_notified_after_s: incidentNotifiedAfterS },
+            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
+          );
         })()),
     };
   } catch (e) {
@@ -220,6 +236,8 @@ function announce(info: DemoInfo, o: DemoOptions, say: Say): void {
 
 interface Timers {
   finished: Promise<void>;
+  /** Seconds since the traffic started. */
+  elapsed(): number;
   clear(): void;
 }
 
@@ -230,6 +248,10 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
     inject();
     say('incident', { kind: o.incident, at_s: elapsed() }, `>>> incident injected at ${elapsed()} s: ${o.incident} (${INCIDENT_HELP[o.incident]})`);
   }, o.incidentAfterS * 1000);
+  const incidentEndTimer = setTimeout(() => {
+    traffic.endIncident();
+    say('incident_over', { kind: o.incident, at_s: elapsed() }, `<<< incident over at ${elapsed()} s: steady traffic again`);
+  }, (o.incidentAfterS + o.incidentForS) * 1000);
   const status = setInterval(() => {
     const t = traffic.stats();
     const c = collector.handle.stats();
@@ -247,8 +269,10 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
   });
   return {
     finished,
+    elapsed,
     clear() {
       clearTimeout(incidentTimer);
+      clearTimeout(incidentEndTimer);
       clearInterval(status);
       if (endTimer) clearTimeout(endTimer);
       alerts.unsubscribe();

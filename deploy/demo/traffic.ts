@@ -71,6 +71,12 @@ export class TrafficGenerator {
     this.stats_.incident = incident.kind;
   }
 
+  /** Back to steady traffic. */
+  endIncident(): void {
+    this.incident = null;
+    this.stats_.incident = null;
+  }
+
   stats(): TrafficStats {
     return { ...this.stats_, byStatus: { ...this.stats_.byStatus }, inFlight: this.inFlight.size };
   }

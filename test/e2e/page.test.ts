@@ -86,7 +86,7 @@ describe('live page in headless Chromium', () => {
     const now = Date.now();
     // A window retained before the page opens arrives as the snapshot.
     api.hub.publish(TOPICS.windows('1s', '*', '*'), windowAt(0, now - 90_000, 60));
-    await page.goto(`${api.url}/live/#token=${TOKEN}`);
+    await page.goto(`${api.url}/live/#token=${TOKEN}&g=1s`);
     await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'live');
     await page.waitForFunction(() => (window as any).starwatchCharts?.throughput.data[0].length === 1);
 

@@ -29,7 +29,7 @@ test('rules: Starlight target thresholds (FPR 0.05%, detection 99%, p95 5 ms, im
 test('rules: regressions against a baseline file (FPR 1.1x, detection 0.95x, p95 1.2x)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-baseline-'));
   const path = join(dir, 'baseline.json');
-  writeFileSync(path, JSON.stringify({ fpr: 0.0002, latencyP95Ms: 3, detectionByMethod: { alpha: 1, raw: 0.99 } }));
+  writeFileSync(path, JSON.stringify({ kind: 'starwatch-validate-baseline', v: 1, model: null, dataset: null, created: null, fpr: 0.0002, latency_p95_ms: 3, detection: { alpha: 1, raw: 0.99 } }));
   const baseline = await loadBaseline(path);
   const c = evaluateRules({ ts: 0, key: 'overall', fpr: 0.00023, latencyP95Ms: 3.5, detectionByMethod: { alpha: 0.94, raw: 0.99 } }, { baseline });
   assert.equal(find(c, 'fpr_regression').active, true, '0.023% > 1.1 x 0.02%');
@@ -48,7 +48,7 @@ test('rules: anomaly flags become conditions per series', () => {
 });
 
 test('rules: a bad baseline is a typed error', async () => {
-  assert.throws(() => parseBaseline({ fpr: 2 }), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_invalid');
+  assert.throws(() => parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 2, detection: {}, latency_p95_ms: 1 }), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_invalid');
   assert.throws(() => parseBaseline(null), BaselineError);
   await assert.rejects(loadBaseline('/nonexistent/baseline.json'), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_unreadable');
 });

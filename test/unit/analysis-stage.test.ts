@@ -165,7 +165,7 @@ test('a bad baseline file stops the start with its typed error; a good one adds 
       (e: Error & { code?: string }) => e.code === 'baseline_invalid',
     );
     const good = join(dir, 'good.json');
-    writeFileSync(good, '{"latencyP95Ms": 1.5}');
+    writeFileSync(good, '{"kind": "starwatch-validate-baseline", "v": 1, "model": null, "dataset": null, "created": null, "fpr": null, "detection": {}, "latency_p95_ms": 1.5}');
     const r = await run({ base, end: 200 * S }, { baselineFile: good });
     const regressions = r.points.filter((p) => p.measurement === 'alert' && p.tags.rule === 'latency_p95_regression' && p.tags.key === 'overall');
     assert.deepEqual(regressions.map((p) => p.tags.state).slice(0, 2), ['pending', 'firing'], '2.4 ms > 1.2 x 1.5 ms');
@@ -189,7 +189,7 @@ test('a failing sink write is counted and logged; the stage carries on with the 
 
 test('the webhook URL (a secret) is never logged, even when the webhook fails', async () => {
   const secretUrl = 'http://127.0.0.1:9/hooks/T000/B000/VERYSECRET';
-  const r = await run({ base, end: 80 * S, slow: { from: 20 * S, to: 60 * S } }, { webhookUrl: secretUrl });
+  const r = await run({ base, end: 80 * S, slow: { from: 20 * S, to: 60 * S } }, { webhookUrl: secretUrl, groupWaitMs: 0 });
   assert.ok(r.logs.some((l) => l.includes('alert_notify_failed')), 'the webhook failed (nothing listens on port 9)');
   assert.ok(r.logs.some((l) => l.includes('[redacted]')));
   assert.ok(!r.logs.some((l) => l.includes('VERYSECRET')), r.logs.filter((l) => l.includes('VERY')).join('\n'));

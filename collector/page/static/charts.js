@@ -28,7 +28,7 @@ export class LiveChart {
 
   options() {
     const { series, yFormat, axisFormat, yMin, yMax } = this.spec;
-    const fmt = (v) => (v == null ? '–' : yFormat ? yFormat(v) : v.toFixed(2));
+    const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : yFormat ? yFormat(v) : v.toFixed(2));
     const tick = axisFormat ?? fmt;
     const hasRight = series.some((s) => s.right);
     const right = { ...AXIS, scale: 'right', side: 1, size: 56, grid: { show: false }, values: (_u, ticks) => ticks.map(this.spec.rightFormat ?? fmt) };
@@ -43,7 +43,8 @@ export class LiveChart {
       },
       axes: [{ ...AXIS, space: 70, values: (_u, ticks) => ticks.map(clock) }, { ...AXIS, size: 56, values: (_u, ticks) => ticks.map(tick) }, ...(hasRight ? [right] : [])],
       series: [
-        {},
+        // Before any data the legend has no time: a dash, never uPlot's NaN-NaN-NaN.
+        { value: (_u, t) => (Number.isFinite(t) ? clock(t) : '–') },
         ...series.map((s) => ({
           label: s.label,
           scale: s.right ? 'right' : 'y',
@@ -81,7 +82,7 @@ export class LiveChart {
 
   /** Unless the pointer is over the chart, the legend shows the newest values. */
   showLatest() {
-    if (this.plot.cursor.left >= 0) return;
+    if (this.plot.cursor.left >= 0 || this.data[0].length === 0) return;
     this.plot.setLegend({ idx: this.data[0].length - 1 });
   }
 

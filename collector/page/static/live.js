@@ -1,10 +1,13 @@
 // The live page: window updates become chart points and tiles; alerts and anomalies become
 // markers on the charts and lines in the side list. Settings come from the URL fragment
-// (never sent to the server): #token=T&g=1s&model=2.0.0. The token is taken out of the URL as
+// (never sent to the server): #token=T&g=10s&model=2.0.0. The token is taken out of the URL as
 // soon as it is read (history.replaceState), so it stays out of history and bookmarks; the tab
-// keeps it in sessionStorage for reloads.
+// keeps it in sessionStorage for reloads. It opens with the last 15 minutes (from InfluxDB,
+// through the API), then follows the feed; FPR and detection are shown over the last minute,
+// with n and their 95% interval.
 import { LiveChart } from './charts.js';
 import { connectFeed } from './feed.js';
+import { RollingRates } from './rates.js';
 
 const METHODS = [
   ['alpha', '#5aa9ff'],
@@ -22,13 +25,19 @@ if (settings.has('token')) {
   settings.delete('token');
   history.replaceState(null, '', `${location.pathname}${location.search}#${settings}`);
 }
-const granularity = settings.get('g') || '1s';
+const granularity = settings.get('g') || '10s';
+const HISTORY_MINUTES = 15;
+const rolling = new RollingRates(60_000);
+let lastEnd = 0;
 const model = settings.get('model') || '*';
 const $ = (id) => document.getElementById(id);
 
-const pct = (v) => (v == null ? '–' : `${(v * 100).toFixed(v < 0.01 && v > 0 ? 2 : 1)}%`);
-const ms = (v) => (v == null ? '–' : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
-const num = (v) => (v == null ? '–' : v >= 100 || v === 0 ? v.toFixed(0) : v.toFixed(1));
+const finite = (v) => typeof v === 'number' && Number.isFinite(v);
+const pct = (v) => (!finite(v) ? '–' : `${(v * 100).toFixed(v < 0.01 && v > 0 ? 2 : 1)}%`);
+const ms = (v) => (!finite(v) ? '–' : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
+const num = (v) => (!finite(v) ? '–' : v >= 100 || v === 0 ? v.toFixed(0) : v.toFixed(1));
+/** 'n=240 · 95% 24.6–36.0%', or why there is no rate. */
+const evidence = (r, what) => (r ? `n=${r.n} · 95% ${pct(r.lower)}–${pct(r.upper)}` : `no ${what} in the last minute`);
 
 /** A topic segment as the collector encodes it (schemas/live.ts topicSegment). */
 const segment = (value) => value.replace(/[%.*> ]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
@@ -75,32 +84,25 @@ const firing = new Map();
 window.starwatchCharts = charts; // for the browser test and for poking at in devtools
 
 function onWindow(w) {
+  if (w.end <= lastEnd) return; // history and the feed overlap
+  lastEnd = w.end;
+  rolling.add(w);
+  const minute = rolling.current();
   const f = w.fields;
   const t = w.end / 1000;
   const seconds = Math.max(1, (w.end - w.start) / 1000);
   charts.throughput.push(t, [f.rps, (f.errors ?? 0) / seconds]);
   charts.latency.push(t, [f.latency_p50, f.latency_p95, f.latency_p99]);
-  charts.quality.push(t, [detectionRate(f), f.fpr]);
+  charts.quality.push(t, [minute.detection?.rate ?? null, minute.fpr?.rate ?? null]);
   charts.methods.push(t, [f.stego_rate, ...METHODS.map(([m]) => f[`rate_${m}`])]);
   $('k-rps').textContent = num(f.rps);
   $('k-p95').textContent = ms(f.latency_p95);
   $('k-err').textContent = pct(f.count ? (f.errors ?? 0) / f.count : null);
   $('k-stego').textContent = pct(f.stego_rate);
-  $('k-fpr').textContent = pct(f.fpr);
-}
-
-/** Detection rate over all labelled stego methods, weighted by how many of each were labelled. */
-function detectionRate(f) {
-  let hit = 0;
-  let n = 0;
-  for (const [m] of METHODS) {
-    const k = f[`det_${m}_n`] ?? 0;
-    if (k > 0 && f[`det_${m}`] != null) {
-      hit += f[`det_${m}`] * k;
-      n += k;
-    }
-  }
-  return n > 0 ? hit / n : null;
+  $('k-fpr').textContent = pct(minute.fpr?.rate);
+  $('k-fpr-n').textContent = evidence(minute.fpr, 'labelled clean images');
+  $('k-det').textContent = pct(minute.detection?.rate);
+  $('k-det-n').textContent = evidence(minute.detection, 'labelled stego images');
 }
 
 function onAlert(a) {
@@ -156,6 +158,20 @@ function showLogin(why) {
   $('login-why').textContent = why ?? '';
 }
 
+/** The last minutes of windows from InfluxDB (through the API), so the charts do not open empty. */
+async function loadHistory(token) {
+  if (granularity !== '10s' && granularity !== '1m') return;
+  const q = new URLSearchParams({ granularity, minutes: String(HISTORY_MINUTES), model_version: model });
+  try {
+    const res = await fetch(`/metrics/windows?${q}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) return;
+    const { windows } = await res.json();
+    for (const w of windows) onWindow(w);
+  } catch {
+    // no history: the feed fills the charts
+  }
+}
+
 async function start(token) {
   // The feed refuses a wrong token before the WebSocket opens, which a browser cannot tell from
   // a network failure; one authenticated request tells them apart.
@@ -165,21 +181,22 @@ async function start(token) {
     setStatus('unauthorized', check.status === 401 ? 'missing or wrong token' : 'too many failed attempts; try again later');
     return;
   }
+  await loadHistory(token);
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = `${proto}://${location.host}/ws?token=${encodeURIComponent(token)}`;
   const topics = [`windows.${granularity}.${segment(model)}.${segment('*')}`, 'alerts', 'anomalies'];
   window.starwatchFeed = connectFeed({ url, topics, onMessage, onStatus: setStatus });
 }
 
-$('scope').textContent = `${granularity} windows · model ${model === '*' ? 'all' : model} · all agents`;
+$('scope').textContent = `${granularity} windows · rates over 1 minute · model ${model === '*' ? 'all' : model} · all agents`;
 $('login').addEventListener('submit', (e) => {
   e.preventDefault();
   const token = $('token').value;
   sessionStorage.setItem(TOKEN_KEY, token);
   $('login').hidden = true;
-  start(token);
+  void start(token);
 });
 
 const token = sessionStorage.getItem(TOKEN_KEY);
-if (token) start(token);
+if (token) void start(token);
 else showLogin('The live feed needs the API token.');

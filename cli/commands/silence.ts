@@ -22,7 +22,7 @@ export function registerSilence(program: Command): void {
   const common = (c: Command): Command =>
     c
       .option('--url <url>', 'HTTP API of the collector', process.env.STARWATCH_API_URL ?? 'http://127.0.0.1:9471')
-      .option('--token <token>', 'API token (default: $STARWATCH_API_TOKEN)')
+      .option('--token <token>', 'API token (default: $STARWATCH_API_WRITE_TOKEN to add or expire, $STARWATCH_API_TOKEN to list)')
       .option('--json', 'print the answer as JSON');
   common(silence.command('add').description('Silence alerts matching every --match'))
     .requiredOption('--match <label=value>', 'rule, key, severity, family or scope; a trailing * matches by prefix (repeatable)', collect, [])
@@ -73,7 +73,8 @@ class CliError extends Error {
 }
 
 async function call<T>(flags: ApiFlags, path: string, body?: unknown): Promise<T> {
-  const token = flags.token ?? process.env.STARWATCH_API_TOKEN;
+  // Adding and expiring change what people are told: they take the write token.
+  const token = flags.token ?? (body === undefined ? process.env.STARWATCH_API_TOKEN : process.env.STARWATCH_API_WRITE_TOKEN ?? process.env.STARWATCH_API_TOKEN);
   let res: Response;
   try {
     res = await fetch(new URL(path, flags.url), {

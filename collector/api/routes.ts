@@ -17,8 +17,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/metrics/windows', auth: true, handle: recentWindows },
   { method: 'GET', path: '/alerts/recent', auth: true, handle: recentAlerts },
   { method: 'GET', path: '/alerts/silences', auth: true, handle: listSilences },
-  { method: 'POST', path: '/alerts/silences/add', auth: true, handle: addSilence },
-  { method: 'POST', path: '/alerts/silences/expire', auth: true, handle: expireSilence },
+  // Silencing hides alerts from people: a change, so the write token, not the read one.
+  { method: 'POST', path: '/alerts/silences/add', auth: true, scope: 'write', handle: addSilence },
+  { method: 'POST', path: '/alerts/silences/expire', auth: true, scope: 'write', handle: expireSilence },
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
   { method: 'GET', path: '/openapi.json', auth: true, handle: async () => ({ status: 200, body: openApiDocument }) },
 ];

@@ -25,6 +25,7 @@ import { collectorConfig, influxQL, natsConnect, rows } from './collector-setup.
 const services = useServices({ nats: true, influx: true });
 const DB = 'alerts_handling_test';
 const TOKEN = 'alerts-handling-token-0123456789';
+const WRITE_TOKEN = 'alerts-handling-write-9876543210';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const S = 1000;
 const AGENT = 'edge-1';
@@ -110,6 +111,7 @@ describe('alert handling: evidence, grouping, flapping, silences, restarts', () 
     config.alerts.keepFiringForMs = 30_000;
     config.alerts.groupWaitMs = 0;
     config.api.token = TOKEN;
+    config.api.writeToken = WRITE_TOKEN;
     config.api.port = 0;
     await start();
   });
@@ -158,7 +160,9 @@ describe('alert handling: evidence, grouping, flapping, silences, restarts', () 
   test('a silence set through the API holds its notification back; the CLI lists and expires it', async () => {
     const api = collector!.apiUrl!;
     const post = (path: string, body: unknown) =>
-      fetch(`${api}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${api}${path}`, { method: 'POST', headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const readOnly = await fetch(`${api}/alerts/silences/add`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ matchers: { family: 'latency' }, for: '1h' }) });
+    assert.equal(readOnly.status, 403, 'the read token cannot silence alerts');
     const bad = await post('/alerts/silences/add', { matchers: { colour: 'red' }, for: '1h' });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).error.code, 'silence_invalid');
@@ -182,7 +186,11 @@ describe('alert handling: evidence, grouping, flapping, silences, restarts', () 
     });
     assert.equal(posts.length, before, 'nothing posted while silenced');
 
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/starwatch.js', 'silence', ...args, '--url', api, '--token', TOKEN, '--json'], { cwd: REPO });
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['bin/starwatch.js', 'silence', ...args, '--url', api, '--json'], {
+        cwd: REPO,
+        env: { ...process.env, STARWATCH_API_TOKEN: TOKEN, STARWATCH_API_WRITE_TOKEN: WRITE_TOKEN },
+      });
     const listed = JSON.parse((await cli('list')).stdout);
     assert.deepEqual(listed.map((s: { id: string }) => s.id), [silence.id]);
     assert.deepEqual(listed[0].matchers, { family: 'latency' });

@@ -72,7 +72,12 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://agent');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://agent');
+    } catch {
+      return sendError(res, 'BAD_TARGET', 'the request target is not a URL path');
+    }
     const path = url.pathname;
     if (path === '/v1/scan') {
       if (req.method !== 'POST') return sendError(res, 'METHOD_NOT_ALLOWED', 'use POST', { headers: { allow: 'POST' } });

@@ -8,6 +8,7 @@ import { GoldenProbes, loadProbes, type ProbeScan } from '../probes/golden-probe
 import { ProxyScanHandler } from '../proxy/proxy-handler.ts';
 import { UPSTREAM_MODEL } from '../proxy/observe-upstream.ts';
 import type { VerdictFields } from '../proxy/verdict-fields.ts';
+import { checkUpstreamBase } from '../proxy/request-target.ts';
 import type { NatsOptions } from '../publish/connection.ts';
 import { stderrLogger, type Logger } from '../publish/logger.ts';
 import { DEFAULT_LIMITS } from '../v4/limits.ts';
@@ -21,6 +22,9 @@ export interface AgentServerOptions {
   /** Upstream inference service URL (proxy mode); wins over model. */
   proxy?: string;
   proxyFields?: VerdictFields;
+  /** Caps on an upstream answer, as sent and decompressed (PROXY_DEFAULTS). */
+  proxyMaxAnswerBytes?: number;
+  proxyMaxDecodedBytes?: number;
   port?: number;
   host?: string;
   nats: NatsOptions;
@@ -55,6 +59,7 @@ export function defaultAgentId(): string {
 export async function startAgentServer(o: AgentServerOptions): Promise<RunningAgent> {
   const logger = o.logger ?? stderrLogger;
   const maxBytes = o.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  if (o.proxy) checkUpstreamBase(o.proxy); // before anything is connected that would need closing
   const agent = await createAgent({
     agentId: o.agentId ?? defaultAgentId(),
     nats: o.nats,
@@ -69,7 +74,15 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     createStream: o.createStream,
     logger,
   });
-  const proxy = o.proxy ? new ProxyScanHandler(agent, { upstream: o.proxy, fields: o.proxyFields }) : null;
+  const proxy = o.proxy
+    ? new ProxyScanHandler(agent, {
+        upstream: o.proxy,
+        fields: o.proxyFields,
+        maxAnswerBytes: o.proxyMaxAnswerBytes,
+        maxDecodedBytes: o.proxyMaxDecodedBytes,
+        logger,
+      })
+    : null;
   const handler: ScanHandler = proxy ?? new ModelScanHandler(agent);
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
   const http = createScanServer({ agent, handler, metrics, maxBytes });

@@ -2,6 +2,7 @@
 // per request to NATS, with /metrics, /healthz, /readyz and optional golden probes.
 import type { Command } from 'commander';
 import { parseFieldOverrides } from '../../agent/proxy/verdict-fields.ts';
+import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
@@ -13,6 +14,8 @@ interface AgentCliOptions {
   model?: string;
   proxy?: string;
   proxyFields?: string;
+  proxyMaxAnswerBytes: number;
+  proxyMaxDecodedBytes: number;
   port: number;
   host: string;
   nats: string;
@@ -53,6 +56,8 @@ export function registerAgent(program: Command): void {
     .option('--model <path>', 'ONNX model to serve', DEFAULT_MODEL_PATH)
     .option('--proxy <url>', 'forward POST /v1/scan to this inference service instead of running the model')
     .option('--proxy-fields <map>', 'verdict field names of the upstream JSON, e.g. "stegoProb=result.p,isStego=result.flag"')
+    .option('--proxy-max-answer-bytes <n>', 'largest upstream answer read, as sent', positiveInt, PROXY_DEFAULTS.maxAnswerBytes)
+    .option('--proxy-max-decoded-bytes <n>', 'largest upstream answer after gzip/deflate/br', positiveInt, PROXY_DEFAULTS.maxDecodedBytes)
     .option('--port <n>', 'HTTP port', port, 8080)
     .option('--host <addr>', 'HTTP address to listen on', '0.0.0.0')
     .option('--nats <urls>', 'NATS servers, comma-separated', 'nats://127.0.0.1:4222')
@@ -84,6 +89,8 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       model: o.model,
       proxy: o.proxy,
       proxyFields: o.proxyFields ? parseFieldOverrides(o.proxyFields) : undefined,
+      proxyMaxAnswerBytes: o.proxyMaxAnswerBytes,
+      proxyMaxDecodedBytes: o.proxyMaxDecodedBytes,
       port: o.port,
       host: o.host,
       nats: {

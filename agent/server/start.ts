@@ -12,9 +12,11 @@ import { checkUpstreamBase } from '../proxy/request-target.ts';
 import type { NatsOptions } from '../publish/connection.ts';
 import { stderrLogger, type Logger } from '../publish/logger.ts';
 import { DEFAULT_LIMITS } from '../v4/limits.ts';
+import { defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
+import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
-import { createScanServer } from './server.ts';
+import { createScanServer, type ServerLimits } from './server.ts';
 
 export interface AgentServerOptions {
   /** ONNX model file (model mode). */
@@ -37,10 +39,16 @@ export interface AgentServerOptions {
   maxBytes?: number;
   maxPixels?: number;
   threads?: number;
+  /** Decode worker threads (default: defaultWorkerCount(), one core left to the event loop). */
+  decodeWorkers?: number;
   probesDir?: string;
   probeRate?: number;
   logger?: Logger;
   processMetrics?: boolean;
+  /** Scans and pixels in flight (ADMISSION_DEFAULTS). */
+  admission?: Partial<AdmissionLimits>;
+  /** Connections and timeouts against slow clients (SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 export interface RunningAgent {
@@ -66,6 +74,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     model: o.proxy ? null : (o.model ?? undefined),
     modelRef: o.proxy ? UPSTREAM_MODEL : undefined,
     threads: o.threads,
+    decodeWorkers: o.decodeWorkers ?? defaultWorkerCount(),
     limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
     batchSize: o.batchSize,
     batchMs: o.batchMs,
@@ -83,9 +92,10 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
         logger,
       })
     : null;
-  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent);
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
-  const http = createScanServer({ agent, handler, metrics, maxBytes });
+  const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => metrics.countRefusal(reason));
+  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission);
+  const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits });
 
   let probes: GoldenProbes | null = null;
   if (o.probesDir) {

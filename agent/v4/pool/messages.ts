@@ -1,0 +1,39 @@
+// What the main thread and a decode worker say to each other. Streams travel as transferred
+// buffers (no copy); the shared all-zero streams are sent as null and restored on arrival,
+// since each thread has its own and transferring one would empty it for later images.
+import { STREAM_NAMES, type StreamName, type V4Streams } from '../contract.ts';
+import type { DecodeLimits } from '../limits.ts';
+import type { ImageInfo, Preprocessed } from '../preprocess.ts';
+import { sharedZeros } from '../streams/zeros.ts';
+
+export interface PreprocessTask {
+  id: number;
+  bytes: Uint8Array;
+  limits: DecodeLimits;
+}
+
+export type WireStreams = Record<StreamName, Float32Array | null>;
+
+export type PreprocessReply =
+  | { id: number; ok: true; info: ImageInfo; streams: WireStreams; decodeMs: number; preprocessMs: number }
+  | { id: number; ok: false; code: string | null; message: string };
+
+export type WorkerMessage = PreprocessReply | { ready: true };
+
+export function toWire(p: Preprocessed): { streams: WireStreams; transfer: ArrayBuffer[] } {
+  const transfer = new Set<ArrayBuffer>();
+  const streams = {} as WireStreams;
+  for (const name of STREAM_NAMES) {
+    const s = p.streams[name];
+    const shared = s === sharedZeros(name);
+    streams[name] = shared ? null : s;
+    if (!shared) transfer.add(s.buffer as ArrayBuffer);
+  }
+  return { streams, transfer: [...transfer] };
+}
+
+export function fromWire(streams: WireStreams): V4Streams {
+  const out = {} as V4Streams;
+  for (const name of STREAM_NAMES) out[name] = streams[name] ?? sharedZeros(name);
+  return out;
+}

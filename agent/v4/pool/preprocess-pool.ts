@@ -80,8 +80,8 @@ export class PreprocessPool {
       const task = this.waiting.shift()!;
       slot.task = task;
       slot.worker.ref();
-      // A copy the worker owns, transferred: the request's buffer may be a slice of a pool.
-      const bytes = task.bytes.slice();
+      // A copy the worker owns, transferred: the caller keeps its bytes (Buffer.slice would be a view).
+      const bytes = new Uint8Array(task.bytes);
       slot.worker.postMessage({ id: task.id, bytes, limits: task.limits }, [bytes.buffer]);
     }
   }

@@ -136,6 +136,14 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
       else res.destroy();
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Slow or malformed clients end here (header/request timeouts, bad HTTP): counted, cut.
+    if (error.code === 'ECONNRESET') return;
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    metrics.countRefusal(timedOut ? 'request_timeout' : 'bad_http');
+    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    socket.destroy();
+  });
   server.maxConnections = limits.maxConnections;
   server.on('drop', () => metrics.countRefusal('connections'));
   server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS } from '../v4/limits.ts';
 import { defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
 import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
+import { ThrottledLog } from './throttled-log.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
 import { createScanServer, type ServerLimits } from './server.ts';
 
@@ -93,7 +94,11 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
       })
     : null;
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
-  const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => metrics.countRefusal(reason));
+  const refusals = new ThrottledLog(logger);
+  const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => {
+    metrics.countRefusal(reason);
+    refusals.warn(reason, `refused a scan with 503: ${reason.replaceAll('_', ' ')} at the limit`);
+  });
   const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission);
   const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits });
 

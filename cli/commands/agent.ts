@@ -3,6 +3,9 @@
 import type { Command } from 'commander';
 import { parseFieldOverrides } from '../../agent/proxy/verdict-fields.ts';
 import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
+import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
+import { SERVER_LIMITS } from '../../agent/server/server.ts';
+import { defaultWorkerCount } from '../../agent/v4/pool/preprocess-pool.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
@@ -35,11 +38,23 @@ interface AgentCliOptions {
   maxBytes: number;
   maxPixels: number;
   threads: number;
+  decodeWorkers: number;
+  maxInFlight: number;
+  maxPixelsInFlight: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected an integer >= 0, got "${value}"`);
   return n;
 }
 
@@ -77,6 +92,12 @@ export function registerAgent(program: Command): void {
     .option('--max-bytes <n>', 'largest request body accepted', positiveInt, DEFAULT_LIMITS.maxBytes)
     .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
+    .option('--decode-workers <n>', 'decode worker threads (0: decode on the event loop)', nonNegativeInt, defaultWorkerCount())
+    .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
+    .option('--max-pixels-in-flight <n>', 'declared pixels decoded at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxPixelsInFlight)
+    .option('--max-connections <n>', 'open sockets at most; more are closed on accept', positiveInt, SERVER_LIMITS.maxConnections)
+    .option('--headers-timeout-ms <n>', 'time a client gets to send its headers', positiveInt, SERVER_LIMITS.headersTimeoutMs)
+    .option('--request-timeout-ms <n>', 'time a client gets to send its whole request', positiveInt, SERVER_LIMITS.requestTimeoutMs)
     .action(async (options: AgentCliOptions) => {
       process.exitCode = await agentCommand(options);
     });
@@ -110,6 +131,9 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       maxBytes: o.maxBytes,
       maxPixels: o.maxPixels,
       threads: o.threads,
+      decodeWorkers: o.decodeWorkers,
+      admission: { maxInFlight: o.maxInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
+      serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,
     });
   } catch (e) {

@@ -141,7 +141,10 @@ test('slow clients: trickled headers are cut at the headers timeout, connections
     } finally {
       clearInterval(trickle);
     }
-    assert.ok((await metric(agent.url, 'starwatch_agent_refused_total{reason="connections"}')) >= 20);
+    const dropped = await metric(agent.url, 'starwatch_agent_refused_total{reason="connections"}');
+    const timedOut = await metric(agent.url, 'starwatch_agent_refused_total{reason="request_timeout"}');
+    assert.ok(dropped >= 20, `${dropped} connections dropped`);
+    assert.ok(timedOut >= 1 && dropped + timedOut === 60, `${dropped} dropped + ${timedOut} timed out`);
     const health = await fetch(`${agent.url}/healthz`);
     assert.equal(health.status, 200);
   } finally {

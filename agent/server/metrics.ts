@@ -25,7 +25,7 @@ export class AgentMetrics {
     });
     this.refused = new Counter({
       name: 'starwatch_agent_refused_total',
-      help: 'Requests or connections refused by admission control (in_flight, pixels_in_flight, connections, model_queue)',
+      help: 'Requests or connections refused by admission control (in_flight, bytes_in_flight, pixels_in_flight, connections, request_timeout, bad_http)',
       labelNames: ['reason'],
       registers,
     });
@@ -62,10 +62,11 @@ export class AgentMetrics {
   }
 
   /** Scans and decoded pixels in flight, read when scraped. */
-  watchAdmission(admission: { snapshot(): { scans: number; pixels: number } }): void {
+  watchAdmission(admission: { snapshot(): { scans: number; bytes: number; pixels: number } }): void {
     const registers = [this.registry];
     if (this.registry.getSingleMetric('starwatch_agent_scans_in_flight')) return;
     new Gauge({ name: 'starwatch_agent_scans_in_flight', help: 'Scans admitted and not yet answered', registers, collect() { this.set(admission.snapshot().scans); } });
+    new Gauge({ name: 'starwatch_agent_bytes_in_flight', help: 'Request bytes admitted (declared, or --max-bytes when chunked)', registers, collect() { this.set(admission.snapshot().bytes); } });
     new Gauge({ name: 'starwatch_agent_pixels_in_flight', help: 'Declared pixels of the images being decoded', registers, collect() { this.set(admission.snapshot().pixels); } });
   }
 

@@ -66,14 +66,17 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
   };
 
   const scan = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (!admission.enterScan()) {
+    // What the body may hold: its declared length, or the cap for a chunked one.
+    const length = Number(req.headers['content-length']);
+    const bodyBytes = Number.isFinite(length) && length >= 0 ? Math.min(length, maxBytes) : maxBytes;
+    if (!admission.enterScan(bodyBytes)) {
       const retry = { 'retry-after': String(admission.limits.retryAfterSec) };
-      return refuse(req, res, performance.now(), 'OVERLOADED', `${admission.limits.maxInFlight} scans in flight already; retry later`, declaredBytes(req), retry);
+      return refuse(req, res, performance.now(), 'OVERLOADED', 'too many scans in flight; retry later', declaredBytes(req), retry);
     }
     try {
       await admitted(req, res, url);
     } finally {
-      admission.leaveScan();
+      admission.leaveScan(bodyBytes);
     }
   };
 

@@ -189,6 +189,18 @@ const proxyGzipBomb: HostileAttack = async () => {
   }
 };
 
+/** Uploads at the body limit, more at once than the proxy admits: bodies in memory stay bounded. */
+const proxyBigUploads: HostileAttack = async () => {
+  const upstream = await stubServer({ headers: { 'content-type': 'application/json' }, body: Buffer.from('{"stego_probability":0.1}') });
+  try {
+    const body = Buffer.alloc(20 * 1024 * 1024, 7);
+    body.set(PNG_MAGIC);
+    return await measure('proxy-big-uploads', SIDECAR_LIMIT_MB, () => ['--proxy', upstream.url], (url) => flood(96, 32, () => post(url, '/v1/scan', body)));
+  } finally {
+    upstream.server.close();
+  }
+};
+
 const scanHugeWebp: HostileAttack = async () => {
   const webp = await hugeWebp(6300);
   return measure('scan-huge-webp', SCAN_POD_LIMIT_MB, () => [], (url) => flood(32, 8, () => post(url, '/v1/scan', webp)));
@@ -235,6 +247,7 @@ export const attacks: Record<string, HostileAttack> = {
   baseline,
   'proxy-ssrf': proxySsrf,
   'proxy-gzip-bomb': proxyGzipBomb,
+  'proxy-big-uploads': proxyBigUploads,
   'scan-huge-webp': scanHugeWebp,
   'scan-huge-gif': scanHugeGif,
   'scan-palette-png': scanPalettePng,

@@ -41,6 +41,7 @@ interface AgentCliOptions {
   decodeWorkers: number;
   maxInFlight: number;
   maxPixelsInFlight: number;
+  maxBytesInFlight: number;
   maxConnections: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -94,6 +95,7 @@ export function registerAgent(program: Command): void {
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
     .option('--decode-workers <n>', 'decode worker threads (0: decode on the event loop)', nonNegativeInt, defaultWorkerCount())
     .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
+    .option('--max-bytes-in-flight <n>', 'request bytes admitted at once (chunked bodies count as --max-bytes); more get 503', positiveInt, ADMISSION_DEFAULTS.maxBytesInFlight)
     .option('--max-pixels-in-flight <n>', 'declared pixels decoded at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxPixelsInFlight)
     .option('--max-connections <n>', 'open sockets at most; more are closed on accept', positiveInt, SERVER_LIMITS.maxConnections)
     .option('--headers-timeout-ms <n>', 'time a client gets to send its headers', positiveInt, SERVER_LIMITS.headersTimeoutMs)
@@ -132,7 +134,7 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       maxPixels: o.maxPixels,
       threads: o.threads,
       decodeWorkers: o.decodeWorkers,
-      admission: { maxInFlight: o.maxInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
+      admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
       serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,
     });

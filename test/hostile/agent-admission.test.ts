@@ -88,6 +88,30 @@ test('scans in flight are bounded: past the limit a slow upload is refused at on
   }
 });
 
+test('request bytes in flight are bounded: a second large upload waits at the client, not in memory', async () => {
+  const agent = await startTestAgent(services.nats.url, { agentId: 'bytes', admission: { maxBytesInFlight: 100_000 } });
+  const slow: Socket[] = [];
+  try {
+    const { port } = new URL(agent.url);
+    const s = connect(Number(port), '127.0.0.1');
+    s.on('error', () => {});
+    s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 60000\r\n\r\n\x89PNG');
+    slow.push(s);
+    await waitFor(async () => (await metric(agent.url, 'starwatch_agent_bytes_in_flight')) === 60_000, { what: '60000 bytes in flight' });
+    const big = Buffer.alloc(60_000);
+    big.set(palettePng(64));
+    const second = await post(agent.url, big);
+    assert.equal(second.status, 503);
+    assert.equal(second.code, 'OVERLOADED');
+    assert.equal(await metric(agent.url, 'starwatch_agent_refused_total{reason="bytes_in_flight"}'), 1);
+    const small = await post(agent.url, palettePng(64));
+    assert.equal(small.status, 200, 'a small body still fits beside the slow one');
+  } finally {
+    for (const s of slow) s.destroy();
+    await agent.close();
+  }
+});
+
 test('/healthz and /metrics answer within 100 ms while 16 palette PNGs are decoded', async (t) => {
   const agent = await startTestAgent(services.nats.url, { agentId: 'healthz' });
   try {

@@ -42,6 +42,8 @@ export interface AgentServerOptions {
   threads?: number;
   /** Decode worker threads (default: defaultWorkerCount(), one core left to the event loop). */
   decodeWorkers?: number;
+  /** Inference in a worker thread, off the event loop (default true). */
+  modelWorker?: boolean;
   probesDir?: string;
   probeRate?: number;
   logger?: Logger;
@@ -76,6 +78,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     modelRef: o.proxy ? UPSTREAM_MODEL : undefined,
     threads: o.threads,
     decodeWorkers: o.decodeWorkers ?? defaultWorkerCount(),
+    modelWorker: o.modelWorker ?? true,
     limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
     batchSize: o.batchSize,
     batchMs: o.batchMs,

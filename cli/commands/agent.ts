@@ -39,6 +39,7 @@ interface AgentCliOptions {
   maxPixels: number;
   threads: number;
   decodeWorkers: number;
+  modelWorker: boolean;
   maxInFlight: number;
   maxPixelsInFlight: number;
   maxBytesInFlight: number;
@@ -94,6 +95,7 @@ export function registerAgent(program: Command): void {
     .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
     .option('--decode-workers <n>', 'decode worker threads (0: decode on the event loop)', nonNegativeInt, defaultWorkerCount())
+    .option('--no-model-worker', 'run inference on the event loop instead of a worker thread')
     .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
     .option('--max-bytes-in-flight <n>', 'request bytes admitted at once (chunked bodies count as --max-bytes); more get 503', positiveInt, ADMISSION_DEFAULTS.maxBytesInFlight)
     .option('--max-pixels-in-flight <n>', 'declared pixels decoded at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxPixelsInFlight)
@@ -134,6 +136,7 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       maxPixels: o.maxPixels,
       threads: o.threads,
       decodeWorkers: o.decodeWorkers,
+      modelWorker: o.modelWorker,
       admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
       serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,

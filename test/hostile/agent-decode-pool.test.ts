@@ -1,5 +1,5 @@
-// Issue 19, agent item 3: decoding in worker threads gives exactly the streams decoding on the
-// event loop gives (parity holds), errors stay typed across the thread boundary, and the
+// Issue 19, agent item 3: decoding and inference in worker threads give exactly what they give
+// on the event loop (parity holds), errors stay typed across the thread boundary, and the
 // queues in front of the decoders and the model are bounded.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { V4Error } from '../../agent/v4/errors.ts';
 import { V4Model } from '../../agent/v4/model.ts';
 import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
 import { PreprocessPool } from '../../agent/v4/pool/preprocess-pool.ts';
+import { RemoteModel } from '../../agent/v4/pool/remote-model.ts';
 import { preprocess } from '../../agent/v4/preprocess.ts';
 import { makeImages } from '../integration/agent-stream.ts';
 import { hugeGif, palettePng } from './agent-images.ts';
@@ -68,5 +69,26 @@ test('the decode queue and the model queue are bounded: past them, OVERLOADED', 
     assert.equal(runs.filter((r) => r.status === 'fulfilled').length, 2);
   } finally {
     await model.release();
+  }
+});
+
+test('the model in a worker thread gives the same outputs, and its queue is bounded too', async () => {
+  const images = [...(await makeImages(2)), palettePng(200)];
+  const streams = await Promise.all(images.map(async (b) => (await preprocess(b, DEFAULT_LIMITS)).streams));
+  const local = await V4Model.load(DEFAULT_MODEL_PATH);
+  const remote = await RemoteModel.load(DEFAULT_MODEL_PATH, { maxQueued: 2 });
+  try {
+    assert.deepEqual(remote.identity, local.identity);
+    assert.deepEqual(remote.inputs, local.inputs);
+    const [mine, theirs] = [await local.run(streams), await remote.run(streams)];
+    assert.equal(theirs.batch, 3);
+    assert.deepEqual(theirs.values, mine.values);
+    const ablated = await remote.run(streams, { zeroStreams: ['pixel_tensor'] });
+    assert.deepEqual(ablated.values, (await local.run(streams, { zeroStreams: ['pixel_tensor'] })).values);
+    const runs = await Promise.allSettled(Array.from({ length: 5 }, () => remote.run([streams[0]])));
+    assert.equal(runs.filter((r) => r.status === 'rejected' && (r.reason as V4Error).code === 'OVERLOADED').length, 3);
+  } finally {
+    await local.release();
+    await remote.release();
   }
 });

@@ -20,15 +20,17 @@ export type PreprocessReply =
 
 export type WorkerMessage = PreprocessReply | { ready: true };
 
+/** Streams with the shared zero ones left out (null), for a copy or a transfer. */
+export function streamsToWire(streams: V4Streams): WireStreams {
+  const out = {} as WireStreams;
+  for (const name of STREAM_NAMES) out[name] = streams[name] === sharedZeros(name) ? null : streams[name];
+  return out;
+}
+
 export function toWire(p: Preprocessed): { streams: WireStreams; transfer: ArrayBuffer[] } {
+  const streams = streamsToWire(p.streams);
   const transfer = new Set<ArrayBuffer>();
-  const streams = {} as WireStreams;
-  for (const name of STREAM_NAMES) {
-    const s = p.streams[name];
-    const shared = s === sharedZeros(name);
-    streams[name] = shared ? null : s;
-    if (!shared) transfer.add(s.buffer as ArrayBuffer);
-  }
+  for (const s of Object.values(streams)) if (s) transfer.add(s.buffer as ArrayBuffer);
   return { streams, transfer: [...transfer] };
 }
 

@@ -8,7 +8,7 @@ import type { DecodeLimits } from '../limits.ts';
 import type { Preprocessed } from '../preprocess.ts';
 import { fromWire, type PreprocessReply, type WorkerMessage } from './messages.ts';
 
-const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+export const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
 /** One core is left to the event loop and onnxruntime; the pool has at least one worker. */
 export function defaultWorkerCount(): number {
@@ -88,7 +88,7 @@ export class PreprocessPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const slot: Slot = { worker: new Worker(BOOT), task: null, ready: false };
+      const slot: Slot = { worker: new Worker(BOOT, { workerData: { entry: './preprocess-worker.ts' } }), task: null, ready: false };
       this.slots.push(slot);
       slot.worker.on('message', (m: WorkerMessage) => {
         if ('ready' in m) {

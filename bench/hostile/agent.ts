@@ -63,28 +63,39 @@ async function counted(url: string): Promise<Record<string, number>> {
   return out;
 }
 
-/** Probes /healthz every 20 ms until stopped; the latencies. */
-function probeHealth(url: string): { stop: () => Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
-        await res.text();
-      } catch {
-        // a refused or timed-out probe counts at what it cost
-      }
-      latencies.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+/**
+ * Probes /healthz every 20 ms from a process of its own (the attack keeps this one busy, which
+ * would count against the agent) until stopped; the latencies, a failed probe at its cost.
+ */
+const PROBER = `
+const latencies = [];
+let running = true;
+process.stdin.on('end', () => (running = false)).resume();
+await (await fetch(process.argv[1])).text(); // loads fetch itself, which is not the agent's cost
+process.stderr.write('ready\\n');
+while (running) {
+  const t = performance.now();
+  try { await (await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) })).text(); } catch {}
+  latencies.push(performance.now() - t);
+  await new Promise((r) => setTimeout(r, 20));
+}
+process.stdout.write(JSON.stringify(latencies));
+`;
+
+async function probeHealth(url: string): Promise<{ stop: () => Promise<number[]> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', PROBER, `${url}/healthz`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
+  await new Promise((resolve, reject) => {
+    child.stderr!.once('data', resolve);
+    child.once('exit', () => reject(new Error('the /healthz prober did not start')));
+  });
   return {
     stop: async () => {
-      running = false;
-      await loop;
-      return latencies;
+      child.stdin!.end();
+      await exited;
+      return JSON.parse(out || '[]') as number[];
     },
   };
 }
@@ -97,7 +108,7 @@ async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalN
   try {
     nats = await startNats(join(dir, 'nats'));
     agent = await startAgent(nats, await agentArgs(nats));
-    const probes = probeHealth(agent.url);
+    const probes = await probeHealth(agent.url);
     let latencies: number[];
     try {
       await run(agent.url);

@@ -176,3 +176,27 @@ test('slow clients: trickled headers are cut at the headers timeout, connections
     await agent.close();
   }
 });
+
+test('slow clients: a body trickled past the request timeout is cut, counted, and its scan is an event', async () => {
+  const agent = await startTestAgent(services.nats.url, { agentId: 'trickle', serverLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000 } });
+  const s = connect(Number(new URL(agent.url).port), '127.0.0.1');
+  try {
+    s.on('error', () => {});
+    const closed = new Promise((r) => s.once('close', r));
+    s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 5000\r\n\r\n');
+    const trickle = setInterval(() => s.write('x'), 100);
+    const started = performance.now();
+    try {
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the socket was held past 15 s')), 15_000))]);
+    } finally {
+      clearInterval(trickle);
+    }
+    assert.ok(performance.now() - started < 10_000);
+    await waitFor(async () => (await metric(agent.url, 'starwatch_agent_refused_total{reason="request_timeout"}')) === 1, { what: 'the timeout counted' });
+    const stored = await waitFor(async () => (await readStoredEvents(services.nats.url)).events.find((e) => e.agent_id === 'trickle'), { what: 'the event' });
+    assert.equal(stored.error_code, 'CLIENT_ABORTED');
+  } finally {
+    s.destroy();
+    await agent.close();
+  }
+});

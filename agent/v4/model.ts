@@ -24,7 +24,7 @@ export interface V4ModelOptions {
   maxQueued?: number;
 }
 
-/** Each queued run holds its streams (~1.3 MB an image): 64 bound that to under 100 MB. */
+/** Each queued run holds its streams (~2.4 MB an image): 64 bound that to about 150 MB. */
 export const MODEL_MAX_QUEUED = 64;
 
 export interface RunOptions {

@@ -19,6 +19,10 @@ export interface CreateAgentOptions {
   modelRef?: ModelRef;
   threads?: number;
   limits?: Partial<DecodeLimits>;
+  /** Decode worker threads for the V4 path (0: on the event loop, the default for a library). */
+  decodeWorkers?: number;
+  /** Run the model in a worker thread (default false for a library). */
+  modelWorker?: boolean;
   batchSize?: number;
   batchMs?: number;
   queueSize?: number;
@@ -46,7 +50,7 @@ function natsOptions(nats: CreateAgentOptions['nats'], agentId: string): NatsOpt
 async function loadPath(options: CreateAgentOptions): Promise<V4Path | null> {
   if (options.model === null) return null;
   if (options.model instanceof V4Path) return options.model;
-  return V4Path.load({ modelPath: options.model ?? DEFAULT_MODEL_PATH, threads: options.threads, limits: options.limits });
+  return V4Path.load({ modelPath: options.model ?? DEFAULT_MODEL_PATH, threads: options.threads, limits: options.limits, workers: options.decodeWorkers, modelWorker: options.modelWorker });
 }
 
 export async function createAgent(options: CreateAgentOptions): Promise<StarwatchAgent> {

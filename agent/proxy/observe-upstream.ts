@@ -1,45 +1,49 @@
 // An upstream reply -> the observation of the request: its verdict when the upstream gave
-// one, else a typed error (UPSTREAM_<status>, UPSTREAM_UNREACHABLE, UPSTREAM_BAD_RESPONSE).
-import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+// one, else a typed error (UPSTREAM_<status>, UPSTREAM_UNREACHABLE, UPSTREAM_TOO_LARGE,
+// UPSTREAM_BAD_RESPONSE).
 import type { Label } from '../../schemas/inference-event.ts';
 import { ms, observeError } from '../events/build.ts';
 import type { Observation, Source } from '../events/observation.ts';
 import { sniffFormat } from '../events/sniff-format.ts';
+import { decodeContent, DecodedTooLarge } from './decompress.ts';
 import type { UpstreamReply } from './upstream.ts';
 import { readSize, readVerdict, pick, type VerdictFields } from './verdict-fields.ts';
 
 export const UPSTREAM_MODEL = { id: 'upstream', version: 'unknown', sha256: '0'.repeat(64) };
 
-function decodeBody(reply: Extract<UpstreamReply, { ok: true }>): unknown {
-  const encoding = String(reply.headers['content-encoding'] ?? 'identity').toLowerCase();
-  const raw =
-    encoding === 'gzip' ? gunzipSync(reply.body) : encoding === 'deflate' ? inflateSync(reply.body) : encoding === 'br' ? brotliDecompressSync(reply.body) : reply.body;
-  return JSON.parse(raw.toString('utf8'));
+export interface UpstreamObservation {
+  observation: Observation;
+  /** Set when the client must get a typed 502 instead of the upstream's answer. */
+  refusal: 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TOO_LARGE' | null;
 }
 
-export function observeUpstream(
+export async function observeUpstream(
   source: Source,
   request: Uint8Array,
   reply: UpstreamReply,
   fields: VerdictFields,
+  maxDecodedBytes: number,
   label?: Label,
-): Observation {
+): Promise<UpstreamObservation> {
   const input = { format: sniffFormat(request), bytes: request.length, width: 0, height: 0 };
-  const extra = { label };
-  if (!reply.ok) return { ...observeError(source, 'UPSTREAM_UNREACHABLE', input, reply.ms, extra), model: UPSTREAM_MODEL };
-  if (reply.status < 200 || reply.status >= 300) {
-    return { ...observeError(source, `UPSTREAM_${reply.status}`, input, reply.ms, extra), model: UPSTREAM_MODEL };
+  const failed = (code: string, model = UPSTREAM_MODEL): Observation => ({ ...observeError(source, code, input, reply.ms, { label }), model });
+  if (!reply.ok) {
+    const code = reply.failure === 'too_large' ? 'UPSTREAM_TOO_LARGE' : 'UPSTREAM_UNREACHABLE';
+    return { observation: failed(code), refusal: code };
   }
+  if (reply.status < 200 || reply.status >= 300) return { observation: failed(`UPSTREAM_${reply.status}`), refusal: null };
   let body: unknown;
   try {
-    body = decodeBody(reply);
-  } catch {
-    return { ...observeError(source, 'UPSTREAM_BAD_RESPONSE', input, reply.ms, extra), model: UPSTREAM_MODEL };
+    const text = await decodeContent(reply.body, reply.headers['content-encoding'], maxDecodedBytes);
+    body = JSON.parse(text.toString('utf8'));
+  } catch (e) {
+    if (e instanceof DecodedTooLarge) return { observation: failed('UPSTREAM_TOO_LARGE'), refusal: 'UPSTREAM_TOO_LARGE' };
+    return { observation: failed('UPSTREAM_BAD_RESPONSE'), refusal: null };
   }
   const version = pick(body, fields.modelVersion);
   const model = typeof version === 'string' && version && version.length <= 64 ? { ...UPSTREAM_MODEL, version } : UPSTREAM_MODEL;
   const outputs = readVerdict(body, fields);
-  if (!outputs) return { ...observeError(source, 'UPSTREAM_BAD_RESPONSE', input, reply.ms, extra), model };
+  if (!outputs) return { observation: failed('UPSTREAM_BAD_RESPONSE', model), refusal: null };
   const timings = { decode_ms: 0, preprocess_ms: 0, infer_ms: ms(reply.ms), total_ms: ms(reply.ms) };
-  return { source, input: { ...input, ...readSize(body, fields) }, timings, outputs, errorCode: null, label, model };
+  return { observation: { source, input: { ...input, ...readSize(body, fields) }, timings, outputs, errorCode: null, label, model }, refusal: null };
 }

@@ -1,34 +1,63 @@
 // Proxy mode: POST /v1/scan goes to the upstream inference service as it came; the upstream's
 // answer goes back to the client unchanged; the agent only watches and emits the event.
+// The proxy only ever talks to its configured origin, and reads answers under caps.
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { StarwatchAgent } from '../library/agent.ts';
 import { sendError } from '../server/http-errors.ts';
 import type { ScanHandler, ScanRequest } from '../server/scan-handler.ts';
 import type { Label } from '../../schemas/inference-event.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
-import { observeUpstream } from './observe-upstream.ts';
-import { callUpstream, forwardableHeaders } from './upstream.ts';
+import { observeError } from '../events/build.ts';
+import { unknownInput } from '../events/observation.ts';
+import { silentLogger, type Logger } from '../publish/logger.ts';
+import { ThrottledLog } from '../server/throttled-log.ts';
+import { observeUpstream, UPSTREAM_MODEL } from './observe-upstream.ts';
+import { checkUpstreamBase, upstreamUrl } from './request-target.ts';
+import { callUpstream, forwardableHeaders, type UpstreamReply } from './upstream.ts';
 import { DEFAULT_VERDICT_FIELDS, type VerdictFields } from './verdict-fields.ts';
+
+export const PROXY_DEFAULTS = {
+  timeoutMs: 30_000,
+  /** A verdict is a few hundred bytes of JSON; 1 MiB leaves room for verbose services. */
+  maxAnswerBytes: 1024 * 1024,
+  maxDecodedBytes: 4 * 1024 * 1024,
+};
 
 export interface ProxyOptions {
   upstream: string;
   fields?: VerdictFields;
   timeoutMs?: number;
+  /** Largest upstream answer read, as sent (compressed). */
+  maxAnswerBytes?: number;
+  /** Largest upstream answer after undoing its Content-Encoding. */
+  maxDecodedBytes?: number;
+  logger?: Logger;
 }
+
+const MESSAGES = {
+  UPSTREAM_UNREACHABLE: 'the inference service did not answer',
+  UPSTREAM_TOO_LARGE: 'the inference service answered more than this proxy reads',
+};
 
 export class ProxyScanHandler implements ScanHandler {
   readonly source = 'proxy' as const;
   readonly upstream: URL;
   private readonly fields: VerdictFields;
-  private readonly timeoutMs: number;
+  private readonly limits: typeof PROXY_DEFAULTS;
+  private readonly log: ThrottledLog;
 
   constructor(
     private readonly agent: StarwatchAgent,
     options: ProxyOptions,
   ) {
-    this.upstream = new URL(options.upstream);
+    this.upstream = checkUpstreamBase(options.upstream);
     this.fields = options.fields ?? DEFAULT_VERDICT_FIELDS;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? PROXY_DEFAULTS.timeoutMs,
+      maxAnswerBytes: options.maxAnswerBytes ?? PROXY_DEFAULTS.maxAnswerBytes,
+      maxDecodedBytes: options.maxDecodedBytes ?? PROXY_DEFAULTS.maxDecodedBytes,
+    };
+    this.log = new ThrottledLog(options.logger ?? silentLogger);
   }
 
   /** The upstream decides what it accepts. */
@@ -37,10 +66,18 @@ export class ProxyScanHandler implements ScanHandler {
   }
 
   async handle({ req, res, body, label }: ScanRequest): Promise<void> {
-    const reply = await callUpstream(this.upstream, req.url ?? '/v1/scan', body, forwardableHeaders(req.headers), this.timeoutMs);
-    const event = this.agent.emit(observeUpstream(this.source, body, reply, this.fields, label));
-    if (!reply.ok) {
-      sendError(res, 'UPSTREAM_UNREACHABLE', `the inference service did not answer: ${reply.message}`, { eventId: event.event_id });
+    const target = upstreamUrl(this.upstream, req.url ?? '');
+    if (!target.ok) {
+      const event = this.agent.emit({ ...observeError(this.source, 'BAD_TARGET', unknownInput(body.length), 0, { label }), model: UPSTREAM_MODEL });
+      sendError(res, 'BAD_TARGET', target.message, { eventId: event.event_id });
+      return;
+    }
+    const reply = await this.call(target.url, body, forwardableHeaders(req.headers));
+    const seen = await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label);
+    const event = this.agent.emit(seen.observation);
+    if (seen.refusal || !reply.ok) {
+      const code = seen.refusal ?? 'UPSTREAM_UNREACHABLE';
+      sendError(res, code, MESSAGES[code], { eventId: event.event_id });
       return;
     }
     const headers: OutgoingHttpHeaders = { ...forwardableHeaders(reply.headers), 'content-length': String(reply.body.length) };
@@ -52,7 +89,17 @@ export class ProxyScanHandler implements ScanHandler {
   /** The same call for bytes that did not come over HTTP (golden probes in proxy mode). */
   async scanBytes(bytes: Uint8Array, source: 'probe', label?: Label): Promise<InferenceEvent> {
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const reply = await callUpstream(this.upstream, '/v1/scan', body, { 'content-type': 'application/octet-stream' }, this.timeoutMs);
-    return this.agent.emit(observeUpstream(source, bytes, reply, this.fields, label));
+    const target = upstreamUrl(this.upstream, '/v1/scan');
+    if (!target.ok) throw new Error(target.message);
+    const reply = await this.call(target.url, body, { 'content-type': 'application/octet-stream' });
+    const seen = await observeUpstream(source, bytes, reply, this.fields, this.limits.maxDecodedBytes, label);
+    return this.agent.emit(seen.observation);
+  }
+
+  private async call(url: URL, body: Buffer, headers: OutgoingHttpHeaders): Promise<UpstreamReply> {
+    const reply = await callUpstream({ url, body, headers, timeoutMs: this.limits.timeoutMs, maxAnswerBytes: this.limits.maxAnswerBytes });
+    // The detail (host, port, errno) helps the operator and would help an attacker: log only.
+    if (!reply.ok) this.log.warn(`upstream-${reply.failure}`, `proxy: upstream ${reply.failure}: ${reply.detail}`);
+    return reply;
   }
 }

@@ -10,6 +10,7 @@ export class AgentMetrics {
   private readonly scans: Counter<'outcome' | 'source'>;
   private readonly errors: Counter<'code'>;
   private readonly latency: Histogram<'outcome'>;
+  private readonly refused: Counter<'reason'>;
 
   constructor(publisher: EventPublisher, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -20,6 +21,12 @@ export class AgentMetrics {
       help: 'Request latency (total_ms of the event)',
       labelNames: ['outcome'],
       buckets: [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 5],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'starwatch_agent_refused_total',
+      help: 'Requests or connections refused by admission control (in_flight, bytes_in_flight, pixels_in_flight, connections, request_timeout, bad_http)',
+      labelNames: ['reason'],
       registers,
     });
     new Gauge({
@@ -48,6 +55,19 @@ export class AgentMetrics {
     this.scans.inc({ outcome, source: event.source });
     if (event.error_code) this.errors.inc({ code: event.error_code });
     this.latency.observe({ outcome }, event.timings.total_ms / 1000);
+  }
+
+  countRefusal(reason: string): void {
+    this.refused.inc({ reason });
+  }
+
+  /** Scans and decoded pixels in flight, read when scraped. */
+  watchAdmission(admission: { snapshot(): { scans: number; bytes: number; pixels: number } }): void {
+    const registers = [this.registry];
+    if (this.registry.getSingleMetric('starwatch_agent_scans_in_flight')) return;
+    new Gauge({ name: 'starwatch_agent_scans_in_flight', help: 'Scans admitted and not yet answered', registers, collect() { this.set(admission.snapshot().scans); } });
+    new Gauge({ name: 'starwatch_agent_bytes_in_flight', help: 'Request bytes admitted (declared, or --max-bytes when chunked)', registers, collect() { this.set(admission.snapshot().bytes); } });
+    new Gauge({ name: 'starwatch_agent_pixels_in_flight', help: 'Declared pixels of the images being decoded', registers, collect() { this.set(admission.snapshot().pixels); } });
   }
 
   text(): Promise<string> {

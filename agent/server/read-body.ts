@@ -9,20 +9,24 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; bytesSeen: nu
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, bytesSeen: declared });
+  // A declared length is read straight into one buffer: no chunk list plus a concatenated copy,
+  // which would hold every body twice at its peak (the parser enforces the declared length).
+  const into = Number.isInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : null;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) {
+      if (size + chunk.length > maxBytes || (into && size + chunk.length > into.length)) {
         req.off('data', onData);
         req.off('end', onEnd);
-        resolve({ ok: false, bytesSeen: size });
+        resolve({ ok: false, bytesSeen: size + chunk.length });
         return;
       }
-      chunks.push(chunk);
+      if (into) chunk.copy(into, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     };
-    const onEnd = (): void => resolve({ ok: true, body: Buffer.concat(chunks, size) });
+    const onEnd = (): void => resolve({ ok: true, body: into ? into.subarray(0, size) : Buffer.concat(chunks, size) });
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', () => resolve({ ok: false, bytesSeen: size, aborted: true }));

@@ -4,6 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Label } from '../../schemas/inference-event.ts';
 import type { Source } from '../events/observation.ts';
 import type { StarwatchAgent } from '../library/agent.ts';
+import { observeError } from '../events/build.ts';
+import { unknownInput } from '../events/observation.ts';
+import { sniffFormat } from '../events/sniff-format.ts';
+import { declaredPixels } from '../v4/decode/declared-size.ts';
+import type { Admission } from './admission.ts';
 import { sendError, sendJson } from './http-errors.ts';
 
 export interface ScanRequest {
@@ -35,17 +40,45 @@ export function isImageMediaType(contentType: string | undefined): boolean {
 export class ModelScanHandler implements ScanHandler {
   readonly source = 'scan' as const;
 
-  constructor(private readonly agent: StarwatchAgent) {}
+  constructor(
+    private readonly agent: StarwatchAgent,
+    private readonly admission: Admission | null = null,
+  ) {}
 
   acceptsMediaType(contentType: string | undefined): boolean {
     return isImageMediaType(contentType);
   }
 
-  async handle({ res, body, label }: ScanRequest): Promise<void> {
+  async handle(request: ScanRequest): Promise<void> {
+    const pixels = this.pixelsToReserve(request.body);
+    if (this.admission && !this.admission.reservePixels(pixels)) {
+      const { res, body, label } = request;
+      const input = { ...unknownInput(body.length), format: sniffFormat(body) };
+      const event = this.agent.emit(observeError(this.source, 'OVERLOADED', input, 0, { label }));
+      const headers = { 'retry-after': String(this.admission.limits.retryAfterSec) };
+      sendError(res, 'OVERLOADED', `${this.admission.limits.maxPixelsInFlight} pixels are being decoded already; retry later`, { eventId: event.event_id, headers });
+      return;
+    }
+    try {
+      await this.scan(request);
+    } finally {
+      this.admission?.releasePixels(pixels);
+    }
+  }
+
+  /** Declared pixels, within the per-image cap (over it the decoder refuses from the header). */
+  private pixelsToReserve(body: Uint8Array): number {
+    const declared = declaredPixels(body) ?? 0;
+    const cap = this.agent.path?.limits.maxPixels ?? Infinity;
+    return declared <= cap ? declared : 0;
+  }
+
+  private async scan({ res, body, label }: ScanRequest): Promise<void> {
     const outcome = await this.agent.scanOutcome(body, { source: this.source, label });
     const eventId = outcome.event.event_id;
     if (!outcome.ok) {
-      sendError(res, outcome.code, outcome.message, { eventId });
+      const headers: Record<string, string> = outcome.code === 'OVERLOADED' ? { 'retry-after': String(this.admission?.limits.retryAfterSec ?? 1) } : {};
+      sendError(res, outcome.code, outcome.message, { eventId, headers });
       return;
     }
     const { info, verdict, timings } = outcome.result;

@@ -7,6 +7,7 @@ import { unknownInput } from '../events/observation.ts';
 import type { StarwatchAgent } from '../library/agent.ts';
 import { sendError, sendJson } from './http-errors.ts';
 import { parseLabel } from './label.ts';
+import { Admission, ADMISSION_DEFAULTS } from './admission.ts';
 import type { AgentMetrics } from './metrics.ts';
 import { discardRest, readBody } from './read-body.ts';
 import type { ScanHandler } from './scan-handler.ts';
@@ -19,7 +20,24 @@ export interface ScanServerOptions {
   maxBytes: number;
   /** False while a proxy's upstream or a model is not there yet; default: always. */
   modelReady?: () => boolean;
+  /** Scans and pixels in flight; default: ADMISSION_DEFAULTS. */
+  admission?: Admission;
+  /** Connection limits and timeouts against slow or idle clients; default: SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }
+
+export const SERVER_LIMITS = {
+  /** Sockets open at once; more are closed on accept (and counted). */
+  maxConnections: 2048,
+  /** A client gets this long to send its request line and headers. */
+  headersTimeoutMs: 5_000,
+  /** ...and this long for the whole request, body included (20 MB at 5 Mbit/s is 32 s). */
+  requestTimeoutMs: 40_000,
+  /** A socket with no traffic at all is closed after this long. */
+  idleTimeoutMs: 10_000,
+};
+
+export type ServerLimits = typeof SERVER_LIMITS;
 
 export interface ScanServer {
   server: Server;
@@ -34,17 +52,35 @@ function declaredBytes(req: IncomingMessage): number {
 
 export function createScanServer(options: ScanServerOptions): ScanServer {
   const { agent, handler, metrics, maxBytes } = options;
+  const admission = options.admission ?? new Admission(ADMISSION_DEFAULTS, (reason) => metrics.countRefusal(reason));
+  const limits = { ...SERVER_LIMITS, ...options.limits };
+  metrics.watchAdmission(admission);
   let closing = false;
 
   /** A refusal before the handler: its event, then the typed error. */
-  const refuse = (req: IncomingMessage, res: ServerResponse, start: number, code: string, message: string, bytes: number): void => {
+  const refuse = (req: IncomingMessage, res: ServerResponse, start: number, code: string, message: string, bytes: number, headers: Record<string, string> = {}): void => {
     const input = unknownInput(bytes);
     const event = agent.emit(observeError(handler.source, code, input, performance.now() - start));
-    sendError(res, code, message, { eventId: event.event_id, headers: { connection: 'close' } });
+    sendError(res, code, message, { eventId: event.event_id, headers: { connection: 'close', ...headers } });
     discardRest(req);
   };
 
   const scan = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    // What the body may hold: its declared length, or the cap for a chunked one.
+    const length = Number(req.headers['content-length']);
+    const bodyBytes = Number.isFinite(length) && length >= 0 ? Math.min(length, maxBytes) : maxBytes;
+    if (!admission.enterScan(bodyBytes)) {
+      const retry = { 'retry-after': String(admission.limits.retryAfterSec) };
+      return refuse(req, res, performance.now(), 'OVERLOADED', 'too many scans in flight; retry later', declaredBytes(req), retry);
+    }
+    try {
+      await admitted(req, res, url);
+    } finally {
+      admission.leaveScan(bodyBytes);
+    }
+  };
+
+  const admitted = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const start = performance.now();
     const label = parseLabel(url.searchParams, req.headers);
     if (!label.ok) return refuse(req, res, start, 'BAD_LABEL', label.message, declaredBytes(req));
@@ -72,7 +108,12 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://agent');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://agent');
+    } catch {
+      return sendError(res, 'BAD_TARGET', 'the request target is not a URL path');
+    }
     const path = url.pathname;
     if (path === '/v1/scan') {
       if (req.method !== 'POST') return sendError(res, 'METHOD_NOT_ALLOWED', 'use POST', { headers: { allow: 'POST' } });
@@ -90,7 +131,7 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
     sendError(res, 'NOT_FOUND', `no route ${path}`);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 500 }, (req, res) => {
     route(req, res).catch((e: unknown) => {
       // A fault of ours: 500, and the process stays up.
       process.stderr.write(`starwatch agent: internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}\n`);
@@ -98,6 +139,17 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
       else res.destroy();
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Slow or malformed clients end here (header/request timeouts, bad HTTP): counted, cut.
+    if (error.code === 'ECONNRESET') return;
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    metrics.countRefusal(timedOut ? 'request_timeout' : 'bad_http');
+    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    socket.destroy();
+  });
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', () => metrics.countRefusal('connections'));
+  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
   agent.onEvent((event) => metrics.observe(event));
 
   return {

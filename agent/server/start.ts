@@ -8,12 +8,16 @@ import { GoldenProbes, loadProbes, type ProbeScan } from '../probes/golden-probe
 import { ProxyScanHandler } from '../proxy/proxy-handler.ts';
 import { UPSTREAM_MODEL } from '../proxy/observe-upstream.ts';
 import type { VerdictFields } from '../proxy/verdict-fields.ts';
+import { checkUpstreamBase } from '../proxy/request-target.ts';
 import type { NatsOptions } from '../publish/connection.ts';
 import { stderrLogger, type Logger } from '../publish/logger.ts';
 import { DEFAULT_LIMITS } from '../v4/limits.ts';
+import { defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
+import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
+import { ThrottledLog } from './throttled-log.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
-import { createScanServer } from './server.ts';
+import { createScanServer, type ServerLimits } from './server.ts';
 
 export interface AgentServerOptions {
   /** ONNX model file (model mode). */
@@ -21,6 +25,9 @@ export interface AgentServerOptions {
   /** Upstream inference service URL (proxy mode); wins over model. */
   proxy?: string;
   proxyFields?: VerdictFields;
+  /** Caps on an upstream answer, as sent and decompressed (PROXY_DEFAULTS). */
+  proxyMaxAnswerBytes?: number;
+  proxyMaxDecodedBytes?: number;
   port?: number;
   host?: string;
   nats: NatsOptions;
@@ -33,10 +40,18 @@ export interface AgentServerOptions {
   maxBytes?: number;
   maxPixels?: number;
   threads?: number;
+  /** Decode worker threads (default: defaultWorkerCount(), one core left to the event loop). */
+  decodeWorkers?: number;
+  /** Inference in a worker thread, off the event loop (default true). */
+  modelWorker?: boolean;
   probesDir?: string;
   probeRate?: number;
   logger?: Logger;
   processMetrics?: boolean;
+  /** Scans and pixels in flight (ADMISSION_DEFAULTS). */
+  admission?: Partial<AdmissionLimits>;
+  /** Connections and timeouts against slow clients (SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 export interface RunningAgent {
@@ -55,12 +70,15 @@ export function defaultAgentId(): string {
 export async function startAgentServer(o: AgentServerOptions): Promise<RunningAgent> {
   const logger = o.logger ?? stderrLogger;
   const maxBytes = o.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  if (o.proxy) checkUpstreamBase(o.proxy); // before anything is connected that would need closing
   const agent = await createAgent({
     agentId: o.agentId ?? defaultAgentId(),
     nats: o.nats,
     model: o.proxy ? null : (o.model ?? undefined),
     modelRef: o.proxy ? UPSTREAM_MODEL : undefined,
     threads: o.threads,
+    decodeWorkers: o.decodeWorkers ?? defaultWorkerCount(),
+    modelWorker: o.modelWorker ?? true,
     limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
     batchSize: o.batchSize,
     batchMs: o.batchMs,
@@ -69,10 +87,23 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     createStream: o.createStream,
     logger,
   });
-  const proxy = o.proxy ? new ProxyScanHandler(agent, { upstream: o.proxy, fields: o.proxyFields }) : null;
-  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent);
+  const proxy = o.proxy
+    ? new ProxyScanHandler(agent, {
+        upstream: o.proxy,
+        fields: o.proxyFields,
+        maxAnswerBytes: o.proxyMaxAnswerBytes,
+        maxDecodedBytes: o.proxyMaxDecodedBytes,
+        logger,
+      })
+    : null;
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
-  const http = createScanServer({ agent, handler, metrics, maxBytes });
+  const refusals = new ThrottledLog(logger);
+  const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => {
+    metrics.countRefusal(reason);
+    refusals.warn(reason, `refused a scan with 503: ${reason.replaceAll('_', ' ')} at the limit`);
+  });
+  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission);
+  const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits });
 
   let probes: GoldenProbes | null = null;
   if (o.probesDir) {

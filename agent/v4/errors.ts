@@ -9,6 +9,8 @@ export const V4_ERROR_CODES = [
   'CORRUPT_IMAGE',
   'TRUNCATED_IMAGE',
   'MODEL_ERROR',
+  /** More work queued than the bound allows; the caller should retry later. */
+  'OVERLOADED',
 ] as const;
 
 export type V4ErrorCode = (typeof V4_ERROR_CODES)[number];

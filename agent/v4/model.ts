@@ -20,7 +20,12 @@ export interface V4ModelOptions {
   threads?: number;
   /** Streams fed as zeros on every run (ablation), unless a run says otherwise. */
   zeroStreams?: readonly StreamName[];
+  /** Runs waiting or running at most; more reject with OVERLOADED (default MODEL_MAX_QUEUED). */
+  maxQueued?: number;
 }
+
+/** Each queued run holds its streams (~2.4 MB an image): 64 bound that to about 150 MB. */
+export const MODEL_MAX_QUEUED = 64;
 
 export interface RunOptions {
   /** Streams fed as zeros for this run; overrides the model's default. */
@@ -93,6 +98,7 @@ export class V4Model {
   private readonly zeros = new Map<StreamName, Float32Array>();
   /** Runs are serialised so the shared packing buffers are never written while in use. */
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -100,6 +106,7 @@ export class V4Model {
     readonly inputs: readonly StreamName[],
     readonly outputs: readonly OutputName[],
     private readonly defaultZero: readonly StreamName[],
+    private readonly maxQueued: number,
   ) {}
 
   static async load(path: string, options: V4ModelOptions = {}): Promise<V4Model> {
@@ -134,12 +141,16 @@ export class V4Model {
       version: versionOf(file) ?? basename(path),
       sha256: createHash('sha256').update(file).digest('hex'),
     };
-    return new V4Model(session, identity, inputs, outputs, options.zeroStreams ?? []);
+    return new V4Model(session, identity, inputs, outputs, options.zeroStreams ?? [], options.maxQueued ?? MODEL_MAX_QUEUED);
   }
 
   /** Runs one batch; outputs are in input order. Streams the model does not declare are not read. */
   run(batch: readonly V4Streams[], options: RunOptions = {}): Promise<ModelOutputs> {
-    const next = this.queue.then(() => this.runNow(batch, options.zeroStreams ?? this.defaultZero));
+    if (this.queued >= this.maxQueued) {
+      return Promise.reject(new V4Error('OVERLOADED', `${this.queued} model runs queued already (limit ${this.maxQueued})`));
+    }
+    this.queued++;
+    const next = this.queue.then(() => this.runNow(batch, options.zeroStreams ?? this.defaultZero)).finally(() => this.queued--);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { isV4Error, V4Error } from './errors.ts';
 import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
 import { V4Model, type ModelIdentity } from './model.ts';
+import type { ModelRunner } from './model-runner.ts';
+import { RemoteModel } from './pool/remote-model.ts';
+import { PreprocessPool } from './pool/preprocess-pool.ts';
 import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
 import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
@@ -15,6 +18,12 @@ export interface V4PathOptions {
   threads?: number;
   limits?: Partial<DecodeLimits>;
   threshold?: number;
+  /** Decode workers (agent/v4/pool); 0 decodes on the calling thread. Default 0. */
+  workers?: number;
+  /** Model runs queued at most (MODEL_MAX_QUEUED). */
+  maxQueued?: number;
+  /** Run the model in a worker thread, so inference never blocks the event loop. Default false. */
+  modelWorker?: boolean;
 }
 
 export interface ScanTimings {
@@ -41,15 +50,24 @@ function toV4Error(e: unknown): V4Error {
 
 export class V4Path {
   private constructor(
-    readonly model: V4Model,
+    readonly model: ModelRunner,
     readonly limits: DecodeLimits,
     private readonly threshold: number,
+    private readonly pool: PreprocessPool | null,
   ) {}
 
   static async load(options: V4PathOptions = {}): Promise<V4Path> {
-    const model = await V4Model.load(options.modelPath ?? DEFAULT_MODEL_PATH, { threads: options.threads ?? 1 });
+    const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
+    const modelOptions = { threads: options.threads ?? 1, maxQueued: options.maxQueued };
+    const model = options.modelWorker ? await RemoteModel.load(modelPath, modelOptions) : await V4Model.load(modelPath, modelOptions);
     await model.warmUp();
-    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD);
+    const pool = options.workers ? await PreprocessPool.start(options.workers) : null;
+    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD, pool);
+  }
+
+  /** Decode workers in use (0: decoding runs on the calling thread). */
+  get workers(): number {
+    return this.pool?.size ?? 0;
   }
 
   get identity(): ModelIdentity {
@@ -82,12 +100,13 @@ export class V4Path {
   }
 
   async close(): Promise<void> {
+    await this.pool?.close();
     await this.model.release();
   }
 
   private async prepare(bytes: Uint8Array): Promise<Preprocessed | V4Error> {
     try {
-      return await preprocess(bytes, this.limits);
+      return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocess(bytes, this.limits));
     } catch (e) {
       return toV4Error(e);
     }

@@ -2,6 +2,10 @@
 // per request to NATS, with /metrics, /healthz, /readyz and optional golden probes.
 import type { Command } from 'commander';
 import { parseFieldOverrides } from '../../agent/proxy/verdict-fields.ts';
+import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
+import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
+import { SERVER_LIMITS } from '../../agent/server/server.ts';
+import { defaultWorkerCount } from '../../agent/v4/pool/preprocess-pool.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
@@ -13,6 +17,8 @@ interface AgentCliOptions {
   model?: string;
   proxy?: string;
   proxyFields?: string;
+  proxyMaxAnswerBytes: number;
+  proxyMaxDecodedBytes: number;
   port: number;
   host: string;
   nats: string;
@@ -34,11 +40,25 @@ interface AgentCliOptions {
   maxBytes: number;
   maxPixels: number;
   threads: number;
+  decodeWorkers: number;
+  modelWorker: boolean;
+  maxInFlight: number;
+  maxPixelsInFlight: number;
+  maxBytesInFlight: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected an integer >= 0, got "${value}"`);
   return n;
 }
 
@@ -55,6 +75,8 @@ export function registerAgent(program: Command): void {
     .option('--model <path>', 'ONNX model to serve', DEFAULT_MODEL_PATH)
     .option('--proxy <url>', 'forward POST /v1/scan to this inference service instead of running the model')
     .option('--proxy-fields <map>', 'verdict field names of the upstream JSON, e.g. "stegoProb=result.p,isStego=result.flag"')
+    .option('--proxy-max-answer-bytes <n>', 'largest upstream answer read, as sent', positiveInt, PROXY_DEFAULTS.maxAnswerBytes)
+    .option('--proxy-max-decoded-bytes <n>', 'largest upstream answer after gzip/deflate/br', positiveInt, PROXY_DEFAULTS.maxDecodedBytes)
     .option('--port <n>', 'HTTP port', port, 8080)
     .option('--host <addr>', 'HTTP address to listen on', '0.0.0.0')
     .option('--nats <urls>', 'NATS servers, comma-separated', 'nats://127.0.0.1:4222')
@@ -76,6 +98,14 @@ export function registerAgent(program: Command): void {
     .option('--max-bytes <n>', 'largest request body accepted', positiveInt, DEFAULT_LIMITS.maxBytes)
     .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
+    .option('--decode-workers <n>', 'decode worker threads (0: decode on the event loop)', nonNegativeInt, defaultWorkerCount())
+    .option('--no-model-worker', 'run inference on the event loop instead of a worker thread')
+    .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
+    .option('--max-bytes-in-flight <n>', 'request bytes admitted at once (chunked bodies count as --max-bytes); more get 503', positiveInt, ADMISSION_DEFAULTS.maxBytesInFlight)
+    .option('--max-pixels-in-flight <n>', 'declared pixels decoded at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxPixelsInFlight)
+    .option('--max-connections <n>', 'open sockets at most; more are closed on accept', positiveInt, SERVER_LIMITS.maxConnections)
+    .option('--headers-timeout-ms <n>', 'time a client gets to send its headers', positiveInt, SERVER_LIMITS.headersTimeoutMs)
+    .option('--request-timeout-ms <n>', 'time a client gets to send its whole request', positiveInt, SERVER_LIMITS.requestTimeoutMs)
     .action(async (options: AgentCliOptions) => {
       process.exitCode = await agentCommand(options);
     });
@@ -88,6 +118,8 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       model: o.model,
       proxy: o.proxy,
       proxyFields: o.proxyFields ? parseFieldOverrides(o.proxyFields) : undefined,
+      proxyMaxAnswerBytes: o.proxyMaxAnswerBytes,
+      proxyMaxDecodedBytes: o.proxyMaxDecodedBytes,
       port: o.port,
       host: o.host,
       nats: {
@@ -108,6 +140,10 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       maxBytes: o.maxBytes,
       maxPixels: o.maxPixels,
       threads: o.threads,
+      decodeWorkers: o.decodeWorkers,
+      modelWorker: o.modelWorker,
+      admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
+      serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,
     });
   } catch (e) {

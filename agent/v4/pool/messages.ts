@@ -1,0 +1,41 @@
+// What the main thread and a decode worker say to each other. Streams travel as transferred
+// buffers (no copy); the shared all-zero streams are sent as null and restored on arrival,
+// since each thread has its own and transferring one would empty it for later images.
+import { STREAM_NAMES, type StreamName, type V4Streams } from '../contract.ts';
+import type { DecodeLimits } from '../limits.ts';
+import type { ImageInfo, Preprocessed } from '../preprocess.ts';
+import { sharedZeros } from '../streams/zeros.ts';
+
+export interface PreprocessTask {
+  id: number;
+  bytes: Uint8Array;
+  limits: DecodeLimits;
+}
+
+export type WireStreams = Record<StreamName, Float32Array | null>;
+
+export type PreprocessReply =
+  | { id: number; ok: true; info: ImageInfo; streams: WireStreams; decodeMs: number; preprocessMs: number }
+  | { id: number; ok: false; code: string | null; message: string };
+
+export type WorkerMessage = PreprocessReply | { ready: true };
+
+/** Streams with the shared zero ones left out (null), for a copy or a transfer. */
+export function streamsToWire(streams: V4Streams): WireStreams {
+  const out = {} as WireStreams;
+  for (const name of STREAM_NAMES) out[name] = streams[name] === sharedZeros(name) ? null : streams[name];
+  return out;
+}
+
+export function toWire(p: Preprocessed): { streams: WireStreams; transfer: ArrayBuffer[] } {
+  const streams = streamsToWire(p.streams);
+  const transfer = new Set<ArrayBuffer>();
+  for (const s of Object.values(streams)) if (s) transfer.add(s.buffer as ArrayBuffer);
+  return { streams, transfer: [...transfer] };
+}
+
+export function fromWire(streams: WireStreams): V4Streams {
+  const out = {} as V4Streams;
+  for (const name of STREAM_NAMES) out[name] = streams[name] ?? sharedZeros(name);
+  return out;
+}

@@ -1,0 +1,128 @@
+// A fixed pool of decode workers with a bounded queue. The V4 path hands it each image's bytes
+// and gets the streams back, so decoding one image overlaps with the model running another,
+// and the event loop stays free for /healthz and /metrics while scans run.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
+import type { DecodeLimits } from '../limits.ts';
+import type { Preprocessed } from '../preprocess.ts';
+import { fromWire, type PreprocessReply, type WorkerMessage } from './messages.ts';
+
+export const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+
+/** One core is left to the event loop and onnxruntime; the pool has at least one worker. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** Images waiting for a worker at most; admission control normally keeps far fewer. */
+export const POOL_MAX_QUEUED = 256;
+
+interface Task {
+  id: number;
+  bytes: Uint8Array;
+  limits: DecodeLimits;
+  resolve: (p: Preprocessed) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  /** Only a worker that started once is replaced when it dies (no respawn loop on a bad boot). */
+  ready: boolean;
+}
+
+function toError(reply: Extract<PreprocessReply, { ok: false }>): Error {
+  const known = reply.code !== null && (V4_ERROR_CODES as readonly string[]).includes(reply.code);
+  return known ? new V4Error(reply.code as V4ErrorCode, reply.message) : new Error(reply.message);
+}
+
+export class PreprocessPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(private readonly maxQueued: number) {}
+
+  /** Starts `size` workers and waits until each has loaded the decoders. */
+  static async start(size = defaultWorkerCount(), maxQueued = POOL_MAX_QUEUED): Promise<PreprocessPool> {
+    const pool = new PreprocessPool(maxQueued);
+    await Promise.all(Array.from({ length: size }, () => pool.spawn()));
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  preprocess(bytes: Uint8Array, limits: DecodeLimits): Promise<Preprocessed> {
+    if (this.closed) return Promise.reject(new Error('the decode pool is closed'));
+    if (this.waiting.length >= this.maxQueued) {
+      return Promise.reject(new V4Error('OVERLOADED', `${this.waiting.length} images wait for a decoder already (limit ${this.maxQueued})`));
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id: this.nextId++, bytes, limits, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.waiting.splice(0)) t.reject(new Error('the decode pool is closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.task || this.waiting.length === 0) continue;
+      const task = this.waiting.shift()!;
+      slot.task = task;
+      slot.worker.ref();
+      // A copy the worker owns, transferred: the caller keeps its bytes (Buffer.slice would be a view).
+      const bytes = new Uint8Array(task.bytes);
+      slot.worker.postMessage({ id: task.id, bytes, limits: task.limits }, [bytes.buffer]);
+    }
+  }
+
+  private spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const slot: Slot = { worker: new Worker(BOOT, { workerData: { entry: './preprocess-worker.ts' } }), task: null, ready: false };
+      this.slots.push(slot);
+      slot.worker.on('message', (m: WorkerMessage) => {
+        if ('ready' in m) {
+          slot.ready = true;
+          slot.worker.unref();
+          resolve();
+          return;
+        }
+        this.finish(slot, m);
+      });
+      slot.worker.on('error', (e) => reject(e));
+      slot.worker.on('exit', (code) => this.onExit(slot, code));
+    });
+  }
+
+  private finish(slot: Slot, reply: PreprocessReply): void {
+    const task = slot.task;
+    slot.task = null;
+    slot.worker.unref();
+    if (task && task.id === reply.id) {
+      if (reply.ok) task.resolve({ info: reply.info, streams: fromWire(reply.streams), decodeMs: reply.decodeMs, preprocessMs: reply.preprocessMs });
+      else task.reject(toError(reply));
+    }
+    this.dispatch();
+  }
+
+  /** A worker that died (a decoder crash, out of memory) fails its image and is replaced. */
+  private onExit(slot: Slot, code: number): void {
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    slot.task?.reject(new Error(`the decode worker stopped (exit code ${code})`));
+    if (this.closed || !slot.ready) return;
+    this.spawn().then(
+      () => this.dispatch(),
+      () => {},
+    );
+  }
+}

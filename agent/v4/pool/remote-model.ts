@@ -1,0 +1,104 @@
+// A V4Model in a worker thread, behind the same interface (ModelRunner). Streams are copied
+// over (the caller may run them again, as ablation does); the shared zero streams are not sent.
+import { Worker } from 'node:worker_threads';
+import type { StreamName, V4Streams } from '../contract.ts';
+import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
+import type { ModelIdentity, RunOptions, V4ModelOptions } from '../model.ts';
+import type { ModelRunner } from '../model-runner.ts';
+import type { ModelOutputs, OutputName } from '../outputs.ts';
+import { STREAM_NAMES, streamSize } from '../contract.ts';
+import { streamsToWire, type WireStreams } from './messages.ts';
+import { BOOT } from './preprocess-pool.ts';
+
+export type ModelRequest =
+  | { id: number; release?: false; batch: WireStreams[]; zeroStreams?: readonly StreamName[] }
+  | { id: number; release: true; batch?: never; zeroStreams?: never };
+
+export type ModelReply =
+  | { id: number; ok: true; outputs: ModelOutputs }
+  | { id: number; ok: false; code: string | null; message: string };
+
+type Ready =
+  | { ready: true; identity: ModelIdentity; inputs: StreamName[]; outputs: OutputName[] }
+  | { ready: false; code: string | null; message: string };
+
+function toError(failure: { code: string | null; message: string }): V4Error {
+  const known = failure.code !== null && (V4_ERROR_CODES as readonly string[]).includes(failure.code);
+  return new V4Error(known ? (failure.code as V4ErrorCode) : 'MODEL_ERROR', failure.message);
+}
+
+interface Pending {
+  resolve: (o: ModelOutputs) => void;
+  reject: (e: Error) => void;
+}
+
+export class RemoteModel implements ModelRunner {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private released = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly identity: ModelIdentity,
+    readonly inputs: readonly StreamName[],
+    readonly outputs: readonly OutputName[],
+  ) {
+    worker.on('message', (m: ModelReply) => this.settle(m));
+    worker.on('exit', (code) => this.failAll(new V4Error('MODEL_ERROR', `the model worker stopped (exit code ${code})`)));
+    worker.unref();
+  }
+
+  static load(modelPath: string, options: V4ModelOptions = {}): Promise<RemoteModel> {
+    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options } });
+    return new Promise((resolve, reject) => {
+      worker.once('message', (m: Ready) => {
+        if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs));
+        else {
+          reject(toError(m));
+          void worker.terminate();
+        }
+      });
+      worker.once('error', reject);
+    });
+  }
+
+  run(batch: readonly V4Streams[], options: RunOptions = {}): Promise<ModelOutputs> {
+    if (this.released) return Promise.reject(new V4Error('MODEL_ERROR', 'the model was released'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      const request: ModelRequest = { id, batch: batch.map(streamsToWire), zeroStreams: options.zeroStreams };
+      this.worker.postMessage(request);
+    });
+  }
+
+  async warmUp(): Promise<void> {
+    const zeros = Object.fromEntries(STREAM_NAMES.map((n) => [n, new Float32Array(streamSize(n))])) as V4Streams;
+    await this.run([zeros]);
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const exited = new Promise((r) => this.worker.once('exit', r));
+    this.worker.postMessage({ id: 0, release: true } satisfies ModelRequest);
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private settle(reply: ModelReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) p.resolve(reply.outputs);
+    else p.reject(toError(reply));
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

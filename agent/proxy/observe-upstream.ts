@@ -7,7 +7,8 @@ import type { Observation, Source } from '../events/observation.ts';
 import { sniffFormat } from '../events/sniff-format.ts';
 import { decodeContent, DecodedTooLarge } from './decompress.ts';
 import type { UpstreamReply } from './upstream.ts';
-import { readSize, readVerdict, pick, type VerdictFields } from './verdict-fields.ts';
+import type { MethodAliases } from '../../schemas/method-aliases.ts';
+import { readSize, readUpstreamVerdict, pick, type VerdictFields } from './verdict-fields.ts';
 
 export const UPSTREAM_MODEL = { id: 'upstream', version: 'unknown', sha256: '0'.repeat(64) };
 
@@ -15,6 +16,10 @@ export interface UpstreamObservation {
   observation: Observation;
   /** Set when the client must get a typed 502 instead of the upstream's answer. */
   refusal: 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TOO_LARGE' | null;
+  /** A method name in the verdict that is none of ours nor an alias (counted, never dropped silently). */
+  unknownMethod?: string | null;
+  /** The verdict is stego because the upstream extracted a message. */
+  extracted?: boolean;
 }
 
 export async function observeUpstream(
@@ -24,6 +29,7 @@ export async function observeUpstream(
   fields: VerdictFields,
   maxDecodedBytes: number,
   label?: Label,
+  aliases?: MethodAliases,
 ): Promise<UpstreamObservation> {
   const input = { format: sniffFormat(request), bytes: request.length, width: 0, height: 0 };
   const failed = (code: string, model = UPSTREAM_MODEL): Observation => ({ ...observeError(source, code, input, reply.ms, { label }), model });
@@ -42,8 +48,9 @@ export async function observeUpstream(
   }
   const version = pick(body, fields.modelVersion);
   const model = typeof version === 'string' && version && version.length <= 64 ? { ...UPSTREAM_MODEL, version } : UPSTREAM_MODEL;
-  const outputs = readVerdict(body, fields);
-  if (!outputs) return { observation: failed('UPSTREAM_BAD_RESPONSE', model), refusal: null };
+  const verdict = readUpstreamVerdict(body, fields, undefined, aliases);
+  if (!verdict) return { observation: failed('UPSTREAM_BAD_RESPONSE', model), refusal: null };
   const timings = { decode_ms: 0, preprocess_ms: 0, infer_ms: ms(reply.ms), total_ms: ms(reply.ms) };
-  return { observation: { source, input: { ...input, ...readSize(body, fields) }, timings, outputs, errorCode: null, label, model }, refusal: null };
+  const observation = { source, input: { ...input, ...readSize(body, fields) }, timings, outputs: verdict.outputs, errorCode: null, label, model };
+  return { observation, refusal: null, unknownMethod: verdict.unknownMethod, extracted: verdict.extracted };
 }

@@ -11,9 +11,10 @@ import { observeError } from '../events/build.ts';
 import { unknownInput } from '../events/observation.ts';
 import { silentLogger, type Logger } from '../publish/logger.ts';
 import { ThrottledLog } from '../server/throttled-log.ts';
-import { observeUpstream, UPSTREAM_MODEL } from './observe-upstream.ts';
+import { observeUpstream, UPSTREAM_MODEL, type UpstreamObservation } from './observe-upstream.ts';
 import { checkUpstreamBase, upstreamUrl } from './request-target.ts';
 import { callUpstream, forwardableHeaders, type UpstreamReply } from './upstream.ts';
+import type { MethodAliases } from '../../schemas/method-aliases.ts';
 import { DEFAULT_VERDICT_FIELDS, type VerdictFields } from './verdict-fields.ts';
 
 export const PROXY_DEFAULTS = {
@@ -26,6 +27,8 @@ export const PROXY_DEFAULTS = {
 export interface ProxyOptions {
   upstream: string;
   fields?: VerdictFields;
+  /** Method names of the upstream beyond ours (defaults: eoi -> raw, lsb -> lsb.rgb). */
+  aliases?: MethodAliases;
   timeoutMs?: number;
   /** Largest upstream answer read, as sent (compressed). */
   maxAnswerBytes?: number;
@@ -39,8 +42,15 @@ const MESSAGES = {
   UPSTREAM_TOO_LARGE: 'the inference service answered more than this proxy reads',
 };
 
+/** What the upstream's verdicts said beyond the event's outputs, for the agent's metrics. */
+export interface VerdictCounts {
+  unknownMethods: number;
+  extractionOverrides: number;
+}
+
 export class ProxyScanHandler implements ScanHandler {
   readonly source = 'proxy' as const;
+  readonly counts: VerdictCounts = { unknownMethods: 0, extractionOverrides: 0 };
   readonly upstream: URL;
   private readonly fields: VerdictFields;
   private readonly limits: typeof PROXY_DEFAULTS;
@@ -58,7 +68,10 @@ export class ProxyScanHandler implements ScanHandler {
       maxDecodedBytes: options.maxDecodedBytes ?? PROXY_DEFAULTS.maxDecodedBytes,
     };
     this.log = new ThrottledLog(options.logger ?? silentLogger);
+    this.aliases = options.aliases;
   }
+
+  private readonly aliases?: MethodAliases;
 
   /** The upstream decides what it accepts. */
   acceptsMediaType(): boolean {
@@ -73,7 +86,7 @@ export class ProxyScanHandler implements ScanHandler {
       return;
     }
     const reply = await this.call(target.url, body, forwardableHeaders(req.headers));
-    const seen = await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label);
+    const seen = this.count(await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
     const event = this.agent.emit(seen.observation);
     if (seen.refusal || !reply.ok) {
       const code = seen.refusal ?? 'UPSTREAM_UNREACHABLE';
@@ -92,8 +105,17 @@ export class ProxyScanHandler implements ScanHandler {
     const target = upstreamUrl(this.upstream, '/v1/scan');
     if (!target.ok) throw new Error(target.message);
     const reply = await this.call(target.url, body, { 'content-type': 'application/octet-stream' });
-    const seen = await observeUpstream(source, bytes, reply, this.fields, this.limits.maxDecodedBytes, label);
+    const seen = this.count(await observeUpstream(source, bytes, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
     return this.agent.emit(seen.observation);
+  }
+
+  private count(seen: UpstreamObservation): UpstreamObservation {
+    if (seen.extracted) this.counts.extractionOverrides++;
+    if (seen.unknownMethod) {
+      this.counts.unknownMethods++;
+      this.log.warn('unknown-method', `proxy: the upstream named a method Starwatch does not know: "${seen.unknownMethod}" (add it with --method-alias name=method)`);
+    }
+    return seen;
   }
 
   private async call(url: URL, body: Buffer, headers: OutgoingHttpHeaders): Promise<UpstreamReply> {

@@ -57,6 +57,13 @@ export class AgentMetrics {
     this.latency.observe({ outcome }, event.timings.total_ms / 1000);
   }
 
+  /** What a proxy read in its upstream's verdicts beyond the outputs, read when scraped. */
+  watchVerdicts(counts: { unknownMethods: number; extractionOverrides: number }): void {
+    const registers = [this.registry];
+    syncedCounter(registers, 'starwatch_agent_upstream_unknown_methods_total', 'Upstream verdicts naming a method that is none of ours nor an alias (the name is logged)', () => counts.unknownMethods);
+    syncedCounter(registers, 'starwatch_agent_upstream_extraction_overrides_total', 'Upstream verdicts made stego because a message was extracted', () => counts.extractionOverrides);
+  }
+
   countRefusal(reason: string): void {
     this.refused.inc({ reason });
   }

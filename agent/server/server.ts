@@ -7,6 +7,7 @@ import { unknownInput } from '../events/observation.ts';
 import type { StarwatchAgent } from '../library/agent.ts';
 import { sendError, sendJson } from './http-errors.ts';
 import { parseLabel } from './label.ts';
+import type { MethodAliases } from '../../schemas/method-aliases.ts';
 import { Admission, ADMISSION_DEFAULTS } from './admission.ts';
 import type { AgentMetrics } from './metrics.ts';
 import { discardRest, readBody } from './read-body.ts';
@@ -24,6 +25,8 @@ export interface ScanServerOptions {
   admission?: Admission;
   /** Connection limits and timeouts against slow or idle clients; default: SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
+  /** Method names accepted in labels beyond ours; default: eoi and lsb. */
+  methodAliases?: MethodAliases;
 }
 
 export const SERVER_LIMITS = {
@@ -82,7 +85,7 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
 
   const admitted = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const start = performance.now();
-    const label = parseLabel(url.searchParams, req.headers);
+    const label = parseLabel(url.searchParams, req.headers, options.methodAliases);
     if (!label.ok) return refuse(req, res, start, 'BAD_LABEL', label.message, declaredBytes(req));
     const type = req.headers['content-type'];
     if (!handler.acceptsMediaType(type)) {

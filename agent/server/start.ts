@@ -8,6 +8,7 @@ import { GoldenProbes, loadProbes, type ProbeScan } from '../probes/golden-probe
 import { ProxyScanHandler } from '../proxy/proxy-handler.ts';
 import { UPSTREAM_MODEL } from '../proxy/observe-upstream.ts';
 import type { VerdictFields } from '../proxy/verdict-fields.ts';
+import type { MethodAliases } from '../../schemas/method-aliases.ts';
 import { checkUpstreamBase } from '../proxy/request-target.ts';
 import type { NatsOptions } from '../publish/connection.ts';
 import { stderrLogger, type Logger } from '../publish/logger.ts';
@@ -25,6 +26,8 @@ export interface AgentServerOptions {
   /** Upstream inference service URL (proxy mode); wins over model. */
   proxy?: string;
   proxyFields?: VerdictFields;
+  /** Method names beyond ours, for upstream verdicts and request labels. */
+  methodAliases?: MethodAliases;
   /** Caps on an upstream answer, as sent and decompressed (PROXY_DEFAULTS). */
   proxyMaxAnswerBytes?: number;
   proxyMaxDecodedBytes?: number;
@@ -91,19 +94,21 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     ? new ProxyScanHandler(agent, {
         upstream: o.proxy,
         fields: o.proxyFields,
+        aliases: o.methodAliases,
         maxAnswerBytes: o.proxyMaxAnswerBytes,
         maxDecodedBytes: o.proxyMaxDecodedBytes,
         logger,
       })
     : null;
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
+  if (proxy) metrics.watchVerdicts(proxy.counts);
   const refusals = new ThrottledLog(logger);
   const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => {
     metrics.countRefusal(reason);
     refusals.warn(reason, `refused a scan with 503: ${reason.replaceAll('_', ' ')} at the limit`);
   });
   const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission);
-  const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits });
+  const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits, methodAliases: o.methodAliases });
 
   let probes: GoldenProbes | null = null;
   if (o.probesDir) {

@@ -1,7 +1,8 @@
 // starwatch agent: the scan server (--model) or the proxy (--proxy) that streams one event
 // per request to NATS, with /metrics, /healthz, /readyz and optional golden probes.
 import type { Command } from 'commander';
-import { parseFieldOverrides } from '../../agent/proxy/verdict-fields.ts';
+import { parseFieldOverrides, VERDICT_PRESETS, type VerdictFields } from '../../agent/proxy/verdict-fields.ts';
+import { parseMethodAliases } from '../../schemas/method-aliases.ts';
 import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
 import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
 import { SERVER_LIMITS } from '../../agent/server/server.ts';
@@ -17,6 +18,8 @@ interface AgentCliOptions {
   model?: string;
   proxy?: string;
   proxyFields?: string;
+  proxyPreset: string;
+  methodAlias?: string;
   proxyMaxAnswerBytes: number;
   proxyMaxDecodedBytes: number;
   port: number;
@@ -68,13 +71,24 @@ function port(value: string): number {
   return n;
 }
 
+/** The preset's field names, with --proxy-fields over them; throws on an unknown preset. */
+function proxyFieldsOf(o: AgentCliOptions): VerdictFields {
+  const preset = VERDICT_PRESETS[o.proxyPreset];
+  if (!preset || !Object.hasOwn(VERDICT_PRESETS, o.proxyPreset)) {
+    throw new Error(`no proxy preset "${o.proxyPreset}" (have: ${Object.keys(VERDICT_PRESETS).join(', ')})`);
+  }
+  return o.proxyFields ? parseFieldOverrides(o.proxyFields, preset) : preset;
+}
+
 export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('Run the agent: POST /v1/scan with the V4 model (or proxied), one NATS event per request')
     .option('--model <path>', 'ONNX model to serve', DEFAULT_MODEL_PATH)
     .option('--proxy <url>', 'forward POST /v1/scan to this inference service instead of running the model')
-    .option('--proxy-fields <map>', 'verdict field names of the upstream JSON, e.g. "stegoProb=result.p,isStego=result.flag"')
+    .option('--proxy-preset <name>', `verdict fields of a known upstream: ${Object.keys(VERDICT_PRESETS).join(', ')} (starlight-v4: scanner.py's answer)`, 'default')
+    .option('--proxy-fields <map>', 'verdict field names of the upstream JSON (over the preset), e.g. "stegoProb=result.p,isStego=result.flag"')
+    .option('--method-alias <pairs>', 'method names beyond ours in labels and upstream verdicts, e.g. "steg=lsb.rgb" (eoi=raw and lsb=lsb.rgb are built in)')
     .option('--proxy-max-answer-bytes <n>', 'largest upstream answer read, as sent', positiveInt, PROXY_DEFAULTS.maxAnswerBytes)
     .option('--proxy-max-decoded-bytes <n>', 'largest upstream answer after gzip/deflate/br', positiveInt, PROXY_DEFAULTS.maxDecodedBytes)
     .option('--port <n>', 'HTTP port', port, 8080)
@@ -117,7 +131,8 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
     running = await startAgentServer({
       model: o.model,
       proxy: o.proxy,
-      proxyFields: o.proxyFields ? parseFieldOverrides(o.proxyFields) : undefined,
+      proxyFields: proxyFieldsOf(o),
+      methodAliases: o.methodAlias ? parseMethodAliases(o.methodAlias) : undefined,
       proxyMaxAnswerBytes: o.proxyMaxAnswerBytes,
       proxyMaxDecodedBytes: o.proxyMaxDecodedBytes,
       port: o.port,

@@ -41,7 +41,7 @@ describe('agent in front of Starlight (proxy preset starlight-v4)', () => {
     agent = await startTestAgent(services.nats.url, {
       proxy: `http://127.0.0.1:${port}/v1/scan`,
       proxyFields: VERDICT_PRESETS['starlight-v4'],
-      logger: { info: log, warn: log, error: log },
+      logger: { info: log, warn: log },
     });
   });
 

@@ -26,7 +26,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from v4_arch import V4Detector  # noqa: E402
 from onnx_weights import load_onnx_weights  # noqa: E402
-from train import load_tensors, batch_inputs  # noqa: E402
+from finetune import load_tensors, batch_inputs  # noqa: E402
 
 
 def relu_maxima(float_path, calib_dir, images):

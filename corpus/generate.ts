@@ -26,6 +26,8 @@ export interface GenerateOptions {
   /** Side length range; width and height are drawn from it independently. Default 256..256. */
   size?: SizeRange;
   mix?: MixEntry[];
+  /** Crop rows every pixel payload covers (default DEFAULT_MIN_CROP_ROWS; 0 = no minimum). */
+  minCropRows?: number;
   /** Items made at once (sharp works on its own threads). Does not change the output. */
   concurrency?: number;
   onItem?: (done: number, total: number) => void;
@@ -66,7 +68,7 @@ export async function generateCorpus(options: GenerateOptions): Promise<Generate
       const width = rng.int(size.min, size.max);
       const height = rng.int(size.min, size.max);
       const { cover, name } = await pickCover(rng, photos, width, height, skippedCovers);
-      const item = await makeItem(recipes[index], cover, rng, seed, name);
+      const item = await makeItem(recipes[index], cover, rng, seed, name, { minCropRows: options.minCropRows });
       const base = join(options.out, `img-${String(index).padStart(6, '0')}`);
       await writeFile(`${base}.${item.extension}`, item.bytes);
       await writeFile(`${base}.json`, JSON.stringify(item.label, null, 2) + '\n');
@@ -96,6 +98,8 @@ function checkOptions(options: GenerateOptions, size: SizeRange): void {
     throw bad(`seed must be an integer in 0..4294967295, got ${options.seed}`);
   }
   // Below 64 px a file can drop under 1000 bytes, where the contract ignores tails (raw labels would lie).
+  const rows = options.minCropRows;
+  if (rows !== undefined && (!Number.isInteger(rows) || rows < 0 || rows > 256)) throw bad(`min crop rows must be an integer in 0..256, got ${rows}`);
   if (!Number.isInteger(size.min) || !Number.isInteger(size.max) || size.min < 64 || size.max > 4096 || size.min > size.max) {
     throw bad(`size must be integers with 64 <= min <= max <= 4096, got ${size.min}..${size.max}`);
   }

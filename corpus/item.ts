@@ -9,6 +9,7 @@ import { embedLsbRgb } from './embed/lsb-rgb.ts';
 import { buildExif, type CameraFields } from './embed/exif.ts';
 import { appendTail } from './embed/raw.ts';
 import { messageCapacity } from './embed/capacity.ts';
+import { DEFAULT_MIN_CROP_ROWS, minBytesToReachCrop } from './embed/crop-reach.ts';
 import type { BitOrder } from './embed/bits.ts';
 import { encodeJpeg, encodePng, encodeWebp } from './encode/sharp-formats.ts';
 import { encodeIndexedPng } from './encode/indexed-png.ts';
@@ -46,17 +47,25 @@ const CONTAINER_FORMAT: Record<Container, { format: Format; mode: Mode; extensio
 /** How often a clean (or exif-stego) file of a format carries ordinary camera EXIF. */
 const CAMERA_EXIF_CHANCE: Partial<Record<Container, number>> = { jpeg: 0.5, webp: 0.2, 'png-rgb': 0.1 };
 
-export async function makeItem(recipe: Recipe, cover: PixelImage, rng: Rng, seed: number, coverName: string): Promise<Item> {
+export interface ItemOptions {
+  /** Crop rows a pixel payload (alpha, palette, lsb.rgb) must cover; see embed/crop-reach.ts. */
+  minCropRows?: number;
+}
+
+export async function makeItem(
+  recipe: Recipe, cover: PixelImage, rng: Rng, seed: number, coverName: string, options: ItemOptions = {},
+): Promise<Item> {
+  const minCropRows = options.minCropRows ?? DEFAULT_MIN_CROP_ROWS;
   const { format, mode, extension } = CONTAINER_FORMAT[recipe.container];
   let stego: Stego | null = null;
   let bytes: Uint8Array;
   if (recipe.category === 'stego' && recipe.method === 'raw') {
     // The tail's length depends on the carrier's: the contract ignores tails of files under 1000 bytes.
     const carrier = await encodeContainer(recipe.container, cover, null, rng);
-    stego = chooseStego('raw', 'none', recipe.container, cover, rng, carrier.length);
+    stego = chooseStego('raw', 'none', recipe.container, cover, rng, carrier.length, minCropRows);
     bytes = appendTail(carrier, stego.message);
   } else {
-    if (recipe.category === 'stego') stego = chooseStego(recipe.method, recipe.bitOrder, recipe.container, cover, rng, 0);
+    if (recipe.category === 'stego') stego = chooseStego(recipe.method, recipe.bitOrder, recipe.container, cover, rng, 0, minCropRows);
     bytes = await encodeContainer(recipe.container, cover, stego, rng);
   }
   const common = { format, mode, width: cover.width, height: cover.height, seed, cover: coverName };
@@ -75,15 +84,24 @@ export async function makeItem(recipe: Recipe, cover: PixelImage, rng: Rng, seed
 
 function chooseStego(
   method: Method, bitOrder: BitOrder | 'none', container: Container, cover: PixelImage, rng: Rng, carrierBytes: number,
+  minCropRows: number,
 ): Stego {
   const pixels = cover.width * cover.height;
   const rules: MessageRules = { noZero: true, avoid: [] };
   let min = 16;
   let max: number;
-  if (method === 'alpha') max = Math.floor(messageCapacity(pixels, 5) * 0.6);
-  else if (method === 'palette') max = Math.floor(messageCapacity(pixels, 1) * 0.6);
-  else if (method === 'lsb.rgb') max = Math.floor(messageCapacity(pixels * 3, 1) * 0.6);
-  else if (method === 'exif') {
+  const reach = (bitsPerPixel: number, framing: number) =>
+    Math.max(min, minBytesToReachCrop(cover.width, cover.height, bitsPerPixel, framing, minCropRows));
+  if (method === 'alpha') {
+    max = Math.floor(messageCapacity(pixels, 5) * 0.6);
+    min = reach(1, 5);
+  } else if (method === 'palette') {
+    max = Math.floor(messageCapacity(pixels, 1) * 0.6);
+    min = reach(1, 1);
+  } else if (method === 'lsb.rgb') {
+    max = Math.floor(messageCapacity(pixels * 3, 1) * 0.6);
+    min = reach(3, 1);
+  } else if (method === 'exif') {
     max = 1800;
     rules.noZero = false;
   } else {

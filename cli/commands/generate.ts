@@ -1,6 +1,7 @@
 // `starwatch generate`: writes a deterministic labelled stego corpus (images + JSON sidecars).
 import type { Command } from 'commander';
 import { CorpusError } from '../../corpus/errors.ts';
+import { DEFAULT_MIN_CROP_ROWS } from '../../corpus/embed/crop-reach.ts';
 import { generateCorpus, type GenerateSummary, type SizeRange } from '../../corpus/generate.ts';
 
 interface GenerateFlags {
@@ -9,6 +10,7 @@ interface GenerateFlags {
   seed: string;
   covers?: string;
   size: string;
+  minCropRows: string;
   json?: boolean;
 }
 
@@ -21,6 +23,7 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--seed <s>', 'seed (integer 0..4294967295)')
     .option('--covers <dir>', 'folder of photographs to use as covers (default: procedural covers)')
     .option('--size <px>', 'side length, or a range like 192-384 drawn per image', '256')
+    .option('--min-crop-rows <n>', 'rows of the 256x256 centre crop every pixel payload covers (0: no minimum)', String(DEFAULT_MIN_CROP_ROWS))
     .option('--json', 'print the summary as JSON')
     .action(async (flags: GenerateFlags) => {
       try {
@@ -30,6 +33,7 @@ export function registerGenerate(program: Command): void {
           seed: parseWholeNumber('seed', flags.seed),
           coversDir: flags.covers,
           size: parseSize(flags.size),
+          minCropRows: parseWholeNumber('min-crop-rows', flags.minCropRows),
         });
         console.log(flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
       } catch (error) {

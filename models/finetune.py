@@ -1,0 +1,226 @@
+"""Fine-tunes a V4 model on tensors made by models/export-tensors.ts (the project's own
+TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. Run through
+models/finetune.sh, which makes the corpora and the tensors first. (models/train.py is the recipe
+that made v4-reference-1 from scratch.)
+
+    /usr/bin/python3 models/finetune.py TENSOR_DIR OUT.onnx [--init BASE.onnx] [--steps N]
+        [--calib CALIB_TENSOR_DIR] [--checkpoint FILE.pt] [--export-only]
+
+Losses: binary cross-entropy on stego; cross-entropy on the method (stego images only) and on the
+bit order (clean images count as "none"). Batches are drawn with more weight on the methods the
+model finds hard (palette, lsb.rgb, `--hard-weight`) and on clean images of the formats they use
+(PNG, GIF, BMP), clean and stego kept at equal total weight so the prior stays at one half.
+
+`--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
+they stay frozen (eval mode) while everything else trains. `--calib` sets the stego threshold on a
+calibration corpus (training photographs, another seed; never the held-out ones): the stego bias is
+lowered until no clean calibration image of any format is flagged, with `--margin` to spare.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from v4_arch import ALL_STREAMS, V4Detector, input_shapes  # noqa: E402
+from build_model import export  # noqa: E402
+from onnx_weights import load_onnx_weights  # noqa: E402
+
+METHODS = ("alpha", "palette", "lsb.rgb", "exif", "raw")
+HARD_METHODS = (METHODS.index("palette"), METHODS.index("lsb.rgb"))
+HARD_CLEAN_FORMATS = ("PNG", "GIF", "BMP")
+
+
+def load_tensors(folder):
+    with open(os.path.join(folder, "index.json")) as f:
+        index = json.load(f)
+    n = len(index["images"])
+    shapes = input_shapes()
+    arrays = {}
+    for name in ALL_STREAMS:
+        storage = index["layout"][name]["storage"]
+        dtype = np.float32 if storage == "f32" else np.uint8
+        raw = np.fromfile(os.path.join(folder, f"{name}.bin"), dtype=dtype)
+        arrays[name] = (raw.reshape((n,) + shapes[name]), storage)
+    labels = {
+        key: torch.tensor([img[key] for img in index["images"]], dtype=torch.long)
+        for key in ("stego", "method", "bit_order")
+    }
+    labels["format"] = [img["format"] for img in index["images"]]
+    return arrays, labels, n
+
+
+def load_many(folders):
+    """Several tensor folders (comma-separated) as one training set."""
+    parts = [load_tensors(f) for f in folders.split(",")]
+    if len(parts) == 1:
+        return parts[0]
+    arrays = {name: (np.concatenate([p[0][name][0] for p in parts]), parts[0][0][name][1]) for name in ALL_STREAMS}
+    labels = {key: torch.cat([p[1][key] for p in parts]) for key in ("stego", "method", "bit_order")}
+    labels["format"] = [f for p in parts for f in p[1]["format"]]
+    return arrays, labels, sum(p[2] for p in parts)
+
+
+def batch_inputs(arrays, idx):
+    """uint8 storage back to the float32 values the preprocessing produced."""
+    out = []
+    for name in ALL_STREAMS:
+        data, storage = arrays[name]
+        x = torch.from_numpy(data[idx].astype(np.float32))
+        if storage == "u8x255":
+            x = x / 255.0
+        elif storage == "alpha":
+            x[:, 0] = x[:, 0] / 255.0
+        out.append(x)
+    return out
+
+
+def sample_weights(labels, hard_weight):
+    """Hard methods and the clean images of their formats weigh more; clean and stego sum equal."""
+    stego = labels["stego"].numpy() == 1
+    method = labels["method"].numpy()
+    hard_format = np.array([f in HARD_CLEAN_FORMATS for f in labels["format"]])
+    w = np.ones(len(stego))
+    w[stego & np.isin(method, HARD_METHODS)] = hard_weight
+    w[~stego & hard_format] = (1 + hard_weight) / 2
+    w[~stego] *= w[stego].sum() / w[~stego].sum()
+    return w / w.sum()
+
+
+def freeze_batchnorm(model):
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            m.eval()
+
+
+def train(model, arrays, labels, n, args):
+    """`args.steps` batches drawn by weight, cosine learning rate after a short warm-up."""
+    rng = np.random.default_rng(args.seed)
+    weights = sample_weights(labels, args.hard_weight)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
+    bce, ce = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
+    stego_f = labels["stego"].float()
+    bit_order = torch.where(labels["stego"] == 1, labels["bit_order"], torch.full_like(labels["bit_order"], 2))
+    start_step = 0
+    if args.checkpoint and os.path.exists(args.checkpoint):
+        saved = torch.load(args.checkpoint)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        start_step = saved["step"]
+        rng = np.random.default_rng([args.seed, start_step])
+        print(f"resumed at step {start_step}", flush=True)
+    warmup = max(1, args.steps // 20)
+    total, correct, seen, started = 0.0, 0, 0, time.time()
+    for step in range(start_step, args.steps):
+        lr = args.lr * min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        model.train()
+        if args.init:
+            freeze_batchnorm(model)
+        idx = np.sort(rng.choice(n, size=args.batch, p=weights))
+        stego_logit, method_logit, bit_logit, _ = model(*batch_inputs(arrays, idx))
+        y = stego_f[idx]
+        loss = bce(stego_logit.squeeze(1), y) + 0.25 * ce(bit_logit, bit_order[idx])
+        is_stego = labels["stego"][idx] == 1
+        if is_stego.any():
+            loss = loss + 0.5 * ce(method_logit[is_stego], labels["method"][idx][is_stego])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(idx)
+        correct += ((stego_logit.squeeze(1) > 0).float() == y).sum().item()
+        seen += len(idx)
+        if (step + 1) % 25 == 0 or step + 1 == args.steps:
+            print(f"step {step + 1}/{args.steps}: loss {total / seen:.4f}, train accuracy {correct / seen:.4f}, "
+                  f"lr {lr:.2e}, {time.time() - started:.0f} s", flush=True)
+            total, correct, seen = 0.0, 0, 0
+            if args.checkpoint:
+                torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1}, args.checkpoint)
+    model.eval()
+    return model
+
+
+def stego_logits(model, arrays, n, batch=64):
+    out = []
+    with torch.no_grad():
+        for start in range(0, n, batch):
+            idx = np.arange(start, min(n, start + batch))
+            out.append(model(*batch_inputs(arrays, idx))[0].squeeze(1))
+    return torch.cat(out).numpy()
+
+
+def calibrate(model, folder, margin):
+    """Lowers the stego bias so that no clean calibration image of any format is flagged."""
+    arrays, labels, n = load_tensors(folder)
+    logits = stego_logits(model, arrays, n)
+    stego = labels["stego"].numpy() == 1
+    formats = np.array(labels["format"])
+    shift = float(logits[~stego].max()) + margin
+    print(f"calibration: {n} images, highest clean logit {logits[~stego].max():.3f} -> bias shift {-max(0.0, shift):.3f}")
+    if shift > 0:
+        with torch.no_grad():
+            model.heads["stego_logits"].bias -= shift
+        logits = logits - shift
+    for f in sorted(set(formats[~stego])):
+        clean = ~stego & (formats == f)
+        print(f"  clean {f}: {int((logits[clean] > 0).sum())}/{int(clean.sum())} flagged")
+    method = labels["method"].numpy()
+    for i, name in enumerate(METHODS):
+        sel = stego & (method == i)
+        print(f"  {name}: {int((logits[sel] > 0).sum())}/{int(sel.sum())} detected")
+    return model
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tensors", help="tensor folder(s), comma-separated")
+    parser.add_argument("out")
+    parser.add_argument("--init", help="start from this ONNX model's weights")
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--hard-weight", type=float, default=3.0)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--calib", help="tensor folder to set the stego threshold on")
+    parser.add_argument("--margin", type=float, default=0.5)
+    parser.add_argument("--freeze", default="", help="comma-separated streams whose weights stay as loaded")
+    parser.add_argument("--checkpoint", help="saved every 25 steps; resumed from if present")
+    parser.add_argument("--export-only", action="store_true", help="calibrate and export the checkpoint")
+    parser.add_argument("--version", default="v4-reference-2")
+    args = parser.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    model = V4Detector()
+    if args.init:
+        load_onnx_weights(model, args.init)
+    for name in filter(None, args.freeze.split(",")):
+        # A frozen stream also skips its backward pass, which is most of a step's cost.
+        for p in model.streams[model.stream_names.index(name)].parameters():
+            p.requires_grad_(False)
+    if args.export_only:
+        model.load_state_dict(torch.load(args.checkpoint)["model"])
+        model.eval()
+    else:
+        arrays, labels, n = load_many(args.tensors)
+        print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
+        model = train(model, arrays, labels, n, args)
+        del arrays
+    if args.calib:
+        calibrate(model, args.calib, args.margin)
+    source = "models/train.py (seed %d, %d steps%s)" % (
+        args.seed, args.steps, ", from " + os.path.basename(args.init) if args.init else "")
+    export(model, args.out, args.version, source=source)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

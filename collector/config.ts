@@ -1,6 +1,7 @@
 // Collector settings: one table names every setting once, with its flag, its environment
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
+import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
@@ -16,6 +17,11 @@ export interface CollectorConfig {
     ackWaitMs: number;
     maxAckPending: number;
     fetchBatch: number;
+    /** Deliveries of one message at most (then dead-lettered as poison). */
+    maxDeliver: number;
+    /** Bounds given to the events stream when it has none. */
+    streamMaxAgeMs: number;
+    streamMaxBytes: number;
   };
   influx: {
     version: 1 | 2;
@@ -39,11 +45,15 @@ export interface CollectorConfig {
     timeoutMs: number;
     /** Stop pulling from NATS while this many points wait to be written. */
     maxBacklogPoints: number;
+    /** Largest write request body; under the 1 MiB many proxies allow. */
+    maxBodyBytes: number;
   };
   windows: {
     allowedLatenessMs: number;
     idleGraceMs: number;
     maxFutureMs: number;
+    /** Refuse events older than this (0 = influx.retentionRaw, which InfluxDB enforces anyway). */
+    maxPastMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -88,6 +98,9 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
   { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
+  { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
+  { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
   { path: 'influx.version', kind: 'number', description: 'InfluxDB API: 1 (/write) or 2 (/api/v2/write)' },
   { path: 'influx.url', kind: 'string', description: 'InfluxDB URL' },
   { path: 'influx.database', kind: 'string', description: 'InfluxDB 1.x database' },
@@ -107,9 +120,11 @@ export const SETTINGS: Setting[] = [
   { path: 'influx.flushIntervalMs', kind: 'number', description: 'send a partial batch after this long' },
   { path: 'influx.timeoutMs', kind: 'number', description: 'write request timeout' },
   { path: 'influx.maxBacklogPoints', kind: 'number', description: 'stop pulling while this many points wait' },
+  { path: 'influx.maxBodyBytes', kind: 'number', description: 'largest write request body in bytes' },
   { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
   { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
   { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
+  { path: 'windows.maxPastMs', kind: 'number', description: 'refuse events older than this (0 = influx.retentionRaw)' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
@@ -151,6 +166,9 @@ export const DEFAULTS: CollectorConfig = {
     ackWaitMs: 0,
     maxAckPending: 200_000,
     fetchBatch: 16,
+    maxDeliver: 10,
+    streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
+    streamMaxBytes: EVENTS_STREAM_LIMITS.maxBytes,
   },
   influx: {
     version: 1,
@@ -169,8 +187,9 @@ export const DEFAULTS: CollectorConfig = {
     flushIntervalMs: 500,
     timeoutMs: 10_000,
     maxBacklogPoints: 200_000,
+    maxBodyBytes: 1_000_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
@@ -263,6 +282,8 @@ function check(c: CollectorConfig): void {
     ['nats.fetchBatch', c.nats.fetchBatch],
     ['influx.batchSize', c.influx.batchSize],
     ['influx.maxInFlight', c.influx.maxInFlight],
+    ['influx.maxBodyBytes', c.influx.maxBodyBytes],
+    ['nats.maxDeliver', c.nats.maxDeliver],
     ['api.logBurst', c.api.logBurst],
     ['api.maxClients', c.api.maxClients],
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],

@@ -28,6 +28,14 @@ import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
+import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
+import { SummarisedLog } from './consume/summarised-log.ts';
+import { streamUsage } from './consume/stream-usage.ts';
+import { watchMaxDeliveries } from './consume/max-deliveries.ts';
+import { durationMs } from './sinks/duration.ts';
+
+/** Dead-letter payloads are cut to this many characters. */
+const MAX_PAYLOAD_CHARS = 65_536;
 import { WindowEngine } from './windows/engine.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
@@ -78,7 +86,19 @@ export function streamSettingsOf(config: CollectorConfig): StreamSettings {
     durable: config.nats.durable,
     ackWaitMs: ackWaitMs(config),
     maxAckPending: config.nats.maxAckPending,
+    maxDeliver: config.nats.maxDeliver,
+    maxAgeMs: config.nats.streamMaxAgeMs,
+    maxBytes: config.nats.streamMaxBytes,
+    maxMsgSize: MAX_MESSAGE_BYTES,
   };
+}
+
+/** Events older than this are refused at decode: InfluxDB drops points past the raw retention. */
+export function maxPastMs(config: CollectorConfig): number | undefined {
+  if (config.windows.maxPastMs > 0) return config.windows.maxPastMs;
+  if (config.influx.version !== 1) return undefined;
+  // A minute of margin for the clocks of the collector and influxd.
+  return durationMs(config.influx.retentionRaw) - 60_000;
 }
 
 export async function startCollector(config: CollectorConfig, log?: Logger): Promise<CollectorHandle> {
@@ -86,11 +106,17 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   logger.info('collector_starting', { config: redacted(config) });
 
   const delay = LatencySketch.empty();
+  let pipelineRef: Pipeline | undefined;
+  let deadLettersRef: DeadLetterPublisher | undefined;
   const sink = new BatchingSink(await transportFor(config), {
     batchSize: config.influx.batchSize,
     maxInFlight: config.influx.maxInFlight,
     flushIntervalMs: config.influx.flushIntervalMs,
     maxBackoffMs: 5000,
+    maxBodyBytes: config.influx.maxBodyBytes,
+    // Each line InfluxDB refuses on its own becomes a letter; acks wait for it (Pipeline.release).
+    onRejected: (target, line, reason) =>
+      pipelineRef?.deadLetterLater({ v: 1, code: 'influx_rejected', reason: reason.slice(0, 1000), origin: { subject: `influxdb.${target}` }, payload: line.slice(0, MAX_PAYLOAD_CHARS) }),
     onAccepted: (origins, now) => {
       for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
     },
@@ -103,6 +129,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     writeErrors: () => sink.stats.writeErrors,
     pointsRejected: () => sink.stats.pointsRejected,
     delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
+    deadLettersLost: () => deadLettersRef?.lost ?? 0,
   });
 
   const nc = await connectNats(config);
@@ -129,9 +156,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
   if (config.influx.version === 1) await restoreClosedWindows(engine, config, logger);
-  const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
-    logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
-  );
+  const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
+  const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
+  deadLettersRef = deadLetters;
   const pipeline = new Pipeline({
     nc,
     engine,
@@ -139,13 +166,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     deadLetters,
     metrics,
     log: logger,
-    limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
+    limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
+  pipelineRef = pipeline;
+  const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
+    metrics.maxDeliveries.inc();
+    void pipeline.deadLetter(letter);
+  } });
   const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
     .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
-  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
-  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
+  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
+  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() })).catch(async (e) => {
     validation.unsubscribe();
@@ -209,6 +241,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       .then((c) => c.info())
       .then((info) => {
         metrics.consumerLag.set(info.num_pending);
+        void streamUsage(jsm, config.nats.stream).then((ratio) => metrics.streamUsage.set(ratio), () => undefined);
         streamBacklog = info.num_pending > 0;
         engine.setBacklogged(pullPaused || streamBacklog, Date.now());
         logger.debug('consumer_info', { pending: info.num_pending, ack_pending: info.num_ack_pending, waiting: info.num_waiting, delivered: info.delivered.stream_seq, redelivered: info.num_redelivered });
@@ -263,9 +296,11 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         await loop.stop();
         clearInterval(clock);
         clearInterval(lag);
-        pipeline.stop();
+        await pipeline.stop();
+        maxDeliveries.unsubscribe();
         await analysis.stop();
         deadLetters.stop();
+        deadLetterFailures.stop();
         await sink.close(5000);
         await nc.drain().catch(() => nc.close());
         await new Promise<void>((r) => http.server.close(() => r()));

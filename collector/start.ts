@@ -33,6 +33,7 @@ import { SummarisedLog } from './consume/summarised-log.ts';
 import { streamUsage } from './consume/stream-usage.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
+import { untilDone, type Waiting } from './until-done.ts';
 
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
@@ -101,14 +102,46 @@ export function maxPastMs(config: CollectorConfig): number | undefined {
   return durationMs(config.influx.retentionRaw) - 60_000;
 }
 
-export async function startCollector(config: CollectorConfig, log?: Logger): Promise<CollectorHandle> {
+export interface StartOptions {
+  /** Gives up a start that is still waiting for InfluxDB or NATS (the handle does not exist yet). */
+  signal?: AbortSignal;
+}
+
+export async function startCollector(config: CollectorConfig, log?: Logger, options: StartOptions = {}): Promise<CollectorHandle> {
   const logger = log ?? createLogger(config.logLevel, undefined, { replica: config.replica });
   logger.info('collector_starting', { config: redacted(config) });
 
   const delay = LatencySketch.empty();
+  // Probes answer from the start: /readyz is false (saying what for) while a store is away.
+  const waiting: Waiting = { waitingFor: 'start', signal: options.signal };
+  // What start-up opened so far, closed again (last first) when a wait is given up.
+  const opened: (() => Promise<unknown>)[] = [];
+  const step = <T>(what: string, attempt: () => Promise<T>): Promise<T> =>
+    untilDone(what, attempt, waiting, logger).catch(async (e) => {
+      for (const close of opened.reverse()) await close().catch(() => undefined);
+      throw e;
+    });
+  let ready: (() => string | null) | undefined;
+  let sinkRef: BatchingSink | undefined;
   let pipelineRef: Pipeline | undefined;
   let deadLettersRef: DeadLetterPublisher | undefined;
-  const sink = new BatchingSink(await transportFor(config), {
+  const metrics = createMetrics({
+    pointsAccepted: () => sinkRef?.stats.pointsAccepted ?? 0,
+    writeErrors: () => sinkRef?.stats.writeErrors ?? 0,
+    pointsRejected: () => sinkRef?.stats.pointsRejected ?? 0,
+    delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
+    deadLettersLost: () => deadLettersRef?.lost ?? 0,
+  });
+  const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
+    notReady: () => (waiting.waitingFor ? `starting: waiting for ${waiting.waitingFor}` : ready ? ready() : 'starting'),
+  });
+  const closeHttp = async () => {
+    await new Promise<void>((r) => http.server.close(() => r()));
+    http.server.closeAllConnections();
+  };
+  opened.push(closeHttp);
+  const transport = await step('influxdb', () => transportFor(config));
+  const sink = new BatchingSink(transport, {
     batchSize: config.influx.batchSize,
     maxInFlight: config.influx.maxInFlight,
     flushIntervalMs: config.influx.flushIntervalMs,
@@ -124,20 +157,19 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       if (attempt === 1 || attempt % 10 === 0) logger.warn('influx_write_failed', { code: error.code, error: error.message, attempt });
     },
   });
-  const metrics = createMetrics({
-    pointsAccepted: () => sink.stats.pointsAccepted,
-    writeErrors: () => sink.stats.writeErrors,
-    pointsRejected: () => sink.stats.pointsRejected,
-    delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
-    deadLettersLost: () => deadLettersRef?.lost ?? 0,
-  });
+  sinkRef = sink;
+  opened.push(() => sink.close(0));
 
-  const nc = await connectNats(config);
+  const nc = await step('nats', () => connectNats(config));
+  opened.push(() => nc.close());
   let natsUp = true;
   void watchNats(nc, logger, (up) => (natsUp = up));
   const streamSettings = streamSettingsOf(config);
   const jsm = await nc.jetstreamManager();
-  await ensureStreams(jsm, streamSettings);
+  const pendingAtStart = await step('jetstream', async () => {
+    await ensureStreams(jsm, streamSettings);
+    return (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
+  });
   const js = nc.jetstream();
 
   const engine = new WindowEngine({
@@ -150,12 +182,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   // they come back once their ack wait runs out. Keep every window open until the consumer's
   // pending count is all ours (or, with other replicas holding theirs, three ack waits).
   const wait = ackWaitMs(config);
-  const pendingAtStart = (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
   if (pendingAtStart > 0) {
     engine.suspendUntil(Date.now() + 3 * wait);
     logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
-  if (config.influx.version === 1) await restoreClosedWindows(engine, config, logger);
+  if (config.influx.version === 1)
+    await step('influxdb (window read-back)', () => restoreClosedWindows(engine, config, logger));
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
   deadLettersRef = deadLetters;
@@ -175,7 +207,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     void pipeline.deadLetter(letter);
   } });
   const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
-    .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
+    .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
@@ -185,6 +217,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     await analysis.stop();
     await sink.close(0);
     await nc.close();
+    await closeHttp();
     throw e;
   });
   // Connected before the first pull, so the feed misses no window.
@@ -259,14 +292,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       });
   }, Math.min(2000, Math.max(250, wait / 4)));
 
-  const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
-    notReady() {
-      if (!natsUp) return 'nats disconnected';
-      if (!loop.bound) return 'consumer not bound';
-      const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
-      return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
-    },
-  });
+  ready = () => {
+    if (!natsUp) return 'nats disconnected';
+    if (!loop.bound) return 'consumer not bound';
+    const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
+    return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
+  };
   logger.info('collector_started', { http: http.url, api: api?.url ?? null, ack_wait_ms: wait, durable: config.nats.durable });
 
   let stopping: Promise<void> | undefined;
@@ -303,8 +334,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         deadLetterFailures.stop();
         await sink.close(5000);
         await nc.drain().catch(() => nc.close());
-        await new Promise<void>((r) => http.server.close(() => r()));
-        http.server.closeAllConnections();
+        await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });
       })();
       return stopping;

@@ -9,6 +9,12 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 export const MAX_BATCH_EVENTS = 10_000;
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Deepest nesting of arrays and objects in a message: the contracts need 4 (a label object in a
+ * column array in `columns`); a deeper message is refused before JSON.parse, which spends about
+ * a second on 200,000 levels.
+ */
+export const MAX_JSON_DEPTH = 16;
 /** Largest integer InfluxDB stores (int64); JSON numbers above 2^53 are not exact anyway. */
 export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 /**

@@ -2,7 +2,7 @@
 // most, none throwing, none letting through a value InfluxDB would refuse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeMessage } from '../../collector/consume/decode.ts';
+import { decodeMessage, nestedAtMost } from '../../collector/consume/decode.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import { AgentHeartbeat } from '../../schemas/heartbeat.ts';
 import { MAX_BATCH_EVENTS, MAX_MESSAGE_BYTES } from '../../schemas/inference-event.ts';
@@ -44,7 +44,16 @@ test('200,000 levels of nesting do not throw: one letter a message', () => {
     assert.deepEqual(out.events, []);
   }
   const [letter] = decodeMessage(bytes(`{"v":1,"agent_id":"agent-a","seq":1,"events":[${deep}]}`), origin, limits, now).dead;
-  assert.deepEqual([letter.code, letter.events, letter.payload.length], ['bad_event', 1, limits.maxPayloadChars]);
+  assert.deepEqual([letter.code, letter.reason, letter.payload.length], ['bad_batch', 'nested deeper than 16 levels', limits.maxPayloadChars]);
+});
+
+test('the nesting check counts brackets outside strings only, and lets every contract through', () => {
+  const quoted = `{"v":1,"agent_id":"agent-a","seq":1,"events":[{"x":"${'['.repeat(100)}\\\"[["}]}`;
+  assert.equal(nestedAtMost(bytes(quoted), 16), true);
+  assert.equal(nestedAtMost(bytes('['.repeat(17) + ']'.repeat(17)), 16), false);
+  assert.equal(nestedAtMost(bytes('['.repeat(16) + ']'.repeat(16)), 16), true);
+  const labelled = toColumns('agent-a', 1, [makeEvent({ id: 'a', tsMs: now, label: { category: 'stego', method: 'exif', bit_order: 'none' } })]);
+  assert.equal(decode(labelled).events.length, 1);
 });
 
 test('a message over the size bound is refused unread', () => {

@@ -54,7 +54,7 @@ test('hostile messages: one letter each (with a message id), terminated, not red
     const c = collector;
     await waitFor(async () => (await metric(c, 'starwatch_collector_messages_terminated_total')) === 4, { timeoutMs: 30_000, what: 'four messages terminated' });
     const stored = await letters(nc, config.nats.deadLetterStream);
-    assert.deepEqual(stored.map((l) => l.code), ['bad_batch', 'bad_event', 'agent_mismatch', 'bad_event']);
+    assert.deepEqual(stored.map((l) => l.code), ['bad_batch', 'bad_batch', 'agent_mismatch', 'bad_event']);
     assert.equal(stored[3].events, 500);
     assert.deepEqual(stored.map((l) => l.msgId), stored.map((l) => `dl:starwatch.v1.events.agent-z:${l.origin.stream_seq}`));
     const consumer = await (await nc.jetstreamManager()).consumers.info(config.nats.stream, config.nats.durable);

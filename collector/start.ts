@@ -141,6 +141,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   };
   opened.push(closeHttp);
   const transport = await step('influxdb', () => transportFor(config));
+  const writeFailures = new SummarisedLog(logger, 'influx_write_failed');
   const sink = new BatchingSink(transport, {
     batchSize: config.influx.batchSize,
     maxInFlight: config.influx.maxInFlight,
@@ -153,8 +154,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     onAccepted: (origins, now) => {
       for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
     },
+    // Summarised: a batch split down to its refused lines fails once per part.
     onError: (error, attempt) => {
-      if (attempt === 1 || attempt % 10 === 0) logger.warn('influx_write_failed', { code: error.code, error: error.message, attempt });
+      if (attempt === 1 || attempt % 10 === 0) writeFailures.warn(error.code, { error: error.message, attempt });
     },
   });
   sinkRef = sink;
@@ -333,6 +335,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         deadLetters.stop();
         deadLetterFailures.stop();
         await sink.close(5000);
+        writeFailures.stop();
         await nc.drain().catch(() => nc.close());
         await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });

@@ -96,3 +96,31 @@ test('a clean stop right after a poison message arrived does not hand it back', 
     await nc.close();
   }
 });
+
+test('a flood of bad messages: warnings rate-limited, the rest summed in a summary line', async () => {
+  const config = collectorConfig(services.nats.url, services.influx.url, 'poison_flood', { durable: 'poison-flood' });
+  config.nats.deadLetterStream = 'DL_POISON';
+  const logLines: string[] = [];
+  const nc = await natsConnect(services.nats.url);
+  let collector: CollectorHandle | undefined;
+  try {
+    await prepareStreams(nc, config);
+    await (await nc.jetstreamManager()).streams.purge(config.nats.stream); // the earlier tests' messages
+    const js = nc.jetstream();
+    await Promise.all(Array.from({ length: 300 }, (_, i) => js.publish('starwatch.v1.events.agent-z', encode(`not json ${i}`))));
+    const started = Date.now();
+    collector = await startCollector(config, createLogger('warn', (line) => logLines.push(line)));
+    const c = collector;
+    await waitFor(async () => (await metric(c, 'starwatch_collector_messages_terminated_total')) === 300, { timeoutMs: 60_000, what: '300 terminated' });
+    await collector.stop();
+    const seconds = (Date.now() - started) / 1000;
+    const records = logLines.map((l) => JSON.parse(l));
+    const warned = records.filter((r) => r.event === 'dead_letter').length;
+    const summed = records.filter((r) => r.event === 'dead_letter_suppressed').reduce((n, r) => n + r.by_code.not_json, 0);
+    assert.ok(warned <= 20 + 5 * seconds + 1, `${warned} warnings in ${seconds} s`);
+    assert.equal(warned + summed, 300, 'every letter either warned or summed');
+  } finally {
+    await collector?.stop();
+    await nc.close();
+  }
+});

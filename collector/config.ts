@@ -2,6 +2,7 @@
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
 import { checkTokenStrength } from './api/token-policy.ts';
+import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
@@ -25,6 +26,11 @@ export interface CollectorConfig {
     ackWaitMs: number;
     maxAckPending: number;
     fetchBatch: number;
+    /** Deliveries of one message at most (then dead-lettered as poison). */
+    maxDeliver: number;
+    /** Bounds given to the events stream when it has none. */
+    streamMaxAgeMs: number;
+    streamMaxBytes: number;
   };
   influx: {
     version: 1 | 2;
@@ -48,6 +54,8 @@ export interface CollectorConfig {
     timeoutMs: number;
     /** Stop pulling from NATS while this many points wait to be written. */
     maxBacklogPoints: number;
+    /** Largest write request body; under the 1 MiB many proxies allow. */
+    maxBodyBytes: number;
   };
   windows: {
     allowedLatenessMs: number;
@@ -57,6 +65,8 @@ export interface CollectorConfig {
     maxModelVersions: number;
     maxAgents: number;
     keyIdleMs: number;
+    /** Refuse events older than this (0 = influx.retentionRaw, which InfluxDB enforces anyway). */
+    maxPastMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -112,6 +122,9 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
   { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
+  { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
+  { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
   { path: 'influx.version', kind: 'number', description: 'InfluxDB API: 1 (/write) or 2 (/api/v2/write)' },
   { path: 'influx.url', kind: 'string', description: 'InfluxDB URL' },
   { path: 'influx.database', kind: 'string', description: 'InfluxDB 1.x database' },
@@ -131,12 +144,14 @@ export const SETTINGS: Setting[] = [
   { path: 'influx.flushIntervalMs', kind: 'number', description: 'send a partial batch after this long' },
   { path: 'influx.timeoutMs', kind: 'number', description: 'write request timeout' },
   { path: 'influx.maxBacklogPoints', kind: 'number', description: 'stop pulling while this many points wait' },
+  { path: 'influx.maxBodyBytes', kind: 'number', description: 'largest write request body in bytes' },
   { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
   { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
   { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
   { path: 'windows.maxModelVersions', kind: 'number', description: 'model versions with their own windows and series; more go to _other' },
   { path: 'windows.maxAgents', kind: 'number', description: 'agent ids with their own windows and series; more go to _other' },
   { path: 'windows.keyIdleMs', kind: 'number', description: 'a model version or agent unseen this long frees its place' },
+  { path: 'windows.maxPastMs', kind: 'number', description: 'refuse events older than this (0 = influx.retentionRaw)' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
@@ -193,6 +208,9 @@ export const DEFAULTS: CollectorConfig = {
     ackWaitMs: 0,
     maxAckPending: 200_000,
     fetchBatch: 16,
+    maxDeliver: 10,
+    streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
+    streamMaxBytes: EVENTS_STREAM_LIMITS.maxBytes,
   },
   influx: {
     version: 1,
@@ -211,8 +229,9 @@ export const DEFAULTS: CollectorConfig = {
     flushIntervalMs: 500,
     timeoutMs: 10_000,
     maxBacklogPoints: 200_000,
+    maxBodyBytes: 1_000_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
@@ -330,6 +349,8 @@ function check(c: CollectorConfig): void {
     ['nats.fetchBatch', c.nats.fetchBatch],
     ['influx.batchSize', c.influx.batchSize],
     ['influx.maxInFlight', c.influx.maxInFlight],
+    ['influx.maxBodyBytes', c.influx.maxBodyBytes],
+    ['nats.maxDeliver', c.nats.maxDeliver],
     ['api.logBurst', c.api.logBurst],
     ['api.maxClients', c.api.maxClients],
     ['api.authFailRatePerSec', c.api.authFailRatePerSec],

@@ -16,6 +16,9 @@ export interface CollectorMetrics {
   paused: Gauge;
   validationPoints: Counter<'outcome'>;
   heartbeats: Counter<'outcome'>;
+  terminated: Counter;
+  maxDeliveries: Counter;
+  streamUsage: Gauge;
 }
 
 export function createMetrics(collect: {
@@ -23,6 +26,7 @@ export function createMetrics(collect: {
   writeErrors: () => number;
   pointsRejected: () => number;
   delayP99Ms: () => number;
+  deadLettersLost?: () => number;
 }): CollectorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'starwatch_collector_' });
@@ -42,12 +46,16 @@ export function createMetrics(collect: {
     paused: new Gauge({ name: `${p}pull_paused`, help: '1 while pulling is paused by flow control', registers }),
     validationPoints: new Counter({ name: `${p}validation_points_total`, help: 'Validation summary points received, by outcome (valid, invalid)', labelNames: ['outcome'], registers }),
     heartbeats: new Counter({ name: `${p}heartbeats_total`, help: 'Agent heartbeats received, by outcome (valid, invalid)', labelNames: ['outcome'], registers }),
+    terminated: new Counter({ name: `${p}messages_terminated_total`, help: 'Messages with nothing valid, terminated (+TERM) once dead-lettered', registers }),
+    maxDeliveries: new Counter({ name: `${p}max_deliveries_total`, help: 'Messages JetStream stopped delivering after max_deliver attempts (dead-lettered)', registers }),
+    streamUsage: new Gauge({ name: `${p}stream_usage_ratio`, help: 'Fullness of the events stream: the larger of bytes/max_bytes and messages/max_msgs', registers }),
   };
   const live = (name: string, help: string, read: () => number) =>
     new Gauge({ name: `${p}${name}`, help, registers, collect() { this.set(read()); } });
   live('points_written_total', 'Points InfluxDB accepted', collect.pointsAccepted);
   live('write_errors_total', 'Failed write attempts (each retried)', collect.writeErrors);
   live('points_rejected_total', 'Points InfluxDB refused as malformed', collect.pointsRejected);
+  live('dead_letters_lost_total', 'Dead letters given up on after their bounded retries', collect.deadLettersLost ?? (() => 0));
   live('event_delay_p99_ms', 'p99 of event time to raw point accepted, since start (ms)', collect.delayP99Ms);
   return m;
 }

@@ -7,8 +7,9 @@ import type { JsMsg, NatsConnection } from 'nats';
 import { Subject, concatMap, type Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { AckBook, type Hold } from './consume/ack-book.ts';
-import { decodeMessage, type DecodeLimits } from './consume/decode.ts';
+import { decodeMessage, type DeadLetter, type DecodeLimits } from './consume/decode.ts';
 import type { DeadLetterPublisher } from './consume/dead-letters.ts';
+import { SummarisedLog } from './consume/summarised-log.ts';
 import type { Logger } from './log.ts';
 import type { CollectorMetrics } from './metrics.ts';
 import { inferenceLine } from './points/inference-line.ts';
@@ -21,6 +22,9 @@ import type { WindowResult } from './windows/window-result.ts';
 const ACK = new TextEncoder().encode('+ACK');
 const NAK = new TextEncoder().encode('-NAK');
 const IN_PROGRESS = new TextEncoder().encode('+WPI');
+const TERM = new TextEncoder().encode('+TERM');
+/** How long a clean stop waits for the letters of poison messages, so they are not handed back. */
+const STOP_GRACE_MS = 2000;
 
 export interface PipelineDeps {
   nc: NatsConnection;
@@ -47,6 +51,11 @@ export class Pipeline {
   private stopped = false;
   private sampleSecond = 0;
   private sampledInSecond = 0;
+  /** Messages with nothing valid, terminated once their letter is stored. */
+  private readonly terminating = new Set<Promise<void>>();
+  /** Letters of points InfluxDB refused; an ack waits for them (see release). */
+  private readonly sinkLetters = new Set<Promise<unknown>>();
+  private readonly letterLog: SummarisedLog;
   validEvents = 0;
   acked = 0;
   /** Redelivered messages this instance had not seen (crash recovery waits for these). */
@@ -54,6 +63,7 @@ export class Pipeline {
 
   constructor(private readonly d: PipelineDeps) {
     this.window$ = this.windows.asObservable();
+    this.letterLog = new SummarisedLog(d.log, 'dead_letter');
     // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
     // watermark has passed; every result is written, then offered to subscribers, in order.
     this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
@@ -66,6 +76,19 @@ export class Pipeline {
   }
 
   handle(msg: JsMsg): void {
+    try {
+      this.take(msg);
+    } catch (e) {
+      // Whatever a message makes throw is that message's fault: it is dead-lettered and
+      // terminated, never left to come back (and throw again) for ever.
+      const error = e as Error;
+      const payload = new TextDecoder().decode(msg.data.subarray(0, this.d.limits.maxPayloadChars));
+      const letter: DeadLetter = { v: 1, code: 'poison', reason: `${error.name}: ${error.message}`, origin: { subject: msg.subject, stream_seq: msg.seq }, payload };
+      this.terminateAfter(replyOf(msg), [this.deadLetter(letter)]);
+    }
+  }
+
+  private take(msg: JsMsg): void {
     const now = Date.now();
     const seq = msg.seq;
     const reply = replyOf(msg);
@@ -94,14 +117,48 @@ export class Pipeline {
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
     const pending = dead.map((letter) => {
-      this.d.metrics.deadLetters.inc({ code: letter.code });
-      if (letter.code !== 'not_json' && letter.code !== 'bad_batch') this.d.metrics.events.inc({ outcome: 'invalid' });
-      this.d.log.warn('dead_letter', { code: letter.code, reason: letter.reason, origin: letter.origin });
-      return this.d.deadLetters.publish(letter);
+      const refused = letter.rejected ? Object.values(letter.rejected).reduce((a, b) => a + (b ?? 0), 0) : 0;
+      if (refused > 0) this.d.metrics.events.inc({ outcome: 'invalid' }, refused);
+      return this.deadLetter(letter);
     });
     this.d.metrics.messages.inc({ outcome: events.length > 0 ? 'valid' : 'dead_lettered' });
+    if (events.length === 0) {
+      // Nothing in it to wait for: terminated as soon as its letter is stored.
+      this.terminateAfter(reply, pending);
+      return;
+    }
     this.book.hold({ seq, reply, minute, pending, touchedMs: now });
     this.d.metrics.pendingAcks.set(this.book.size);
+  }
+
+  /** Counts, logs (summarised) and publishes one letter; resolves true once it is stored. */
+  deadLetter(letter: DeadLetter): Promise<boolean> {
+    this.d.metrics.deadLetters.inc({ code: letter.code });
+    this.letterLog.warn(letter.code, { reason: letter.reason, origin: letter.origin, events: letter.events });
+    return this.d.deadLetters.publish(letter).catch(() => false);
+  }
+
+  /** A letter for points InfluxDB refused; the acks of messages released after it wait for it. */
+  deadLetterLater(letter: DeadLetter): void {
+    const stored = this.deadLetter(letter).finally(() => this.sinkLetters.delete(stored));
+    this.sinkLetters.add(stored);
+  }
+
+  /**
+   * +TERM once the letters are stored: JetStream never hands the message out again. A letter not
+   * stored leaves the message unacked, so it comes back after the ack wait, at most max_deliver
+   * times.
+   */
+  private terminateAfter(reply: string, letters: Promise<boolean>[]): void {
+    const done: Promise<void> = Promise.all(letters)
+      .then((stored) => {
+        if (!stored.every(Boolean)) return;
+        this.d.nc.publish(reply, TERM);
+        this.d.metrics.terminated.inc();
+      })
+      .catch(() => undefined)
+      .finally(() => this.terminating.delete(done));
+    this.terminating.add(done);
   }
 
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
@@ -126,7 +183,12 @@ export class Pipeline {
    * On a clean stop: nothing more is acked, and held messages are handed back at once (-NAK),
    * so the next collector recomputes their open windows from all of them.
    */
-  stop(): void {
+  async stop(): Promise<void> {
+    // Poison messages are terminated, not handed back: the next start must not see them again.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.terminating), new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
+    clearTimeout(timer);
+    this.letterLog.stop();
     this.stopped = true;
     const held = this.book.due(Number.POSITIVE_INFINITY);
     for (const hold of held) this.d.nc.publish(hold.reply, NAK);
@@ -148,7 +210,7 @@ export class Pipeline {
 
   private async release(due: Hold[]): Promise<void> {
     await this.d.sink.flush();
-    await Promise.all(due.flatMap((h) => h.pending));
+    await Promise.all([...due.flatMap((h) => h.pending), ...this.sinkLetters]);
     if (this.stopped) return;
     for (const hold of due) this.d.nc.publish(hold.reply, ACK);
     this.book.remove(due);

@@ -29,6 +29,15 @@ import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
+import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
+import { SummarisedLog } from './consume/summarised-log.ts';
+import { streamUsage } from './consume/stream-usage.ts';
+import { watchMaxDeliveries } from './consume/max-deliveries.ts';
+import { durationMs } from './sinks/duration.ts';
+import { untilDone, type Waiting } from './until-done.ts';
+
+/** Dead-letter payloads are cut to this many characters. */
+const MAX_PAYLOAD_CHARS = 65_536;
 import { WindowEngine } from './windows/engine.ts';
 import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
@@ -60,16 +69,19 @@ export interface CollectorHandle {
 }
 
 /**
- * Ack wait, derived: a message waits for the close of the 1 min window its events fall in, which
- * happens once the watermark passes the window end plus the allowed lateness (or, on a quiet
- * stream, idle grace later), and then for the flush to InfluxDB; 30 s covers that flush. While
- * InfluxDB is down, held messages are kept alive with +WPI every third of this, so JetStream does
- * not redeliver them even then. max_ack_pending must cover the messages of that span: at 1000
- * messages/s (100k events/s in batches of 100) about 95 s -> 95k; the default is 200k.
+ * Ack wait, derived: 10 s. A message is held until the 1 min window its events fall in closes
+ * and is written, far longer than that; held messages are kept alive with +WPI every third of
+ * the ack wait (one small publish per held message every 3.3 s), while InfluxDB is down too. A
+ * short ack wait is what makes a restart after a crash quick: the dead instance's messages come
+ * back within it, and the new instance closes no window until they have, so it is current again
+ * about 10 s after it starts (it was 94 s with an ack wait that covered the whole hold).
+ * max_ack_pending must cover the messages of a hold: at 1000 messages/s (100k events/s in
+ * batches of 100) about 95 s -> 95k; the default is 200k.
  */
+export const DERIVED_ACK_WAIT_MS = 10_000;
+
 export function ackWaitMs(config: CollectorConfig): number {
-  if (config.nats.ackWaitMs > 0) return config.nats.ackWaitMs;
-  return 60_000 + config.windows.allowedLatenessMs + config.windows.idleGraceMs + 30_000;
+  return config.nats.ackWaitMs > 0 ? config.nats.ackWaitMs : DERIVED_ACK_WAIT_MS;
 }
 
 /** The streams and durable consumer this config needs; tests and benches create them the same way. */
@@ -80,39 +92,91 @@ export function streamSettingsOf(config: CollectorConfig): StreamSettings {
     durable: config.nats.durable,
     ackWaitMs: ackWaitMs(config),
     maxAckPending: config.nats.maxAckPending,
+    maxDeliver: config.nats.maxDeliver,
+    maxAgeMs: config.nats.streamMaxAgeMs,
+    maxBytes: config.nats.streamMaxBytes,
+    maxMsgSize: MAX_MESSAGE_BYTES,
   };
 }
 
-export async function startCollector(config: CollectorConfig, log?: Logger): Promise<CollectorHandle> {
+/** Events older than this are refused at decode: InfluxDB drops points past the raw retention. */
+export function maxPastMs(config: CollectorConfig): number | undefined {
+  if (config.windows.maxPastMs > 0) return config.windows.maxPastMs;
+  if (config.influx.version !== 1) return undefined;
+  // A minute of margin for the clocks of the collector and influxd.
+  return durationMs(config.influx.retentionRaw) - 60_000;
+}
+
+export interface StartOptions {
+  /** Gives up a start that is still waiting for InfluxDB or NATS (the handle does not exist yet). */
+  signal?: AbortSignal;
+}
+
+export async function startCollector(config: CollectorConfig, log?: Logger, options: StartOptions = {}): Promise<CollectorHandle> {
   const logger = log ?? createLogger(config.logLevel, undefined, { replica: config.replica });
   logger.info('collector_starting', { config: redacted(config) });
 
   const delay = LatencySketch.empty();
-  const sink = new BatchingSink(await transportFor(config), {
+  // Probes answer from the start: /readyz is false (saying what for) while a store is away.
+  const waiting: Waiting = { waitingFor: 'start', signal: options.signal };
+  // What start-up opened so far, closed again (last first) when a wait is given up.
+  const opened: (() => Promise<unknown>)[] = [];
+  const step = <T>(what: string, attempt: () => Promise<T>): Promise<T> =>
+    untilDone(what, attempt, waiting, logger).catch(async (e) => {
+      for (const close of opened.reverse()) await close().catch(() => undefined);
+      throw e;
+    });
+  let ready: (() => string | null) | undefined;
+  let sinkRef: BatchingSink | undefined;
+  let pipelineRef: Pipeline | undefined;
+  let deadLettersRef: DeadLetterPublisher | undefined;
+  const metrics = createMetrics({
+    pointsAccepted: () => sinkRef?.stats.pointsAccepted ?? 0,
+    writeErrors: () => sinkRef?.stats.writeErrors ?? 0,
+    pointsRejected: () => sinkRef?.stats.pointsRejected ?? 0,
+    delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
+    deadLettersLost: () => deadLettersRef?.lost ?? 0,
+  });
+  const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
+    notReady: () => (waiting.waitingFor ? `starting: waiting for ${waiting.waitingFor}` : ready ? ready() : 'starting'),
+  });
+  const closeHttp = async () => {
+    await new Promise<void>((r) => http.server.close(() => r()));
+    http.server.closeAllConnections();
+  };
+  opened.push(closeHttp);
+  const transport = await step('influxdb', () => transportFor(config));
+  const writeFailures = new SummarisedLog(logger, 'influx_write_failed');
+  const sink = new BatchingSink(transport, {
     batchSize: config.influx.batchSize,
     maxInFlight: config.influx.maxInFlight,
     flushIntervalMs: config.influx.flushIntervalMs,
     maxBackoffMs: 5000,
+    maxBodyBytes: config.influx.maxBodyBytes,
+    // Each line InfluxDB refuses on its own becomes a letter; acks wait for it (Pipeline.release).
+    onRejected: (target, line, reason) =>
+      pipelineRef?.deadLetterLater({ v: 1, code: 'influx_rejected', reason: reason.slice(0, 1000), origin: { subject: `influxdb.${target}` }, payload: line.slice(0, MAX_PAYLOAD_CHARS) }),
     onAccepted: (origins, now) => {
       for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
     },
+    // Summarised: a batch split down to its refused lines fails once per part.
     onError: (error, attempt) => {
-      if (attempt === 1 || attempt % 10 === 0) logger.warn('influx_write_failed', { code: error.code, error: error.message, attempt });
+      if (attempt === 1 || attempt % 10 === 0) writeFailures.warn(error.code, { error: error.message, attempt });
     },
   });
-  const metrics = createMetrics({
-    pointsAccepted: () => sink.stats.pointsAccepted,
-    writeErrors: () => sink.stats.writeErrors,
-    pointsRejected: () => sink.stats.pointsRejected,
-    delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
-  });
+  sinkRef = sink;
+  opened.push(() => sink.close(0));
 
-  const nc = await connectNats(config);
+  const nc = await step('nats', () => connectNats(config));
+  opened.push(() => nc.close());
   let natsUp = true;
   void watchNats(nc, logger, (up) => (natsUp = up));
   const streamSettings = streamSettingsOf(config);
   const jsm = await nc.jetstreamManager();
-  await ensureStreams(jsm, streamSettings);
+  const pendingAtStart = await step('jetstream', async () => {
+    await ensureStreams(jsm, streamSettings);
+    return (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
+  });
   const js = nc.jetstream();
 
   const engine = new WindowEngine({
@@ -125,15 +189,15 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
   // they come back once their ack wait runs out. Keep every window open until the consumer's
   // pending count is all ours (or, with other replicas holding theirs, three ack waits).
   const wait = ackWaitMs(config);
-  const pendingAtStart = (await jsm.consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending;
   if (pendingAtStart > 0) {
     engine.suspendUntil(Date.now() + 3 * wait);
     logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
-  if (config.influx.version === 1) await restoreClosedWindows(engine, config, logger);
-  const deadLetters = new DeadLetterPublisher(js, (error, attempt) =>
-    logger.warn('dead_letter_publish_failed', { error: error.message, attempt }),
-  );
+  if (config.influx.version === 1)
+    await step('influxdb (window read-back)', () => restoreClosedWindows(engine, config, logger));
+  const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
+  const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
+  deadLettersRef = deadLetters;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
@@ -144,13 +208,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     deadLetters,
     metrics,
     log: logger,
-    limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
+    limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
+  pipelineRef = pipeline;
+  const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
+    metrics.maxDeliveries.inc();
+    void pipeline.deadLetter(letter);
+  } });
   const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica })
-    .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
-  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
-  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });
+    .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
+  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
+  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
     validation.unsubscribe();
@@ -158,6 +227,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     await analysis.stop();
     await sink.close(0);
     await nc.close();
+    await closeHttp();
     throw e;
   });
   // Connected before the first pull, so the feed misses no window.
@@ -214,6 +284,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       .then((c) => c.info())
       .then((info) => {
         metrics.consumerLag.set(info.num_pending);
+        void streamUsage(jsm, config.nats.stream).then((ratio) => metrics.streamUsage.set(ratio), () => undefined);
         streamBacklog = info.num_pending > 0;
         engine.setBacklogged(pullPaused || streamBacklog, Date.now());
         logger.debug('consumer_info', { pending: info.num_pending, ack_pending: info.num_ack_pending, waiting: info.num_waiting, delivered: info.delivered.stream_seq, redelivered: info.num_redelivered });
@@ -231,14 +302,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
       });
   }, Math.min(2000, Math.max(250, wait / 4)));
 
-  const http = await startHttp(config.http.host, config.http.port, metrics.registry, {
-    notReady() {
-      if (!natsUp) return 'nats disconnected';
-      if (!loop.bound) return 'consumer not bound';
-      const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
-      return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
-    },
-  });
+  ready = () => {
+    if (!natsUp) return 'nats disconnected';
+    if (!loop.bound) return 'consumer not bound';
+    const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
+    return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
+  };
   logger.info('collector_started', { http: http.url, api: api?.url ?? null, ack_wait_ms: wait, durable: config.nats.durable });
 
   let stopping: Promise<void> | undefined;
@@ -268,14 +337,16 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
         await loop.stop();
         clearInterval(clock);
         clearInterval(lag);
-        pipeline.stop();
+        await pipeline.stop();
+        maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();
         deadLetters.stop();
+        deadLetterFailures.stop();
         await sink.close(5000);
+        writeFailures.stop();
         await nc.drain().catch(() => nc.close());
-        await new Promise<void>((r) => http.server.close(() => r()));
-        http.server.closeAllConnections();
+        await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });
       })();
       return stopping;

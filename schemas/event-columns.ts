@@ -10,20 +10,20 @@
 // label[i] unless null or the column is absent }. The collector validates each row exactly as
 // it validates a v1 event.
 import { Type, type Static } from '@sinclair/typebox';
-import { Model, type InferenceEvent, type Label } from './inference-event.ts';
+import { MAX_BATCH_EVENTS, MAX_INTEGER, Model, type InferenceEvent, type Label } from './inference-event.ts';
 
-const column = Type.Array(Type.Unknown());
+const column = Type.Array(Type.Unknown(), { maxItems: MAX_BATCH_EVENTS });
 
 export const EventColumns = Type.Object(
   {
     v: Type.Literal(2),
     agent_id: Type.String({ minLength: 1, maxLength: 64 }),
     /** Per agent, increasing; with agent_id it names the batch for deduplication. */
-    seq: Type.Integer({ minimum: 0 }),
+    seq: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
     /** Rows: the length of every column. */
-    n: Type.Integer({ minimum: 1 }),
+    n: Type.Integer({ minimum: 1, maximum: MAX_BATCH_EVENTS }),
     /** The models the rows were scored by; the `model` column holds indexes into this list. */
-    models: Type.Array(Model, { minItems: 1 }),
+    models: Type.Array(Model, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
     columns: Type.Object(
       {
         event_id: column,

@@ -2,6 +2,27 @@
 // source: its JSON Schema validates on the wire, its Static type is the TypeScript type.
 import { Type, type Static } from '@sinclair/typebox';
 
+/**
+ * Bounds of one JetStream message of events. A batch is cut by the agent at its batch size (256
+ * by default) and at the server's max payload (1 MiB by default); these bounds leave room above
+ * both, and keep what one hostile message can make the collector hold to a few MB.
+ */
+export const MAX_BATCH_EVENTS = 10_000;
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Deepest nesting of arrays and objects in a message: the contracts need 4 (a label object in a
+ * column array in `columns`); a deeper message is refused before JSON.parse, which spends about
+ * a second on 200,000 levels.
+ */
+export const MAX_JSON_DEPTH = 16;
+/** Largest integer InfluxDB stores (int64); JSON numbers above 2^53 are not exact anyway. */
+export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+/**
+ * ts_ns is written as the point's int64 timestamp: 2^63 - 1 ns (2262-04-11), as the decimal
+ * string ts_ns is; a 19-digit ts_ns compares with it as text.
+ */
+export const MAX_TS_NS = '9223372036854775807';
+
 const Method = Type.Union(
   ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'].map((m) => Type.Literal(m)),
 );
@@ -56,7 +77,7 @@ export const InferenceEvent = Type.Object(
     event_id: Type.String({ minLength: 1, maxLength: 64 }),
     agent_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
     /** Nanoseconds since the epoch, as a decimal string (it exceeds 2^53); unique within an agent. */
-    ts_ns: Type.String({ pattern: '^[0-9]{1,20}$' }),
+    ts_ns: Type.String({ pattern: '^[0-9]{1,19}$' }),
     source: Type.Union(
       ['scan', 'library', 'proxy', 'probe', 'validate', 'http'].map((s) => Type.Literal(s)),
     ),
@@ -64,9 +85,9 @@ export const InferenceEvent = Type.Object(
     input: Type.Object(
       {
         format: Type.String({ maxLength: 16 }),
-        bytes: Type.Integer({ minimum: 0 }),
-        width: Type.Integer({ minimum: 0 }),
-        height: Type.Integer({ minimum: 0 }),
+        bytes: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+        width: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+        height: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
       },
       { additionalProperties: false },
     ),
@@ -90,8 +111,8 @@ export const EventBatch = Type.Object(
     v: Type.Literal(1),
     agent_id: Type.String({ minLength: 1, maxLength: 64 }),
     /** Per agent, increasing; with agent_id it names the batch for deduplication. */
-    seq: Type.Integer({ minimum: 0 }),
-    events: Type.Array(Type.Unknown(), { minItems: 1 }),
+    seq: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
+    events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
   },
   { additionalProperties: false },
 );

@@ -6,8 +6,8 @@
 // So every event enqueued is either in the stream or counted in `dropped`.
 import { randomBytes } from 'node:crypto';
 import { connect, Events, type JetStreamClient, type NatsConnection } from 'nats';
-import type { InferenceEvent } from '../../schemas/inference-event.ts';
-import { eventsSubject } from '../../schemas/subjects.ts';
+import { MAX_BATCH_EVENTS, MAX_MESSAGE_BYTES, type InferenceEvent } from '../../schemas/inference-event.ts';
+import { EVENTS_STREAM, eventsSubject } from '../../schemas/subjects.ts';
 import { batchMsgId, encodeBatch } from './batch-encoding.ts';
 import { BoundedQueue } from './bounded-queue.ts';
 import { connectionOptions, describeConnection, type NatsOptions } from './connection.ts';
@@ -42,6 +42,8 @@ export interface PublisherStats {
   dropped: number;
   batchesSent: number;
   batchRetries: number;
+  /** Publishes the stream refused (full, or a message over its size bound); each batch is retried. */
+  streamRefusals: number;
   connected: boolean;
 }
 
@@ -54,6 +56,9 @@ export const PUBLISHER_DEFAULTS = {
 } as const;
 
 const RETRY_MS = 200;
+/** What nats-server answers when a bounded stream will not take a message. */
+const REFUSAL = /maximum (bytes|messages|message size)|exceeds maximum|insufficient (resources|storage)/i;
+const isStreamRefusal = (e: Error): boolean => REFUSAL.test(e.message);
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class EventPublisher {
@@ -80,7 +85,7 @@ export class EventPublisher {
   private seq = Date.now() * 1000;
   private readonly bootId = randomBytes(6).toString('hex');
   private idle: (() => void)[] = [];
-  private stats = { sent: 0, dropped: 0, batchesSent: 0, batchRetries: 0 };
+  private stats = { sent: 0, dropped: 0, batchesSent: 0, batchRetries: 0, streamRefusals: 0 };
 
   constructor(private readonly options: PublisherOptions) {
     this.agentId = options.agentId;
@@ -206,11 +211,12 @@ export class EventPublisher {
     this.pump();
   }
 
-  /** Batches larger than the server's max payload are halved until they fit. */
+  /** Batches larger than the server's max payload (or the schema's bounds) are halved until they fit. */
   private split(events: InferenceEvent[]): { seq: number; data: Uint8Array; count: number }[] {
     const seq = this.seq++;
     const data = encodeBatch(this.agentId, seq, events);
-    if (data.length <= this.maxPayload || events.length === 1) return [{ seq, data, count: events.length }];
+    const fits = data.length <= Math.min(this.maxPayload, MAX_MESSAGE_BYTES) && events.length <= MAX_BATCH_EVENTS;
+    if (fits || events.length === 1) return [{ seq, data, count: events.length }];
     const half = events.length >> 1;
     return [...this.split(events.slice(0, half)), ...this.split(events.slice(half))];
   }
@@ -228,11 +234,40 @@ export class EventPublisher {
           return;
         } catch (e) {
           this.stats.batchRetries++;
-          if (attempt === 0) this.logger.warn(`batch ${msgID} not acknowledged (${(e as Error).message}); retrying`);
-          if (/no responders|503/i.test((e as Error).message)) await this.tryEnsureStream();
+          const error = e as Error;
+          // A full stream answers 503 too (nats.js says only "503"): asked, it tells which.
+          const unanswered = /no responders|503/i.test(error.message);
+          const refused = isStreamRefusal(error) || (unanswered && (await this.streamRefuses(batch.data.length)));
+          if (refused) this.noteRefusal(error);
+          else if (attempt === 0) this.logger.warn(`batch ${msgID} not acknowledged (${error.message}); retrying`);
+          if (unanswered && !refused) await this.tryEnsureStream();
         }
       }
       await delay(RETRY_MS);
+    }
+  }
+
+  /**
+   * A full stream (discard "new") refuses publishes: told, counted and logged (the first and every
+   * hundredth), never silently dropped; the batch is retried and events queue behind it.
+   */
+  private noteRefusal(error: Error): void {
+    const n = ++this.stats.streamRefusals;
+    if (n === 1 || n % 100 === 0)
+      this.logger.warn(`the events stream refused a batch (${error.message}); ${n} refusals so far, retrying while events queue`);
+  }
+
+  /** True when the events stream exists and has no room for a message of `bytes`. */
+  private async streamRefuses(bytes: number): Promise<boolean> {
+    try {
+      const { config, state } = await (await this.nc!.jetstreamManager()).streams.info(EVENTS_STREAM);
+      return (
+        (config.max_bytes > 0 && state.bytes + bytes > config.max_bytes) ||
+        (config.max_msgs > 0 && state.messages >= config.max_msgs) ||
+        (config.max_msg_size > 0 && bytes > config.max_msg_size)
+      );
+    } catch {
+      return false;
     }
   }
 

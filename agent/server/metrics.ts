@@ -47,6 +47,7 @@ export class AgentMetrics {
     });
     syncedCounter(registers, 'starwatch_agent_events_sent_total', 'Events acknowledged by the stream', () => publisher.snapshot().sent);
     syncedCounter(registers, 'starwatch_agent_events_dropped_total', 'Events dropped (queue full or unsent at shutdown)', () => publisher.snapshot().dropped);
+    syncedCounter(registers, 'starwatch_agent_stream_refusals_total', 'Publishes the events stream refused (full or over its size bound), each retried', () => publisher.snapshot().streamRefusals);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'starwatch_agent_' });
   }
 

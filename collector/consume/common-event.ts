@@ -9,7 +9,7 @@ export const SOURCES = new Set<unknown>(['scan', 'library', 'proxy', 'probe', 'v
 export const METHODS = new Set<unknown>(['alpha', 'palette', 'lsb.rgb', 'exif', 'raw']);
 export const BIT_ORDERS = new Set<unknown>(['lsb-first', 'msb-first', 'none']);
 export const AGENT_ID = /^[A-Za-z0-9_-]+$/;
-export const TS_NS = /^[0-9]{1,20}$/;
+export const TS_NS = /^[0-9]{1,19}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 export function isCommonEvent(x: any): x is InferenceEvent {
@@ -59,6 +59,7 @@ function keyCount(x: object): number {
   return n;
 }
 export const sized = (s: unknown, min: number, max: number): boolean => typeof s === 'string' && s.length >= min && s.length <= max;
-export const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+// Safe integers only: InfluxDB stores int64, and past 2^53 a JSON number is not the one sent.
+export const count = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
 export const atLeast0 = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
 export const unit = (n: unknown): boolean => typeof n === 'number' && n >= 0 && n <= 1;

@@ -1,8 +1,11 @@
-// One JetStream message -> the valid events it carries, and a dead letter for each thing that is
-// not valid (the whole message when it is not a batch, else each bad event). Pure. A batch comes
-// as rows (v1) or as columns (v2, what the agent sends); either way each event is checked alone.
+// One JetStream message -> the valid events it carries, and at most ONE dead letter for what is
+// not valid (the whole message when it is not a batch, else a summary of its bad events). Pure.
+// A batch comes as rows (v1) or as columns (v2, what the agent sends); either way each event is
+// checked alone. One letter per message, not per event: a hostile batch of thousands of bad
+// events must not become thousands of letters, log lines and publishes.
 import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.ts';
-import { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
+import { EventBatch, InferenceEvent, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, MAX_TS_NS } from '../../schemas/inference-event.ts';
+import { EVENTS_SUBJECT_PREFIX } from '../../schemas/subjects.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
 import { eventTimeMs } from '../points/inference-point.ts';
 import { plainRows } from './common-columns.ts';
@@ -14,7 +17,23 @@ const checkEvent = validator(InferenceEvent);
 const decoder = new TextDecoder();
 
 /** `bad_validation`: a validation summary (VALIDATION_SUBJECT) that is not a valid ValidationSummary. */
-export type DeadLetterCode = 'not_json' | 'bad_batch' | 'bad_event' | 'ts_in_future' | 'bad_validation';
+/**
+ * `too_large`: the message passes MAX_MESSAGE_BYTES; `agent_mismatch`: its subject names another
+ * agent than its batch; `ts_out_of_range`: stamped before what the raw retention policy keeps, or
+ * past int64 ns; `poison`: decoding it threw (e.g. nesting too deep to print);
+ * `influx_rejected`: InfluxDB refused its point (sinks/).
+ */
+export type DeadLetterCode =
+  | 'not_json'
+  | 'bad_batch'
+  | 'bad_event'
+  | 'ts_in_future'
+  | 'ts_out_of_range'
+  | 'too_large'
+  | 'agent_mismatch'
+  | 'poison'
+  | 'influx_rejected'
+  | 'bad_validation';
 
 export interface Origin {
   subject: string;
@@ -22,7 +41,7 @@ export interface Origin {
   stream_seq?: number;
   agent_id?: string;
   batch_seq?: number;
-  /** Index of the event in the batch, for event-level dead letters. */
+  /** Index of the (first) refused event in the batch, for event-level dead letters. */
   index?: number;
 }
 
@@ -33,6 +52,10 @@ export interface DeadLetter {
   origin: Origin;
   /** The rejected message or event as text, cut to the configured size. */
   payload: string;
+  /** Events the message held, when it was a batch. */
+  events?: number;
+  /** How many of them were refused, by code (event-level letters). */
+  rejected?: Partial<Record<DeadLetterCode, number>>;
 }
 
 export interface ValidEvent {
@@ -45,6 +68,10 @@ export interface DecodeLimits {
   maxFutureMs: number;
   /** Dead-letter payloads are cut to this many characters. */
   maxPayloadChars: number;
+  /** Messages larger than this are refused unread (the schema's MAX_MESSAGE_BYTES by default). */
+  maxMessageBytes?: number;
+  /** Events older than this are refused: InfluxDB drops points beyond the raw retention policy. */
+  maxPastMs?: number;
 }
 
 export function decodeMessage(
@@ -53,41 +80,122 @@ export function decodeMessage(
   limits: DecodeLimits,
   nowMs: number,
 ): { events: ValidEvent[]; dead: DeadLetter[] } {
-  const text = decoder.decode(data);
-  const dead = (code: DeadLetterCode, reason: string, where: Origin, payload: string): DeadLetter => ({
+  const letter = (code: DeadLetterCode, reason: string, where: Origin, payload: string): DeadLetter => ({
     v: 1,
     code,
     reason,
     origin: where,
     payload: payload.slice(0, limits.maxPayloadChars),
   });
+  const maxBytes = limits.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  if (data.length > maxBytes) {
+    const head = decoder.decode(data.subarray(0, limits.maxPayloadChars));
+    return { events: [], dead: [letter('too_large', `${data.length} bytes, more than ${maxBytes}`, origin, head)] };
+  }
+  const text = decoder.decode(data);
+  if (data.length > NESTING_CHECK_BYTES && !nestedAtMost(data, MAX_JSON_DEPTH))
+    return { events: [], dead: [letter('bad_batch', `nested deeper than ${MAX_JSON_DEPTH} levels`, origin, text)] };
+  try {
+    return decodeText(text, origin, limits, nowMs, letter);
+  } catch (e) {
+    // Whatever throws on one message (a RangeError from nesting too deep, say) is that message's
+    // fault: it becomes its letter instead of escaping and coming back for ever.
+    return { events: [], dead: [letter('poison', `${(e as Error).name}: ${(e as Error).message}`, origin, text)] };
+  }
+}
+
+type MakeLetter = (code: DeadLetterCode, reason: string, where: Origin, payload: string) => DeadLetter;
+
+function decodeText(text: string, origin: Origin, limits: DecodeLimits, nowMs: number, letter: MakeLetter): { events: ValidEvent[]; dead: DeadLetter[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { events: [], dead: [dead('not_json', (e as Error).message, origin, text)] };
+    return { events: [], dead: [letter('not_json', (e as Error).message, origin, text)] };
   }
   const batch = batchOf(parsed);
-  if (!batch.ok) return { events: [], dead: [dead('bad_batch', batch.reason, origin, text)] };
+  if (!batch.ok) return { events: [], dead: [letter('bad_batch', batch.reason, origin, text)] };
   const from = { ...origin, agent_id: batch.agent_id, batch_seq: batch.seq };
+  const subjectAgent = agentOfSubject(origin.subject);
+  if (subjectAgent !== undefined && subjectAgent !== batch.agent_id) {
+    const reason = `subject names agent "${subjectAgent}", the batch "${batch.agent_id}"`;
+    return { events: [], dead: [{ ...letter('agent_mismatch', reason, from, text), events: batch.n }] };
+  }
+  const oldestMs = limits.maxPastMs === undefined ? Number.NEGATIVE_INFINITY : nowMs - limits.maxPastMs;
   const events: ValidEvent[] = [];
-  const deadLetters: DeadLetter[] = [];
+  const refused = new Refusals();
   for (let index = 0; index < batch.n; index++) {
     const raw = batch.row(index);
     const checked: Validation<InferenceEvent> = batch.plain(index, raw) ? { ok: true, value: raw as InferenceEvent } : checkEvent(raw);
     if (!checked.ok) {
-      deadLetters.push(dead('bad_event', checked.reason, { ...from, index }, JSON.stringify(raw)));
+      refused.add('bad_event', index, checked.reason);
       continue;
     }
-    const tsMs = eventTimeMs(checked.value.ts_ns);
+    const ts = checked.value.ts_ns;
+    if (ts.length === 19 && ts > MAX_TS_NS) {
+      refused.add('ts_out_of_range', index, `ts_ns ${ts} is past int64 nanoseconds`);
+      continue;
+    }
+    const tsMs = eventTimeMs(ts);
     if (tsMs > nowMs + limits.maxFutureMs) {
-      const reason = `ts_ns is ${Math.round((tsMs - nowMs) / 1000)} s ahead of the collector clock`;
-      deadLetters.push(dead('ts_in_future', reason, { ...from, index }, JSON.stringify(raw)));
+      refused.add('ts_in_future', index, `ts_ns is ${Math.round((tsMs - nowMs) / 1000)} s ahead of the collector clock`);
+      continue;
+    }
+    if (tsMs < oldestMs) {
+      refused.add('ts_out_of_range', index, `ts_ns is ${Math.round((nowMs - tsMs) / 3_600_000)} h old, before what the raw retention keeps`);
       continue;
     }
     events.push({ event: checked.value, tsMs });
   }
-  return { events, dead: deadLetters };
+  if (refused.count === 0) return { events, dead: [] };
+  const first = refused.first!;
+  const reason = `${refused.count} of ${batch.n} events refused; event ${first.index}: ${first.reason}`;
+  const dead = { ...letter(first.code, reason, { ...from, index: first.index }, text), events: batch.n, rejected: refused.byCode };
+  return { events, dead: [dead] };
+}
+
+/** The refused events of one batch: how many by code, and the first one to say why. */
+class Refusals {
+  count = 0;
+  first: { code: DeadLetterCode; index: number; reason: string } | undefined;
+  readonly byCode: Partial<Record<DeadLetterCode, number>> = {};
+
+  add(code: DeadLetterCode, index: number, reason: string): void {
+    this.count++;
+    this.byCode[code] = (this.byCode[code] ?? 0) + 1;
+    this.first ??= { code, index, reason };
+  }
+}
+
+/**
+ * Messages above this are checked for nesting before JSON.parse. The check costs about half a
+ * parse, so the agents' usual batches (256 events, about 26 KB) skip it: nested as deep as it can
+ * be, a message this size costs JSON.parse a few ms; 200,000 levels (400 KB) cost it 130 ms.
+ */
+export const NESTING_CHECK_BYTES = 64 * 1024;
+
+/**
+ * True when arrays and objects nest at most `max` deep (brackets inside strings do not count).
+ * One pass over the bytes, about 1 ms a MB: far cheaper than what JSON.parse spends on depth.
+ */
+export function nestedAtMost(data: Uint8Array, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i];
+    if (b === 0x22) {
+      // Skip the string, escapes included.
+      for (i++; i < data.length && data[i] !== 0x22; i++) if (data[i] === 0x5c) i++;
+    } else if (b === 0x5b || b === 0x7b) {
+      if (++depth > max) return false;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return true;
+}
+
+/** `starwatch.v1.events.<agent>` -> the agent; undefined for other subjects. */
+function agentOfSubject(subject: string): string | undefined {
+  const prefix = `${EVENTS_SUBJECT_PREFIX}.`;
+  return subject.startsWith(prefix) ? subject.slice(prefix.length) : undefined;
 }
 
 interface Rows {

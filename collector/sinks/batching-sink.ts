@@ -1,6 +1,9 @@
 // Batches lines per retention target and sends them with a few requests in flight, retrying
 // with backoff until the server accepts them. Holding on (instead of dropping) is what lets the
 // collector keep its ack promise: a NATS message is acked only after flush() says its points are in.
+// A refused batch (400, 413) is split in halves until every line is either accepted or refused
+// alone: nothing good is dropped with a bad neighbour, and each refused line is reported with
+// the server's reason. Bodies stay under maxBodyBytes, so a proxy's body limit is never hit.
 import { retentionOf, type RetentionTarget } from '../../schemas/measurements.ts';
 import { formatLine } from './line-protocol.ts';
 import type { Point } from './point.ts';
@@ -20,6 +23,10 @@ export interface BatchingOptions {
   /** A partly filled batch is sent after this long, so a slow stream still lands quickly. */
   flushIntervalMs: number;
   maxBackoffMs: number;
+  /** Largest request body; a batch is sealed before passing it (default: no bound). */
+  maxBodyBytes?: number;
+  /** Called with each line the server refused on its own, and its answer. */
+  onRejected?: (target: RetentionTarget, line: string, reason: string) => void;
   /** Called with the origins (ms) of the points of each accepted batch. */
   onAccepted?: (originsMs: readonly number[], nowMs: number) => void;
   onError?: (error: WriteError, attempt: number) => void;
@@ -36,6 +43,8 @@ interface Batch {
   chunks: Buffer[];
   /** Lines in the chunks. */
   count: number;
+  /** Bytes in the chunks. */
+  bytes: number;
   origins: number[];
 }
 
@@ -45,6 +54,7 @@ export class BatchingSink implements PointSink {
     batchesAccepted: 0,
     writeErrors: 0,
     pointsRejected: 0,
+    batchesSplit: 0,
     lastError: null,
     lastAcceptedMs: 0,
   };
@@ -77,24 +87,53 @@ export class BatchingSink implements PointSink {
     }
   }
 
-  /** The lines go out together, in one batch (which may pass batchSize by less than their number). */
+  /**
+   * The lines go out together, in one batch (which may pass batchSize by less than their number),
+   * unless they pass maxBodyBytes: then in runs that each fit.
+   */
   writeLines(target: RetentionTarget, lines: readonly string[], originsMs?: readonly number[]): void {
     if (lines.length === 0) return;
-    const batch = this.openBatch(target);
-    batch.chunks.push(Buffer.from(lines.join('\n') + '\n'));
-    batch.count += lines.length;
-    if (originsMs) for (let i = 0; i < originsMs.length; i++) batch.origins.push(originsMs[i]);
-    this.queuedLines += lines.length;
-    if (batch.count >= this.options.batchSize) this.seal(target);
+    const chunk = Buffer.from(lines.join('\n') + '\n');
+    if (chunk.length <= this.maxBody) {
+      this.append(target, chunk, lines.length, originsMs ?? []);
+      return;
+    }
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const size = Buffer.byteLength(lines[i]) + 1;
+      if (bytes + size > this.maxBody && i > start) {
+        this.writeLines(target, lines.slice(start, i), originsMs?.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    const rest = lines.slice(start);
+    this.append(target, Buffer.from(rest.join('\n') + '\n'), rest.length, originsMs?.slice(start) ?? []);
   }
 
   private add(target: RetentionTarget, line: string, originMs: number | undefined): void {
-    const batch = this.openBatch(target);
-    batch.chunks.push(Buffer.from(line + '\n'));
-    batch.count++;
-    if (originMs !== undefined) batch.origins.push(originMs);
-    this.queuedLines++;
-    if (batch.count >= this.options.batchSize) this.seal(target);
+    this.append(target, Buffer.from(line + '\n'), 1, originMs === undefined ? [] : [originMs]);
+  }
+
+  /** Whole lines into the open batch, which is sealed first if they would take it past the bound. */
+  private append(target: RetentionTarget, chunk: Buffer, count: number, originsMs: readonly number[]): void {
+    let batch = this.openBatch(target);
+    if (batch.count > 0 && batch.bytes + chunk.length > this.maxBody) {
+      this.seal(target);
+      batch = this.openBatch(target);
+    }
+    batch.chunks.push(chunk);
+    batch.count += count;
+    batch.bytes += chunk.length;
+    for (let i = 0; i < originsMs.length; i++) batch.origins.push(originsMs[i]);
+    this.queuedLines += count;
+    if (batch.count >= this.options.batchSize || batch.bytes >= this.maxBody) this.seal(target);
+  }
+
+  private get maxBody(): number {
+    return this.options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
   }
 
   private openBatch(target: RetentionTarget): Batch {
@@ -119,7 +158,7 @@ export class BatchingSink implements PointSink {
   }
 
   private newBatch(target: RetentionTarget): Batch {
-    const batch = { id: this.nextId++, target, chunks: [], count: 0, origins: [] };
+    const batch = { id: this.nextId++, target, chunks: [], count: 0, bytes: 0, origins: [] };
     this.unfinished.add(batch.id);
     return batch;
   }
@@ -148,30 +187,51 @@ export class BatchingSink implements PointSink {
     }
   }
 
-  /** True once the batch is settled (accepted, or refused for good); false if closed first. */
+  /** True once the batch is settled (every line accepted or refused alone); false if closed first. */
   private async deliver(batch: Batch): Promise<boolean> {
-    const body = batch.chunks;
+    const outcome = await this.sendUntilSettled(batch.target, batch.chunks, batch.count);
+    if (outcome === 'accepted' && batch.origins.length > 0) this.options.onAccepted?.(batch.origins, this.stats.lastAcceptedMs);
+    return outcome !== 'closed';
+  }
+
+  /** Sends a body until the server takes it; a refused body is split (see splitRefused). */
+  private async sendUntilSettled(target: RetentionTarget, body: readonly Buffer[], count: number): Promise<'accepted' | 'split' | 'closed'> {
     for (let attempt = 1; !this.closed; attempt++) {
       try {
-        await this.transport.send(batch.target, body);
-        this.stats.pointsAccepted += batch.count;
+        await this.transport.send(target, body);
+        this.stats.pointsAccepted += count;
         this.stats.batchesAccepted++;
         this.stats.lastAcceptedMs = Date.now();
-        if (batch.origins.length > 0) this.options.onAccepted?.(batch.origins, this.stats.lastAcceptedMs);
-        return true;
+        return 'accepted';
       } catch (e) {
         const error = e instanceof WriteError ? e : new WriteError('unreachable', String(e), true);
         this.stats.lastError = `${error.code}: ${error.message}`;
         this.options.onError?.(error, attempt);
-        if (!error.retryable) {
-          this.stats.pointsRejected += batch.count;
-          return true;
-        }
+        if (!error.retryable) return (await this.splitRefused(target, body, count, error)) ? 'split' : 'closed';
         this.stats.writeErrors++;
         await delay(backoffMs(attempt, this.options.maxBackoffMs));
       }
     }
-    return false;
+    return 'closed';
+  }
+
+  /**
+   * A body the server refused: one line is refused for good (reported with the server's answer);
+   * more are split in halves and each half sent again, down to the lines at fault. Lines a
+   * partial write already stored are written again: same series and time, the same point.
+   */
+  private async splitRefused(target: RetentionTarget, body: readonly Buffer[], count: number, error: WriteError): Promise<boolean> {
+    if (count === 1) {
+      this.stats.pointsRejected++;
+      this.options.onRejected?.(target, Buffer.concat(body).toString('utf8').replace(/\n$/, ''), error.message);
+      return true;
+    }
+    this.stats.batchesSplit++;
+    const lines = splitLines(body);
+    const half = lines.length >> 1;
+    for (const part of [lines.slice(0, half), lines.slice(half)])
+      if ((await this.sendUntilSettled(target, part, part.length)) === 'closed') return false;
+    return true;
   }
 
   private finish(batch: Batch): void {
@@ -189,6 +249,19 @@ export class BatchingSink implements PointSink {
     for (const id of this.unfinished) if (id <= upTo) return true;
     return false;
   }
+}
+
+/** The lines of a body, each a Buffer ending in its newline (views, not copies). */
+function splitLines(body: readonly Buffer[]): Buffer[] {
+  const lines: Buffer[] = [];
+  for (const chunk of body) {
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      lines.push(chunk.subarray(start, end + 1));
+      start = end + 1;
+    }
+  }
+  return lines;
 }
 
 /** Exponential from 100 ms, capped, with jitter so replicas do not retry in step. */

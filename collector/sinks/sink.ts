@@ -22,8 +22,10 @@ export interface SinkStats {
   batchesAccepted: number;
   /** Failed attempts (server down, 5xx, timeout); each is retried. */
   writeErrors: number;
-  /** Points the server refused as malformed (4xx): retrying cannot help, so they are counted. */
+  /** Points the server refused (4xx) on their own, each after its batch was split down to it. */
   pointsRejected: number;
+  /** Batches split in two after a 400 or 413, to find the lines the server refuses. */
+  batchesSplit: number;
   lastError: string | null;
   /** Time of the last accepted batch (ms), or 0. */
   lastAcceptedMs: number;
@@ -32,7 +34,7 @@ export interface SinkStats {
 /** What a transport throws: `retryable` false means the same body would be refused again. */
 export class WriteError extends Error {
   constructor(
-    readonly code: 'unreachable' | 'server_error' | 'rejected' | 'unauthorized',
+    readonly code: 'unreachable' | 'server_error' | 'rejected' | 'too_large' | 'unauthorized',
     message: string,
     readonly retryable: boolean,
   ) {

@@ -10,13 +10,18 @@ export interface LocalInflux extends RestartableService {
   dir: string;
 }
 
-export async function startInflux(dir: string, port?: number): Promise<LocalInflux> {
+export interface InfluxOptions {
+  /** influxd's [http] max-body-size in bytes (its default: 25,000,000); tests set a small one. */
+  maxBodySize?: number;
+}
+
+export async function startInflux(dir: string, port?: number, options: InfluxOptions = {}): Promise<LocalInflux> {
   requireBinary('influxd', 'influxdb');
   const httpPort = port ?? (await freePort());
   const rpcPort = await freePort();
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'influxdb.conf');
-  writeFileSync(config, influxConfig(dir, httpPort, rpcPort));
+  writeFileSync(config, influxConfig(dir, httpPort, rpcPort, options));
   const url = `http://127.0.0.1:${httpPort}`;
   const launch = () => startReady('influxd', ['run', '-config', config], dir, () => pingInflux(url), 30_000);
   return Object.assign(await startRestartable(launch), { url, port: httpPort, dir });
@@ -28,7 +33,7 @@ async function pingInflux(url: string): Promise<boolean> {
 }
 
 // Only what differs from influxd's defaults: paths, loopback ports, and no background chatter.
-function influxConfig(dir: string, httpPort: number, rpcPort: number): string {
+function influxConfig(dir: string, httpPort: number, rpcPort: number, options: InfluxOptions): string {
   return `reporting-enabled = false
 bind-address = "127.0.0.1:${rpcPort}"
 [meta]
@@ -42,7 +47,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   store-enabled = false
 [http]
   bind-address = "127.0.0.1:${httpPort}"
-  log-enabled = false
+  log-enabled = false${options.maxBodySize === undefined ? '' : `\n  max-body-size = ${options.maxBodySize}`}
 [continuous_queries]
   log-enabled = false
 `;

@@ -5,7 +5,7 @@ import { toColumns } from '../../schemas/event-columns.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
 const limits = { maxFutureMs: 60_000, maxPayloadChars: 100 };
-const origin = { subject: 'starwatch.v1.events.a', stream_seq: 7 };
+const origin = { subject: 'starwatch.v1.events.agent-a', stream_seq: 7 };
 const bytes = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 const now = 1_700_000_000_000;
 
@@ -25,13 +25,14 @@ test('not JSON, not a batch: one dead letter for the whole message, payload cut'
   assert.deepEqual(notBatch.dead[0].origin, origin);
 });
 
-test('bad events are dead-lettered one by one, with their index; the rest go on', () => {
+test('bad events make one dead letter for their message, with the first index and counts by code; the rest go on', () => {
   const good = makeEvent({ id: 'g', tsMs: now });
   const bad = { ...makeEvent({ id: 'b', tsMs: now }), outputs: { stego_prob: 7 } };
   const future = makeEvent({ id: 'f', tsMs: now + 3_600_000 });
   const out = decodeMessage(bytes({ v: 1, agent_id: 'agent-a', seq: 3, events: [bad, good, future] }), origin, limits, now);
   assert.deepEqual(out.events.map((e) => e.event.event_id), ['g']);
-  assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq]), [['bad_event', 0, 3], ['ts_in_future', 2, 3]]);
+  assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq, d.events, d.rejected]), [['bad_event', 0, 3, 3, { bad_event: 1, ts_in_future: 1 }]]);
+  assert.match(out.dead[0].reason, /^2 of 3 events refused; event 0: \/outputs/);
 });
 
 // EventBatch v2: the same events as columns (schemas/event-columns.ts).
@@ -65,15 +66,14 @@ test('a column batch whose columns do not line up, or that has unknown columns, 
   assert.equal(decodeMessage(bytes(extra), origin, limits, now).dead[0].code, 'bad_batch');
 });
 
-test('a bad row of a column batch is dead-lettered alone, with its index and the reason', () => {
+test('bad rows of a column batch are dead-lettered together, with the first index and its reason', () => {
   const batch = columns([makeEvent({ id: 'a', tsMs: now }), makeEvent({ id: 'b', tsMs: now, nsPart: 1 }), makeEvent({ id: 'c', tsMs: now, nsPart: 2 })]);
   batch.columns.model[0] = 5; // no such model
   batch.columns.is_stego[1] = null; // outputs half there
   const out = decodeMessage(bytes(batch), origin, limits, now);
   assert.deepEqual(out.events.map((e) => e.event.event_id), ['c']);
-  assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq]), [['bad_event', 0, 1], ['bad_event', 1, 1]]);
+  assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.origin.batch_seq, d.rejected]), [['bad_event', 0, 1, { bad_event: 2 }]]);
   assert.match(out.dead[0].reason, /\/model must be object/);
-  assert.match(out.dead[1].reason, /\/outputs/);
 });
 
 test('columns are made only from events of the batch agent', () => {

@@ -1,0 +1,156 @@
+// Hostile input against the collector (issue 19, items 4 and 5), each attack on a collector child
+// process (`node bin/starwatch.js collector`) against a real nats-server and influxd: peak RSS
+// (VmHWM) against the shipped k8s limit, /healthz p99 while the attack runs, and what the
+// collector counted. Run alone: `node --import tsx bench/hostile/collector.ts` (JSON out).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { DEFAULTS, type CollectorConfig } from '../../collector/config.ts';
+import { startInflux, type LocalInflux } from '../../deploy/local/influxd.ts';
+import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
+import { freePort } from '../../deploy/local/ports.ts';
+import { waitFor } from '../../deploy/local/wait.ts';
+import { toColumns } from '../../schemas/event-columns.ts';
+import { eventsSubject } from '../../schemas/subjects.ts';
+import { makeEvent } from '../../test/fixtures/collector-events.ts';
+import { summarise } from '../stats.ts';
+import type { HostileAttack, HostileResult } from './types.ts';
+
+const encoder = new TextEncoder();
+const MESSAGES = Number(process.env.HOSTILE_MESSAGES ?? 50);
+
+/** The collector's memory limit in deploy/k8s/collector.yaml, in MB. */
+function collectorLimitMb(): number {
+  const yaml = readFileSync('deploy/k8s/collector.yaml', 'utf8');
+  const m = /limits:\s*\{[^}]*memory:\s*(\d+)(Mi|Gi)/.exec(yaml);
+  if (!m) throw new Error('no memory limit in deploy/k8s/collector.yaml');
+  return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+}
+
+interface Rig {
+  nats: LocalNats;
+  influx: LocalInflux;
+  nc: NatsConnection;
+  child: ChildProcess;
+  httpUrl: string;
+}
+
+/** nats-server, influxd (optionally with a small max-body-size) and a collector child process. */
+async function withRig<T>(name: string, influxMaxBody: number | undefined, run: (rig: Rig) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `starwatch-hostile-${name}-`));
+  let nats: LocalNats | undefined;
+  let influx: LocalInflux | undefined;
+  let nc: NatsConnection | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    [nats, influx] = await Promise.all([startNats(join(dir, 'nats')), startInflux(join(dir, 'influx'), undefined, { maxBodySize: influxMaxBody })]);
+    const config: CollectorConfig = structuredClone(DEFAULTS);
+    config.nats.url = nats.url;
+    config.influx.url = influx.url;
+    config.http.port = await freePort();
+    config.logLevel = 'warn';
+    const configFile = join(dir, 'collector.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const httpUrl = `http://127.0.0.1:${config.http.port}`;
+    await waitFor(async () => (await fetch(`${httpUrl}/readyz`).catch(() => undefined))?.status === 200, { timeoutMs: 60_000, what: 'the collector ready' });
+    nc = await connect({ servers: nats.url });
+    return await run({ nats, influx, nc, child, httpUrl });
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await nc?.close().catch(() => undefined);
+    await Promise.all([nats?.stop(), influx?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls /healthz every 20 ms while `work` runs; its p99 in ms. */
+async function healthzDuring(httpUrl: string, work: () => Promise<void>): Promise<number> {
+  const latencies: number[] = [];
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      const start = performance.now();
+      await fetch(`${httpUrl}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
+      latencies.push(performance.now() - start);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  try {
+    await work();
+  } finally {
+    done = true;
+    await poll;
+  }
+  return summarise(latencies).p99;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+async function counters(httpUrl: string, names: string[]): Promise<Record<string, number>> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const name = names.find((n) => line.startsWith(`starwatch_collector_${n}`));
+    if (name) out[line.slice('starwatch_collector_'.length, line.lastIndexOf(' '))] = Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return out;
+}
+
+const COUNTED = ['dead_letters_total', 'messages_terminated_total', 'messages_total', 'events_total', 'points_written_total', 'points_rejected_total', 'dead_letters_lost_total'];
+
+/** Publishes `messages`, waits until the collector terminated (or stored) them all, measures. */
+function attack(name: string, messages: () => Uint8Array[], settled: (c: Record<string, number>) => boolean, influxMaxBody?: number): HostileAttack {
+  return () =>
+    withRig(name, influxMaxBody, async (rig): Promise<HostileResult> => {
+      const js = rig.nc.jetstream();
+      const healthzP99Ms = await healthzDuring(rig.httpUrl, async () => {
+        for (const data of messages()) await js.publish(eventsSubject('agent-h'), data);
+        await waitFor(async () => settled(await counters(rig.httpUrl, COUNTED)), { timeoutMs: 180_000, what: `${name} settled` });
+      });
+      return { attack: name, target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms: Math.round(healthzP99Ms * 10) / 10, counted: await counters(rig.httpUrl, COUNTED) };
+    });
+}
+
+const zeros = () => encoder.encode(`{"v":1,"agent_id":"agent-h","seq":1,"events":[${Array(100_000).fill('0').join(',')}]}`);
+const nested = () => encoder.encode(`{"v":1,"agent_id":"agent-h","seq":1,"events":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`);
+const badEvents = () => {
+  const now = Date.now();
+  const events = Array.from({ length: 2000 }, (_, i) => ({ ...makeEvent({ id: `b${i}`, agent: 'agent-h', tsMs: now, nsPart: i }), source: 'nope' }));
+  return encoder.encode(JSON.stringify({ v: 1, agent_id: 'agent-h', seq: 1, events }));
+};
+const goodBatch = (seq: number) => {
+  const now = Date.now();
+  return encoder.encode(JSON.stringify(toColumns('agent-h', seq, Array.from({ length: 1000 }, (_, i) => makeEvent({ id: `g${seq}-${i}`, agent: 'agent-h', tsMs: now - 1000, nsPart: seq * 1000 + i })))));
+};
+const terminated = (n: number) => (c: Record<string, number>) => c.messages_terminated_total >= n;
+
+export const attacks: Record<string, HostileAttack> = {
+  'collector-100k-zeros': attack('collector-100k-zeros', () => Array.from({ length: MESSAGES }, zeros), terminated(MESSAGES)),
+  'collector-nested-200k': attack('collector-nested-200k', () => Array.from({ length: MESSAGES }, nested), terminated(MESSAGES)),
+  'collector-2000-bad-events': attack('collector-2000-bad-events', () => Array.from({ length: MESSAGES }, badEvents), terminated(MESSAGES)),
+  // influxd refusing bodies over 4 KiB: every raw point must still be written (split on 413).
+  'collector-influx-413': attack(
+    'collector-influx-413',
+    () => Array.from({ length: 20 }, (_, i) => goodBatch(i)),
+    (c) => c.points_written_total >= 20_000,
+    4096,
+  ),
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results: HostileResult[] = [];
+  for (const run of Object.values(attacks)) results.push(await run());
+  console.log(JSON.stringify(results, null, 2));
+}

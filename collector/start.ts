@@ -117,6 +117,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     allowedLatenessMs: config.windows.allowedLatenessMs,
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
+    slowMs: config.alerts.latencyP95MaxMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
   // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):

@@ -55,6 +55,13 @@ export const ALL = '*';
 // Also: scored (events with outputs), stego (is_stego count), tp and stego_labelled (labelled stego
 // events flagged / with a verdict) and detection_rate = tp / stego_labelled, and state (string: the window's exact
 // mergeable state as JSON, latency sketch included; collector/windows/state.ts reads it).
+// Counts beside the ratios, so readers weight rates by their samples: pred_<m> (stego verdicts
+// predicting method m, base `scored`), det_<m>_hits (labelled m flagged, base det_<m>_n), and slow
+// (requests over the latency target, collector setting alerts.latencyP95MaxMs: the latency SLO's
+// bad events). A count that is the base of a rate (scored, clean_labelled, stego_labelled,
+// det_<m>_n) is left out of the point when it is 0, with its numerators, so InfluxQL's x / 0 = 0
+// never reads as a rate: no samples gives null (collector/points/rate-bases.ts).
+// Window keys: (agent, version), (`*`, version), (agent, `*`) and (`*`, `*`).
 // Latency fields cover every request of the window (errors included), from the request's total_ms.
 // Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).
 

@@ -99,20 +99,20 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
   [MEASUREMENTS.drift]: { tags: [], fields: {}, fieldPrefixes: [], specified: false },
   [MEASUREMENTS.forecast]: {
     tags: ['series', 'granularity', 'model_version'],
-    fields: floats('yhat', 'lower', 'upper', 'horizon_s', 'tt_threshold_s'),
+    fields: { ...floats('yhat', 'lower', 'upper', 'horizon_s', 'tt_threshold_s', 'threshold'), crosses: 'bool' },
     fieldPrefixes: [],
     specified: true,
   },
   [MEASUREMENTS.alert]: {
     tags: ['rule', 'severity', 'state', 'key'],
-    fields: { ...floats('value', 'threshold'), message: 'string', alert_id: 'string' },
+    fields: { ...floats('value', 'threshold', 'ends_ms'), message: 'string', alert_id: 'string' },
     fieldPrefixes: [],
     specified: true,
   },
   [MEASUREMENTS.agent]: {
-    tags: ['agent'],
+    tags: ['agent', 'model_version'],
     fields: {
-      ...floats('queue_depth', 'events_sent', 'events_dropped', 'uptime_s'),
+      ...floats('queue_depth', 'queue_capacity', 'queue_fill', 'events_sent', 'events_dropped', 'uptime_s'),
       model_loaded: 'bool',
       nats_connected: 'bool',
     },

@@ -68,9 +68,22 @@ export const ALL = '*';
 /** Tags of `anomaly` points: series (e.g. latency_p95), detector, granularity, agent, model_version. */
 // Fields: value, expected, score (0..1), is_anomaly (bool), root_cause (string, JSON ranking).
 
-/** Tags of `forecast`: series, granularity, model_version. Fields: yhat, lower, upper, horizon_s, tt_threshold_s. */
-/** Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold, message, alert_id. */
-/** Tags of `agent`: agent. Fields: queue_depth, events_sent, events_dropped, model_loaded, nats_connected, uptime_s. */
+/**
+ * Tags of `forecast`: series, granularity, model_version. Each refresh writes its path at the
+ * future times (yhat, lower, upper, horizon_s) and, at the observed point it starts from
+ * (horizon_s = 0, yhat = lower = upper = the observed value), for a series with an alert
+ * threshold: threshold, crosses (bool) and tt_threshold_s (only when it crosses within the horizon).
+ */
+/**
+ * Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold,
+ * message, alert_id; and on the firing point, once the episode resolved, ends_ms (the resolve time,
+ * ms since the epoch) so boards draw firing-to-resolved regions.
+ */
+/**
+ * Tags of `agent`: agent, model_version (`none` without a model). Fields: queue_depth,
+ * queue_capacity, queue_fill (depth / capacity, only when capacity > 0), events_sent,
+ * events_dropped (counters since the agent started), model_loaded, nats_connected, uptime_s.
+ */
 
 /**
  * Tags of `validation` points (`starwatch validate --publish`; timestamp = end of the run).

@@ -24,7 +24,7 @@ import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { driftFacets } from './drift-facets.ts';
 import { SeriesForecaster, type SeriesForecast, type Threshold } from './forecasts.ts';
-import { alertPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
+import { alertPoint, alertRegionPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
 import { rootCause, type Leaves, type RootCauseDimension } from './root-cause.ts';
 import { DRIFT_SERIES, seriesOf, type SeriesValue } from './series.ts';
 import type { AlertSettings, AnalysisTuning } from './settings.ts';
@@ -174,6 +174,8 @@ export class AnalysisStage {
     this.counts.alertTransitions++;
     if (isStateChange(t)) {
       points.push(alertPoint(t, ts));
+      const region = alertRegionPoint(t);
+      if (region) points.push(region);
       this.p.log.info('alert_transition', { kind: t.kind, rule: t.alert.ruleId, key: t.alert.key, severity: t.alert.severity });
     }
     this.alert$.next(t);

@@ -26,6 +26,8 @@ import { BatchingSink } from './sinks/batching-sink.ts';
 import { transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
+import { loadSavedReferences } from './drift/reference-store.ts';
+import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { WindowEngine } from './windows/engine.ts';
@@ -143,7 +145,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger): Pro
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: 65_536 },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
   });
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger })
+  // Drift is judged on the detectors' windows (not configurable, so the default).
+  const driftReferences = config.influx.version === 1 ? await loadSavedReferences(config, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: 65_536 });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: 65_536 });

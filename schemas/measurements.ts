@@ -65,6 +65,13 @@ export const ALL = '*';
 // Latency fields cover every request of the window (errors included), from the request's total_ms.
 // Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).
 
+/**
+ * Tags of `drift` points: facet (stego_prob | method | format | size), granularity, agent,
+ * model_version. Fields: psi, js, samples (int), level (stable | moderate | significant), and the
+ * reference period compared with, reference_start_ms and reference_end_ms (ms since the epoch).
+ * Facet `reference` (one point when a reference is learned, at its end): reference (string, the
+ * reference counts as JSON, read back when a collector starts), reference_start_ms, reference_end_ms.
+ */
 /** Tags of `anomaly` points: series (e.g. latency_p95), detector, granularity, agent, model_version. */
 // Fields: value, expected, score (0..1), is_anomaly (bool), root_cause (string, JSON ranking).
 

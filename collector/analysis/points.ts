@@ -27,9 +27,15 @@ export function driftPoint(facet: string, scope: Scope, ts: number, d: FacetDrif
   return {
     measurement: MEASUREMENTS.drift,
     tags: { facet, ...scope },
-    fields: { psi: d.psi, js: d.js, samples: BigInt(d.samples), level: d.level },
+    fields: { psi: d.psi, js: d.js, samples: BigInt(d.samples), level: d.level, ...referenceFields(d) },
     timestampNs: msToNs(ts),
   };
+}
+
+/** The reference period compared with, when known (a hand-made baseline has none). */
+function referenceFields(d: FacetDrift): Record<string, number> {
+  const { startMs, endMs } = d.reference;
+  return Number.isFinite(startMs) && Number.isFinite(endMs) ? { reference_start_ms: startMs, reference_end_ms: endMs } : {};
 }
 
 /**

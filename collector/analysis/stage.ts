@@ -16,7 +16,8 @@ import type { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { AlertCondition, AlertTransition } from '../alerts/types.ts';
 import { detectorForKind, type SeriesKind } from '../detect/factory.ts';
 import type { AnomalyPoint, Detector } from '../detect/types.ts';
-import { DriftMonitor, type DriftReport } from '../drift/drift-monitor.ts';
+import { DriftMonitor, type DriftReport, type SavedReference } from '../drift/drift-monitor.ts';
+import { referencePoint } from '../drift/reference-store.ts';
 import { liveAlert } from '../live/feed.ts';
 import type { Logger } from '../log.ts';
 import type { Point } from '../sinks/point.ts';
@@ -61,6 +62,8 @@ export interface StageParts {
   settings: AlertSettings;
   tuning: AnalysisTuning;
   publish?: (topic: string, payload: unknown) => void;
+  /** Drift references saved before a restart, per model version. */
+  driftReferences?: ReadonlyMap<string, SavedReference>;
 }
 
 const SEP = '\u0000';
@@ -134,7 +137,11 @@ export class AnalysisStage {
   /** Detectors, drift and root cause for one scope; returns what the alert rules look at. */
   private detectScope(w: WindowResult, leaves: Leaves, points: Point[]): QualitySnapshot {
     const scope: Scope = { granularity: w.granularity, agent: ALL, model_version: w.model_version };
-    const report = this.driftMonitor(w.model_version).update({ ts: w.start, facets: driftFacets(w.acc) });
+    const drift = this.driftMonitor(w.model_version);
+    const learning = !drift.ready;
+    const report = drift.update({ ts: w.start, facets: driftFacets(w.acc) });
+    const saved = learning ? drift.saved() : null;
+    if (saved) points.push(referencePoint(w.model_version, w.granularity, saved)); // kept across restarts
     for (const [facet, d] of Object.entries(report.facets)) points.push(driftPoint(facet, scope, w.start, d));
     const series: SeriesValue[] = [...seriesOf(w), ...driftSeries(report)];
     const anomalies: Record<string, AnomalyPoint> = {};
@@ -229,7 +236,9 @@ export class AnalysisStage {
     let m = this.drift.get(model);
     if (!m) {
       const t = this.p.tuning;
-      m = new DriftMonitor({ referenceWindows: t.driftReferenceWindows, currentWindows: t.driftCurrentWindows, minSamples: t.driftMinSamples });
+      const saved = this.p.driftReferences?.get(model);
+      const baseline = saved ? { baseline: saved.counts, baselinePeriod: saved.period } : {};
+      m = new DriftMonitor({ referenceWindows: t.driftReferenceWindows, currentWindows: t.driftCurrentWindows, minSamples: t.driftMinSamples, ...baseline });
       this.drift.set(model, m);
     }
     return m;

@@ -9,6 +9,7 @@ import type { Notifier } from '../alerts/notification.ts';
 import { RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
+import type { SavedReference } from '../drift/drift-monitor.ts';
 import type { Logger } from '../log.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
@@ -30,6 +31,8 @@ export interface AnalysisDeps {
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
+  /** Drift references saved before a restart (collector/drift/reference-store.ts). */
+  driftReferences?: ReadonlyMap<string, SavedReference>;
 }
 
 export interface AnalysisHandle {
@@ -69,6 +72,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     settings,
     tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
     publish: deps.publish,
+    driftReferences: deps.driftReferences,
   });
   stage.start(deps.window$);
   deps.log.info('analysis_started', { baseline: baseline !== undefined, for_ms: settings.forMs });

@@ -105,6 +105,13 @@ export function dashboardQueries(): DashboardQuery[] {
   });
 }
 
+/** A single-valued query variable the query uses, neither picked nor (yet) resolved to a value. */
+function needsResolving(q: DashboardQuery, selection: Selection): boolean {
+  return (q.board.templating?.list ?? []).some(
+    (v) => v.type === 'query' && !v.multi && q.query.includes(`$${v.name}`) && !selection.single[v.name] && !selection.resolved?.[`${q.board.uid}/${v.name}`],
+  );
+}
+
 export interface QueryOutcome {
   query: string;
   error?: string;
@@ -115,6 +122,7 @@ export interface QueryOutcome {
 
 /** Runs one filled query; says whether influxd accepted it, whether it found data, and any 0 from x / 0. */
 export async function runDashboardQuery(influxUrl: string, q: DashboardQuery, selection: Selection): Promise<QueryOutcome> {
+  if (needsResolving(q, selection)) await resolveVariables(influxUrl, selection);
   const query = fillVariables(q.query, q.board, selection);
   const result = (await influxQL(influxUrl, query)).results?.[0] ?? {};
   const zeroFromEmptyBase = result.error ? [] : await zerosFromEmptyBases(influxUrl, query, result);

@@ -6,6 +6,7 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { MEASUREMENTS, from } from './contract.ts';
 import { DATASOURCE } from './influxql.ts';
+import { TARGETS } from './targets.ts';
 
 interface AnnotationTarget extends cog.Dataquery {
   refId: string;
@@ -64,7 +65,7 @@ export function anomalies(): dashboard.AnnotationQueryBuilder {
 }
 
 /**
- * An agent's first heartbeats after a start (uptime under two beats), with the model version it
+ * An agent's first heartbeats after a start (uptime under TARGETS.agentStartUptimeS), with the model version it
  * runs: deploys and model changes.
  */
 export function agentStarts(): dashboard.AnnotationQueryBuilder {
@@ -72,7 +73,7 @@ export function agentStarts(): dashboard.AnnotationQueryBuilder {
     'Agent starts (deploys)',
     'blue',
     target(
-      `SELECT "uptime_s", "agent", "model_version" FROM ${from(MEASUREMENTS.agent)} WHERE "uptime_s" < 20 AND $timeFilter`,
+      `SELECT "uptime_s", "agent", "model_version" FROM ${from(MEASUREMENTS.agent)} WHERE "uptime_s" < ${TARGETS.agentStartUptimeS} AND $timeFilter`,
       'model_version',
       'agent,model_version',
     ),

@@ -23,6 +23,8 @@ export const TARGETS = {
   /** An agent beats every 10 s by default: three missed beats and it no longer counts as reporting. */
   agentSilentAfter: '35s',
   heartbeatGapMaxS: 35,
+  /** A heartbeat with less uptime than this is an agent start (two 10 s beats at most). */
+  agentStartUptimeS: 20,
   /** Burn rate 1 spends the budget exactly over the SLO period; 6 spends a 30 d budget in 5 days. */
   burnWarn: 1,
   burnMax: 6,

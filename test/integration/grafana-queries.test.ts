@@ -18,6 +18,7 @@ import { makeEvent } from '../fixtures/collector-events.ts';
 import { waitFor } from '../harness/services.ts';
 import {
   dashboardQueries,
+  fillVariables,
   influxQL,
   resolveVariables,
   runDashboardQuery,
@@ -147,3 +148,21 @@ test('control: a query for a field nobody writes finds no data, so the data chec
   const body = await influxQL(influxUrl, `SELECT mean("no_such_field") FROM "window" WHERE time >= now() - 1h`);
   assert.equal((body.results[0].series ?? []).length, 0);
 });
+
+test('a dead agent does not count as reporting: only heartbeats of the last 35 s do', async () => {
+  const reporting = queries.find((q) => q.where.endsWith('panel "Agents reporting" > A'));
+  assert.ok(reporting);
+  const agentsNow = async () => {
+    const body = await influxQL(influxUrl, fillVariablesFor(reporting));
+    return body.results[0].series?.[0]?.values?.[0]?.[1];
+  };
+  assert.equal(await agentsNow(), 1, 'the demo agent reports');
+  // An agent last heard from two minutes ago: in the range, but silent.
+  const ts = (Date.now() - 120_000) * 1e6;
+  const line = `agent,agent=dead-agent,model_version=none uptime_s=300,queue_depth=0,events_sent=0,events_dropped=0,model_loaded=true,nats_connected=true ${ts}`;
+  const res = await fetch(`${influxUrl}/write?db=${DB}&rp=windows`, { method: 'POST', body: line });
+  assert.equal(res.status, 204, await res.text());
+  assert.equal(await agentsNow(), 1, 'the silent agent is not counted');
+});
+
+const fillVariablesFor = (q: (typeof queries)[number]) => fillVariables(q.query, q.board, ALL_SELECTED);

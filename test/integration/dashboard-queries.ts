@@ -139,6 +139,8 @@ export async function zerosFromEmptyBases(influxUrl: string, query: string, resu
   const bases = [...new Set([...query.matchAll(/\/ sum\("([^"]+)"\)/g)].map((m) => m[1]))];
   const fromAt = query.search(/ FROM "/);
   if (bases.length === 0 || fromAt < 0 || query.includes('FROM (')) return [];
+  const hasZero = (result.series ?? []).some((s: any) => (s.values ?? []).some((row: unknown[]) => row.some((cell, i) => s.columns[i] !== 'time' && cell === 0)));
+  if (!hasZero) return []; // nothing reads 0: no base to ask about
   const companion = `SELECT ${bases.map((b, i) => `sum("${b}") AS "base${i}"`).join(', ')}${query.slice(fromAt)}`;
   const baseResult = (await influxQL(influxUrl, companion)).results?.[0] ?? {};
   const zeroBase = new Set<string>();

@@ -27,6 +27,8 @@ import { BatchingSink } from './sinks/batching-sink.ts';
 import { transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
+import { loadSavedReferences } from './drift/reference-store.ts';
+import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
@@ -183,6 +185,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     allowedLatenessMs: config.windows.allowedLatenessMs,
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
+    slowMs: config.alerts.latencyP95MaxMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
   // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
@@ -216,7 +219,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     metrics.maxDeliveries.inc();
     void pipeline.deadLetter(letter);
   } });
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica })
+  // Drift is judged on the detectors' windows (not configurable, so the default).
+  const driftReferences = config.influx.version === 1 ? await loadSavedReferences(config, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
+  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });

@@ -1,10 +1,12 @@
-// Alerts and anomalies drawn on every board's time axis, read from the `alert` and `anomaly`
-// measurements. The InfluxDB datasource reads annotation queries from `target` (query plus the
-// columns that give the text and the tags).
+// Marks drawn on every board's time axis: alert episodes (firing to resolved, as regions), flagged
+// anomalies with their root cause, and agent starts with the model version they run (deploys).
+// The InfluxDB datasource reads annotation queries from `target` (query plus the columns that give
+// the text, the tags and, for regions, the end time).
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { MEASUREMENTS } from './contract.ts';
+import { MEASUREMENTS, from } from './contract.ts';
 import { DATASOURCE } from './influxql.ts';
+import { TARGETS } from './targets.ts';
 
 interface AnnotationTarget extends cog.Dataquery {
   refId: string;
@@ -14,9 +16,10 @@ interface AnnotationTarget extends cog.Dataquery {
   fromAnnotations: true;
   textColumn: string;
   tagsColumn: string;
+  timeEndColumn?: string;
 }
 
-function target(query: string, textColumn: string, tagsColumn: string): cog.Builder<cog.Dataquery> {
+function target(query: string, textColumn: string, tagsColumn: string, timeEndColumn?: string): cog.Builder<cog.Dataquery> {
   const t: AnnotationTarget = {
     refId: 'Anno',
     query,
@@ -25,37 +28,54 @@ function target(query: string, textColumn: string, tagsColumn: string): cog.Buil
     fromAnnotations: true,
     textColumn,
     tagsColumn,
+    ...(timeEndColumn ? { timeEndColumn } : {}),
     _implementsDataqueryVariant() {},
   };
   return { build: () => t };
 }
 
+const annotation = (name: string, color: string, t: cog.Builder<cog.Dataquery>): dashboard.AnnotationQueryBuilder =>
+  new dashboard.AnnotationQueryBuilder().name(name).datasource(DATASOURCE).enable(true).iconColor(color).target(t);
+
+/** Each episode from its firing point to `ends_ms` (written when it resolves); still firing: a mark. */
 export function firingAlerts(): dashboard.AnnotationQueryBuilder {
-  return new dashboard.AnnotationQueryBuilder()
-    .name('Alerts firing')
-    .datasource(DATASOURCE)
-    .enable(true)
-    .iconColor('red')
-    .target(
-      target(
-        `SELECT "message", "value", "threshold", "rule", "severity" FROM "${MEASUREMENTS.alert}" WHERE "state" = 'firing' AND $timeFilter`,
-        'message',
-        'rule,severity',
-      ),
-    );
+  return annotation(
+    'Alerts firing',
+    'red',
+    target(
+      `SELECT "message", "ends_ms", "value", "threshold", "rule", "severity", "key" FROM ${from(MEASUREMENTS.alert)} WHERE "state" = 'firing' AND $timeFilter`,
+      'message',
+      'rule,severity,key',
+      'ends_ms',
+    ),
+  );
 }
 
+/** At the granularity the detectors run on; the text is the root-cause ranking. */
 export function anomalies(): dashboard.AnnotationQueryBuilder {
-  return new dashboard.AnnotationQueryBuilder()
-    .name('Anomalies')
-    .datasource(DATASOURCE)
-    .enable(true)
-    .iconColor('orange')
-    .target(
-      target(
-        `SELECT "series", "detector", "value", "expected", "score" FROM "${MEASUREMENTS.anomaly}" WHERE "is_anomaly" = true AND "granularity" = '$granularity' AND $timeFilter`,
-        'series',
-        'series,detector',
-      ),
-    );
+  return annotation(
+    'Anomalies',
+    'orange',
+    target(
+      `SELECT "root_cause", "series", "detector", "value", "expected", "score" FROM ${from(MEASUREMENTS.anomaly)} WHERE "is_anomaly" = true AND "granularity" = '$anomaly_granularity' AND $timeFilter`,
+      'root_cause',
+      'series,detector',
+    ),
+  );
+}
+
+/**
+ * An agent's first heartbeats after a start (uptime under TARGETS.agentStartUptimeS), with the model version it
+ * runs: deploys and model changes.
+ */
+export function agentStarts(): dashboard.AnnotationQueryBuilder {
+  return annotation(
+    'Agent starts (deploys)',
+    'blue',
+    target(
+      `SELECT "uptime_s", "agent", "model_version" FROM ${from(MEASUREMENTS.agent)} WHERE "uptime_s" < ${TARGETS.agentStartUptimeS} AND $timeFilter`,
+      'model_version',
+      'agent,model_version',
+    ),
+  );
 }

@@ -1,7 +1,10 @@
-// What every Starwatch board shares: tags, refresh, the alert and anomaly annotations, and a link
-// to the other boards.
+// What every Starwatch board shares: tags, refresh, the retention policy constants, the anomaly
+// window variable its annotation needs, the alert/anomaly/deploy annotations, and links to the
+// other boards that keep the time range and the variables picked.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { anomalies, firingAlerts } from './annotations.ts';
+import { agentStarts, anomalies, firingAlerts } from './annotations.ts';
+import { MEASUREMENTS } from './contract.ts';
+import { analysisGranularity, retentionPolicies, type Policies } from './variables.ts';
 
 export interface BoardSpec {
   uid: string;
@@ -11,6 +14,7 @@ export interface BoardSpec {
   time?: { from: string; to: string };
 }
 
+/** Variables go in the order given: the board's own first, then the shared ones (see withShared). */
 export function board(spec: BoardSpec): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)
@@ -23,14 +27,26 @@ export function board(spec: BoardSpec): dashboard.DashboardBuilder {
     .readonly()
     .annotation(firingAlerts())
     .annotation(anomalies())
+    .annotation(agentStarts())
     .link(
       new dashboard.DashboardLinkBuilder('Starwatch boards')
         .type(dashboard.DashboardLinkType.Dashboards)
         .tags(['starwatch'])
         .asDropdown(true)
         .keepTime(true)
-        .includeVars(false),
+        .includeVars(true),
     );
+}
+
+/** The variables every board needs after its own: the anomaly window, then the policy constants. */
+export function withShared(b: dashboard.DashboardBuilder, policies: Policies): dashboard.DashboardBuilder {
+  if (!hasVariable(b, 'anomaly_granularity')) b.withVariable(analysisGranularity('anomaly_granularity', MEASUREMENTS.anomaly, '10s'));
+  for (const v of retentionPolicies(policies)) b.withVariable(v);
+  return b;
+}
+
+function hasVariable(b: dashboard.DashboardBuilder, name: string): boolean {
+  return (b.build().templating?.list ?? []).some((v) => v.name === name);
 }
 
 export const row = (title: string): dashboard.RowBuilder => new dashboard.RowBuilder(title);

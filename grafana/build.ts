@@ -1,14 +1,21 @@
 // Builds the boards from code into grafana/dashboards/*.json (committed, provisioned as files).
 // `npm run grafana:build` writes them; `--check` only reports files that differ from the code.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DEFAULTS, loadConfig } from '../collector/config.ts';
+import { withShared } from './board.ts';
+import { DATASOURCE } from './influxql.ts';
+import type { Policies } from './variables.ts';
 import { agentsBoard } from './boards/agents.ts';
 import { anomaliesBoard } from './boards/anomalies.ts';
 import { modelsBoard } from './boards/models.ts';
 import { overviewBoard } from './boards/overview.ts';
 
 export const DASHBOARDS_DIR = fileURLToPath(new URL('./dashboards/', import.meta.url));
+/** Copies for Dashboards > Import in the UI: they ask for the datasource instead of naming one. */
+export const IMPORT_DIR = fileURLToPath(new URL('./import/', import.meta.url));
+export const DATASOURCE_INPUT = 'DS_STARWATCH';
 
 const BOARDS: Record<string, () => dashboard.DashboardBuilder> = {
   'overview.json': overviewBoard,
@@ -24,19 +31,48 @@ function numberPanels(board: dashboard.Dashboard): dashboard.Dashboard {
   return board;
 }
 
+/** The retention policy names the collector uses by default (the committed boards use these). */
+export const DEFAULT_POLICIES: Policies = { raw: DEFAULTS.influx.rpRaw, windows: DEFAULTS.influx.rpWindows };
+
 /** File name -> the exact text of the dashboard JSON. */
-export function renderDashboards(): Map<string, string> {
+export function renderDashboards(policies: Policies = DEFAULT_POLICIES): Map<string, string> {
   const out = new Map<string, string>();
   for (const [file, make] of Object.entries(BOARDS)) {
-    out.set(file, `${JSON.stringify(numberPanels(make().build()), null, 2)}\n`);
+    out.set(file, `${JSON.stringify(numberPanels(withShared(make(), policies).build()), null, 2)}\n`);
+  }
+  return out;
+}
+
+/** The policy names of the collector's configuration (STARWATCH_INFLUX_RP_RAW / _WINDOWS). */
+function configuredPolicies(): Policies {
+  const { influx } = loadConfig({ env: process.env });
+  return { raw: influx.rpRaw, windows: influx.rpWindows };
+}
+
+/**
+ * A board as Grafana's UI import wants it: `__inputs` declares the InfluxDB datasource to pick,
+ * and every reference to the provisioned one becomes that input.
+ */
+export function importCopy(text: string): string {
+  const board = JSON.parse(text.replaceAll(`"uid": "${DATASOURCE.uid}"`, `"uid": "\${${DATASOURCE_INPUT}}"`));
+  const inputs = [{ name: DATASOURCE_INPUT, label: 'InfluxDB (Starwatch)', description: 'The InfluxDB the collector writes (InfluxQL)', type: 'datasource', pluginId: 'influxdb', pluginName: 'InfluxDB' }];
+  return `${JSON.stringify({ __inputs: inputs, ...board }, null, 2)}\n`;
+}
+
+/** Path -> text of every generated file: the provisioned boards and their import copies. */
+export function renderFiles(policies: Policies = DEFAULT_POLICIES): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [file, text] of renderDashboards(policies)) {
+    out.set(`${DASHBOARDS_DIR}${file}`, text);
+    out.set(`${IMPORT_DIR}${file}`, importCopy(text));
   }
   return out;
 }
 
 function main(check: boolean): number {
   let stale = 0;
-  for (const [file, text] of renderDashboards()) {
-    const path = `${DASHBOARDS_DIR}${file}`;
+  mkdirSync(IMPORT_DIR, { recursive: true });
+  for (const [path, text] of renderFiles(configuredPolicies())) {
     if (!check) {
       writeFileSync(path, text);
       console.log(`wrote ${path}`);

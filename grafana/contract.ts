@@ -7,7 +7,6 @@ import {
   INFERENCE_TAGS,
   MEASUREMENTS,
   METHODS,
-  RETENTION,
   VALIDATION_TAGS,
   WINDOW_TAGS,
   methodField,
@@ -68,7 +67,13 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
         'fp',
         'clean_labelled',
         'late',
+        'slow',
+        'tp',
+        'stego_labelled',
+        'detection_rate',
         ...perMethod('rate_'),
+        ...perMethod('pred_'),
+        ...METHOD_FIELDS.map((m) => `det_${m}_hits`),
         ...perMethod('det_'),
         ...METHOD_FIELDS.map((m) => `det_${m}_n`),
       ),
@@ -90,23 +95,28 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
     fieldPrefixes: [],
     specified: true,
   },
-  [MEASUREMENTS.drift]: { tags: [], fields: {}, fieldPrefixes: [], specified: false },
+  [MEASUREMENTS.drift]: {
+    tags: ['facet', 'granularity', 'agent', 'model_version'],
+    fields: { ...floats('psi', 'js', 'reference_start_ms', 'reference_end_ms'), samples: 'int', level: 'string', reference: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
   [MEASUREMENTS.forecast]: {
     tags: ['series', 'granularity', 'model_version'],
-    fields: floats('yhat', 'lower', 'upper', 'horizon_s', 'tt_threshold_s'),
+    fields: { ...floats('yhat', 'lower', 'upper', 'horizon_s', 'tt_threshold_s', 'threshold'), crosses: 'bool' },
     fieldPrefixes: [],
     specified: true,
   },
   [MEASUREMENTS.alert]: {
     tags: ['rule', 'severity', 'state', 'key'],
-    fields: { ...floats('value', 'threshold'), message: 'string', alert_id: 'string' },
+    fields: { ...floats('value', 'threshold', 'ends_ms'), message: 'string', alert_id: 'string' },
     fieldPrefixes: [],
     specified: true,
   },
   [MEASUREMENTS.agent]: {
-    tags: ['agent'],
+    tags: ['agent', 'model_version'],
     fields: {
-      ...floats('queue_depth', 'events_sent', 'events_dropped', 'uptime_s'),
+      ...floats('queue_depth', 'queue_capacity', 'queue_fill', 'events_sent', 'events_dropped', 'uptime_s'),
       model_loaded: 'bool',
       nats_connected: 'bool',
     },
@@ -132,13 +142,15 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
 
 export { GRANULARITIES, MEASUREMENTS, METHODS };
 
+/** Dashboard constants that hold the retention policy names (grafana/variables.ts). */
+export const RP_VARIABLES = { raw: 'rp_raw', windows: 'rp_windows' } as const;
+
 /**
- * How a board names a measurement in FROM. Raw `inference` points live in their own (short)
- * retention policy, so they need it spelled out; the rest are in the database's default one.
+ * How a board names a measurement in FROM: its retention policy (raw `inference` points live in
+ * their own, short one) through a dashboard constant, since the names are a collector setting.
  */
 export function from(measurement: string): string {
-  const rp = retentionOf(measurement);
-  return rp === 'raw' ? `"${RETENTION.raw}"."${measurement}"` : `"${measurement}"`;
+  return `"$${RP_VARIABLES[retentionOf(measurement)]}"."${measurement}"`;
 }
 export const ALL_VALUE = '*';
 

@@ -8,6 +8,7 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, influxQL, refId, type Query } from './influxql.ts';
+import { thresholdsOf, type Steps } from './targets.ts';
 
 export interface Size {
   w: number;
@@ -22,7 +23,13 @@ interface Common {
   size?: Size;
   /** Minimum GROUP BY time(); defaults to the window granularity variable. */
   minInterval?: string;
+  /** Colour steps; a time series draws them as dashed lines. Grafana's default (red at 80) never applies. */
+  thresholds?: Steps;
+  decimals?: number;
 }
+
+/** A stat always judges its value: thresholds are required. */
+type Judged = Common & { thresholds: Steps };
 
 type AnyPanel =
   | bargauge.PanelBuilder
@@ -39,11 +46,13 @@ function shared<P extends AnyPanel>(panel: P, c: Common, defaultSize: Size): P {
     .height(size.h)
     .interval(c.minInterval ?? '$granularity');
   if (c.unit) panel.unit(c.unit);
+  if (c.thresholds) panel.thresholds(thresholdsOf(c.thresholds));
+  if (c.decimals !== undefined) panel.decimals(c.decimals);
   c.queries.forEach((q, i) => panel.withTarget(influxQL(refId(i), q)));
   return panel;
 }
 
-export function timeSeries(c: Common & { fillBelow?: [string, string] }): timeseries.PanelBuilder {
+export function timeSeries(c: Common): timeseries.PanelBuilder {
   const panel = new timeseries.PanelBuilder()
     .lineWidth(1)
     .fillOpacity(10)
@@ -55,19 +64,16 @@ export function timeSeries(c: Common & { fillBelow?: [string, string] }): timese
         .placement(common.LegendPlacement.Bottom),
     )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
-  if (c.fillBelow) {
-    // Shades a forecast interval: the series named first fills down to the second.
-    const [upper, lower] = c.fillBelow;
-    panel.overrideByName(upper, [{ id: 'custom.fillBelowTo', value: lower }]);
-    panel.overrideByName(lower, [{ id: 'custom.fillOpacity', value: 0 }]);
-  }
+  if (c.thresholds) panel.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   return shared(panel, c, { w: 12, h: 8 });
 }
 
-export function singleStat(c: Common): stat.PanelBuilder {
+/** The last value with samples; "no samples" (not 0) when there is none. */
+export function singleStat(c: Judged): stat.PanelBuilder {
   const panel = new stat.PanelBuilder()
     .graphMode(common.BigValueGraphMode.Area)
     .colorMode(common.BigValueColorMode.Value)
+    .noValue('no samples')
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
   return shared(panel, c, { w: 6, h: 4 });
 }

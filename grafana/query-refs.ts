@@ -2,7 +2,8 @@
 // (grafana/contract.ts). The boards quote every identifier, so a quoted name is a reference and an
 // unquoted word must be InfluxQL itself: that keeps this a tokenizer, not a parser.
 import { CONTRACT, hasField, hasTag } from './contract.ts';
-import { RETENTION, retentionOf } from '../schemas/measurements.ts';
+import { RP_VARIABLES } from './contract.ts';
+import { retentionOf } from '../schemas/measurements.ts';
 
 const KEYWORDS = new Set(
   ('select from where and or not group by time fill null none previous linear as order desc asc limit ' +
@@ -10,7 +11,7 @@ const KEYWORDS = new Set(
     .split(' '),
 );
 const FUNCTIONS = new Set(
-  'mean sum max min count last first spread percentile median stddev derivative non_negative_derivative difference non_negative_difference'.split(
+  'mean sum max min count last first spread percentile median stddev derivative non_negative_derivative difference non_negative_difference elapsed'.split(
     ' ',
   ),
 );
@@ -32,10 +33,11 @@ export function checkQuery(query: string): string[] {
   const policies = froms.map((m) => m[1]).filter((rp): rp is string => rp !== undefined);
   if (measurements.length === 0) problems.push('no FROM "<measurement>"');
   for (const [, rp, m] of froms) {
-    // Raw points sit outside the default retention policy: without it a query finds nothing.
-    const wanted = RETENTION[retentionOf(m)];
-    if (wanted === RETENTION.raw ? rp !== wanted : rp !== undefined && rp !== wanted)
-      problems.push(`"${m}" lives in retention policy "${wanted}": write FROM ${wanted === RETENTION.raw ? `"${wanted}"."${m}"` : `"${m}"`}`);
+    // Each measurement lives in its retention policy, named by a dashboard constant (the names are
+    // a collector setting): without it a query of raw points finds nothing.
+    const wanted = `$${RP_VARIABLES[retentionOf(m)]}`;
+    // SHOW reads the series index, which has no retention policy.
+    if (rp !== wanted && !/^\s*SHOW\b/i.test(q)) problems.push(`"${m}" lives in retention policy ${wanted}: write FROM "${wanted}"."${m}"`);
     if (!CONTRACT[m]) problems.push(`unknown measurement "${m}"`);
     else if (!CONTRACT[m].specified && !/^\s*SELECT\s+\*\s+FROM/i.test(q))
       problems.push(`"${m}" has no fields in the contract yet: only SELECT * is safe`);

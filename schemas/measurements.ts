@@ -65,15 +65,42 @@ export const ALL = '*';
 // Also: scored (events with outputs), stego (is_stego count), tp and stego_labelled (labelled stego
 // events flagged / with a verdict) and detection_rate = tp / stego_labelled, and state (string: the window's exact
 // mergeable state as JSON, latency sketch included; collector/windows/state.ts reads it).
+// Counts beside the ratios, so readers weight rates by their samples: pred_<m> (stego verdicts
+// predicting method m, base `scored`), det_<m>_hits (labelled m flagged, base det_<m>_n), and slow
+// (requests over the latency target, collector setting alerts.latencyP95MaxMs: the latency SLO's
+// bad events). A count that is the base of a rate (scored, clean_labelled, stego_labelled,
+// det_<m>_n) is left out of the point when it is 0, with its numerators, so InfluxQL's x / 0 = 0
+// never reads as a rate: no samples gives null (collector/points/rate-bases.ts).
+// Window keys: (agent, version), (`*`, version), (agent, `*`) and (`*`, `*`).
 // Latency fields cover every request of the window (errors included), from the request's total_ms.
 // Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).
 
+/**
+ * Tags of `drift` points: facet (stego_prob | method | format | size), granularity, agent,
+ * model_version. Fields: psi, js, samples (int), level (stable | moderate | significant), and the
+ * reference period compared with, reference_start_ms and reference_end_ms (ms since the epoch).
+ * Facet `reference` (one point when a reference is learned, at its end): reference (string, the
+ * reference counts as JSON, read back when a collector starts), reference_start_ms, reference_end_ms.
+ */
 /** Tags of `anomaly` points: series (e.g. latency_p95), detector, granularity, agent, model_version. */
 // Fields: value, expected, score (0..1), is_anomaly (bool), root_cause (string, JSON ranking).
 
-/** Tags of `forecast`: series, granularity, model_version. Fields: yhat, lower, upper, horizon_s, tt_threshold_s. */
-/** Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold, message, alert_id. */
-/** Tags of `agent`: agent. Fields: queue_depth, events_sent, events_dropped, model_loaded, nats_connected, uptime_s. */
+/**
+ * Tags of `forecast`: series, granularity, model_version. Each refresh writes its path at the
+ * future times (yhat, lower, upper, horizon_s) and, at the observed point it starts from
+ * (horizon_s = 0, yhat = lower = upper = the observed value), for a series with an alert
+ * threshold: threshold, crosses (bool) and tt_threshold_s (only when it crosses within the horizon).
+ */
+/**
+ * Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold,
+ * message, alert_id; and on the firing point, once the episode resolved, ends_ms (the resolve time,
+ * ms since the epoch) so boards draw firing-to-resolved regions.
+ */
+/**
+ * Tags of `agent`: agent, model_version (`none` without a model). Fields: queue_depth,
+ * queue_capacity, queue_fill (depth / capacity, only when capacity > 0), events_sent,
+ * events_dropped (counters since the agent started), model_loaded, nats_connected, uptime_s.
+ */
 
 /**
  * Tags of `validation` points (`starwatch validate --publish`; timestamp = end of the run).

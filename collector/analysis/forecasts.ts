@@ -21,6 +21,8 @@ export interface SeriesForecast {
   points: ForecastPoint[];
   /** Time to the alert threshold, if the forecast crosses it within the horizon. */
   crossing: Crossing | null;
+  /** The alert threshold of the series, when it has one. */
+  threshold?: number;
 }
 
 export interface ForecasterOptions {
@@ -43,7 +45,7 @@ export class SeriesForecaster {
   constructor(private readonly options: ForecasterOptions) {}
 
   /** Adds a point; returns the refreshed forecast once there is enough history. */
-  add(ts: number, value: number): { points: ForecastPoint[]; crossing: Crossing | null } | null {
+  add(ts: number, value: number): { points: ForecastPoint[]; crossing: Crossing | null; threshold?: number } | null {
     this.ts.push(ts);
     this.values.push(value);
     if (this.ts.length > this.options.history) {
@@ -62,6 +64,6 @@ export class SeriesForecaster {
     );
     const t = this.options.threshold;
     const crossing = t ? timeToThreshold(ts, value, points, t.value, { direction: 'above', label: t.label, thresholdText: t.text }) : null;
-    return { points, crossing };
+    return t ? { points, crossing, threshold: t.value } : { points, crossing };
   }
 }

@@ -27,18 +27,38 @@ export function driftPoint(facet: string, scope: Scope, ts: number, d: FacetDrif
   return {
     measurement: MEASUREMENTS.drift,
     tags: { facet, ...scope },
-    fields: { psi: d.psi, js: d.js, samples: BigInt(d.samples), level: d.level },
+    fields: { psi: d.psi, js: d.js, samples: BigInt(d.samples), level: d.level, ...referenceFields(d) },
     timestampNs: msToNs(ts),
   };
 }
 
+/** The reference period compared with, when known (a hand-made baseline has none). */
+function referenceFields(d: FacetDrift): Record<string, number> {
+  const { startMs, endMs } = d.reference;
+  return Number.isFinite(startMs) && Number.isFinite(endMs) ? { reference_start_ms: startMs, reference_end_ms: endMs } : {};
+}
+
+/**
+ * One refresh of a forecast: its path at the future times (yhat, lower, upper, horizon_s), each
+ * overwriting what the previous refresh said for that time, and at the observed point (horizon 0)
+ * the time to threshold. That is written only at the refresh's own time, never on the path: an
+ * older refresh's crossing can then not outlive a newer one that found none (`crosses` says which).
+ */
 export function forecastPoints(f: SeriesForecast): Point[] {
   const tags = { series: f.series, granularity: f.granularity, model_version: f.model_version };
-  return f.points.map((p) => {
-    const fields: Record<string, FieldValue> = { yhat: p.value, lower: p.lower, upper: p.upper, horizon_s: (p.ts - f.lastTs) / 1000 };
-    if (f.crossing) fields.tt_threshold_s = f.crossing.inMs / 1000;
-    return { measurement: MEASUREMENTS.forecast, tags, fields, timestampNs: msToNs(p.ts) };
-  });
+  const origin: Record<string, FieldValue> = { yhat: f.lastValue, lower: f.lastValue, upper: f.lastValue, horizon_s: 0 };
+  if (f.threshold !== undefined) {
+    origin.threshold = f.threshold;
+    origin.crosses = f.crossing !== null;
+    if (f.crossing) origin.tt_threshold_s = f.crossing.inMs / 1000;
+  }
+  const path = f.points.map((p): Point => ({
+    measurement: MEASUREMENTS.forecast,
+    tags,
+    fields: { yhat: p.value, lower: p.lower, upper: p.upper, horizon_s: (p.ts - f.lastTs) / 1000 },
+    timestampNs: msToNs(p.ts),
+  }));
+  return [{ measurement: MEASUREMENTS.forecast, tags, fields: origin, timestampNs: msToNs(f.lastTs) }, ...path];
 }
 
 /** A cancelled pending alert is written as resolved, so "latest state per alert" never stays pending. */
@@ -52,6 +72,22 @@ export function alertPoint(t: AlertTransition, ts: number): Point {
     fields: { value: alert.value, threshold: alert.threshold, message, alert_id: alert.id },
     // Kept firing past its end (keep-firing-for), an alert is stored as resolved when it ended.
     timestampNs: msToNs(t.kind === 'resolved' && alert.resolvedAt !== null ? alert.resolvedAt : ts),
+  };
+}
+
+/**
+ * When an alert resolves, its firing point (same tags, at firedAt) gets `ends_ms`, so a board draws
+ * the episode as a firing-to-resolved region. The firing fields are repeated, so the point is whole
+ * even if firedAt is not where the firing point was written.
+ */
+export function alertRegionPoint(t: AlertTransition): Point | null {
+  const { alert } = t;
+  if (t.kind !== 'resolved' || alert.firedAt === null) return null;
+  return {
+    measurement: MEASUREMENTS.alert,
+    tags: { rule: alert.ruleId, severity: alert.severity, state: 'firing', key: alert.key },
+    fields: { value: alert.value, threshold: alert.threshold, message: alert.summary, alert_id: alert.id, ends_ms: alert.resolvedAt ?? alert.lastEvaluatedAt },
+    timestampNs: msToNs(alert.firedAt),
   };
 }
 

@@ -20,7 +20,8 @@ import type { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { AlertCondition, AlertTransition } from '../alerts/types.ts';
 import { detectorForKind, type SeriesKind } from '../detect/factory.ts';
 import type { AnomalyPoint, Detector } from '../detect/types.ts';
-import { DriftMonitor, type DriftReport } from '../drift/drift-monitor.ts';
+import { DriftMonitor, type DriftReport, type SavedReference } from '../drift/drift-monitor.ts';
+import { referencePoint } from '../drift/reference-store.ts';
 import { liveAlert } from '../live/feed.ts';
 import type { Logger } from '../log.ts';
 import type { Point } from '../sinks/point.ts';
@@ -29,7 +30,7 @@ import type { WindowResult } from '../windows/window-result.ts';
 import { driftFacets } from './drift-facets.ts';
 import { EvidencePool } from './evidence-pool.ts';
 import { SeriesForecaster, type SeriesForecast, type Threshold } from './forecasts.ts';
-import { alertPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
+import { alertPoint, alertRegionPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
 import { rootCause, type Leaves, type RootCauseDimension } from './root-cause.ts';
 import { DRIFT_SERIES, seriesOf, type SeriesValue } from './series.ts';
 import type { AlertSettings, AnalysisTuning } from './settings.ts';
@@ -70,6 +71,8 @@ export interface StageParts {
   settings: AlertSettings;
   tuning: AnalysisTuning;
   publish?: (topic: string, payload: unknown) => void;
+  /** Drift references saved before a restart, per model version. */
+  driftReferences?: ReadonlyMap<string, SavedReference>;
 }
 
 const SEP = '\u0000';
@@ -189,7 +192,11 @@ export class AnalysisStage {
   /** Detectors, drift and root cause for one scope; returns what the alert rules look at. */
   private detectScope(w: WindowResult, leaves: Leaves, points: Point[]): QualitySnapshot {
     const scope: Scope = { granularity: w.granularity, agent: ALL, model_version: w.model_version };
-    const report = this.driftMonitor(w.model_version).update({ ts: w.start, facets: driftFacets(w.acc) });
+    const drift = this.driftMonitor(w.model_version);
+    const learning = !drift.ready;
+    const report = drift.update({ ts: w.start, facets: driftFacets(w.acc) });
+    const saved = learning ? drift.saved() : null;
+    if (saved) points.push(referencePoint(w.model_version, w.granularity, saved)); // kept across restarts
     for (const [facet, d] of Object.entries(report.facets)) points.push(driftPoint(facet, scope, w.start, d));
     const series: SeriesValue[] = [...seriesOf(w), ...driftSeries(report)];
     const anomalies: Record<string, AnomalyPoint> = {};
@@ -235,6 +242,8 @@ export class AnalysisStage {
     this.counts.alertTransitions++;
     if (isStateChange(t)) {
       points.push(alertPoint(t, ts));
+      const region = alertRegionPoint(t);
+      if (region) points.push(region);
       this.p.log.info('alert_transition', { kind: t.kind, rule: t.alert.ruleId, key: t.alert.key, severity: t.alert.severity });
     }
     this.alert$.next(t);
@@ -288,7 +297,9 @@ export class AnalysisStage {
     let m = this.drift.get(model);
     if (!m) {
       const t = this.p.tuning;
-      m = new DriftMonitor({ referenceWindows: t.driftReferenceWindows, currentWindows: t.driftCurrentWindows, minSamples: t.driftMinSamples });
+      const saved = this.p.driftReferences?.get(model);
+      const baseline = saved ? { baseline: saved.counts, baselinePeriod: saved.period } : {};
+      m = new DriftMonitor({ referenceWindows: t.driftReferenceWindows, currentWindows: t.driftCurrentWindows, minSamples: t.driftMinSamples, ...baseline });
       this.drift.set(model, m);
     }
     return m;

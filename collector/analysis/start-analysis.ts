@@ -15,6 +15,7 @@ import { ConfigError } from '../config.ts';
 import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
+import type { SavedReference } from '../drift/drift-monitor.ts';
 import type { Logger } from '../log.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
@@ -40,6 +41,8 @@ export interface AnalysisDeps {
   nats?: NatsConnection;
   /** This replica's name: each replica keeps its own alert state. */
   replica?: string;
+  /** Drift references saved before a restart (collector/drift/reference-store.ts). */
+  driftReferences?: ReadonlyMap<string, SavedReference>;
 }
 
 /** Silences through the API and CLI; every change is saved with the alert state. */
@@ -107,6 +110,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     settings,
     tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
     publish: deps.publish,
+    driftReferences: deps.driftReferences,
   });
   stage.start(deps.window$);
   deps.log.info('analysis_started', { baseline: baseline !== undefined, for_ms: settings.forMs });

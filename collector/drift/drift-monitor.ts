@@ -24,6 +24,19 @@ export interface FacetDrift {
   level: DriftLevel;
   /** Events in the compared (pooled) current counts. */
   samples: number;
+  /** The reference period compared with: starts of its first and last windows (ms). */
+  reference: ReferencePeriod;
+}
+
+export interface ReferencePeriod {
+  startMs: number;
+  endMs: number;
+}
+
+/** A finished reference, as saved and supplied again after a restart. */
+export interface SavedReference {
+  counts: FacetCounts;
+  period: ReferencePeriod;
 }
 
 export interface DriftReport {
@@ -40,6 +53,8 @@ export interface DriftMonitorOptions {
   referenceWindows: number;
   /** A saved reference; when given, learning is skipped. */
   baseline?: FacetCounts;
+  /** The period the saved reference covers (unknown for a hand-made baseline). */
+  baselinePeriod?: ReferencePeriod;
   /** Latest windows pooled into the current distribution. */
   currentWindows: number;
   /** A facet with fewer current events is not judged. */
@@ -52,6 +67,7 @@ export class DriftMonitor {
   private readonly options: DriftMonitorOptions;
   private readonly reference: FacetCounts = {};
   private referenceSeen = 0;
+  private period: ReferencePeriod | null = null;
   private readonly recent: FacetCounts[] = [];
 
   constructor(options: Partial<DriftMonitorOptions> = {}) {
@@ -62,7 +78,13 @@ export class DriftMonitor {
         if (counts) this.reference[facet] = { ...counts };
       }
       this.referenceSeen = Infinity;
+      this.period = this.options.baselinePeriod ?? null;
     }
+  }
+
+  /** The finished reference with its period, to save (null while still learning). */
+  saved(): SavedReference | null {
+    return this.ready && this.period ? { counts: this.exportReference(), period: { ...this.period } } : null;
   }
 
   get ready(): boolean {
@@ -77,6 +99,7 @@ export class DriftMonitor {
   update(window: DriftWindow): DriftReport {
     if (!this.ready) {
       this.learn(window.facets);
+      this.period = { startMs: this.period?.startMs ?? window.ts, endMs: window.ts };
       return { ts: window.ts, status: 'learning', facets: {}, predictionPsi: NaN, inputPsi: NaN };
     }
     this.recent.push(window.facets);
@@ -111,7 +134,8 @@ export class DriftMonitor {
     const samples = total(current);
     if (samples < this.options.minSamples) return null;
     const value = psi(reference, current);
-    return { psi: value, js: jensenShannon(reference, current), level: psiLevel(value), samples };
+    const period = this.period ?? { startMs: NaN, endMs: NaN };
+    return { psi: value, js: jensenShannon(reference, current), level: psiLevel(value), samples, reference: period };
   }
 }
 

@@ -6,6 +6,7 @@ import { isCountField } from '../windows/accumulator.ts';
 import { encodeState } from '../windows/state.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { msToNs, type FieldValue, type Point } from '../sinks/point.ts';
+import { withoutEmptyBases } from './rate-bases.ts';
 
 export function windowPoints(result: WindowResult): Point[] {
   const tags = {
@@ -16,7 +17,7 @@ export function windowPoints(result: WindowResult): Point[] {
   };
   const timestampNs = msToNs(result.start);
   const fields: Record<string, FieldValue> = {};
-  for (const [name, value] of Object.entries(result.fields))
+  for (const [name, value] of Object.entries(withoutEmptyBases(result.fields)))
     fields[name] = isCountField(name) ? BigInt(value) : value;
   fields.state = encodeState(result.acc);
   const points: Point[] = [{ measurement: MEASUREMENTS.window, tags, fields, timestampNs }];

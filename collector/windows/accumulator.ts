@@ -13,6 +13,7 @@ import {
   sizeField,
 } from '../../schemas/measurements.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
+import { STARLIGHT_TARGETS } from '../alerts/rules.ts';
 import { LatencySketch } from './latency-sketch.ts';
 
 type Counts = Record<string, number>;
@@ -21,6 +22,11 @@ const zeros = (keys: readonly string[]): Counts => Object.fromEntries(keys.map((
 
 export class WindowAccumulator {
   count = 0;
+  /**
+   * Requests slower than the latency target (`slowMs`): the bad events of the latency SLO. A count,
+   * not a percentile, so windows of several agents and replicas merge into an exact SLI.
+   */
+  slow = 0;
   errors = 0;
   errorsByCode: Counts = {};
   latency = LatencySketch.empty();
@@ -48,9 +54,13 @@ export class WindowAccumulator {
   /** Events that arrived after their window had closed (kept raw, counted here). */
   late = 0;
 
+  /** Only accumulators that add events need the target; merged ones just sum `slow`. */
+  constructor(private readonly slowMs: number = STARLIGHT_TARGETS.latencyP95MaxMs) {}
+
   add(event: InferenceEvent): void {
     this.count++;
     const ms = event.timings.total_ms;
+    if (ms > this.slowMs) this.slow++;
     this.latency.recordMs(ms);
     if (ms > this.latencyMaxMs) this.latencyMaxMs = ms;
     this.formats[formatOf(event.input.format)]++;
@@ -86,6 +96,7 @@ export class WindowAccumulator {
 
   merge(other: WindowAccumulator): this {
     this.count += other.count;
+    this.slow += other.slow;
     this.errors += other.errors;
     addCounts(this.errorsByCode, other.errorsByCode);
     this.latency.merge(other.latency);
@@ -123,6 +134,7 @@ export class WindowAccumulator {
       tp: this.tp,
       stego_labelled: this.stegoLabelled,
       late: this.late,
+      slow: this.slow,
     };
     if (this.count > 0) {
       f.latency_p50 = this.latency.percentileMs(50);
@@ -139,7 +151,9 @@ export class WindowAccumulator {
     for (const m of METHODS) {
       const name = methodField(m);
       if (this.scored > 0) f[`rate_${name}`] = this.predicted[m] / this.scored;
+      f[`pred_${name}`] = this.predicted[m];
       f[`det_${name}_n`] = this.labelledByMethod[m];
+      f[`det_${name}_hits`] = this.detectedByMethod[m];
       if (this.labelledByMethod[m] > 0) f[`det_${name}`] = this.detectedByMethod[m] / this.labelledByMethod[m];
     }
     for (const [code, n] of Object.entries(this.errorsByCode)) f[errorField(code)] = n;
@@ -151,8 +165,8 @@ export class WindowAccumulator {
 
 /** Field names that hold counts (written as integers). */
 export const isCountField = (name: string): boolean =>
-  COUNT_FIELDS.has(name) || /^(err_|fmt_|size_)/.test(name) || /^det_.*_n$/.test(name);
-const COUNT_FIELDS = new Set(['count', 'errors', 'scored', 'stego', 'fp', 'clean_labelled', 'tp', 'stego_labelled', 'late']);
+  COUNT_FIELDS.has(name) || /^(err_|fmt_|size_|pred_)/.test(name) || /^det_.*_(n|hits)$/.test(name);
+const COUNT_FIELDS = new Set(['count', 'errors', 'scored', 'stego', 'fp', 'clean_labelled', 'tp', 'stego_labelled', 'late', 'slow']);
 
 /** err_<code>, with the code reduced to characters that are easy in InfluxQL. */
 export const errorField = (code: string): string => `err_${code.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64)}`;

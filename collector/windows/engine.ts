@@ -1,5 +1,6 @@
 // Tumbling windows of 1 s, 10 s and 1 min by event time, per (model_version, agent), rolled up
-// per model version (agent `*`) and overall (`*`, `*`). An event is added to the finest of its
+// per model version (agent `*`), per agent (model version `*`: a board with one agent picked reads
+// it) and overall (`*`, `*`, always the last of its window start). An event is added to the finest of its
 // windows that is still open (normally its 1 s window); a closing window merges into its parent,
 // so each event is counted once and the rest is merges.
 //
@@ -19,6 +20,8 @@ export interface EngineOptions {
   allowedLatenessMs: number;
   idleGraceMs: number;
   replica: string;
+  /** Latency target: events slower than this are counted in each window's `slow` field. */
+  slowMs?: number;
 }
 
 type Open = Map<number, Map<string, WindowAccumulator>>;
@@ -141,18 +144,19 @@ export class WindowEngine {
   private close(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
     const parent = PARENT[g];
     const byModel = new Map<string, WindowAccumulator>();
+    const byAgent = new Map<string, WindowAccumulator>();
     const overall = new WindowAccumulator();
     const results: WindowResult[] = [];
     for (const [key, acc] of keys) {
       const [modelVersion, agent] = key.split(SEP);
       if (parent) this.mergeUp(parent, start, key, acc);
-      let model = byModel.get(modelVersion);
-      if (!model) byModel.set(modelVersion, (model = new WindowAccumulator()));
-      model.merge(acc);
+      rollUp(byModel, modelVersion).merge(acc);
+      rollUp(byAgent, agent).merge(acc);
       overall.merge(acc);
       results.push(this.result(g, start, agent, modelVersion, acc));
     }
     for (const [modelVersion, acc] of byModel) results.push(this.result(g, start, ALL, modelVersion, acc));
+    for (const [agent, acc] of byAgent) results.push(this.result(g, start, agent, ALL, acc));
     results.push(this.result(g, start, ALL, ALL, overall));
     return results;
   }
@@ -200,9 +204,15 @@ export class WindowEngine {
     let keys = this.open[g].get(start);
     if (!keys) this.open[g].set(start, (keys = new Map()));
     let acc = keys.get(key);
-    if (!acc) keys.set(key, (acc = new WindowAccumulator()));
+    if (!acc) keys.set(key, (acc = new WindowAccumulator(this.options.slowMs)));
     return acc;
   }
+}
+
+function rollUp(into: Map<string, WindowAccumulator>, key: string): WindowAccumulator {
+  let acc = into.get(key);
+  if (!acc) into.set(key, (acc = new WindowAccumulator()));
+  return acc;
 }
 
 const floor = (ms: number, size: number): number => Math.floor(ms / size) * size;

@@ -10,7 +10,9 @@ interface StateV1 {
 }
 
 export function encodeState(acc: WindowAccumulator): string {
+  // slowMs is the target the adding accumulator judged by, not part of the state.
   const { latency, ...counters } = acc;
+  delete (counters as { slowMs?: number }).slowMs;
   const state: StateV1 = { v: 1, counters, latency: latency.encode() };
   return JSON.stringify(state);
 }

@@ -5,6 +5,7 @@ import { ALL_VALUE, MEASUREMENTS, METHOD_FIELDS, from } from '../contract.ts';
 import { tagMatchesVar } from '../influxql.ts';
 import { board, row } from '../board.ts';
 import { tableOf, timeSeries } from '../panels.ts';
+import { FPR_DECIMALS, TARGETS, neutral, upTo, type Steps } from '../targets.ts';
 import { granularity, multiTag } from '../variables.ts';
 
 const W = from(MEASUREMENTS.window);
@@ -15,13 +16,22 @@ const versions = `${tagMatchesVar('model_version')} AND "model_version" != '${AL
 const windowScope = `"granularity" = '$granularity' AND "agent" = '${ALL_VALUE}' AND ${versions} AND $timeFilter`;
 const eventScope = `${versions} AND $timeFilter`;
 const overTime = `GROUP BY time($__interval), "model_version" fill(null)`;
+// Weighted rates from counts: null where the base was never written (no samples).
+const ratio = (num: string, base: string): string => `sum("${num}") / sum("${base}")`;
 
-function perVersion(title: string, description: string, unit: string, select: string): ReturnType<typeof timeSeries> {
+interface PerVersion {
+  title: string;
+  description: string;
+  unit: string;
+  select: string;
+  thresholds: Steps;
+  decimals?: number;
+}
+
+function perVersion(p: PerVersion): ReturnType<typeof timeSeries> {
   return timeSeries({
-    title,
-    description,
-    unit,
-    queries: [{ sql: `SELECT ${select} FROM ${W} WHERE ${windowScope} ${overTime}`, alias: '$tag_model_version' }],
+    ...p,
+    queries: [{ sql: `SELECT ${p.select} FROM ${W} WHERE ${windowScope} ${overTime}`, alias: '$tag_model_version' }],
   });
 }
 
@@ -34,16 +44,36 @@ export function modelsBoard(): dashboard.DashboardBuilder {
     .withVariable(granularity())
     .withVariable(multiTag('model_version', MEASUREMENTS.window))
     .withRow(row('Versions side by side'))
-    .withPanel(perVersion('Latency p95 by version', 'Worst window p95 in each interval', 'ms', 'max("latency_p95")'))
-    .withPanel(perVersion('Throughput by version', 'Requests per second served by each version', 'reqps', 'sum("count") * 1000 / $__interval_ms'))
-    .withPanel(perVersion('Stego rate by version', 'Share of requests called stego', 'percentunit', 'sum("stego") / sum("scored")'))
-    .withPanel(perVersion('False positive rate by version', 'Clean-labelled requests called stego / clean-labelled', 'percentunit', 'sum("fp") / sum("clean_labelled")'))
-    .withPanel(perVersion('Error ratio by version', 'Errors / requests', 'percentunit', 'sum("errors") / sum("count")'))
+    .withPanel(perVersion({ title: 'Latency p95 by version', description: `Worst window p95 in each interval (line: target ${TARGETS.latencyP95MaxMs} ms)`, unit: 'ms', select: 'max("latency_p95")', thresholds: upTo(TARGETS.latencyP95MaxMs) }))
+    .withPanel(perVersion({ title: 'Throughput by version', description: 'Requests per second served by each version', unit: 'reqps', select: 'sum("count") * 1000 / $__interval_ms', thresholds: neutral() }))
+    .withPanel(perVersion({ title: 'Stego rate by version', description: 'Share of scored requests called stego', unit: 'percentunit', decimals: 2, select: ratio('stego', 'scored'), thresholds: neutral() }))
+    .withPanel(
+      perVersion({
+        title: 'False positive rate by version',
+        description: `Clean-labelled requests called stego / clean-labelled (line: target ${TARGETS.fprMax * 100} %)`,
+        unit: 'percentunit',
+        decimals: FPR_DECIMALS,
+        select: ratio('fp', 'clean_labelled'),
+        thresholds: upTo(TARGETS.fprMax),
+      }),
+    )
+    .withPanel(
+      perVersion({
+        title: 'Error ratio by version',
+        description: 'Errors / requests',
+        unit: 'percentunit',
+        decimals: 2,
+        select: ratio('errors', 'count'),
+        thresholds: upTo(TARGETS.errorRatioMax, TARGETS.errorRatioWarn),
+      }),
+    )
     .withPanel(
       timeSeries({
         title: 'Clean-labelled score by version',
         description: 'Mean stego probability on clean-labelled inputs, from the raw events: drift here precedes false positives',
         unit: 'percentunit',
+        decimals: 2,
+        thresholds: neutral(),
         queries: [
           {
             sql: `SELECT mean("stego_prob") FROM ${I} WHERE "label" = 'clean' AND ${eventScope} ${overTime}`,
@@ -55,14 +85,15 @@ export function modelsBoard(): dashboard.DashboardBuilder {
     .withPanel(
       tableOf({
         title: 'Versions over the range',
-        description: 'One row per version: traffic, latency, error ratio, FPR and detection per method',
+        description: 'One row per version: traffic, latency, error ratio, FPR, detection (overall and per method, weighted) with the labelled requests behind them',
         queries: [
           {
-            sql: `SELECT sum("count") AS "requests", max("latency_p95") AS "worst p95 (ms)", sum("errors") / sum("count") AS "error ratio", sum("fp") / sum("clean_labelled") AS "FPR", sum("stego") / sum("scored") AS "stego rate", ${METHOD_FIELDS.map((m) => `mean("det_${m}") AS "det ${m}"`).join(', ')} FROM ${W} WHERE ${windowScope} GROUP BY "model_version"`,
+            sql: `SELECT sum("count") AS "requests", max("latency_p95") AS "worst p95 (ms)", ${ratio('errors', 'count')} AS "error ratio", ${ratio('fp', 'clean_labelled')} AS "FPR", sum("clean_labelled") AS "n clean", ${ratio('tp', 'stego_labelled')} AS "detection", sum("stego_labelled") AS "n stego", ${ratio('stego', 'scored')} AS "stego rate", ${METHOD_FIELDS.map((m) => `${ratio(`det_${m}_hits`, `det_${m}_n`)} AS "det ${m}"`).join(', ')} FROM ${W} WHERE ${windowScope} GROUP BY "model_version"`,
             format: 'table',
           },
         ],
-      }),
+      })
+        .overrideByName('FPR', [{ id: 'unit', value: 'percentunit' }, { id: 'decimals', value: FPR_DECIMALS }]),
     )
     .withPanel(
       tableOf({
@@ -80,8 +111,6 @@ export function modelsBoard(): dashboard.DashboardBuilder {
     .withPanel(
       tableOf({
         title: 'Validation runs and ablation results',
-        // schemas/measurements.ts names the measurement but not yet its tags and fields, so this
-        // shows every column rather than guessing names.
         description: 'Everything `starwatch validate --publish` wrote in the range',
         queries: [{ sql: `SELECT * FROM ${V} WHERE $timeFilter ORDER BY time DESC LIMIT 500`, format: 'table' }],
       }),

@@ -168,7 +168,9 @@ describe('collector alerts, anomalies and forecasts', () => {
       { timeoutMs: 30_000, what: 'forecast points' },
     );
     assert.ok(forecast.length >= 60, `${forecast.length} forecast points`);
-    for (const f of forecast) assert.ok(f.lower <= f.yhat && f.yhat <= f.upper && f.horizon_s > 0, JSON.stringify(f));
+    // The path ahead (horizon > 0), and each refresh's observed point (horizon 0) with its crossing.
+    for (const f of forecast) assert.ok(f.lower <= f.yhat && f.yhat <= f.upper && f.horizon_s >= 0, JSON.stringify(f));
+    assert.ok(forecast.some((f) => f.horizon_s > 0) && forecast.some((f) => f.horizon_s === 0 && typeof f.crosses === 'boolean'));
 
     const drift = rows(await influxQL(services.influx.url, DB, `SELECT * FROM "drift" WHERE "facet" = 'stego_prob' AND "model_version" = '*'`));
     assert.ok(drift.length > 0, 'drift scores once the reference period (10 min) has passed');

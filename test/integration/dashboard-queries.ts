@@ -30,6 +30,28 @@ export interface Selection {
   multi: Record<string, string[] | 'all'>;
   /** The $granularity picked (default 10s). */
   granularity?: string;
+  /** Single-valued variables nobody picked, resolved as Grafana would (resolveVariables). */
+  resolved?: Record<string, string>;
+}
+
+/**
+ * Fills `selection.resolved` the way Grafana sets a single-valued query variable nobody picked:
+ * its saved value if the query offers it, else the first value offered.
+ */
+export async function resolveVariables(influxUrl: string, selection: Selection): Promise<void> {
+  const resolved: Record<string, string> = {};
+  for (const [, text] of renderDashboards()) {
+    const board = JSON.parse(text) as dashboard.Dashboard;
+    for (const v of board.templating?.list ?? []) {
+      if (v.type !== 'query' || v.multi || selection.single[v.name]) continue;
+      const body = await influxQL(influxUrl, fillVariables(String(v.query), board, { ...selection, single: { ...selection.single } }));
+      const offered: string[] = (body.results?.[0]?.series?.[0]?.values ?? []).map((row: string[]) => row[1]);
+      const saved = String((v.current as { value?: unknown } | undefined)?.value ?? '');
+      const value = offered.includes(saved) ? saved : offered[0];
+      if (value) resolved[`${board.uid}/${v.name}`] = value;
+    }
+  }
+  selection.resolved = resolved;
 }
 
 const escapeRegex = (s: string): string => s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
@@ -37,13 +59,15 @@ const escapeRegex = (s: string): string => s.replace(/[\\^$*+?.()|[\]{}/]/g, '\\
 /** Renders `query` the way Grafana's InfluxDB datasource would for `board` and `selection`. */
 export function fillVariables(query: string, board: dashboard.Dashboard, selection: Selection): string {
   let q = query
-    .replaceAll('$timeFilter', 'time >= now() - 1h AND time <= now() + 1h')
+    // A short pipeline run's span, and the forecasts ahead of it: fewer empty buckets to compute.
+    .replaceAll('$timeFilter', 'time >= now() - 15m AND time <= now() + 15m')
     .replaceAll('$__interval_ms', '10000')
     .replaceAll('$__interval', '10s')
     .replaceAll('$granularity', selection.granularity ?? '10s');
   for (const v of board.templating?.list ?? []) {
-    if (v.type !== 'query') continue;
     const ref = `$${v.name}`;
+    if (v.type === 'constant') q = q.replaceAll(ref, String(v.query));
+    if (v.type !== 'query') continue;
     if (!q.includes(ref)) continue;
     let value: string;
     if (v.multi) {
@@ -51,8 +75,9 @@ export function fillVariables(query: string, board: dashboard.Dashboard, selecti
       assert.ok(picked, `no selection for multi variable ${v.name}`);
       value = picked === 'all' ? String(v.allValue) : `(${picked.map(escapeRegex).join('|')})`;
     } else {
-      value = selection.single[v.name];
-      assert.ok(value, `no selection for variable ${v.name}`);
+      value = selection.single[v.name] ?? selection.resolved?.[`${board.uid}/${v.name}`] ?? '';
+      // Resolved, but offered nothing yet (no such points): Grafana leaves it empty, and so the panel.
+      assert.ok(value || selection.resolved, `no selection for variable ${v.name}`);
     }
     q = q.replaceAll(ref, value);
   }
@@ -80,9 +105,50 @@ export function dashboardQueries(): DashboardQuery[] {
   });
 }
 
-/** Runs one filled query; says whether influxd accepted it and whether it found data. */
-export async function runDashboardQuery(influxUrl: string, q: DashboardQuery, selection: Selection): Promise<{ query: string; error?: string; data: boolean }> {
+/** A single-valued query variable the query uses, neither picked nor (yet) resolved to a value. */
+function needsResolving(q: DashboardQuery, selection: Selection): boolean {
+  return (q.board.templating?.list ?? []).some(
+    (v) => v.type === 'query' && !v.multi && q.query.includes(`$${v.name}`) && !selection.single[v.name] && !selection.resolved?.[`${q.board.uid}/${v.name}`],
+  );
+}
+
+export interface QueryOutcome {
+  query: string;
+  error?: string;
+  data: boolean;
+  /** Rows where the query reads 0 although a base it divides by is 0 (InfluxQL's x / 0 = 0). */
+  zeroFromEmptyBase: string[];
+}
+
+/** Runs one filled query; says whether influxd accepted it, whether it found data, and any 0 from x / 0. */
+export async function runDashboardQuery(influxUrl: string, q: DashboardQuery, selection: Selection): Promise<QueryOutcome> {
+  if (needsResolving(q, selection)) await resolveVariables(influxUrl, selection);
   const query = fillVariables(q.query, q.board, selection);
   const result = (await influxQL(influxUrl, query)).results?.[0] ?? {};
-  return { query, error: result.error, data: hasData(result) };
+  const zeroFromEmptyBase = result.error ? [] : await zerosFromEmptyBases(influxUrl, query, result);
+  return { query, error: result.error, data: hasData(result), zeroFromEmptyBase };
+}
+
+const rowKey = (s: any, row: unknown[]): string => `${JSON.stringify(s.tags ?? {})}@${row[s.columns.indexOf('time')] ?? ''}`;
+
+/**
+ * For a query dividing by sum("base"), runs the bases alone over the same range and grouping and
+ * lists the rows where the query shows a 0 while some base is 0: a rate read from no samples.
+ */
+export async function zerosFromEmptyBases(influxUrl: string, query: string, result: any): Promise<string[]> {
+  const bases = [...new Set([...query.matchAll(/\/ sum\("([^"]+)"\)/g)].map((m) => m[1]))];
+  const fromAt = query.search(/ FROM "/);
+  if (bases.length === 0 || fromAt < 0 || query.includes('FROM (')) return [];
+  const hasZero = (result.series ?? []).some((s: any) => (s.values ?? []).some((row: unknown[]) => row.some((cell, i) => s.columns[i] !== 'time' && cell === 0)));
+  if (!hasZero) return []; // nothing reads 0: no base to ask about
+  const companion = `SELECT ${bases.map((b, i) => `sum("${b}") AS "base${i}"`).join(', ')}${query.slice(fromAt)}`;
+  const baseResult = (await influxQL(influxUrl, companion)).results?.[0] ?? {};
+  const zeroBase = new Set<string>();
+  for (const s of baseResult.series ?? [])
+    for (const row of s.values ?? []) if (row.some((cell: unknown, i: number) => s.columns[i] !== 'time' && cell === 0)) zeroBase.add(rowKey(s, row));
+  const found: string[] = [];
+  for (const s of result.series ?? [])
+    for (const row of s.values ?? [])
+      if (row.some((cell: unknown, i: number) => s.columns[i] !== 'time' && cell === 0) && zeroBase.has(rowKey(s, row))) found.push(rowKey(s, row));
+  return found;
 }

@@ -1,52 +1,168 @@
-// Every query of every generated dashboard (panels, annotations, variables), with its Grafana
-// variables filled in the way Grafana renders them, runs against a live influxd and returns data.
-// Here influxd holds hand-written representative points; test/integration/demo.test.ts runs the
-// same queries against an influxd that the whole pipeline filled (`starwatch demo`).
-import { before, test } from 'node:test';
+// Every query of every generated board (panels, annotations, variables), its Grafana variables
+// filled the way Grafana renders them, runs against an InfluxDB that a REAL pipeline filled: the
+// demo's agent with the reference model, its labelled traffic and latency incident, NATS, and the
+// collector with its analysis (short warm-ups, forecasts on 10 s windows). Each must return data,
+// and none may read 0 where the count it divides by is 0 (InfluxQL answers x / 0 with 0).
+// Two control tests show both checks can fail.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServices, waitFor } from '../harness/services.ts';
-import { RETENTION } from '../../schemas/measurements.ts';
-import { InfluxV1Transport, setupInfluxV1 } from '../../collector/sinks/influx-v1.ts';
-import { AGENTS, MODEL_VERSIONS, SERIES, representativeLines } from '../fixtures/influx/representative-points.ts';
-import { DB, dashboardQueries, hasData, influxQL, runDashboardQuery, type Selection } from './dashboard-queries.ts';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo, type RunningDemo } from '../../deploy/demo/run.ts';
+import { DEMO_AGENT_ID, DEMO_DEFAULTS } from '../../deploy/demo/options.ts';
+import { formatLine } from '../../collector/sinks/line-protocol.ts';
+import { windowPoints } from '../../collector/points/window-points.ts';
+import { WindowAccumulator } from '../../collector/windows/accumulator.ts';
+import { makeEvent } from '../fixtures/collector-events.ts';
+import { waitFor } from '../harness/services.ts';
+import {
+  dashboardQueries,
+  fillVariables,
+  influxQL,
+  resolveVariables,
+  runDashboardQuery,
+  zerosFromEmptyBases,
+  DB,
+  type QueryOutcome,
+  type Selection,
+} from './dashboard-queries.ts';
 
-const services = useServices({ influx: true });
+// Corpus kept between runs (generated once); the run's services live in a folder the demo removes.
+const DATA = join(tmpdir(), 'starwatch-grafana-queries');
+/** Steady traffic before the latency incident: the detectors' warm-up and the drift reference. */
+const INCIDENT_AFTER_S = 30;
+const FILL_TIMEOUT_MS = 75_000;
 
-/** Hand-written points, stored the way the collector stores them: its setup, encoder and transport. */
-async function fillByHand(influxUrl: string): Promise<void> {
-  const options = { url: influxUrl, database: DB, policies: { ...RETENTION }, timeoutMs: 10_000 };
-  await setupInfluxV1(options, { raw: '7d', windows: '400d' });
-  const transport = new InfluxV1Transport(options);
-  const lines = representativeLines();
-  for (const target of ['raw', 'windows'] as const) await transport.send(target, [Buffer.from(lines[target].join('\n') + '\n')]);
+let demo: RunningDemo | undefined;
+let influxUrl = '';
+const queries = dashboardQueries();
+const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } };
+const PICKED: Selection = {
+  name: 'one agent and model',
+  single: { agent: DEMO_AGENT_ID, model_version: '' },
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'] },
+};
+const selections = [ALL_SELECTED, PICKED];
+const results = new Map<string, QueryOutcome>();
+const fine = (r: QueryOutcome) => r.error === undefined && r.data && r.zeroFromEmptyBase.length === 0;
+
+const began = Date.now();
+const progress = (what: string) => process.stderr.write(`[grafana-queries +${Math.round((Date.now() - began) / 1000)} s] ${what}\n`);
+
+/**
+ * What the pipeline writes last: a forecast crossing, a flagged anomaly, a closed 1 min window,
+ * drift against a finished reference, a firing alert. Cheap to ask, so asked often; the full
+ * sweep (hundreds of queries on a busy machine) runs once these are in.
+ */
+const READY = [
+  `SELECT count("tt_threshold_s") FROM "forecast"`,
+  `SELECT count("score") FROM "anomaly" WHERE "is_anomaly" = true`,
+  `SELECT count("count") FROM "window" WHERE "granularity" = '1m' AND "agent" = '${DEMO_AGENT_ID}'`,
+  `SELECT count("psi") FROM "drift"`,
+  `SELECT count("value") FROM "alert" WHERE "state" = 'firing'`,
+];
+const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
+
+/** Runs the queries not yet fine, a few at a time (influxd answers in parallel); true when all are. */
+async function sweep(): Promise<boolean> {
+  for (const s of selections) await resolveVariables(influxUrl, s);
+  const todo = queries.flatMap((q) => selections.map((s) => ({ q, s, key: `${q.where} [${s.name}]` }))).filter(({ key }) => !results.has(key) || !fine(results.get(key)!));
+  const queue = [...todo];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) results.set(job.key, await runDashboardQuery(influxUrl, job.q, job.s));
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  const missing = todo.filter(({ key }) => !fine(results.get(key)!)).length;
+  progress(`swept ${todo.length} queries, ${missing} without data`);
+  return missing === 0;
 }
 
-before(async () => {
-  // Node 20 runs a file's root-level before hooks side by side, so wait for the harness's one.
-  await waitFor(() => services.influx, { timeoutMs: 30_000, what: 'influxd from the harness' });
-  await fillByHand(services.influx.url);
+before(
+  async () => {
+    mkdirSync(DATA, { recursive: true });
+    demo = await startDemo(
+      { ...DEMO_DEFAULTS, dataDir: DATA, corpusSize: 40, port: 0, rate: 25, incidentAfterS: INCIDENT_AFTER_S, incident: 'latency', alertForS: 5, latencyP95MaxMs: 120, json: true },
+      () => undefined,
+    );
+    influxUrl = demo.info.influxUrl;
+    progress('pipeline running');
+    const version = await waitFor(
+      async () => (await influxQL(influxUrl, `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the first windows in InfluxDB' },
+    );
+    PICKED.single.model_version = version;
+    PICKED.multi.model_version = [version];
+    let counts: number[] = [];
+    const ready = async () => (counts = await Promise.all(READY.map(count))).every((n) => n > 0);
+    await waitFor(ready, { timeoutMs: FILL_TIMEOUT_MS, intervalMs: 1000, what: 'forecasts, anomalies, 1 min windows, drift and alerts' }).catch(() => undefined);
+    progress(`points of each kind: ${READY.map((q, i) => `${counts[i] ?? 0} ${q.slice(q.indexOf('FROM'))}`).join('; ')}`);
+    // Anything still missing gets a second chance, a window later.
+    if (!(await sweep())) await waitFor(() => sweep(), { timeoutMs: 20_000, intervalMs: 5000, what: 'the last panels' }).catch(() => undefined);
+  },
+  { timeout: 300_000 },
+);
+
+after(async () => {
+  await demo?.stop();
 });
 
-const SELECTIONS: Selection[] = [
-  { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } },
-  {
-    name: 'specific values',
-    single: { agent: AGENTS[0], model_version: MODEL_VERSIONS[0] },
-    multi: { agent: AGENTS, model_version: MODEL_VERSIONS, series: [SERIES[0]] },
-  },
-];
-
-for (const q of dashboardQueries()) {
-  for (const selection of SELECTIONS) {
-    test(`${q.file}: ${q.where} returns data [${selection.name}]`, async () => {
-      const { query, error, data } = await runDashboardQuery(services.influx.url, q, selection);
-      assert.equal(error, undefined, `influxd rejected: ${query}`);
-      assert.ok(data, `no data for: ${query}`);
+for (const q of queries) {
+  for (const selection of selections) {
+    test(`${q.file}: ${q.where} has collector-written data, no 0 from an empty base [${selection.name}]`, () => {
+      const r = results.get(`${q.where} [${selection.name}]`);
+      assert.ok(r, 'the query was never run (the pipeline did not get that far)');
+      assert.equal(r.error, undefined, `influxd rejected: ${r.query}`);
+      assert.ok(r.data, `no data for: ${r.query}`);
+      assert.deepEqual(r.zeroFromEmptyBase, [], `reads 0 from an empty base: ${r.query}`);
     });
   }
 }
 
-test('control: a query for a field nobody writes finds no data, so the checks above can fail', async () => {
-  const body = await influxQL(services.influx.url, `SELECT mean("no_such_field") FROM "window" WHERE time >= now() - 1h`);
-  assert.equal(hasData(body.results[0]), false);
+/** Writes window points of a hand-made key the way the collector does (its encoder). */
+async function writeWindow(agent: string, acc: WindowAccumulator, startMs: number, raw?: string): Promise<void> {
+  const [point] = windowPoints({ granularity: '10s', start: startMs, end: startMs + 10_000, agent, model_version: '*', replica: '0', fields: acc.fields(10), acc });
+  const line = raw ?? formatLine(point);
+  const res = await fetch(`${influxUrl}/write?db=${DB}&rp=windows`, { method: 'POST', body: line });
+  assert.equal(res.status, 204, await res.text());
+}
+
+test('control: a window without labelled clean traffic gives FPR null, and a written 0 base is caught', async () => {
+  const start = Math.floor((Date.now() - 20 * 60_000) / 10_000) * 10_000;
+  const acc = new WindowAccumulator();
+  acc.add(makeEvent({ id: 'c1', tsMs: start, prob: 0.1, agent: 'control-agent' }));
+  await writeWindow('control-agent', acc, start);
+  const fpr = `SELECT sum("fp") / sum("clean_labelled") FROM "windows"."window" WHERE "granularity" = '10s' AND "agent" = 'control-agent' AND time >= ${start}ms AND time < ${start + 10_000}ms GROUP BY time(10s) fill(none)`;
+  const body = await influxQL(influxUrl, fpr);
+  const values = (body.results[0].series ?? []).flatMap((s: any) => s.values.map((v: unknown[]) => v[1]));
+  assert.ok(values.every((v: unknown) => v === null), `FPR without samples: ${JSON.stringify(values)}`);
+  // The same window written the old way (fp=0, clean_labelled=0): x / 0 reads 0, and the check says so.
+  await writeWindow('control-zero', acc, start, `window,agent=control-zero,granularity=10s,model_version=*,replica=0 count=1i,fp=0i,clean_labelled=0i ${start}000000`);
+  const zeroQuery = fpr.replace('control-agent', 'control-zero');
+  const zeroResult = (await influxQL(influxUrl, zeroQuery)).results[0];
+  assert.equal(zeroResult.series[0].values[0][1], 0);
+  assert.equal((await zerosFromEmptyBases(influxUrl, zeroQuery, zeroResult)).length, 1);
 });
+
+test('control: a query for a field nobody writes finds no data, so the data check can fail', async () => {
+  const body = await influxQL(influxUrl, `SELECT mean("no_such_field") FROM "window" WHERE time >= now() - 1h`);
+  assert.equal((body.results[0].series ?? []).length, 0);
+});
+
+test('a dead agent does not count as reporting: only heartbeats of the last 35 s do', async () => {
+  const reporting = queries.find((q) => q.where.endsWith('panel "Agents reporting" > A'));
+  assert.ok(reporting);
+  const agentsNow = async () => {
+    const body = await influxQL(influxUrl, fillVariablesFor(reporting));
+    return body.results[0].series?.[0]?.values?.[0]?.[1];
+  };
+  assert.equal(await agentsNow(), 1, 'the demo agent reports');
+  // An agent last heard from two minutes ago: in the range, but silent.
+  const ts = (Date.now() - 120_000) * 1e6;
+  const line = `agent,agent=dead-agent,model_version=none uptime_s=300,queue_depth=0,events_sent=0,events_dropped=0,model_loaded=true,nats_connected=true ${ts}`;
+  const res = await fetch(`${influxUrl}/write?db=${DB}&rp=windows`, { method: 'POST', body: line });
+  assert.equal(res.status, 204, await res.text());
+  assert.equal(await agentsNow(), 1, 'the silent agent is not counted');
+});
+
+const fillVariablesFor = (q: (typeof queries)[number]) => fillVariables(q.query, q.board, ALL_SELECTED);

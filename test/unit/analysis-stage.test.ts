@@ -67,11 +67,14 @@ const overall = (p: Point) => p.tags.agent === '*' && p.tags.model_version === '
 
 test('a slow stretch: pending at the first slow window, firing after the for-duration, one notice each, resolved at the first healthy one', async () => {
   const r = await run({ base, end: 500 * S, slow: { from: 300 * S, to: 400 * S } });
-  const states = r.points.filter((p) => p.measurement === 'alert' && p.tags.rule === 'latency_p95_above_target' && p.tags.key === 'overall');
+  const points = r.points.filter((p) => p.measurement === 'alert' && p.tags.rule === 'latency_p95_above_target' && p.tags.key === 'overall');
+  const states = points.filter((p) => !('ends_ms' in p.fields));
   assert.deepEqual(
     states.map((p) => [p.tags.state, at(p) / S]),
     [['pending', 310], ['firing', 340], ['resolved', 410]],
   );
+  // On resolving, the firing point gets its end: the board draws the episode as a region.
+  assert.deepEqual(points.filter((p) => 'ends_ms' in p.fields).map((p) => [p.tags.state, at(p) / S, (Number(p.fields.ends_ms) - base) / S]), [['firing', 340, 410]]);
   assert.equal(states[1].tags.severity, 'warning');
   const told = r.notified.filter((n) => n.rule === 'latency_p95_above_target' && n.key === 'overall');
   assert.deepEqual(told.map((n) => n.status), ['firing', 'resolved']);

@@ -76,3 +76,26 @@ test('fields: counts, rates, labelled rates, mixes; ratios absent without a base
   assert.equal(f.latency_p50, 2);
   assert.equal('latency_p50' in new WindowAccumulator().fields(1), false);
 });
+
+test('slow counts requests over the latency target, and merges as a sum (the latency SLI is exact)', () => {
+  const a = new WindowAccumulator(5);
+  for (const ms of [1, 5, 5.01, 40]) a.add(makeEvent({ id: String(ms), tsMs: 0, totalMs: ms }));
+  const b = new WindowAccumulator(5);
+  b.add(makeEvent({ id: 'b', tsMs: 0, totalMs: 9, error: 'too_large' }));
+  assert.equal(a.fields(1).slow, 2); // 5 ms is on target, not over it
+  const merged = new WindowAccumulator().merge(a).merge(b);
+  assert.equal(merged.fields(1).slow, 3);
+  assert.equal(decodeState(encodeState(merged)).slow, 3);
+  assert.equal(encodeState(merged).includes('slowMs'), false, 'the target is not part of the state');
+});
+
+test('per-method counts beside the ratios, so boards can weight them: pred_<m>, det_<m>_hits', () => {
+  const acc = new WindowAccumulator();
+  acc.add(makeEvent({ id: '1', tsMs: 0, prob: 0.9, method: 'alpha', label: { category: 'stego', method: 'alpha' } }));
+  acc.add(makeEvent({ id: '2', tsMs: 0, prob: 0.1, label: { category: 'stego', method: 'alpha' } }));
+  const f = acc.fields(1);
+  assert.equal(f.pred_alpha, 1);
+  assert.equal(f.det_alpha_hits, 1);
+  assert.equal(f.det_alpha_n, 2);
+  assert.equal(f.det_alpha_hits / f.det_alpha_n, f.det_alpha);
+});

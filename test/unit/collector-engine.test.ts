@@ -7,7 +7,7 @@ const T0 = 1_700_000_040_000; // on a minute boundary
 const engine = (lateness = 1000, idle = 500) => new WindowEngine({ allowedLatenessMs: lateness, idleGraceMs: idle, replica: '0' });
 const ev = (id: string, ms: number, agent = 'a') => makeEvent({ id, tsMs: ms, agent });
 
-test('windows close once the watermark passes end + lateness, with per-key, per-model and overall results', () => {
+test('windows close once the watermark passes end + lateness, with per-key, per-model, per-agent and overall results', () => {
   const e = engine();
   e.add(ev('1', T0 + 100), T0 + 100, 0);
   e.add(ev('2', T0 + 900, 'b'), T0 + 900, 0);
@@ -21,6 +21,8 @@ test('windows close once the watermark passes end + lateness, with per-key, per-
       ['1s', 0, 'a', 'v4.0.0', 1],
       ['1s', 0, 'b', 'v4.0.0', 1],
       ['1s', 0, '*', 'v4.0.0', 2],
+      ['1s', 0, 'a', '*', 1],
+      ['1s', 0, 'b', '*', 1],
       ['1s', 0, '*', '*', 2],
     ],
   );
@@ -56,7 +58,8 @@ test('a quiet stream closes its windows by the clock after the idle grace', () =
   const e = engine(1000, 500);
   e.add(ev('1', T0), T0, 10_000);
   assert.equal(e.advance(11_000).length, 0); // 1000 ms idle - 500 ms grace = 500 ms of progress only
-  assert.equal(e.advance(12_600).filter((r) => r.granularity === '1s').length, 3);
+  // (a, v), (*, v), (a, *), (*, *)
+  assert.equal(e.advance(12_600).filter((r) => r.granularity === '1s').length, 4);
 });
 
 test('after a crash: restored windows are not recomputed, and nothing closes while suspended', () => {

@@ -39,16 +39,16 @@ test('every tag and field name the boards rely on is written in schemas/measurem
 test('the checker rejects queries that name what the contract lacks', () => {
   const bad: Array<[string, RegExp]> = [
     [`SELECT mean("rps") FROM "windows" WHERE $timeFilter`, /unknown measurement "windows"/],
-    [`SELECT mean("latency_p42") FROM "window" WHERE $timeFilter`, /"latency_p42" is not a field/],
-    [`SELECT mean("rps") FROM "window" WHERE "region" = 'eu' AND $timeFilter`, /"region" is used as a tag/],
-    [`SELECT mean("rps") FROM "window" WHERE $timeFilter GROUP BY time($__interval), "host"`, /"host" is used as a tag/],
-    [`SELECT mean("is_anomaly") FROM "anomaly" WHERE $timeFilter`, /needs a number/],
-    [`SELECT sum(/^warn_/) FROM "window" WHERE $timeFilter`, /selects no field/],
-    [`SELECT mean(rps) FROM "window" WHERE $timeFilter`, /unquoted name rps/],
-    [`SELECT "psi" FROM "drift" WHERE $timeFilter`, /only SELECT \* is safe/],
-    [`SELECT mean("run_id") FROM "validation" WHERE $timeFilter`, /needs a number/],
-    [`SELECT mean("queue_depth") FROM "window" WHERE $timeFilter`, /"queue_depth" is not a field of window/],
-    [`SELECT mean("total_ms") FROM "inference" WHERE $timeFilter`, /retention policy "raw"/],
+    [`SELECT mean("latency_p42") FROM "$rp_windows"."window" WHERE $timeFilter`, /"latency_p42" is not a field/],
+    [`SELECT mean("rps") FROM "$rp_windows"."window" WHERE "region" = 'eu' AND $timeFilter`, /"region" is used as a tag/],
+    [`SELECT mean("rps") FROM "$rp_windows"."window" WHERE $timeFilter GROUP BY time($__interval), "host"`, /"host" is used as a tag/],
+    [`SELECT mean("is_anomaly") FROM "$rp_windows"."anomaly" WHERE $timeFilter`, /needs a number/],
+    [`SELECT sum(/^warn_/) FROM "$rp_windows"."window" WHERE $timeFilter`, /selects no field/],
+    [`SELECT mean(rps) FROM "$rp_windows"."window" WHERE $timeFilter`, /unquoted name rps/],
+    [`SELECT mean("run_id") FROM "$rp_windows"."validation" WHERE $timeFilter`, /needs a number/],
+    [`SELECT mean("queue_depth") FROM "$rp_windows"."window" WHERE $timeFilter`, /"queue_depth" is not a field of window/],
+    [`SELECT mean("total_ms") FROM "inference" WHERE $timeFilter`, /retention policy \$rp_raw/],
+    [`SELECT mean("rps") FROM "raw"."window" WHERE $timeFilter`, /retention policy \$rp_windows/],
   ];
   for (const [query, why] of bad) {
     const problems = checkQuery(query);
@@ -58,12 +58,13 @@ test('the checker rejects queries that name what the contract lacks', () => {
 
 test('the checker accepts the InfluxQL forms the boards use', () => {
   const good = [
-    `SELECT sum("errors") / sum("count") FROM "window" WHERE "granularity" = '$granularity' AND $timeFilter GROUP BY time($__interval) fill(null)`,
-    `SELECT sum(/^err_/) FROM "window" WHERE $timeFilter`,
-    `SELECT count("up") FROM (SELECT last("uptime_s") AS "up" FROM "agent" WHERE "agent" =~ /^$agent$/ GROUP BY "agent")`,
+    `SELECT sum("errors") / sum("count") FROM "$rp_windows"."window" WHERE "granularity" = '$granularity' AND $timeFilter GROUP BY time($__interval) fill(null)`,
+    `SELECT sum(/^err_/) FROM "$rp_windows"."window" WHERE $timeFilter`,
+    `SELECT count("up") FROM (SELECT last("uptime_s") AS "up" FROM "$rp_windows"."agent" WHERE "agent" =~ /^$agent$/ GROUP BY "agent")`,
     `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`,
-    `SELECT * FROM "validation" WHERE $timeFilter`,
-    `SELECT percentile("total_ms", 95) FROM "raw"."inference" WHERE "label" = 'clean' AND $timeFilter GROUP BY "model_version"`,
+    `SELECT max("gap") FROM (SELECT elapsed("uptime_s", 1s) AS "gap" FROM "$rp_windows"."agent" WHERE $timeFilter GROUP BY "agent") WHERE $timeFilter GROUP BY time($__interval), "agent" fill(null)`,
+    `SELECT * FROM "$rp_windows"."validation" WHERE $timeFilter`,
+    `SELECT percentile("total_ms", 95) FROM "$rp_raw"."inference" WHERE "label" = 'clean' AND $timeFilter GROUP BY "model_version"`,
   ];
   for (const q of good) assert.deepEqual(checkQuery(q), [], q);
 });

@@ -58,12 +58,13 @@ test('panel ids are unique within a board and panels do not overlap', () => {
   }
 });
 
-test('each board has the window granularity variable, and the variables it asks for', () => {
+test('each board has the variables it asks for, then the anomaly window and the retention policy constants', () => {
+  const shared = ['anomaly_granularity', 'rp_raw', 'rp_windows'];
   const wanted: Record<string, string[]> = {
-    'overview.json': ['granularity', 'agent', 'model_version'],
-    'anomalies.json': ['granularity', 'model_version', 'series'],
-    'models.json': ['granularity', 'model_version'],
-    'agents.json': ['granularity', 'agent'],
+    'overview.json': ['granularity', 'agent', 'model_version', ...shared],
+    'anomalies.json': ['anomaly_granularity', 'forecast_granularity', 'model_version', 'series', 'rp_raw', 'rp_windows'],
+    'models.json': ['granularity', 'model_version', ...shared],
+    'agents.json': ['granularity', 'agent', ...shared],
   };
   for (const [file, board] of boards) {
     const names = (board.templating?.list ?? []).map((v) => v.name);
@@ -84,9 +85,10 @@ test('every variable a query uses is defined on its board', () => {
   }
 });
 
-test('alerts and anomalies are annotations on every board', () => {
+test('alerts (as regions), anomalies and agent starts are annotations on every board', () => {
   for (const [file, board] of boards) {
-    const names = (board.annotations?.list ?? []).map((a) => a.name);
-    assert.deepEqual(names, ['Alerts firing', 'Anomalies'], file);
+    const list = board.annotations?.list ?? [];
+    assert.deepEqual(list.map((a) => a.name), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)'], file);
+    assert.equal((list[0].target as { timeEndColumn?: string }).timeEndColumn, 'ends_ms', `${file}: alerts are drawn firing-to-resolved`);
   }
 });

@@ -1,6 +1,7 @@
 // The one place that decides which detectors watch which series. The collector calls it per
 // (series kind, key) and the `starwatch detect` CLI calls it with the same names, so an
 // offline run over a CSV reproduces exactly what the live collector flags.
+import { AdaptiveDetector, type AdaptiveOptions } from './adaptive.ts';
 import { CompositeDetector } from './composite.ts';
 import { EwmaCusumDetector, type EwmaCusumOptions } from './ewma-cusum.ts';
 import { RobustZDetector, type RobustZOptions } from './robust-z.ts';
@@ -20,7 +21,7 @@ export const SERIES_KINDS = [
 ] as const;
 export type SeriesKind = (typeof SERIES_KINDS)[number];
 
-export const DETECTOR_METHODS = ['robust-z', 'ewma-cusum', 'seasonal-profile'] as const;
+export const DETECTOR_METHODS = ['adaptive', 'robust-z', 'ewma-cusum', 'seasonal-profile', 'robust-z+ewma-cusum'] as const;
 export type DetectorMethod = (typeof DETECTOR_METHODS)[number];
 
 export type Season = 'none' | 'daily' | 'weekly';
@@ -51,6 +52,7 @@ export const KIND_PROFILES: Record<SeriesKind, KindProfile> = {
 
 export interface DetectorOverrides {
   season?: Season;
+  adaptive?: Partial<AdaptiveOptions>;
   robustZ?: Partial<RobustZOptions>;
   ewmaCusum?: Partial<EwmaCusumOptions>;
   seasonal?: Partial<SeasonalProfileOptions>;
@@ -63,18 +65,20 @@ export class UnknownDetectorError extends Error {
   }
 }
 
-/** The detector set the collector runs for one series of this kind. */
+/**
+ * The detector the collector runs for one series of this kind: the adaptive one for every
+ * kind (it finds daily / weekly rhythm itself); the kind sets direction and noise floor.
+ */
 export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides = {}): Detector {
-  const profile = KIND_PROFILES[kind];
-  const season = overrides.season ?? profile.season;
-  if (season !== 'none') return seasonal(profile, season, overrides);
-  return new CompositeDetector([robustZ(profile, overrides), ewmaCusum(profile, overrides)]);
+  return adaptive(KIND_PROFILES[kind], overrides);
 }
 
 /** A series kind name or a single method name, as the CLI's --detector takes it. */
 export function detectorByName(name: string, overrides: DetectorOverrides = {}): Detector {
   if (isSeriesKind(name)) return detectorForKind(name, overrides);
   const generic = KIND_PROFILES.generic;
+  if (name === 'adaptive') return adaptive(generic, overrides);
+  if (name === 'robust-z+ewma-cusum') return new CompositeDetector([robustZ(generic, overrides), ewmaCusum(generic, overrides)]);
   if (name === 'robust-z') return robustZ(generic, overrides);
   if (name === 'ewma-cusum') return ewmaCusum(generic, overrides);
   if (name === 'seasonal-profile') return seasonal(generic, overrides.season === 'weekly' ? 'weekly' : 'daily', overrides);
@@ -83,6 +87,10 @@ export function detectorByName(name: string, overrides: DetectorOverrides = {}):
 
 export function isSeriesKind(name: string): name is SeriesKind {
   return (SERIES_KINDS as readonly string[]).includes(name);
+}
+
+function adaptive(profile: KindProfile, overrides: DetectorOverrides): Detector {
+  return new AdaptiveDetector({ direction: profile.direction, minScale: profile.minScale, ...overrides.adaptive });
 }
 
 function robustZ(profile: KindProfile, overrides: DetectorOverrides): Detector {

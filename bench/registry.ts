@@ -5,6 +5,7 @@ import { v4Bench } from './v4.ts';
 import { liveBench } from './live.ts';
 import { agentBench } from './agent.ts';
 import { pipelineBench } from './pipeline.ts';
+import { detectBench } from './detect.ts';
 
 export interface BenchReport {
   name: string;
@@ -23,4 +24,4 @@ export interface Bench {
   run(options: Record<string, unknown>): Promise<BenchReport>;
 }
 
-export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench];
+export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench, detectBench];

@@ -121,13 +121,13 @@ export class AdaptiveDetector implements Detector {
     return z;
   }
 
-  /** Index of the forecast with the smallest running error among those tried long enough; -1 if none. */
+  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough; -1 if none. */
   private bestForecast(forecasts: number[]): number {
     const trials = Math.min(this.options.errorMemory, Math.max(1, this.options.warmup));
     let best = -1;
     for (let i = 0; i < forecasts.length; i++) {
       if (Number.isNaN(forecasts[i]) || this.errors[i].count < trials) continue;
-      if (best < 0 || this.errors[i].value < this.errors[best].value) best = i;
+      if (best < 0 || this.errors[i].unclipped < this.errors[best].unclipped) best = i;
     }
     return best;
   }

@@ -38,9 +38,14 @@ export function periodPredictor(name: string, periodMs: number, periods: number)
   };
 }
 
-/** Running mean absolute error of one predictor; clipped so one anomaly cannot blow it up. */
+/**
+ * Running mean absolute error of one predictor, twice: clipped (the noise scale; one anomaly
+ * cannot blow it up) and unclipped (for choosing the predictor: a level forecast that misses
+ * every daily step must pay for the steps in full).
+ */
 export class PredictorError {
   private meanAbs = NaN;
+  private meanAbsUnclipped = NaN;
   count = 0;
 
   constructor(private readonly alpha: number, private readonly clip: number) {}
@@ -49,10 +54,15 @@ export class PredictorError {
     return this.meanAbs;
   }
 
+  get unclipped(): number {
+    return this.meanAbsUnclipped;
+  }
+
   /** `floor`: the smallest scale assumed, so a series that was exact until now can still learn noise. */
   add(absError: number, floor: number): void {
     const clipped = Number.isNaN(this.meanAbs) ? absError : Math.min(absError, this.clip * Math.max(this.meanAbs, floor));
     this.meanAbs = Number.isNaN(this.meanAbs) ? clipped : this.meanAbs + this.alpha * (clipped - this.meanAbs);
+    this.meanAbsUnclipped = Number.isNaN(this.meanAbsUnclipped) ? absError : this.meanAbsUnclipped + this.alpha * (absError - this.meanAbsUnclipped);
     this.count++;
   }
 }

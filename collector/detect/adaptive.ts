@@ -49,7 +49,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   relativeMinScale: 0.001,
   periodsMs: [DAY_MS, WEEK_MS],
   periodsBack: 3,
-  levelPoints: 3,
+  levelPoints: 1,
   errorMemory: 200,
   errorClip: 4,
   noveltyWindow: 288,
@@ -57,7 +57,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   historyPoints: 10_000,
   likelihood: { ...LIKELIHOOD_DEFAULTS, minStd: 0.1, pointWeight: 0.6 },
   flagAt: 0.15,
-  restPoints: 200,
+  restPoints: 100,
 };
 
 export class AdaptiveDetector implements Detector {

@@ -90,3 +90,14 @@ test('adaptive: real NAB series: art_daily_jumpsup and ec2_cpu_utilization_ac20c
     assert.ok(inside.length >= 1, `${file}: no flag in the labelled window`);
   }
 });
+
+test('adaptive: historyPoints caps memory; a season longer than the history is not used', () => {
+  const busy = (i: number) => (i % DAY_POINTS) >= 108 && (i % DAY_POINTS) < 216;
+  const normal = gaussian(seededRandom(6));
+  const values = Array.from({ length: 6 * DAY_POINTS }, (_, i) => (busy(i) ? 68 : 20) + normal());
+  const at = 5 * DAY_POINTS + 108;
+  const full = runDetector(new AdaptiveDetector(), values, FIVE_MIN);
+  const capped = runDetector(new AdaptiveDetector({ historyPoints: DAY_POINTS - 10 }), values, FIVE_MIN);
+  assert.ok(Math.abs(full[at].expected - 68) < 5, 'with a day of history the step is expected');
+  assert.ok(Math.abs(capped[at].expected - 20) < 5, 'without it the forecast is the last value');
+});

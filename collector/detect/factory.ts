@@ -66,11 +66,17 @@ export class UnknownDetectorError extends Error {
 }
 
 /**
- * The detector the collector runs for one series of this kind: the adaptive one for every
- * kind (it finds daily / weekly rhythm itself); the kind sets direction and noise floor.
+ * The detector for one series of this kind. `generic` (what `starwatch detect` runs by default)
+ * gets the adaptive detector. The collector's own kinds keep robust-z + ewma-cusum (or the
+ * seasonal profile) for now: on windows of a few dozen events (binomial noise) the adaptive
+ * detector's calibration still false-alarms while its history is short (see README).
  */
 export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides = {}): Detector {
-  return adaptive(KIND_PROFILES[kind], overrides);
+  const profile = KIND_PROFILES[kind];
+  if (kind === 'generic' && overrides.season === undefined) return adaptive(profile, overrides);
+  const season = overrides.season ?? profile.season;
+  if (season !== 'none') return seasonal(profile, season, overrides);
+  return new CompositeDetector([robustZ(profile, overrides), ewmaCusum(profile, overrides)]);
 }
 
 /** A series kind name or a single method name, as the CLI's --detector takes it. */

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AdaptiveDetector } from '../../collector/detect/adaptive.ts';
 import { AnomalyLikelihood, logScore } from '../../collector/detect/anomaly-likelihood.ts';
-import { detectorForKind } from '../../collector/detect/factory.ts';
 import { normalTail } from '../../collector/detect/normal-tail.ts';
 import { parseSeriesCsv } from '../../collector/detect/series-csv.ts';
 import type { AnomalyPoint } from '../../collector/detect/types.ts';
@@ -70,13 +69,13 @@ test('adaptive: a level shift is flagged at once and only once (one incident, on
 
 test('adaptive: the demo latency incident is flagged on its first window after a 5-window warm-up', () => {
   const values = [...noiseSeries(6, 20, 1.5, 21), ...noiseSeries(10, 200, 15, 22)];
-  const flags = flagsOf(runDetector(detectorForKind('latency_p95', { adaptive: { warmup: 5 } }), values, 10_000));
+  const flags = flagsOf(runDetector(new AdaptiveDetector({ warmup: 5, direction: 'up', minScale: 0.05 }), values, 10_000));
   assert.deepEqual(flags, [6]);
 });
 
 test('adaptive: latency getting faster is not an incident (direction up)', () => {
   const values = [...noiseSeries(100, 20, 1.5, 23), ...noiseSeries(100, 5, 0.5, 24)];
-  assert.deepEqual(flagsOf(runDetector(detectorForKind('latency_p95'), values, 10_000)), []);
+  assert.deepEqual(flagsOf(runDetector(new AdaptiveDetector({ direction: 'up', minScale: 0.05 }), values, 10_000)), []);
 });
 
 test('adaptive: real NAB series: art_daily_jumpsup and ec2_cpu_utilization_ac20cd flagged inside their labelled window', () => {

@@ -28,15 +28,15 @@ test('factory: detection rate only alarms downwards', () => {
   const values = noiseSeries(300, 0.99, 0.002, 9);
   values[150] = 1;
   values[200] = 0.9;
-  // No rest after a flag here: this is about direction, not about one flag per incident.
-  const points = runDetector(detectorForKind('detection_rate', { adaptive: { restPoints: 0 } }), values);
+  const points = runDetector(detectorForKind('detection_rate'), values);
   assert.equal(points[150].isAnomaly, false);
   assert.equal(points[200].isAnomaly, true);
 });
 
 test('factory: names take series kinds and single methods; an unknown name is a typed error', () => {
   assert.equal(detectorByName('robust-z').name, 'robust-z');
-  assert.equal(detectorByName('fpr').name, 'adaptive');
+  assert.equal(detectorByName('fpr').name, 'robust-z+ewma-cusum');
+  assert.equal(detectorByName('generic').name, 'adaptive');
   assert.equal(detectorByName('robust-z+ewma-cusum').name, 'robust-z+ewma-cusum');
   assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');
   assert.throws(() => detectorByName('magic'), (e: unknown) => e instanceof UnknownDetectorError && e.code === 'unknown_detector');

@@ -55,7 +55,7 @@ test('seasonal: a traffic drop of 30% is flagged within 3 points, then adapted t
   assert.ok(after < 0.05, `${(after * 100).toFixed(1)}% still flagged 20..170 points after the drop, want < 5%`);
 });
 
-test('seasonal: kept behind the factory by name; request_rate gets the adaptive default', () => {
+test('seasonal: request_rate from the factory is the seasonal detector; also by name', () => {
+  assert.equal(detectorForKind('request_rate').name, 'seasonal-profile');
   assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');
-  assert.equal(detectorForKind('request_rate').name, 'adaptive');
 });

@@ -6,6 +6,7 @@ import { liveBench } from './live.ts';
 import { agentBench } from './agent.ts';
 import { pipelineBench } from './pipeline.ts';
 import { hostileBench } from './hostile.ts';
+import { detectBench } from './detect.ts';
 
 export interface BenchReport {
   name: string;
@@ -24,4 +25,4 @@ export interface Bench {
   run(options: Record<string, unknown>): Promise<BenchReport>;
 }
 
-export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench, hostileBench];
+export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench, detectBench, hostileBench];

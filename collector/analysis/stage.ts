@@ -289,7 +289,7 @@ export class AnalysisStage {
     const key = model + SEP + series;
     let d = this.detectors.get(key);
     const warmup = this.p.tuning.detectorWarmupWindows;
-    if (!d) this.detectors.set(key, (d = detectorForKind(kind, { robustZ: { warmup }, ewmaCusum: { warmup } })));
+    if (!d) this.detectors.set(key, (d = detectorForKind(kind, { robustZ: { warmup }, ewmaCusum: { warmup }, adaptive: { warmup } })));
     return d;
   }
 

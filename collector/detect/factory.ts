@@ -1,6 +1,7 @@
 // The one place that decides which detectors watch which series. The collector calls it per
 // (series kind, key) and the `starwatch detect` CLI calls it with the same names, so an
 // offline run over a CSV reproduces exactly what the live collector flags.
+import { AdaptiveDetector, type AdaptiveOptions } from './adaptive.ts';
 import { CompositeDetector } from './composite.ts';
 import { EwmaCusumDetector, type EwmaCusumOptions } from './ewma-cusum.ts';
 import { RobustZDetector, type RobustZOptions } from './robust-z.ts';
@@ -20,7 +21,7 @@ export const SERIES_KINDS = [
 ] as const;
 export type SeriesKind = (typeof SERIES_KINDS)[number];
 
-export const DETECTOR_METHODS = ['robust-z', 'ewma-cusum', 'seasonal-profile'] as const;
+export const DETECTOR_METHODS = ['adaptive', 'robust-z', 'ewma-cusum', 'seasonal-profile', 'robust-z+ewma-cusum'] as const;
 export type DetectorMethod = (typeof DETECTOR_METHODS)[number];
 
 export type Season = 'none' | 'daily' | 'weekly';
@@ -51,6 +52,7 @@ export const KIND_PROFILES: Record<SeriesKind, KindProfile> = {
 
 export interface DetectorOverrides {
   season?: Season;
+  adaptive?: Partial<AdaptiveOptions>;
   robustZ?: Partial<RobustZOptions>;
   ewmaCusum?: Partial<EwmaCusumOptions>;
   seasonal?: Partial<SeasonalProfileOptions>;
@@ -63,9 +65,15 @@ export class UnknownDetectorError extends Error {
   }
 }
 
-/** The detector set the collector runs for one series of this kind. */
+/**
+ * The detector for one series of this kind. `generic` (what `starwatch detect` runs by default)
+ * gets the adaptive detector. The collector's own kinds keep robust-z + ewma-cusum (or the
+ * seasonal profile) for now: on windows of a few dozen events (binomial noise) the adaptive
+ * detector's calibration still false-alarms while its history is short (see README).
+ */
 export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides = {}): Detector {
   const profile = KIND_PROFILES[kind];
+  if (kind === 'generic' && overrides.season === undefined) return adaptive(profile, overrides);
   const season = overrides.season ?? profile.season;
   if (season !== 'none') return seasonal(profile, season, overrides);
   return new CompositeDetector([robustZ(profile, overrides), ewmaCusum(profile, overrides)]);
@@ -75,6 +83,8 @@ export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides =
 export function detectorByName(name: string, overrides: DetectorOverrides = {}): Detector {
   if (isSeriesKind(name)) return detectorForKind(name, overrides);
   const generic = KIND_PROFILES.generic;
+  if (name === 'adaptive') return adaptive(generic, overrides);
+  if (name === 'robust-z+ewma-cusum') return new CompositeDetector([robustZ(generic, overrides), ewmaCusum(generic, overrides)]);
   if (name === 'robust-z') return robustZ(generic, overrides);
   if (name === 'ewma-cusum') return ewmaCusum(generic, overrides);
   if (name === 'seasonal-profile') return seasonal(generic, overrides.season === 'weekly' ? 'weekly' : 'daily', overrides);
@@ -83,6 +93,10 @@ export function detectorByName(name: string, overrides: DetectorOverrides = {}):
 
 export function isSeriesKind(name: string): name is SeriesKind {
   return (SERIES_KINDS as readonly string[]).includes(name);
+}
+
+function adaptive(profile: KindProfile, overrides: DetectorOverrides): Detector {
+  return new AdaptiveDetector({ direction: profile.direction, minScale: profile.minScale, ...overrides.adaptive });
 }
 
 function robustZ(profile: KindProfile, overrides: DetectorOverrides): Detector {

@@ -4,3 +4,5 @@ export { EwmaCusumDetector, EWMA_CUSUM_DEFAULTS, type EwmaCusumOptions } from '.
 export { SeasonalProfileDetector, SEASONAL_DEFAULTS, DAY_MS, WEEK_MS, type SeasonalProfileOptions } from './seasonal-profile.ts';
 export { CompositeDetector } from './composite.ts';
 export * from './factory.ts';
+export { AdaptiveDetector, ADAPTIVE_DEFAULTS, type AdaptiveOptions } from './adaptive.ts';
+export { AnomalyLikelihood, LIKELIHOOD_DEFAULTS, type LikelihoodOptions } from './anomaly-likelihood.ts';

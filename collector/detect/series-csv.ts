@@ -6,6 +6,8 @@
 export interface SeriesPoint {
   /** As written in the file, so output rows match input rows. */
   raw: string;
+  /** 1-based line in the file. */
+  line: number;
   ts: number;
   value: number;
 }
@@ -14,6 +16,8 @@ export interface BadRow {
   line: number;
   code: 'bad_timestamp' | 'bad_value' | 'bad_columns' | 'out_of_order';
   message: string;
+  /** The row's first cell as written (its timestamp), so a report can keep the row in place. */
+  raw: string;
 }
 
 export interface ParsedSeries {
@@ -34,8 +38,8 @@ export function parseSeriesCsv(text: string): ParsedSeries {
     const row = readRow(cells, line);
     if ('code' in row) return void bad.push(row);
     const previous = points[points.length - 1];
-    if (previous && row.ts <= previous.ts) {
-      return void bad.push({ line, code: 'out_of_order', message: `line ${line}: timestamp ${row.raw} is not after ${previous.raw}` });
+    if (previous && row.ts < previous.ts) {
+      return void bad.push({ line, code: 'out_of_order', message: `line ${line}: timestamp ${row.raw} is before ${previous.raw}`, raw: row.raw });
     }
     points.push(row);
   });
@@ -43,13 +47,13 @@ export function parseSeriesCsv(text: string): ParsedSeries {
 }
 
 function readRow(cells: string[], line: number): SeriesPoint | BadRow {
-  if (cells.length < 2) return { line, code: 'bad_columns', message: `line ${line}: want "timestamp,value"` };
+  if (cells.length < 2) return { line, code: 'bad_columns', message: `line ${line}: want "timestamp,value"`, raw: cells[0] };
   const [raw, valueText] = cells;
   const ts = parseTimestamp(raw);
-  if (Number.isNaN(ts)) return { line, code: 'bad_timestamp', message: `line ${line}: cannot read timestamp "${raw.slice(0, 40)}"` };
+  if (Number.isNaN(ts)) return { line, code: 'bad_timestamp', message: `line ${line}: cannot read timestamp "${raw.slice(0, 40)}"`, raw };
   const value = Number(valueText);
-  if (valueText === '' || !Number.isFinite(value)) return { line, code: 'bad_value', message: `line ${line}: value "${valueText.slice(0, 40)}" is not a number` };
-  return { raw, ts, value };
+  if (valueText === '' || !Number.isFinite(value)) return { line, code: 'bad_value', message: `line ${line}: value "${valueText.slice(0, 40)}" is not a number`, raw };
+  return { raw, line, ts, value };
 }
 
 export function parseTimestamp(text: string): number {

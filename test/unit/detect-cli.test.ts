@@ -12,7 +12,7 @@ function csvOf(values: number[]): string {
 test('detect CLI: writes timestamp,value,anomaly_score,is_anomaly and flags the injected spike', () => {
   const values = noiseSeries(200, 3, 0.1, 4);
   values[120] = 9;
-  const run = runDetect(csvOf(values), 'latency_p95', false);
+  const run = runDetect(csvOf(values), 'robust-z', false);
   const lines = run.output.trim().split('\n');
   assert.equal(lines[0], 'timestamp,value,anomaly_score,is_anomaly');
   assert.equal(lines.length, 201);
@@ -35,4 +35,13 @@ test('detect CLI: bad rows are reported with line and code, good rows are kept',
   assert.equal(points.length, 2);
   assert.deepEqual(bad.map((b) => [b.line, b.code]), [[3, 'bad_timestamp'], [4, 'bad_value'], [5, 'out_of_order'], [7, 'out_of_order']]);
   assert.equal(points[1].ts, Date.UTC(2025, 0, 1));
+});
+
+test('detect CLI: one output row per input row, in order: shared timestamps kept, unreadable rows scored 0 in place', () => {
+  const csv = 'timestamp,value\n1000,1\n1000,2\nnope,3\n2000,4\n1500,5\n3000,6\n';
+  const lines = runDetect(csv, 'adaptive', false).output.trim().split('\n').slice(1);
+  assert.deepEqual(lines.map((l) => l.split(',').slice(0, 2).join(',')), ['1000,1', '1000,2', 'nope,', '2000,4', '1500,', '3000,6']);
+  assert.deepEqual(lines.map((l) => l.split(',')[2]), ['0', '0', '0', '0', '0', '0']);
+  const json = JSON.parse(runDetect(csv, 'adaptive', true).output) as { timestamp: string; value: number | null }[];
+  assert.deepEqual(json.map((r) => [r.timestamp, r.value]), [['1000', 1], ['1000', 2], ['nope', null], ['2000', 4], ['1500', null], ['3000', 6]]);
 });

@@ -13,11 +13,11 @@ test('factory: every series kind builds a detector that stays quiet on clean dat
   }
 });
 
-test('factory: the composite for latency flags both a spike (robust-z) and a shift (ewma-cusum)', () => {
+test('factory: the robust-z+ewma-cusum composite flags both a spike (robust-z) and a shift (ewma-cusum)', () => {
   const values = noiseSeries(600, 3, 0.1, 8);
   values[200] = 6;
   for (let i = 400; i < 600; i++) values[i] += 0.25; // 2.5 sigma: below the point test
-  const points = runDetector(detectorForKind('latency_p95'), values);
+  const points = runDetector(detectorByName('robust-z+ewma-cusum'), values);
   assert.equal(points[200].isAnomaly, true);
   assert.equal(points[200].detector, 'robust-z');
   const shift = points.slice(400, 410).find((p) => p.isAnomaly);
@@ -36,6 +36,8 @@ test('factory: detection rate only alarms downwards', () => {
 test('factory: names take series kinds and single methods; an unknown name is a typed error', () => {
   assert.equal(detectorByName('robust-z').name, 'robust-z');
   assert.equal(detectorByName('fpr').name, 'robust-z+ewma-cusum');
+  assert.equal(detectorByName('generic').name, 'adaptive');
+  assert.equal(detectorByName('robust-z+ewma-cusum').name, 'robust-z+ewma-cusum');
   assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');
   assert.throws(() => detectorByName('magic'), (e: unknown) => e instanceof UnknownDetectorError && e.code === 'unknown_detector');
 });

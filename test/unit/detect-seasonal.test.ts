@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAY_MS, SeasonalProfileDetector } from '../../collector/detect/seasonal-profile.ts';
 import { RobustZDetector } from '../../collector/detect/robust-z.ts';
-import { detectorForKind } from '../../collector/detect/factory.ts';
+import { detectorByName, detectorForKind } from '../../collector/detect/factory.ts';
 import { delayFrom, flagRate, gaussian, runDetector, seededRandom } from './detect-synthetic.ts';
 
 const STEP_MS = 5 * 60_000; // 5-minute windows: 288 points a day
@@ -55,6 +55,7 @@ test('seasonal: a traffic drop of 30% is flagged within 3 points, then adapted t
   assert.ok(after < 0.05, `${(after * 100).toFixed(1)}% still flagged 20..170 points after the drop, want < 5%`);
 });
 
-test('seasonal: request_rate from the factory is the seasonal detector', () => {
+test('seasonal: request_rate from the factory is the seasonal detector; also by name', () => {
   assert.equal(detectorForKind('request_rate').name, 'seasonal-profile');
+  assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');
 });

@@ -1,0 +1,145 @@
+// The default detector. Per point: forecast it (the recent level, or the same time a day / a
+// week ago when the data shows that rhythm), measure the surprise (forecast error against the
+// forecast's own typical error, and distance from what the series did over the last day),
+// calibrate the surprise against the series' own history with the anomaly likelihood, and flag
+// an incident once: after a flag the detector rests, so one incident is one anomaly.
+import { AnomalyLikelihood, LIKELIHOOD_DEFAULTS, type LikelihoodOptions } from './anomaly-likelihood.ts';
+import { levelPredictor, periodPredictor, PredictorError, type Predictor } from './predictors.ts';
+import { RollingWindow } from './rolling-window.ts';
+import { RunningStats } from './running-stats.ts';
+import { DAY_MS, WEEK_MS } from './seasonal-profile.ts';
+import { TimeRing } from './time-ring.ts';
+import { directed, quietPoint, type AnomalyPoint, type Detector, type Direction } from './types.ts';
+
+export interface AdaptiveOptions {
+  /** No flags until this many points were seen. */
+  warmup: number;
+  direction: Direction;
+  /** Smallest noise scale assumed, in the series' units (error rate stuck at 0). */
+  minScale: number;
+  /** Smallest noise scale as a fraction of |expected|. */
+  relativeMinScale: number;
+  /** Candidate season lengths (ms); each competes with the recent level on its forecast error. */
+  periodsMs: number[];
+  /** Past periods whose median forecasts the point (one past anomaly then does not echo). */
+  periodsBack: number;
+  /** Points whose median is the "recent level" forecast. */
+  levelPoints: number;
+  /** Memory (points) of each forecast's running error. */
+  errorMemory: number;
+  /** Errors are clipped to this many typical errors before they update it. */
+  errorClip: number;
+  /** Points of "what the series did lately" for the distance-from-normal surprise. */
+  noveltyWindow: number;
+  /** Surprise = min(1, z / surpriseCap), z in typical errors. */
+  surpriseCap: number;
+  /** Points kept for the seasonal forecasts (caps memory; longer periods then get fewer past periods). */
+  historyPoints: number;
+  likelihood: LikelihoodOptions;
+  /** Calibrated log-likelihood at which a point is flagged (0.15: a tail probability of about 3e-2 over 10 points). */
+  flagAt: number;
+  /** Points after a flag during which the detector does not flag again (one incident, one anomaly). */
+  restPoints: number;
+}
+
+export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
+  warmup: 30,
+  direction: 'both',
+  minScale: 1e-9,
+  relativeMinScale: 0.001,
+  periodsMs: [DAY_MS, WEEK_MS],
+  periodsBack: 3,
+  levelPoints: 1,
+  errorMemory: 200,
+  errorClip: 4,
+  noveltyWindow: 288,
+  surpriseCap: 6,
+  historyPoints: 10_000,
+  likelihood: { ...LIKELIHOOD_DEFAULTS, minStd: 0.1, pointWeight: 0.6 },
+  flagAt: 0.15,
+  restPoints: 100,
+};
+
+export class AdaptiveDetector implements Detector {
+  readonly name = 'adaptive';
+  private readonly options: AdaptiveOptions;
+  private readonly history: TimeRing;
+  private readonly predictors: Predictor[];
+  private readonly errors: PredictorError[];
+  private readonly gaps = new RollingWindow(9);
+  private readonly recentValues: RunningStats;
+  private readonly likelihood: AnomalyLikelihood;
+  private seen = 0;
+  private resting = 0;
+
+  constructor(options: Partial<AdaptiveOptions> = {}) {
+    const o = (this.options = { ...ADAPTIVE_DEFAULTS, ...options, likelihood: { ...ADAPTIVE_DEFAULTS.likelihood, ...options.likelihood } });
+    this.history = new TimeRing(o.historyPoints);
+    this.predictors = [levelPredictor(o.levelPoints), ...o.periodsMs.map((p) => periodPredictor(`${p / 3_600_000}h`, p, o.periodsBack))];
+    this.errors = this.predictors.map(() => new PredictorError(1 / o.errorMemory, o.errorClip));
+    this.recentValues = new RunningStats(o.noveltyWindow);
+    this.likelihood = new AnomalyLikelihood(o.likelihood);
+  }
+
+  update(ts: number, value: number): AnomalyPoint {
+    const stepMs = this.stepMs(ts);
+    const forecasts = this.predictors.map((p) => p.predict(this.history, ts, stepMs));
+    const best = this.bestForecast(forecasts);
+    const expected = best < 0 ? NaN : forecasts[best];
+    const floor = this.floor(Number.isNaN(expected) ? value : expected);
+    const z = best < 0 ? 0 : directed((value - expected) / Math.max(1.25 * this.errors[best].value, floor), this.options.direction);
+    const surprise = Math.min(1, Math.max(z, this.novelty(value)) / this.options.surpriseCap);
+    const likely = this.likelihood.update(surprise);
+    forecasts.forEach((f, i) => {
+      if (!Number.isNaN(f)) this.errors[i].add(Math.abs(value - f), floor);
+    });
+    this.history.push(ts, value);
+    this.seen++;
+    if (this.seen <= this.options.warmup || best < 0) return quietPoint(ts, value, expected, this.name);
+    if (this.resting > 0) {
+      this.resting--;
+      return quietPoint(ts, value, expected, this.name);
+    }
+    const isAnomaly = likely >= this.options.flagAt;
+    if (isAnomaly) this.resting = this.options.restPoints;
+    return { ts, value, expected, score: this.scoreOf(likely), isAnomaly, detector: this.name };
+  }
+
+  /** The calibrated log-likelihood rescaled so that `flagAt` lands on 0.5, as every detector reports. */
+  private scoreOf(likely: number): number {
+    const { flagAt } = this.options;
+    return likely < flagAt ? (0.5 * likely) / flagAt : 0.5 + (0.5 * (likely - flagAt)) / (1 - flagAt);
+  }
+
+  /** Distance (in standard deviations) from the mean of the last `noveltyWindow` points. */
+  private novelty(value: number): number {
+    const w = this.recentValues;
+    const mean = w.mean();
+    // A handful of points has no meaningful spread yet: no novelty before 10.
+    const z = w.length < Math.min(10, this.options.noveltyWindow) ? 0 : directed((value - mean) / Math.max(Math.sqrt(w.variance()), this.floor(mean)), this.options.direction);
+    w.push(value);
+    return z;
+  }
+
+  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough; -1 if none. */
+  private bestForecast(forecasts: number[]): number {
+    const trials = Math.min(this.options.errorMemory, Math.max(1, this.options.warmup));
+    let best = -1;
+    for (let i = 0; i < forecasts.length; i++) {
+      if (Number.isNaN(forecasts[i]) || this.errors[i].count < trials) continue;
+      if (best < 0 || this.errors[i].unclipped < this.errors[best].unclipped) best = i;
+    }
+    return best;
+  }
+
+  private floor(center: number): number {
+    return Math.max(this.options.minScale, this.options.relativeMinScale * Math.abs(center));
+  }
+
+  /** Typical spacing of points (median of the last gaps), for finding "one period ago". */
+  private stepMs(ts: number): number {
+    const last = this.history.latestTs();
+    if (!Number.isNaN(last)) this.gaps.push(ts - last);
+    return this.gaps.length > 0 ? this.gaps.median() : 0;
+  }
+}

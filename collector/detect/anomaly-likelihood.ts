@@ -1,0 +1,64 @@
+// Calibrates a raw surprise (0..1) against the series' own recent behaviour, in the spirit of
+// HTM's anomaly likelihood: how unlikely is the average surprise of the last few points given
+// the distribution of surprises over a long window? A series that is always a bit surprising
+// (noisy CPU) stops alarming on its usual noise, a very regular one alarms on a small break.
+// The result is the log-scaled likelihood HTM reports: 0.5 means a tail probability of 1e-5.
+import { normalTail } from './normal-tail.ts';
+import { RunningStats } from './running-stats.ts';
+
+export interface LikelihoodOptions {
+  /** Recent points whose mean surprise is judged (HTM: 10). */
+  shortWindow: number;
+  /** Points of history that define "usual" surprise. */
+  longWindow: number;
+  /** Floor of the usual surprise's standard deviation, so a perfectly regular series is not infinitely touchy. */
+  minStd: number;
+  /**
+   * The latest point's surprise times this also counts as the recent surprise, so a sudden
+   * large break flags on its first point instead of after the average catches up (0 = HTM).
+   */
+  pointWeight: number;
+}
+
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { shortWindow: 10, longWindow: 2000, minStd: 0.02, pointWeight: 0 };
+
+/** Log-scale: tail 1e-5 -> 0.5, 1e-10 -> 1 (HTM's computeLogLikelihood). */
+export function logScore(tail: number): number {
+  return Math.min(1, Math.max(0, Math.log(tail + 1e-10) / Math.log(1e-10)));
+}
+
+/** History length at which the spread is taken as twice what was measured. */
+const SMALL_SAMPLE = 5;
+
+export class AnomalyLikelihood {
+  private readonly options: LikelihoodOptions;
+  private readonly recent: RunningStats;
+  private readonly history: RunningStats;
+  private readonly pending: number[] = [];
+  private seen = 0;
+
+  constructor(options: Partial<LikelihoodOptions> = {}) {
+    this.options = { ...LIKELIHOOD_DEFAULTS, ...options };
+    this.recent = new RunningStats(this.options.shortWindow);
+    this.history = new RunningStats(this.options.longWindow);
+  }
+
+  /**
+   * Adds one raw surprise and returns the calibrated score (0..1). A surprise joins the history
+   * only once it has left the recent window, so an incident is judged against what came
+   * before it, not against itself.
+   */
+  update(surprise: number): number {
+    // Early on, half of what was seen is history, so a short warm-up still has a reference.
+    this.pending.push(surprise);
+    this.seen++;
+    while (this.pending.length > Math.min(this.options.shortWindow, Math.ceil(this.seen / 2))) this.history.push(this.pending.shift() as number);
+    this.recent.push(surprise);
+    if (this.history.length === 0) return 0;
+    // A spread measured on few points is too small as often as not: widen it while n is small.
+    const n = this.history.length;
+    const std = Math.max(this.options.minStd, Math.sqrt(this.history.variance())) * (1 + SMALL_SAMPLE / n);
+    const z = (Math.max(this.recent.mean(), surprise * this.options.pointWeight) - this.history.mean()) / std;
+    return logScore(normalTail(z));
+  }
+}

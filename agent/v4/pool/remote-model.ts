@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { StreamName, V4Streams } from '../contract.ts';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
-import type { ModelIdentity, RunOptions, V4ModelOptions } from '../model.ts';
+import { MODEL_MAX_QUEUED, type ModelIdentity, type RunOptions, type V4ModelOptions } from '../model.ts';
 import type { ModelRunner } from '../model-runner.ts';
 import type { ModelOutputs, OutputName } from '../outputs.ts';
 import { STREAM_NAMES, streamSize } from '../contract.ts';
@@ -42,6 +42,7 @@ export class RemoteModel implements ModelRunner {
     readonly identity: ModelIdentity,
     readonly inputs: readonly StreamName[],
     readonly outputs: readonly OutputName[],
+    private readonly maxQueued: number,
   ) {
     worker.on('message', (m: ModelReply) => this.settle(m));
     worker.on('exit', (code) => this.failAll(new V4Error('MODEL_ERROR', `the model worker stopped (exit code ${code})`)));
@@ -52,7 +53,7 @@ export class RemoteModel implements ModelRunner {
     const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options } });
     return new Promise((resolve, reject) => {
       worker.once('message', (m: Ready) => {
-        if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs));
+        if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs, options.maxQueued ?? MODEL_MAX_QUEUED));
         else {
           reject(toError(m));
           void worker.terminate();
@@ -64,6 +65,11 @@ export class RemoteModel implements ModelRunner {
 
   run(batch: readonly V4Streams[], options: RunOptions = {}): Promise<ModelOutputs> {
     if (this.released) return Promise.reject(new V4Error('MODEL_ERROR', 'the model was released'));
+    // Bounded here, not only in the worker: the worker may finish a run between two messages, so
+    // only the caller's count of runs not yet answered is exact (and a refusal costs no copy).
+    if (this.pending.size >= this.maxQueued) {
+      return Promise.reject(new V4Error('OVERLOADED', `${this.pending.size} model runs queued already (limit ${this.maxQueued})`));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -93,3 +93,25 @@ function rollingCoverage(model: ReturnType<typeof fitHoltWinters>, ts: number[],
   }
   return { coverage: inside / total, total };
 }
+
+test('forecast: the band widens with the horizon by the ETS variance multipliers, exactly', () => {
+  // Fixed parameters (no fitting), so the expected widths are known in closed form:
+  // half(h) = z * sigma * sqrt(1 + sum_{j<h} (alpha + beta * j)^2) for an undamped trend.
+  const params = { alpha: 0.5, beta: 0.2, gamma: 0, phi: 1, period: 0 };
+  const model = new HoltWinters(params);
+  const normal = gaussian(seededRandom(5));
+  for (let i = 0; i < 40; i++) model.update(i * HOUR, 10 + 0.5 * i + normal());
+  const path = model.forecast(6);
+  const half1 = (path[0].upper - path[0].lower) / 2;
+  assert.ok(half1 > 0, 'the first step has a band');
+  let factor = 1;
+  for (let h = 1; h <= path.length; h++) {
+    const p = path[h - 1];
+    const half = (p.upper - p.lower) / 2;
+    assert.ok(Math.abs(half / half1 - Math.sqrt(factor)) < 1e-9, `step ${h}: half-width ratio ${half / half1}, want ${Math.sqrt(factor)}`);
+    assert.ok(Math.abs(p.upper - p.value - half) < 1e-9, `step ${h}: the band is centred on the point forecast`);
+    const c = params.alpha + params.beta * h;
+    factor += c * c;
+  }
+  assert.ok(path[5].upper - path[5].lower > 2 * (path[0].upper - path[0].lower), 'six steps ahead is more than twice as wide');
+});

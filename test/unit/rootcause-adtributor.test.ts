@@ -94,3 +94,33 @@ test('rootcause: bad input is a typed error', () => {
     (e: unknown) => e instanceof RootCauseInputError && e.code === 'bad_rootcause_input',
   );
 });
+
+/** Count slices from [value, baseline, current] triples. */
+function counts(rows: [string, number, number][]): DimensionBreakdown['slices'] {
+  return rows.map(([value, before, now]) => ({ value, baseline: { numerator: before, denominator: 1 }, current: { numerator: now, denominator: 1 } }));
+}
+
+// Requests 3100 -> 3350 split two ways. By format, 'a' triples its small share (very surprising)
+// and 'b' grows a little inside a large share (hardly surprising); by agent, 'x' carries the whole
+// rise but its share barely moves. Both dimensions are succinct, so only surprise orders them.
+const FORMAT = counts([['a', 100, 300], ['b', 1000, 1050], ['c', 1000, 1000], ['d', 1000, 1000]]);
+const AGENT = counts([['x', 1550, 1800], ['y', 1550, 1550]]);
+
+test('rootcause: of two succinct dimensions, the more surprising ranks first, whatever the input order', () => {
+  for (const order of [[AGENT, FORMAT], [FORMAT, AGENT]]) {
+    const result = rankRootCauses(order.map((slices) => ({ dimension: slices === AGENT ? 'agent' : 'format', slices })), { kind: 'count' });
+    const [first, second] = result.dimensions;
+    assert.deepEqual([first.succinct, second.succinct], [true, true], 'both succinct, so surprise must decide');
+    assert.ok(first.surprise > 10 * second.surprise, `surprise ${first.surprise} vs ${second.surprise}`);
+    assert.deepEqual(result.dimensions.map((d) => d.dimension), ['format', 'agent']);
+  }
+});
+
+test('rootcause: the most surprising value is taken as culprit first, and enough alone', () => {
+  const [format] = rankRootCauses([{ dimension: 'format', slices: FORMAT }], { kind: 'count' }).dimensions;
+  const byValue = Object.fromEntries(format.values.map((v) => [v.value, v]));
+  assert.ok(byValue.a.surprise > byValue.b.surprise, 'a is the surprising one');
+  assert.ok(byValue.b.explanatoryPower >= 0.1, 'b explains enough on its own to be picked if it came first');
+  assert.deepEqual(format.culprits.map((v) => v.value), ['a'], "a explains 80%: nothing else is needed");
+  assert.ok(Math.abs(format.explained - 0.8) < 1e-12, `explained ${format.explained}`);
+});

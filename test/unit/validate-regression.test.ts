@@ -75,6 +75,15 @@ test('p95 latency above 1.2x the baseline breaks latency_p95', () => {
   assert.equal(checkRegression(now, baseline({ latency_p95_ms: 8.5 })).passed, true);
 });
 
+test('p95 latency at exactly 1.2x the baseline passes; a hair above it fails', () => {
+  const now = goodRun(); // p95 10 ms
+  const exact = 10 / 1.2; // 8.333333333333334, and 8.333333333333334 * 1.2 === 10
+  assert.equal(exact * 1.2, 10, 'the limit must be exactly the current p95 for this test to mean anything');
+  assert.deepEqual(checkRegression(now, baseline({ latency_p95_ms: exact })).violations, [], '"passes 1.2x" means above it, not at it');
+  const justUnder = 8.333333333333332; // limit 9.999999999999998
+  assert.deepEqual(checkRegression(now, baseline({ latency_p95_ms: justUnder })).violations.map((v) => v.rule), ['latency_p95']);
+});
+
 test('a baseline can be a --json output; junk is a typed BAD_BASELINE error', () => {
   const m = goodRun();
   const fromReport = parseBaseline({ kind: 'starwatch-validate', v: 1, metrics: m, model: null, dataset: 'd' });

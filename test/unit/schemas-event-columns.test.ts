@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rowOf, toColumns } from '../../schemas/event-columns.ts';
+import { columnsMisfit, rowOf, toColumns } from '../../schemas/event-columns.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { fullEvent } from '../fixtures/collector-events.ts';
 
@@ -20,4 +20,43 @@ test('column batches keep models apart that differ only by sha256 or only by id,
   assert.equal(batch.models.length, 4, 'four distinct models, the last event reuses the first');
   assert.deepEqual(batch.columns.model, [0, 1, 2, 3, 0]);
   events.forEach((e, i) => assert.deepEqual((rowOf(batch, i) as InferenceEvent).model, e.model, `row ${i} gets its own model back`));
+});
+
+const labelled = (id: string): InferenceEvent => ({ ...withModel(id, {}), label: { category: 'stego', method: 'alpha', bit_order: 'none' } });
+const errored = (id: string): InferenceEvent => ({ ...withModel(id, {}), outputs: null, error_code: 'CORRUPT_IMAGE' });
+
+test('every row of a column batch is its event again, labels, errors and all', () => {
+  const events = [withModel('ev-a', {}), labelled('ev-b'), errored('ev-c')];
+  const batch = toColumns(fullEvent.agent_id, 42, events);
+  assert.deepEqual([batch.v, batch.agent_id, batch.seq, batch.n], [2, fullEvent.agent_id, 42, 3]);
+  assert.deepEqual(batch.columns.label, [null, events[1].label, null]);
+  events.forEach((e, i) => assert.deepEqual(rowOf(batch, i), e, `row ${i}`));
+  assert.equal('label' in (rowOf(batch, 0) as object), false, 'no label key on an unlabelled row');
+  assert.equal(columnsMisfit(batch), undefined);
+});
+
+test('without any label the label column is left out; a row with any output keeps its outputs', () => {
+  const batch = toColumns(fullEvent.agent_id, 1, [withModel('ev-a', {})]);
+  assert.equal('label' in batch.columns, false);
+  for (const only of ['stego_prob', 'is_stego', 'method', 'method_prob', 'bit_order'] as const) {
+    const b = toColumns(fullEvent.agent_id, 1, [errored('ev-x')]);
+    (b.columns[only] as unknown[])[0] = 'set';
+    const row = rowOf(b, 0) as { outputs: Record<string, unknown> | null };
+    assert.equal(row.outputs?.[only], 'set', `${only} alone makes the row scored`);
+  }
+});
+
+test('a batch refuses an event of another agent; columns of the wrong length are named', () => {
+  assert.throws(() => toColumns('agent-other', 1, [withModel('ev-a', {})]), /event ev-a is from agent agent_a-1, not agent-other/);
+  const batch = toColumns(fullEvent.agent_id, 1, [withModel('ev-a', {}), withModel('ev-b', {})]);
+  batch.columns.height.pop();
+  assert.equal(columnsMisfit(batch), '/columns/height has 1 values, n is 2');
+});
+
+test('a model index that points nowhere stays as it is, so the schema can name it', () => {
+  const batch = toColumns(fullEvent.agent_id, 1, [withModel('ev-a', {})]);
+  for (const bad of [5, -1, 0.5, 'x', null]) {
+    batch.columns.model[0] = bad;
+    assert.equal((rowOf(batch, 0) as { model: unknown }).model, bad, String(bad));
+  }
 });

@@ -132,3 +132,12 @@ test('figures either side could not measure are skipped, each with its reason', 
   const nulls = checkRegression(goodRun(), baseline({ detection: { alpha: null } as Baseline['detection'] }));
   assert.ok(nulls.skipped.includes('detection_drop alpha: the baseline has no alpha detection'), 'null is no figure either');
 });
+
+test('a floor violation names the baseline figure when there is one, null when there is none', () => {
+  const results = [judged(CLEAN, verdict(false)), ...Array.from({ length: 10 }, (_, i) => judged(stego('raw'), verdict(i !== 0)))]; // 90%
+  const now = computeMetrics(results, RUN);
+  const [withBaseline] = checkRegression(now, baselineOf(now, null, null)).violations;
+  assert.deepEqual([withBaseline.rule, withBaseline.baseline, withBaseline.current, withBaseline.limit], ['detection_floor', 0.9, 0.9, 0.95]);
+  const [without] = checkRegression(now, { ...baselineOf(now, null, null), detection: {} }).violations;
+  assert.deepEqual([without.rule, without.baseline], ['detection_floor', null]);
+});

@@ -117,7 +117,8 @@ test('rootcause: of two succinct dimensions, the more surprising ranks first, wh
 });
 
 test('rootcause: the most surprising value is taken as culprit first, and enough alone', () => {
-  const [format] = rankRootCauses([{ dimension: 'format', slices: FORMAT }], { kind: 'count' }).dimensions;
+  // Reversed, so that the least surprising values come first unless they are sorted.
+  const [format] = rankRootCauses([{ dimension: 'format', slices: [...FORMAT].reverse() }], { kind: 'count' }).dimensions;
   const byValue = Object.fromEntries(format.values.map((v) => [v.value, v]));
   assert.ok(byValue.a.surprise > byValue.b.surprise, 'a is the surprising one');
   assert.ok(byValue.b.explanatoryPower >= 0.1, 'b explains enough on its own to be picked if it came first');
@@ -197,4 +198,42 @@ test('rootcause: a negative or missing count anywhere in the totals is a typed e
     RootCauseInputError,
     'the current side is checked too',
   );
+});
+
+test('rootcause: no dimensions at all is a typed error that says so', () => {
+  assert.throws(() => rankRootCauses([]), { message: 'no dimensions given', code: 'bad_rootcause_input' });
+});
+
+test('rootcause: of dimensions equally surprising and neither succinct, the one explaining more ranks first', () => {
+  // Requests 1000 -> 1100. Both dimensions take 'p' (the most surprising) first. X also takes 'r',
+  // whose share stays at exactly 50% (no surprise) while it explains half the rise.
+  const X = counts([['p', 100, 150], ['r', 500, 550], ['s1', 200, 200], ['s2', 200, 200]]);
+  const Y = counts([['p', 100, 150], ['t', 900, 950]]);
+  const result = rankRootCauses([{ dimension: 'y', slices: Y }, { dimension: 'x', slices: X }], { kind: 'count', minExplained: 1.01 });
+  const [first, second] = result.dimensions;
+  assert.deepEqual([first.succinct, second.succinct], [false, false]);
+  assert.equal(first.surprise, second.surprise, 'the same culprit surprise on both');
+  assert.deepEqual(result.dimensions.map((d) => [d.dimension, d.explained]), [['x', 1], ['y', 0.5]]);
+});
+
+test('rootcause: a count ignores denominators; a side with no events at all gives shares of 0, not NaN', () => {
+  const plain = counts([['a', 100, 300], ['b', 100, 100]]);
+  const withDenominators = plain.map((s, i) => ({ ...s, baseline: { ...s.baseline, denominator: 5 + i }, current: { ...s.current, denominator: 50 - i } }));
+  const surprises = (slices: DimensionBreakdown['slices']) => rankRootCauses([{ dimension: 'x', slices }], { kind: 'count' }).dimensions[0].values.map((v) => v.surprise);
+  assert.deepEqual(surprises(withDenominators), surprises(plain));
+
+  // FPR from 0 of 200 to 6 of 200: the baseline has no false positives to share out.
+  const fpr = rankRootCauses([
+    {
+      dimension: 'format',
+      slices: [
+        { value: 'webp', baseline: { numerator: 0, denominator: 100 }, current: { numerator: 6, denominator: 100 } },
+        { value: 'png', baseline: { numerator: 0, denominator: 100 }, current: { numerator: 0, denominator: 100 } },
+      ],
+    },
+  ]);
+  const [webp] = fpr.dimensions[0].values;
+  assert.equal(webp.value, 'webp');
+  assert.ok(Number.isFinite(webp.surprise) && webp.surprise > 0, `surprise ${webp.surprise}`);
+  assert.deepEqual(fpr.dimensions[0].culprits.map((v) => v.value), ['webp']);
 });

@@ -56,7 +56,8 @@ const influxUrl = (): string => eventOf('ready')!.influxUrl;
 function startDemo(): void {
   const args = ['bin/starwatch.js', 'demo', '--json', '--port', '0', '--data', DATA, '--corpus', '40', '--rate', '25'];
   // A latency threshold well above the steady p95 of a busy machine, well below the incident's.
-  args.push('--duration', '105', '--incident-after', String(INCIDENT_AFTER_S), '--alert-for', '5', '--latency-max', '120');
+  // The duration only bounds the run (the last test stops it with SIGINT): stretched with the waits.
+  args.push('--duration', String(105 * PATIENCE), '--incident-after', String(INCIDENT_AFTER_S), '--alert-for', '5', '--latency-max', '120');
   child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

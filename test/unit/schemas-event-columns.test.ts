@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnsMisfit, rowOf, toColumns } from '../../schemas/event-columns.ts';
+import { columnsMisfit, EventColumns, rowOf, toColumns } from '../../schemas/event-columns.ts';
+import { validator } from '../../schemas/validate.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { fullEvent } from '../fixtures/collector-events.ts';
 
@@ -59,4 +60,12 @@ test('a model index that points nowhere stays as it is, so the schema can name i
     batch.columns.model[0] = bad;
     assert.equal((rowOf(batch, 0) as { model: unknown }).model, bad, String(bad));
   }
+});
+
+test('the batch schema bounds agent_id to 1-64 characters', () => {
+  const check = validator(EventColumns);
+  const batch = toColumns(fullEvent.agent_id, 1, [withModel('ev-a', {})]);
+  assert.equal(check(batch).ok, true);
+  for (const agent_id of ['', 'a'.repeat(65)]) assert.equal(check({ ...batch, agent_id }).ok, false, `agent_id of ${agent_id.length} chars`);
+  assert.equal(check({ ...batch, agent_id: 'a'.repeat(64) }).ok, true, '64 is allowed');
 });

@@ -104,3 +104,16 @@ test('drift: Jensen-Shannon of two disjoint halves is exactly 1 bit, of a half o
   assert.ok(Math.abs(jensenShannon({ a: 1, b: 1 }, { b: 1, c: 1 }) - 0.5) < 1e-12);
   assert.ok(Math.abs(jensenShannon({ a: 3, b: 1 }, { a: 1, b: 3 }) - jensenShannon({ a: 1, b: 3 }, { a: 3, b: 1 })) < 1e-15, 'symmetric');
 });
+
+test('drift: a facet is judged from exactly minSamples events, never with an empty reference', () => {
+  const monitor = new DriftMonitor({ baseline: { method: { alpha: 5, raw: 5 }, format: { png: 0 } }, minSamples: 10 });
+  assert.equal(monitor.ready, true, 'a baseline skips learning');
+  assert.deepEqual(monitor.exportReference(), { method: { alpha: 5, raw: 5 }, format: { png: 0 } });
+  const short = monitor.update({ ts: 1, facets: { method: { alpha: 9 }, format: { png: 10 } } });
+  assert.deepEqual(short.facets, {}, '9 events are too few; a reference of no events judges nothing');
+  assert.ok(Number.isNaN(short.predictionPsi) && Number.isNaN(short.inputPsi));
+  const enough = monitor.update({ ts: 2, facets: { method: { alpha: 5, raw: 5 }, format: { png: 10 } } });
+  assert.deepEqual(Object.keys(enough.facets), ['method']);
+  assert.deepEqual([enough.facets.method?.samples, enough.facets.method?.psi, enough.facets.method?.level], [10, 0, 'stable']);
+  assert.equal(enough.predictionPsi, 0);
+});

@@ -189,3 +189,33 @@ test('Holt-Winters: a clean line and a clean season are forecast exactly, on the
   const [d1, d2, d3] = damped.forecast(3).map((p) => p.value);
   assert.ok(d3 - d2 < d2 - d1 && d2 - d1 < 2, `damped steps ${d2 - d1}, ${d3 - d2}`);
 });
+
+test('fit: refuses bad options and too little data, naming how much it needs', () => {
+  const ts = Array.from({ length: 30 }, (_, i) => i);
+  assert.throws(() => fitHoltWinters(ts, ts, { minPoints: 3 }), /minPoints must be at least 4, got 3/);
+  assert.throws(() => fitHoltWinters(ts, ts.slice(1)), /ts and values differ in length/);
+  assert.throws(() => fitHoltWinters(ts.slice(0, 11), ts.slice(0, 11)), /fitting needs at least 12 points, got 11/);
+  assert.throws(() => fitHoltWinters(ts.slice(0, 13), ts.slice(0, 13), { period: 6 }), /fitting needs at least 14 points, got 13/);
+  assert.doesNotThrow(() => fitHoltWinters(ts.slice(0, 4), ts.slice(0, 4), { minPoints: 4 }));
+  assert.doesNotThrow(() => fitHoltWinters(ts.slice(0, 14), ts.slice(0, 14).map((i) => i % 6), { period: 6 }));
+});
+
+test('fit: picks the parameters the data calls for', () => {
+  // A perfect line: every candidate has zero error, and the first (smoothest) one is kept.
+  const line = Array.from({ length: 40 }, (_, i) => 5 + 0.5 * i);
+  const ts = line.map((_, i) => i * 1000);
+  assert.deepEqual(fitHoltWinters(ts, line).params, { alpha: 0.01, beta: 0, gamma: 0, phi: 1, period: 0 });
+  // A random walk needs a fast level; white noise around a constant a slow one.
+  const normal = gaussian(seededRandom(3));
+  let level = 0;
+  const walk = ts.map(() => (level += normal()));
+  const noise = ts.map(() => 10 + normal());
+  assert.ok(fitHoltWinters(ts, walk).params.alpha >= 0.5, `walk alpha ${fitHoltWinters(ts, walk).params.alpha}`);
+  assert.ok(fitHoltWinters(ts, noise).params.alpha <= 0.1, `noise alpha ${fitHoltWinters(ts, noise).params.alpha}`);
+  // Undamped unless asked; a season gets its own smoothing.
+  const seasonal = ts.map((_, i) => 50 + [5, -5, -5, 5][i % 4] + 0.3 * normal());
+  const fitted = fitHoltWinters(ts, seasonal, { period: 4, damped: true });
+  assert.equal(fitted.params.period, 4);
+  assert.ok(fitted.params.gamma > 0, 'a season is smoothed');
+  assert.equal(fitHoltWinters(ts, noise).params.phi, 1);
+});

@@ -69,3 +69,11 @@ test('the batch schema bounds agent_id to 1-64 characters', () => {
   for (const agent_id of ['', 'a'.repeat(65)]) assert.equal(check({ ...batch, agent_id }).ok, false, `agent_id of ${agent_id.length} chars`);
   assert.equal(check({ ...batch, agent_id: 'a'.repeat(64) }).ok, true, '64 is allowed');
 });
+
+test('the batch schema refuses a negative seq, no rows, no models and unknown keys', () => {
+  const check = validator(EventColumns);
+  const batch = toColumns(fullEvent.agent_id, 0, [withModel('ev-a', {})]);
+  assert.equal(check(batch).ok, true, 'seq 0 and one row are fine');
+  const bad: Record<string, unknown> = { seq: -1, n: 0, models: [], extra: 1 };
+  for (const [key, value] of Object.entries(bad)) assert.equal(check({ ...batch, [key]: value }).ok, false, `${key}: ${JSON.stringify(value)}`);
+});

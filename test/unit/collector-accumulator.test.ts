@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WindowAccumulator } from '../../collector/windows/accumulator.ts';
+import { errorField, isCountField, WindowAccumulator } from '../../collector/windows/accumulator.ts';
 import { decodeState, encodeState, mergeStates } from '../../collector/windows/state.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
@@ -75,4 +75,14 @@ test('fields: counts, rates, labelled rates, mixes; ratios absent without a base
   assert.equal(f.latency_max, 4);
   assert.equal(f.latency_p50, 2);
   assert.equal('latency_p50' in new WindowAccumulator().fields(1), false);
+});
+
+test('count fields are told from ratios by name; error codes become safe field names', () => {
+  for (const name of ['count', 'errors', 'scored', 'stego', 'fp', 'clean_labelled', 'tp', 'stego_labelled', 'late', 'err_X', 'fmt_png', 'size_small', 'det_alpha_n'])
+    assert.equal(isCountField(name), true, name);
+  for (const name of ['fpr', 'stego_rate', 'mean_prob', 'det_alpha', 'rate_alpha', 'latency_p95', 'xerr_a', 'a_fmt_b', 'det_alpha_nx', 'counts'])
+    assert.equal(isCountField(name), false, name);
+  assert.equal(errorField('CORRUPT_IMAGE'), 'err_CORRUPT_IMAGE');
+  assert.equal(errorField('bad code/é-1'), 'err_bad_code___1');
+  assert.equal(errorField('x'.repeat(70)), `err_${'x'.repeat(64)}`);
 });

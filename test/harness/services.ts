@@ -8,7 +8,26 @@ import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { startInflux, type LocalInflux } from '../../deploy/local/influxd.ts';
 import { startVictoria, type LocalVictoria } from '../../deploy/local/victoria.ts';
 
-export { waitFor } from '../../deploy/local/wait.ts';
+import { waitFor as waitForCondition, type WaitOptions } from '../../deploy/local/wait.ts';
+
+/**
+ * Deadlines in tests guard against hangs; they are not performance claims. On a loaded machine
+ * (CI beside other jobs, load average 5-20 on 2 cores) starting a CLI under tsx alone can take
+ * 20 s, so every waitFor deadline is stretched by STARWATCH_TEST_PATIENCE (default 3).
+ */
+export const PATIENCE = patience(process.env.STARWATCH_TEST_PATIENCE);
+
+export function patience(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3;
+  const n = Number(raw);
+  if (!(n > 0 && Number.isFinite(n))) throw new RangeError(`STARWATCH_TEST_PATIENCE must be a number > 0, got "${raw}"`);
+  return n;
+}
+
+/** waitFor (deploy/local/wait.ts) with its deadline (default 10 s) stretched by PATIENCE. */
+export function waitFor<T>(check: Parameters<typeof waitForCondition<T>>[0], options: WaitOptions = {}): Promise<T> {
+  return waitForCondition(check, { ...options, timeoutMs: (options.timeoutMs ?? 10_000) * PATIENCE });
+}
 
 /** A temp folder removed after the file's tests; call it at module level, not inside a hook. */
 export function tempDir(prefix = 'starwatch-test-'): string {

@@ -5,13 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
 import { makeImages, postScan, readStoredEvents, startTestAgent } from './agent-stream.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const services = useServices({ nats: true });
 const QUEUE = 8;
 
 test('scans go on while nats-server is down; drops are counted exactly; events resume', async () => {
+  const images = await makeImages(6); // before the agent starts: nothing to close if this fails
   const agent = await startTestAgent(services.nats.url, { agentId: 'fault', queueSize: QUEUE, batchSize: 4, batchMs: 10 });
-  const images = await makeImages(6);
   const scanAll = async (n: number): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -56,8 +57,8 @@ test('scans go on while nats-server is down; drops are counted exactly; events r
 });
 
 test('stopping nats-server under load: no event lost uncounted, none stored twice', async () => {
-  const agent = await startTestAgent(services.nats.url, { agentId: 'fault-load', queueSize: QUEUE, batchSize: 2, batchMs: 5 });
   const images = await makeImages(3);
+  const agent = await startTestAgent(services.nats.url, { agentId: 'fault-load', queueSize: QUEUE, batchSize: 2, batchMs: 5 });
   const ids: string[] = [];
   let stop = false;
   // Two clients scanning all the time, across the outage: batches are in flight when it hits.
@@ -86,7 +87,7 @@ test('stopping nats-server under load: no event lost uncounted, none stored twic
     const missing = ids.filter((id) => !stored.countById.has(id));
     assert.equal(missing.length, agent.agent.stats().dropped, 'drops counted == events missing');
     assert.equal(mine.length, ids.length - missing.length, 'no event stored twice');
-    assert.ok([...stored.countById.values()].every((n) => n === 1));
+    assertAll([...stored.countById.values()], (n) => n === 1, 'each event stored once');
   } finally {
     stop = true;
     await agent.close();

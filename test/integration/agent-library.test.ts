@@ -9,6 +9,7 @@ import { STREAM_SHAPES } from '../../agent/v4/contract.ts';
 import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
 import { silentLogger } from '../../agent/publish/logger.ts';
 import { makeImages, readStoredEvents } from './agent-stream.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const services = useServices({ nats: true });
 
@@ -43,11 +44,11 @@ test('scan, a wrapped session and record() all emit events', async () => {
       return s.events.length >= 5 ? s : null;
     });
     assert.equal(stored.events.length, 5, 'scan, failed scan, 2 images of the run, record');
-    assert.ok(stored.events.every((e) => e.source === 'library' && e.agent_id === 'lib'));
+    assertAll(stored.events, (e) => e.source === 'library' && e.agent_id === 'lib', 'library events');
     assert.equal(stored.events.filter((e) => e.error_code === 'UNSUPPORTED_FORMAT').length, 1);
     const fromSession = stored.events.filter((e) => e.model.id === 'their-model');
     assert.equal(fromSession.length, 2);
-    assert.ok(fromSession.every((e) => e.outputs !== null && e.timings.infer_ms > 0 && e.input.width === 256));
+    assertAll(fromSession, (e) => e.outputs !== null && e.timings.infer_ms > 0 && e.input.width === 256, 'session events');
     const rec = stored.events.find((e) => e.event_id === recorded.event_id);
     assert.equal(rec?.outputs?.stego_prob, 0.9);
     assert.equal(rec?.timings.total_ms, 3);

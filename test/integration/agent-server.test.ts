@@ -9,7 +9,7 @@ import { useServices, waitFor } from '../harness/services.ts';
 import { heartbeatSubject } from '../../schemas/subjects.ts';
 import { AgentHeartbeat } from '../../schemas/heartbeat.ts';
 import { validator } from '../../schemas/validate.ts';
-import { makeImages, postScan, readStoredEvents, startTestAgent } from './agent-stream.ts';
+import { firstMessage, makeImages, postScan, readStoredEvents, startTestAgent } from './agent-stream.ts';
 
 const services = useServices({ nats: true });
 
@@ -134,33 +134,45 @@ test('size limit gives 413 (declared and chunked), bad label 400, JSON 415; each
 
 test('heartbeats go out on core NATS and match the contract', async () => {
   const nc = await connect({ servers: services.nats.url });
-  const sub = nc.subscribe(heartbeatSubject('server-hb'), { max: 1 });
-  const agent = await startTestAgent(services.nats.url, { agentId: 'server-hb', heartbeatMs: 50 });
+  let agent: Awaited<ReturnType<typeof startTestAgent>> | undefined;
   try {
-    let beat: unknown;
-    for await (const m of sub) beat = JSON.parse(new TextDecoder().decode(m.data));
+    const sub = nc.subscribe(heartbeatSubject('server-hb'), { max: 1 });
+    agent = await startTestAgent(services.nats.url, { agentId: 'server-hb', heartbeatMs: 50 });
+    const beat = JSON.parse(new TextDecoder().decode((await firstMessage(sub, 15_000)).data));
     const checked = validator(AgentHeartbeat)(beat);
     assert.ok(checked.ok, checked.ok ? '' : checked.reason);
     assert.equal(checked.value.agent_id, 'server-hb');
     assert.equal(checked.value.model_loaded, true);
     assert.equal(checked.value.nats_connected, true);
   } finally {
-    await agent.close();
+    await agent?.close();
     await nc.close();
   }
 });
 
 test('shutdown flushes what is queued', async () => {
-  // A batch that never fills and a timer that never fires: only close() sends these.
-  const agent = await startTestAgent(services.nats.url, { agentId: 'server-flush', batchSize: 1000, batchMs: 600_000 });
-  const images = await makeImages(4);
-  const ids: string[] = [];
-  for (const image of images) ids.push(String((await postScan(agent.url, image)).json.event_id));
-  assert.equal(agent.agent.stats().queueDepth, 4);
-  await agent.close();
-  assert.equal(agent.agent.stats().sent, 4);
-  const stored = await readStoredEvents(services.nats.url);
-  for (const id of ids) assert.equal(stored.countById.get(id), 1);
+  // A batch that never fills and a timer that never fires: only close() sends these. Events
+  // posted before the publisher's first connection would be sent by the pump that follows it,
+  // so the posts wait for its "connected" line (logged in the same tick as that pump).
+  const lines: string[] = [];
+  const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
+  const agent = await startTestAgent(services.nats.url, { agentId: 'server-flush', batchSize: 1000, batchMs: 600_000, logger });
+  let closed = false;
+  try {
+    await waitFor(() => lines.includes('connected to NATS'), { timeoutMs: 30_000, what: 'the publisher connected' });
+    const images = await makeImages(4);
+    const ids: string[] = [];
+    for (const image of images) ids.push(String((await postScan(agent.url, image)).json.event_id));
+    assert.equal(agent.agent.stats().queueDepth, 4, 'nothing may be sent before close()');
+    await agent.close();
+    closed = true;
+    const stats = agent.agent.stats();
+    assert.deepEqual({ sent: stats.sent, dropped: stats.dropped }, { sent: 4, dropped: 0 });
+    const stored = await readStoredEvents(services.nats.url);
+    for (const id of ids) assert.equal(stored.countById.get(id), 1, `event ${id} stored once`);
+  } finally {
+    if (!closed) await agent.close();
+  }
 });
 
 test('a client that goes away mid-upload is counted, and the server stays up', async () => {

@@ -1,6 +1,6 @@
 // Helpers for the agent's integration tests: read back every event the stream holds, and
 // start an agent server against the test's nats-server.
-import { connect } from 'nats';
+import { connect, type Msg, type Subscription } from 'nats';
 import { EVENTS_STREAM } from '../../schemas/subjects.ts';
 import { decodeMessage } from '../../collector/consume/decode.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
@@ -23,8 +23,10 @@ export async function readStoredEvents(natsUrl: string): Promise<StoredEvents> {
     let info;
     try {
       info = await jsm.streams.info(EVENTS_STREAM);
-    } catch {
-      return { events: [], batches: 0, countById: new Map() };
+    } catch (e) {
+      // Only a missing stream means "no events"; any other failure must fail the test.
+      if (isStreamNotFound(e)) return { events: [], batches: 0, countById: new Map() };
+      throw e;
     }
     const events: InferenceEvent[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
@@ -41,6 +43,22 @@ export async function readStoredEvents(natsUrl: string): Promise<StoredEvents> {
   } finally {
     await nc.close();
   }
+}
+
+function isStreamNotFound(e: unknown): boolean {
+  const api = (e as { api_error?: { err_code?: number } }).api_error;
+  return api?.err_code === 10059 || /stream not found/i.test((e as Error).message);
+}
+
+/** The first message of a subscription, or an error after timeoutMs (never waits for ever). */
+export async function firstMessage(sub: Subscription, timeoutMs: number): Promise<Msg> {
+  const timer = setTimeout(() => sub.unsubscribe(), timeoutMs);
+  try {
+    for await (const m of sub) return m;
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new Error(`no message on ${sub.getSubject()} within ${timeoutMs} ms`);
 }
 
 export function startTestAgent(natsUrl: string, options: Partial<AgentServerOptions> = {}): Promise<RunningAgent> {

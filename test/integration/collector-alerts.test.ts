@@ -16,6 +16,7 @@ import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-even
 import { AGENTS, scenarioEvents } from '../fixtures/analysis-scenario.ts';
 import { useServices, waitFor } from '../harness/services.ts';
 import { collectorConfig, influxQL, natsConnect, rows } from './collector-setup.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const services = useServices({ nats: true, influx: true });
 const DB = 'alerts_test';
@@ -108,7 +109,7 @@ describe('collector alerts, anomalies and forecasts', () => {
 
     const posted = hooks.filter((h) => h.body.text.includes(`${RULE} overall`)).map((h) => h.body.text.split(' ').slice(0, 2).join(' '));
     assert.deepEqual(posted, ['[FIRING] warning', '[RESOLVED] warning']);
-    assert.ok(hooks.every((h) => h.path === `/services/${WEBHOOK_SECRET}`));
+    assertAll(hooks, (h) => h.path === `/services/${WEBHOOK_SECRET}`, 'webhook path');
 
     const states = await waitFor(
       async () => {

@@ -64,7 +64,12 @@ test('kill -9 mid-stream and restart: every event exactly once, windows whole', 
   } finally {
     await nc.close();
     first.child.kill('SIGKILL');
-    second?.child.kill('SIGTERM');
-    if (second) await exited(second.child);
+    if (second) {
+      second.child.kill('SIGTERM');
+      // A collector that ignores SIGTERM must not hang the file: SIGKILL after 30 s.
+      const hard = setTimeout(() => second?.child.kill('SIGKILL'), 30_000);
+      await exited(second.child);
+      clearTimeout(hard);
+    }
   }
 });

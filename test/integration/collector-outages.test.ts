@@ -5,9 +5,32 @@ import assert from 'node:assert/strict';
 import { startCollector } from '../../collector/start.ts';
 import { publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, minuteTotal, natsConnect, prepareStreams, quietLog, rawCounts, spreadEvents } from './collector-setup.ts';
+import { collectorConfig, influxQL, minuteTotal, natsConnect, prepareStreams, quietLog, rawCounts, rows, spreadEvents } from './collector-setup.ts';
+import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const services = useServices({ nats: true, influx: true });
+
+const tsMs = (e: InferenceEvent): number => Number(e.ts_ns.slice(0, -6));
+
+/** Events per overall 1 min window, by the window's start (ms), in time order. */
+function expectedMinutes(events: InferenceEvent[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const e of events) {
+    const minute = Math.floor(tsMs(e) / 60_000) * 60_000;
+    out.set(minute, (out.get(minute) ?? 0) + 1);
+  }
+  return new Map([...out].sort((a, b) => a[0] - b[0]));
+}
+
+/** The overall 1 min windows written between from and to (ms), by start, in time order. */
+async function minuteCounts(db: string, from: number, to: number): Promise<Map<number, number>> {
+  const series = await influxQL(
+    services.influx.url,
+    db,
+    `SELECT "count" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND time >= ${from}ms AND time < ${to}ms`,
+  );
+  return new Map(rows(series).map((r) => [Date.parse(r.time), r.count as number]));
+}
 
 test('influxd stopped under load and started again: nothing lost, nothing doubled', async () => {
   const db = 'influx_outage';
@@ -44,7 +67,9 @@ test('influxd stopped under load and started again: nothing lost, nothing double
 
 test('nats-server restarted under load: nothing lost, nothing doubled', async () => {
   const db = 'nats_outage';
-  const base = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000;
+  // Newer than the first test's events (10-7 min ago), which this new durable reads first: older
+  // ones would all be late for windows that those already closed.
+  const base = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
   const events = spreadEvents(20_000, base).map((e) => ({ ...e, event_id: `n-${e.event_id}` }));
   const batches = toBatches(events, 100).map((b) => ({ ...b, agent: b.agent, seq: b.seq + 1_000_000 }));
   const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'outage-nats', ackWaitMs: 4000 });
@@ -64,6 +89,18 @@ test('nats-server restarted under load: nothing lost, nothing doubled', async ()
     await waitFor(async () => (await ours()) === events.length, { timeoutMs: 60_000, what: 'every event after the restart' });
     const [d] = await influxQL(services.influx.url, db, `SELECT count(distinct("event_id")) FROM "raw"."inference" WHERE "event_id" =~ /^n-/`);
     assert.equal(d.values[0][1], events.length);
+    // The minute windows of our span, each exactly as many events as fell in that minute.
+    const want = JSON.stringify([...expectedMinutes(events)]);
+    const from = Math.min(...events.map(tsMs));
+    const to = Math.max(...events.map(tsMs)) + 60_000;
+    let got = '';
+    await waitFor(async () => (got = JSON.stringify([...(await minuteCounts(db, from, to))])) === want, {
+      timeoutMs: 60_000,
+      what: `exact minute windows ${want}`,
+    }).catch(async (e: Error) => {
+      const [late] = await influxQL(services.influx.url, db, `SELECT sum("late") FROM "window" WHERE "agent" = '*' AND "model_version" = '*'`);
+      assert.fail(`${e.message}; last seen ${got}; late events counted in windows: ${JSON.stringify(late?.values ?? [])}`);
+    });
   } finally {
     await collector.stop();
     await nc.close();

@@ -13,6 +13,7 @@ import type { ValidationReport } from '../../validate/validation.ts';
 import { tempDir, useServices, waitFor } from '../harness/services.ts';
 import { makeDataset } from '../unit/validate-fixture.ts';
 import { collectorConfig, influxQL, natsConnect, quietLog, rows } from './collector-setup.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const RANDOM = fileURLToPath(new URL('../../models/v4-random.onnx', import.meta.url));
 const services = useServices({ nats: true, influx: true });
@@ -47,7 +48,7 @@ describe('validation summaries through the collector', () => {
     await waitFor(async () => (await jsm.streams.info(deadLetterStream)).state.messages >= 3, { what: 'three dead letters' });
     const letters = await Promise.all([1, 2, 3].map(async (seq) => JSON.parse((await jsm.streams.getMessage(deadLetterStream, { seq })).string())));
     assert.deepEqual(letters.map((l) => l.code).sort(), ['bad_validation', 'bad_validation', 'not_json']);
-    assert.ok(letters.every((l) => l.origin.subject === VALIDATION_SUBJECT && l.origin.stream_seq === undefined));
+    assertAll(letters, (l) => l.origin.subject === VALIDATION_SUBJECT && l.origin.stream_seq === undefined, 'dead letters from the validation subject');
     assert.ok(letters.some((l) => /images/.test(l.reason)), JSON.stringify(letters.map((l) => l.reason)));
     const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
     assert.match(metrics, /starwatch_collector_validation_points_total\{outcome="invalid"\} 3/);

@@ -78,9 +78,12 @@ function expected(events: InferenceEvent[]) {
 test('known events give exactly the expected windows in InfluxDB, and bad input is dead-lettered', async () => {
   const events = knownEvents();
   const config = collectorConfig(services.nats.url, services.influx.url, 'windows_test');
-  const collector = await startCollector(config, quietLog);
-  const minuteClosed = firstValueFrom(collector.window$.pipe(filter((w) => w.granularity === '1m' && w.agent === '*' && w.model_version === '*')));
   const nc = await natsConnect(services.nats.url);
+  const collector = await startCollector(config, quietLog).catch(async (e) => {
+    await nc.close();
+    throw e;
+  });
+  const minuteClosed = firstValueFrom(collector.window$.pipe(filter((w) => w.granularity === '1m' && w.agent === '*' && w.model_version === '*')));
   try {
     const js = nc.jetstream();
     await publishBatches(js, toBatches(events, 20));

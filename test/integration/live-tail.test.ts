@@ -19,8 +19,33 @@ function runTail(args: string[]) {
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out, exited };
+  let running = true;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
+  /** The exit code, or an error (after killing the child) when it does not exit in time. */
+  const exitCode = async (timeoutMs = 60_000): Promise<number | null> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`tail did not exit within ${timeoutMs} ms; stderr: ${out.stderr}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  // Deadlines are generous: a CLI start under tsx takes 15-20 s on a loaded 2-core machine.
+  /** Whatever happened in the test, no tail is left running after it. */
+  const stop = async (): Promise<void> => {
+    if (!running) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { child, out, exited: exitCode, stop };
 }
 
 describe('starwatch tail', () => {
@@ -41,7 +66,7 @@ describe('starwatch tail', () => {
     await new Promise((r) => server.close(r));
   });
 
-  test('prints one line per update and stops cleanly on SIGINT', async () => {
+  test('prints one line per update and stops cleanly on SIGINT', async (t) => {
     const alert: LiveAlert = {
       kind: 'firing',
       alert_id: 'a1',
@@ -55,7 +80,8 @@ describe('starwatch tail', () => {
       ts: Date.now(),
     };
     const tail = runTail(['--url', url, '--token', TOKEN, '--topic', 'alerts', '--topic', 'windows.1s.*.*']);
-    await waitFor(() => tail.out.stdout.includes('# subscribed'), { timeoutMs: 20_000, what: 'tail subscribed' });
+    t.after(tail.stop);
+    await waitFor(() => tail.out.stdout.includes('# subscribed'), { timeoutMs: 60_000, what: 'tail subscribed' });
     hub.publish(TOPICS.alerts, alert);
     hub.publish(TOPICS.windows('1s', '*', '*'), {
       granularity: '1s',
@@ -65,16 +91,17 @@ describe('starwatch tail', () => {
       end: 1000,
       fields: { count: 200, errors: 2, rps: 200, latency_p95: 6.25, stego_rate: 0.2 },
     });
-    await waitFor(() => tail.out.stdout.includes('window 1s'), { what: 'window line' });
+    await waitFor(() => tail.out.stdout.includes('window 1s'), { timeoutMs: 30_000, what: 'window line' });
     assert.match(tail.out.stdout, /ALERT CRITICAL error_rate_high firing \[overall\] error rate 8% > 5%/);
     assert.match(tail.out.stdout, /window 1s \*\/\* n=200 rps=200 err=1\.00% p50=- p95=6\.25ms p99=- stego=20\.00% fpr=-$/m);
     tail.child.kill('SIGINT');
-    assert.equal(await tail.exited, 0);
+    assert.equal(await tail.exited(), 0);
   });
 
-  test('a wrong token exits 2 with the reason', async () => {
+  test('a wrong token exits 2 with the reason', async (t) => {
     const tail = runTail(['--url', url, '--token', 'wrong']);
-    assert.equal(await tail.exited, 2);
+    t.after(tail.stop);
+    assert.equal(await tail.exited(), 2);
     assert.match(tail.out.stderr, /closed \(4401\): unauthorized/);
   });
 });

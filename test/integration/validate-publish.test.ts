@@ -12,6 +12,7 @@ import type { ValidationReport } from '../../validate/validation.ts';
 import { tempDir, useServices, waitFor } from '../harness/services.ts';
 import { makeDataset } from '../unit/validate-fixture.ts';
 import { readStoredEvents } from './agent-stream.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const RANDOM = fileURLToPath(new URL('../../models/v4-random.onnx', import.meta.url));
 const services = useServices({ nats: true });
@@ -38,11 +39,11 @@ test('--publish delivers one labelled event per labelled file, and the summary p
 
   const { events } = await readStoredEvents(services.nats.url);
   assert.equal(events.length, 7, 'the 6 generated files and the labelled corrupt one');
-  assert.ok(events.every((e) => e.source === 'validate' && e.agent_id === 'validate-test' && e.label !== undefined));
+  assertAll(events, (e) => e.source === 'validate' && e.agent_id === 'validate-test' && e.label !== undefined, 'labelled validate events');
   assert.equal(events.filter((e) => e.label!.category === 'stego').length, report.metrics.detection.n);
   const failed = events.filter((e) => e.outputs === null);
   assert.deepEqual(failed.map((e) => e.error_code), ['CORRUPT_IMAGE']);
-  assert.ok(events.every((e) => e.model.sha256 === report.model.sha256));
+  assertAll(events, (e) => e.model.sha256 === report.model.sha256, 'events name the model');
 
   await waitFor(() => points.length >= 9, { timeoutMs: 5000, what: 'the run point and 8 ablation points' });
   sub.unsubscribe();

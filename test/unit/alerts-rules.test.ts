@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { evaluateRules } from '../../collector/alerts/rules.ts';
 import { BaselineError, loadBaseline, parseBaseline } from '../../collector/alerts/baseline.ts';
 import type { AlertCondition } from '../../collector/alerts/types.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 function find(conditions: AlertCondition[], ruleId: string, key = 'overall'): AlertCondition {
   const c = conditions.find((x) => x.ruleId === ruleId && x.key === key);
@@ -15,7 +16,7 @@ function find(conditions: AlertCondition[], ruleId: string, key = 'overall'): Al
 
 test('rules: Starlight target thresholds (FPR 0.05%, detection 99%, p95 5 ms, imbalance 10 points)', () => {
   const ok = evaluateRules({ ts: 0, key: 'overall', fpr: 0.0004, latencyP95Ms: 4.9, detectionByMethod: { alpha: 0.995, exif: 0.991 } });
-  assert.ok(ok.every((c) => !c.active), 'all within targets');
+  assertAll(ok, (c) => !c.active, 'all within targets');
   const bad = evaluateRules({ ts: 0, key: 'overall', fpr: 0.0006, latencyP95Ms: 5.1, detectionByMethod: { alpha: 0.995, exif: 0.88 } });
   assert.equal(find(bad, 'fpr_above_target').active, true);
   assert.equal(find(bad, 'fpr_above_target').severity, 'critical');

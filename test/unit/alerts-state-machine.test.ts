@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AlertStateMachine } from '../../collector/alerts/state-machine.ts';
 import { evaluateRules } from '../../collector/alerts/rules.ts';
 import type { AlertCondition } from '../../collector/alerts/types.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const MIN = 60_000;
 
@@ -23,7 +24,7 @@ test('alerts: inactive -> pending -> firing after the for-duration -> updated (n
   assert.equal(firing.alert.firedAt, 3 * MIN);
 
   const repeats = [4, 5, 6].map((m) => sm.evaluate([fpr(true, 0.002)], m * MIN));
-  assert.ok(repeats.every((r) => r.length === 1 && r[0].kind === 'updated'), 'repeats only update');
+  assertAll(repeats, (r) => r.length === 1 && r[0].kind === 'updated', 'repeats only update');
   assert.equal(sm.list().length, 1, 'one alert per rule+key');
   assert.equal(sm.get('fpr_above_target', 'overall')?.repeats, 3);
   assert.equal(sm.get('fpr_above_target', 'overall')?.value, 0.002, 'the update carries the latest value');

@@ -16,6 +16,7 @@ import type { Point } from '../../collector/sinks/point.ts';
 import { WindowEngine } from '../../collector/windows/engine.ts';
 import type { WindowResult } from '../../collector/windows/window-result.ts';
 import { scenarioEvents, type Scenario } from '../fixtures/analysis-scenario.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const S = 1000;
 const base = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -110,7 +111,7 @@ test('a burst from one agent is pinned on the agent (and its model version), a b
   assert.equal(`${ranking[0].dim}=${ranking[0].value}`, 'method=raw');
   // Noise can let one agent seem to explain much of it too, but never as surprisingly.
   const surprise = (d: unknown) => (d as { surprise: number }).surprise;
-  assert.ok(ranking.slice(1).every((d) => surprise(d) < surprise(ranking[0]) / 2), JSON.stringify(ranking));
+  assertAll(ranking.slice(1), (d) => surprise(d) < surprise(ranking[0]) / 2, 'every other dimension far less surprising');
   assert.deepEqual(ranking.filter((d) => d.basis === 'traffic_mix').map((d) => d.dim).sort(), ['format', 'size_bucket']);
   // The stored point carries the same ranking, and the live feed got the anomaly.
   const stored = everywhere.points.find((p) => p.measurement === 'anomaly' && overall(p) && p.tags.series === 'stego_rate' && p.fields.is_anomaly === true);
@@ -125,7 +126,7 @@ test('every watched series is scored each window; drift and forecasts are writte
   for (const s of ['latency_p95', 'error_rate', 'request_rate', 'stego_rate', 'stego_rate/alpha', 'mean_prob', 'drift_prediction', 'drift_input'])
     assert.ok(series.has(s), `series ${s} in ${[...series]}`);
   // Unflagged points carry no root cause.
-  assert.ok(r.points.filter((p) => p.measurement === 'anomaly' && p.fields.is_anomaly === false).every((p) => p.fields.root_cause === undefined));
+  assertAll(r.points.filter((p) => p.measurement === 'anomaly' && p.fields.is_anomaly === false), (p) => p.fields.root_cause === undefined, 'unflagged points without root cause');
 
   const drift = r.points.filter((p) => p.measurement === 'drift' && overall(p) && p.tags.facet === 'stego_prob');
   // The reference is the first 60 windows; then 1 min is pooled and judged from 100 events on.
@@ -134,8 +135,7 @@ test('every watched series is scored each window; drift and forecasts are writte
   assert.ok(psiAt(800 * S) > 0.25 && psiAt(700 * S) < 0.05, `psi ${psiAt(700 * S)} -> ${psiAt(800 * S)}`);
 
   const forecasts = r.points.filter((p) => p.measurement === 'forecast' && p.tags.model_version === '*' && p.tags.series === 'latency_p95');
-  assert.ok(forecasts.length > 0);
-  assert.ok(forecasts.every((p) => Number(p.fields.lower) <= Number(p.fields.yhat) && Number(p.fields.yhat) <= Number(p.fields.upper)));
+  assertAll(forecasts, (p) => Number(p.fields.lower) <= Number(p.fields.yhat) && Number(p.fields.yhat) <= Number(p.fields.upper), 'forecast inside its band');
   assert.ok(r.published.some((p) => p.topic === 'forecasts'));
 });
 
@@ -154,8 +154,7 @@ test('a forecast heading over the threshold gets its time to threshold, shrinkin
   assert.ok(last > 60 && last < 600, `last time to threshold ${last} s`);
   // A flat series never crosses: no time to threshold at all.
   const flat = await run({ base, end: 14 * 60 * S });
-  assert.ok(flat.points.some((p) => p.measurement === 'forecast'));
-  assert.ok(flat.points.filter((p) => p.measurement === 'forecast').every((p) => p.fields.tt_threshold_s === undefined));
+  assertAll(flat.points.filter((p) => p.measurement === 'forecast'), (p) => p.fields.tt_threshold_s === undefined, 'flat forecasts without time to threshold');
 });
 
 test('a bad baseline file stops the start with its typed error; a good one adds regression rules', async () => {

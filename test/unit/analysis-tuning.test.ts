@@ -6,6 +6,7 @@ import { SeriesForecaster } from '../../collector/analysis/forecasts.ts';
 import { TUNING_DEFAULTS } from '../../collector/analysis/settings.ts';
 import { ConfigError, DEFAULTS, loadConfig } from '../../collector/config.ts';
 import { fitHoltWinters } from '../../collector/forecast/fit.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 const STEP = 10_000;
 const feed = (f: SeriesForecaster, n: number) => Array.from({ length: n }, (_, i) => f.add(i * STEP, 10 + i + (i % 2) * 0.5));
@@ -15,7 +16,7 @@ test('a forecaster with minPoints 4 forecasts from the 4th point with finite int
   assert.deepEqual(results.map((r) => r !== null), [false, false, false, true, true, true]);
   const last = results[5]!;
   assert.equal(last.points.length, 6);
-  assert.ok(last.points.every((p) => Number.isFinite(p.lower) && Number.isFinite(p.upper) && p.lower <= p.value && p.value <= p.upper));
+  assertAll(last.points, (p) => Number.isFinite(p.lower) && Number.isFinite(p.upper) && p.lower <= p.value && p.value <= p.upper, 'finite bands around the forecast');
 });
 
 test('without minPoints a forecaster still waits for 12 points', () => {

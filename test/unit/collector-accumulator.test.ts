@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WindowAccumulator } from '../../collector/windows/accumulator.ts';
+import { errorField, isCountField, WindowAccumulator } from '../../collector/windows/accumulator.ts';
 import { decodeState, encodeState, mergeStates } from '../../collector/windows/state.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
@@ -98,4 +98,42 @@ test('per-method counts beside the ratios, so boards can weight them: pred_<m>, 
   assert.equal(f.det_alpha_hits, 1);
   assert.equal(f.det_alpha_n, 2);
   assert.equal(f.det_alpha_hits / f.det_alpha_n, f.det_alpha);
+});
+
+test('count fields are told from ratios by name; error codes become safe field names', () => {
+  for (const name of ['count', 'errors', 'scored', 'stego', 'fp', 'clean_labelled', 'tp', 'stego_labelled', 'late', 'err_X', 'fmt_png', 'size_small', 'det_alpha_n'])
+    assert.equal(isCountField(name), true, name);
+  for (const name of ['fpr', 'stego_rate', 'mean_prob', 'det_alpha', 'rate_alpha', 'latency_p95', 'xerr_a', 'a_fmt_b', 'det_alpha_nx', 'counts'])
+    assert.equal(isCountField(name), false, name);
+  assert.equal(errorField('CORRUPT_IMAGE'), 'err_CORRUPT_IMAGE');
+  assert.equal(errorField('bad code/é-1'), 'err_bad_code___1');
+  assert.equal(errorField('x'.repeat(70)), `err_${'x'.repeat(64)}`);
+});
+
+test('fields: every counter behind the rates, and none of the ratios without their base', () => {
+  const acc = new WindowAccumulator();
+  acc.add(makeEvent({ id: '1', tsMs: 0, totalMs: 10, prob: 0.9, method: 'alpha', label: { category: 'clean' } }));
+  acc.add(makeEvent({ id: '2', tsMs: 0, totalMs: 20, prob: 0.8, method: 'alpha', label: { category: 'stego', method: 'alpha' } }));
+  acc.add(makeEvent({ id: '3', tsMs: 0, totalMs: 30, prob: 0.2, label: { category: 'stego', method: 'raw' } }));
+  acc.add(makeEvent({ id: '4', tsMs: 0, totalMs: 5, prob: 0.3, label: { category: 'clean' } }));
+  acc.add({ ...makeEvent({ id: '5', tsMs: 0, totalMs: 1 }), outputs: null, error_code: null }); // no verdict, no code
+  const f = acc.fields(1);
+  assert.deepEqual(
+    [f.count, f.scored, f.stego, f.fp, f.clean_labelled, f.tp, f.stego_labelled, f.errors, f.err_unknown, f.late],
+    [5, 4, 2, 1, 2, 1, 2, 1, 1, 0],
+  );
+  assert.ok(Math.abs((f.mean_prob as number) - 2.2 / 4) < 1e-12, `mean_prob ${f.mean_prob}`);
+  assert.equal(f.detection_rate, 0.5);
+  assert.equal(f.fpr, 0.5);
+  assert.deepEqual([f.det_alpha, f.det_raw, f.det_raw_n], [1, 0, 1]);
+  assert.deepEqual([f.rate_alpha, f.rate_raw], [0.5, 0]);
+  assert.equal(f.latency_max, 30);
+  assert.ok((f.latency_p99 as number) >= (f.latency_p95 as number) && (f.latency_p95 as number) > (f.latency_p50 as number), JSON.stringify(f));
+  assert.equal(acc.probHist.reduce((a, b) => a + b, 0), 4, 'one histogram count per verdict');
+
+  const errorsOnly = new WindowAccumulator();
+  errorsOnly.add(makeEvent({ id: 'e', tsMs: 0, error: 'X' }));
+  const g = errorsOnly.fields(1);
+  for (const ratio of ['stego_rate', 'mean_prob', 'fpr', 'detection_rate', 'rate_alpha', 'det_alpha']) assert.equal(ratio in g, false, ratio);
+  assert.deepEqual([g.count, g.errors, g.err_X, g.scored], [1, 1, 1, 0]);
 });

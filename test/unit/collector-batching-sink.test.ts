@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BatchingSink, type Transport } from '../../collector/sinks/batching-sink.ts';
 import { WriteError } from '../../collector/sinks/sink.ts';
 import type { Point } from '../../collector/sinks/point.ts';
+import { waitFor } from '../../deploy/local/wait.ts';
 
 const point = (i: number, measurement = 'inference'): Point => ({ measurement, tags: { a: 'x' }, fields: { v: i }, timestampNs: String(i) });
 
@@ -22,50 +23,57 @@ function recorder() {
 
 const options = { batchSize: 3, maxInFlight: 2, flushIntervalMs: 60_000, maxBackoffMs: 20 };
 
-test('batches by size and retention target; flush sends the partial ones', async () => {
+test('batches by size and retention target; flush sends the partial ones', async (t) => {
   const r = recorder();
   const sink = new BatchingSink(r.transport, options);
+  t.after(() => sink.close());
   sink.write([1, 2, 3, 4].map((i) => point(i)));
   sink.write([point(5, 'window')]);
   await sink.flush();
   assert.deepEqual(r.sent.map((b) => [b.target, b.lines.length]).sort(), [['raw', 1], ['raw', 3], ['windows', 1]]);
   assert.equal(sink.backlog, 0);
   assert.equal(sink.stats.pointsAccepted, 5);
-  await sink.close();
 });
 
 test('a down server: flush waits, retries go on, nothing is dropped', async () => {
   const r = recorder();
   const sink = new BatchingSink(r.transport, options);
-  r.state.down = true;
-  sink.write([1, 2, 3, 4, 5].map((i) => point(i)));
-  let flushed = false;
-  const flushing = sink.flush().then(() => (flushed = true));
-  await new Promise((res) => setTimeout(res, 100));
-  assert.equal(flushed, false);
-  assert.ok(sink.stats.writeErrors >= 2);
-  assert.equal(sink.backlog, 5);
-  r.state.down = false;
-  await flushing;
-  assert.equal(r.sent.flatMap((b) => b.lines).length, 5);
-  await sink.close();
+  try {
+    r.state.down = true;
+    sink.write([1, 2, 3, 4, 5].map((i) => point(i)));
+    let flushed = false;
+    const flushing = sink.flush().then(() => (flushed = true));
+    // Two failed attempts prove it retries; the flush must still be waiting after them.
+    await waitFor(() => sink.stats.writeErrors >= 2, { timeoutMs: 10_000, what: 'two failed write attempts' });
+    assert.equal(flushed, false, 'flush resolved while the server was down');
+    assert.equal(sink.backlog, 5);
+    assert.equal(r.sent.length, 0);
+    r.state.down = false;
+    await flushing;
+    assert.deepEqual(r.sent.flatMap((b) => b.lines).map((l) => l.split(' ').pop()).sort(), ['1', '2', '3', '4', '5']);
+    assert.equal(sink.backlog, 0);
+  } finally {
+    r.state.down = false;
+    await sink.close();
+  }
 });
 
-test('refused points are counted, not retried forever', async () => {
+test('refused points are counted, not retried forever', async (t) => {
   const r = recorder();
   const sink = new BatchingSink(r.transport, options);
+  t.after(() => sink.close());
   r.state.reject = true;
   sink.write([point(1), point(2)]);
   await sink.flush();
   assert.equal(sink.stats.pointsRejected, 2);
   assert.match(sink.stats.lastError ?? '', /rejected/);
-  await sink.close();
 });
 
-test('writeLines: preformatted lines travel together, are counted per line and report their origins', async () => {
+test('writeLines: preformatted lines travel together, are counted per line and report their origins', async (t) => {
   const r = recorder();
   const origins: number[] = [];
   const sink = new BatchingSink(r.transport, { ...options, onAccepted: (o) => origins.push(...o) });
+  t.after(() => sink.close());
   sink.write([point(1)]);
   sink.writeLines('raw', ['a 1', 'b 2', 'c 3'], [10, 20, 30]);
   assert.equal(sink.backlog, 4);
@@ -75,5 +83,4 @@ test('writeLines: preformatted lines travel together, are counted per line and r
   assert.deepEqual(origins, [10, 20, 30, 40]);
   assert.equal(sink.stats.pointsAccepted, 5);
   assert.equal(sink.backlog, 0);
-  await sink.close();
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectorByName, detectorForKind, SERIES_KINDS, UnknownDetectorError } from '../../collector/detect/factory.ts';
 import { flagRate, noiseSeries, runDetector } from './detect-synthetic.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 test('factory: every series kind builds a detector that stays quiet on clean data (< 1% flags)', () => {
   for (const kind of SERIES_KINDS) {
@@ -9,7 +10,7 @@ test('factory: every series kind builds a detector that stays quiet on clean dat
     const points = runDetector(detector, noiseSeries(3 * 288, 0.3, 0.01, 77), 5 * 60_000);
     const rate = flagRate(points, 2 * 288, 3 * 288);
     assert.ok(rate < 0.01, `${kind}: ${(rate * 100).toFixed(2)}% flags on clean data`);
-    assert.ok(points.every((p) => p.score >= 0 && p.score <= 1), `${kind}: score out of 0..1`);
+    assertAll(points, (p) => p.score >= 0 && p.score <= 1, `${kind}: score in 0..1`);
   }
 });
 

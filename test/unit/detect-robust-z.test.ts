@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RobustZDetector } from '../../collector/detect/robust-z.ts';
 import { delayFrom, flagRate, noiseSeries, runDetector } from './detect-synthetic.ts';
+import { assertAll } from '../harness/assert-all.ts';
 
 test('robust-z: no flags during the 30-point warm-up, even on wild values', () => {
   const detector = new RobustZDetector();
   const points = runDetector(detector, Array.from({ length: 30 }, (_, i) => (i % 2 ? 1000 : -1000)));
   assert.equal(points.filter((p) => p.isAnomaly).length, 0);
-  assert.ok(points.every((p) => p.score === 0));
+  assertAll(points, (p) => p.score === 0, 'score 0 everywhere');
 });
 
 test('robust-z: false-alarm rate < 0.5% on 20 000 clean gaussian points (5 seeds)', (t) => {

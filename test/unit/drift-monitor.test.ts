@@ -4,7 +4,7 @@ import { psi, psiLevel } from '../../collector/drift/psi.ts';
 import { jensenShannon } from '../../collector/drift/jensen-shannon.ts';
 import { probabilityBucket, sizeBucket } from '../../collector/drift/buckets.ts';
 import { DriftMonitor, type FacetCounts } from '../../collector/drift/drift-monitor.ts';
-import type { Counts } from '../../collector/drift/distribution.ts';
+import { alignedProbabilities, type Counts } from '../../collector/drift/distribution.ts';
 import { seededRandom } from './detect-synthetic.ts';
 
 test('drift: PSI and JS are 0 for identical mixes and match hand-computed values', () => {
@@ -82,4 +82,38 @@ test('drift: a supplied baseline skips learning; a format shift is input drift; 
   assert.equal(report.facets.format?.level, 'significant');
   assert.ok(report.facets.format.samples === 820, 'three pooled windows');
   assert.ok(Number.isNaN(report.predictionPsi), 'no prediction facets supplied');
+});
+
+test('drift: levels change just above their thresholds, not at them', () => {
+  assert.deepEqual([0.1, 0.1000001, 0.25, 0.2500001].map(psiLevel), ['stable', 'moderate', 'moderate', 'significant']);
+});
+
+test('drift: probabilities are aligned by sorted key, normalised, and uniform for an empty side', () => {
+  const { keys, p, q } = alignedProbabilities({ b: 3, a: 1 }, { c: 2 }, 0);
+  assert.deepEqual(keys, ['a', 'b', 'c']);
+  assert.deepEqual(p, [0.25, 0.75, 0]);
+  assert.deepEqual(q, [0, 0, 1]);
+  assert.deepEqual(alignedProbabilities({ a: 0, b: 0 }, { a: 1 }, 0).p, [0.5, 0.5], 'no events at all: every category alike');
+  const floored = alignedProbabilities({ a: 1, b: 0 }, { a: 1 }, 0.1).p;
+  assert.ok(Math.abs(floored[0] - 1 / 1.1) < 1e-12 && Math.abs(floored[1] - 0.1 / 1.1) < 1e-12, `floored ${floored}`);
+});
+
+test('drift: Jensen-Shannon of two disjoint halves is exactly 1 bit, of a half overlap 0.5', () => {
+  assert.equal(jensenShannon({ a: 1 }, { b: 1 }), 1);
+  // p = (1/2, 1/2, 0), q = (0, 1/2, 1/2): JS = 0.5 exactly.
+  assert.ok(Math.abs(jensenShannon({ a: 1, b: 1 }, { b: 1, c: 1 }) - 0.5) < 1e-12);
+  assert.ok(Math.abs(jensenShannon({ a: 3, b: 1 }, { a: 1, b: 3 }) - jensenShannon({ a: 1, b: 3 }, { a: 3, b: 1 })) < 1e-15, 'symmetric');
+});
+
+test('drift: a facet is judged from exactly minSamples events, never with an empty reference', () => {
+  const monitor = new DriftMonitor({ baseline: { method: { alpha: 5, raw: 5 }, format: { png: 0 } }, minSamples: 10 });
+  assert.equal(monitor.ready, true, 'a baseline skips learning');
+  assert.deepEqual(monitor.exportReference(), { method: { alpha: 5, raw: 5 }, format: { png: 0 } });
+  const short = monitor.update({ ts: 1, facets: { method: { alpha: 9 }, format: { png: 10 } } });
+  assert.deepEqual(short.facets, {}, '9 events are too few; a reference of no events judges nothing');
+  assert.ok(Number.isNaN(short.predictionPsi) && Number.isNaN(short.inputPsi));
+  const enough = monitor.update({ ts: 2, facets: { method: { alpha: 5, raw: 5 }, format: { png: 10 } } });
+  assert.deepEqual(Object.keys(enough.facets), ['method']);
+  assert.deepEqual([enough.facets.method?.samples, enough.facets.method?.psi, enough.facets.method?.level], [10, 0, 'stable']);
+  assert.equal(enough.predictionPsi, 0);
 });

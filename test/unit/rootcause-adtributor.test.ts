@@ -94,3 +94,146 @@ test('rootcause: bad input is a typed error', () => {
     (e: unknown) => e instanceof RootCauseInputError && e.code === 'bad_rootcause_input',
   );
 });
+
+/** Count slices from [value, baseline, current] triples. */
+function counts(rows: [string, number, number][]): DimensionBreakdown['slices'] {
+  return rows.map(([value, before, now]) => ({ value, baseline: { numerator: before, denominator: 1 }, current: { numerator: now, denominator: 1 } }));
+}
+
+// Requests 3100 -> 3350 split two ways. By format, 'a' triples its small share (very surprising)
+// and 'b' grows a little inside a large share (hardly surprising); by agent, 'x' carries the whole
+// rise but its share barely moves. Both dimensions are succinct, so only surprise orders them.
+const FORMAT = counts([['a', 100, 300], ['b', 1000, 1050], ['c', 1000, 1000], ['d', 1000, 1000]]);
+const AGENT = counts([['x', 1550, 1800], ['y', 1550, 1550]]);
+
+test('rootcause: of two succinct dimensions, the more surprising ranks first, whatever the input order', () => {
+  for (const order of [[AGENT, FORMAT], [FORMAT, AGENT]]) {
+    const result = rankRootCauses(order.map((slices) => ({ dimension: slices === AGENT ? 'agent' : 'format', slices })), { kind: 'count' });
+    const [first, second] = result.dimensions;
+    assert.deepEqual([first.succinct, second.succinct], [true, true], 'both succinct, so surprise must decide');
+    assert.ok(first.surprise > 10 * second.surprise, `surprise ${first.surprise} vs ${second.surprise}`);
+    assert.deepEqual(result.dimensions.map((d) => d.dimension), ['format', 'agent']);
+  }
+});
+
+test('rootcause: the most surprising value is taken as culprit first, and enough alone', () => {
+  // Reversed, so that the least surprising values come first unless they are sorted.
+  const [format] = rankRootCauses([{ dimension: 'format', slices: [...FORMAT].reverse() }], { kind: 'count' }).dimensions;
+  const byValue = Object.fromEntries(format.values.map((v) => [v.value, v]));
+  assert.ok(byValue.a.surprise > byValue.b.surprise, 'a is the surprising one');
+  assert.ok(byValue.b.explanatoryPower >= 0.1, 'b explains enough on its own to be picked if it came first');
+  assert.deepEqual(format.culprits.map((v) => v.value), ['a'], "a explains 80%: nothing else is needed");
+  assert.ok(Math.abs(format.explained - 0.8) < 1e-12, `explained ${format.explained}`);
+});
+
+test('rootcause: values are listed by explanatory power, largest first, whatever the input order', () => {
+  const [format] = rankRootCauses([{ dimension: 'format', slices: [...FORMAT].reverse() }], { kind: 'count' }).dimensions;
+  assert.deepEqual(format.values.slice(0, 2).map((v) => v.value), ['a', 'b']);
+  assert.deepEqual(format.values.map((v) => v.explanatoryPower), [0.8, 0.2, 0, 0]);
+});
+
+test('rootcause: the explained share and the per-value floor count at their exact limits', () => {
+  // a explains exactly 0.8 (200 of 250), b exactly 0.2 (50 of 250).
+  const exact = rankRootCauses([{ dimension: 'format', slices: FORMAT }], { kind: 'count', minExplained: 0.8 }).dimensions[0];
+  assert.equal(exact.succinct, true, 'explaining exactly the required share is enough');
+  assert.deepEqual(exact.culprits.map((v) => v.value), ['a']);
+  const both = rankRootCauses([{ dimension: 'format', slices: FORMAT }], { kind: 'count', minExplained: 0.9, minValueExplained: 0.2 }).dimensions[0];
+  assert.deepEqual(both.culprits.map((v) => v.value), ['a', 'b'], 'a value at exactly the floor is taken');
+  assert.ok(Math.abs(both.explained - 1) < 1e-12);
+  assert.equal(both.succinct, true);
+  const floorAbove = rankRootCauses([{ dimension: 'format', slices: FORMAT }], { kind: 'count', minExplained: 0.9, minValueExplained: 0.21 }).dimensions[0];
+  assert.deepEqual(floorAbove.culprits.map((v) => v.value), ['a']);
+  assert.equal(floorAbove.succinct, false);
+});
+
+test('rootcause: at most maxCulprits values, and at most half of a dimension (but one of a single value)', () => {
+  // Eight values; four of them share the rise equally (0.25 each).
+  const spread = counts(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((v, i): [string, number, number] => [v, 100, i < 4 ? 125 : 100]));
+  const three = rankRootCauses([{ dimension: 'x', slices: spread }], { kind: 'count' }).dimensions[0];
+  assert.equal(three.culprits.length, 3, 'stops at 0.75 >= 0.67 after three');
+  const capped = rankRootCauses([{ dimension: 'x', slices: spread }], { kind: 'count', maxCulprits: 2 }).dimensions[0];
+  assert.equal(capped.culprits.length, 2);
+  assert.equal(capped.succinct, false, 'two of four equal causes explain only half');
+  const pair = rankRootCauses([{ dimension: 'y', slices: counts([['p', 100, 150], ['q', 100, 150]]) }], { kind: 'count' }).dimensions[0];
+  assert.equal(pair.culprits.length, 1, 'half of two values is one');
+  const single = rankRootCauses([{ dimension: 'z', slices: counts([['only', 100, 150]]) }], { kind: 'count' }).dimensions[0];
+  assert.deepEqual(single.culprits.map((v) => v.value), ['only'], 'a dimension of one value still has its one culprit');
+  assert.equal(single.succinct, true);
+});
+
+test('rootcause: no change explains nothing; rates per value come from their own counts', () => {
+  const still = counts([['a', 100, 100], ['b', 200, 200]]);
+  const result = rankRootCauses([{ dimension: 'x', slices: still }], { kind: 'count' });
+  assert.equal(result.baselineRate, 300);
+  assert.equal(result.currentRate, 300);
+  const [x] = result.dimensions;
+  assert.deepEqual(x.values.map((v) => v.explanatoryPower), [0, 0]);
+  assert.deepEqual([x.culprits.length, x.succinct, x.surprise], [0, false, 0]);
+
+  const rates = rankRootCauses([
+    {
+      dimension: 'format',
+      slices: [
+        { value: 'png', baseline: { numerator: 1, denominator: 100 }, current: { numerator: 10, denominator: 100 } },
+        { value: 'gif', baseline: { numerator: 0, denominator: 0 }, current: { numerator: 0, denominator: 50 } },
+      ],
+    },
+  ]);
+  assert.equal(rates.baselineRate, 0.01);
+  assert.ok(Math.abs(rates.currentRate - 10 / 150) < 1e-12);
+  const byValue = Object.fromEntries(rates.dimensions[0].values.map((v) => [v.value, v]));
+  assert.deepEqual([byValue.png.baselineRate, byValue.png.currentRate], [0.01, 0.1]);
+  assert.deepEqual([byValue.gif.baselineRate, byValue.gif.currentRate], [0, 0], 'no events is a rate of 0, not NaN');
+  assert.ok(byValue.gif.surprise > 0, 'gif went from no traffic to a third of it');
+  assert.ok(Number.isFinite(byValue.png.surprise) && byValue.png.surprise > 0);
+});
+
+test('rootcause: a negative or missing count anywhere in the totals is a typed error', () => {
+  const bad = (baseline: { numerator: number; denominator: number }) => () =>
+    rankRootCauses([{ dimension: 'x', slices: [{ value: 'a', baseline, current: { numerator: 1, denominator: 1 } }] }]);
+  assert.throws(bad({ numerator: 1, denominator: -1 }), /slice "a": counts must be >= 0/);
+  assert.throws(bad({ numerator: NaN, denominator: 1 }), RootCauseInputError);
+  assert.throws(
+    () => rankRootCauses([{ dimension: 'x', slices: [{ value: 'a', baseline: { numerator: 1, denominator: 1 }, current: { numerator: 1, denominator: -2 } }] }]),
+    RootCauseInputError,
+    'the current side is checked too',
+  );
+});
+
+test('rootcause: no dimensions at all is a typed error that says so', () => {
+  assert.throws(() => rankRootCauses([]), { message: 'no dimensions given', code: 'bad_rootcause_input' });
+});
+
+test('rootcause: of dimensions equally surprising and neither succinct, the one explaining more ranks first', () => {
+  // Requests 1000 -> 1100. Both dimensions take 'p' (the most surprising) first. X also takes 'r',
+  // whose share stays at exactly 50% (no surprise) while it explains half the rise.
+  const X = counts([['p', 100, 150], ['r', 500, 550], ['s1', 200, 200], ['s2', 200, 200]]);
+  const Y = counts([['p', 100, 150], ['t', 900, 950]]);
+  const result = rankRootCauses([{ dimension: 'y', slices: Y }, { dimension: 'x', slices: X }], { kind: 'count', minExplained: 1.01 });
+  const [first, second] = result.dimensions;
+  assert.deepEqual([first.succinct, second.succinct], [false, false]);
+  assert.equal(first.surprise, second.surprise, 'the same culprit surprise on both');
+  assert.deepEqual(result.dimensions.map((d) => [d.dimension, d.explained]), [['x', 1], ['y', 0.5]]);
+});
+
+test('rootcause: a count ignores denominators; a side with no events at all gives shares of 0, not NaN', () => {
+  const plain = counts([['a', 100, 300], ['b', 100, 100]]);
+  const withDenominators = plain.map((s, i) => ({ ...s, baseline: { ...s.baseline, denominator: 5 + i }, current: { ...s.current, denominator: 50 - i } }));
+  const surprises = (slices: DimensionBreakdown['slices']) => rankRootCauses([{ dimension: 'x', slices }], { kind: 'count' }).dimensions[0].values.map((v) => v.surprise);
+  assert.deepEqual(surprises(withDenominators), surprises(plain));
+
+  // FPR from 0 of 200 to 6 of 200: the baseline has no false positives to share out.
+  const fpr = rankRootCauses([
+    {
+      dimension: 'format',
+      slices: [
+        { value: 'webp', baseline: { numerator: 0, denominator: 100 }, current: { numerator: 6, denominator: 100 } },
+        { value: 'png', baseline: { numerator: 0, denominator: 100 }, current: { numerator: 0, denominator: 100 } },
+      ],
+    },
+  ]);
+  const [webp] = fpr.dimensions[0].values;
+  assert.equal(webp.value, 'webp');
+  assert.ok(Number.isFinite(webp.surprise) && webp.surprise > 0, `surprise ${webp.surprise}`);
+  assert.deepEqual(fpr.dimensions[0].culprits.map((v) => v.value), ['webp']);
+});

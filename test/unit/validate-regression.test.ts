@@ -75,6 +75,15 @@ test('p95 latency above 1.2x the baseline breaks latency_p95', () => {
   assert.equal(checkRegression(now, baseline({ latency_p95_ms: 8.5 })).passed, true);
 });
 
+test('p95 latency at exactly 1.2x the baseline passes; a hair above it fails', () => {
+  const now = goodRun(); // p95 10 ms
+  const exact = 10 / 1.2; // 8.333333333333334, and 8.333333333333334 * 1.2 === 10
+  assert.equal(exact * 1.2, 10, 'the limit must be exactly the current p95 for this test to mean anything');
+  assert.deepEqual(checkRegression(now, baseline({ latency_p95_ms: exact })).violations, [], '"passes 1.2x" means above it, not at it');
+  const justUnder = 8.333333333333332; // limit 9.999999999999998
+  assert.deepEqual(checkRegression(now, baseline({ latency_p95_ms: justUnder })).violations.map((v) => v.rule), ['latency_p95']);
+});
+
 test('a baseline can be a --json output; junk is a typed BAD_BASELINE error', () => {
   const m = goodRun();
   const fromReport = parseBaseline({ kind: 'starwatch-validate', v: 1, metrics: m, model: null, dataset: 'd' });
@@ -84,4 +93,51 @@ test('a baseline can be a --json output; junk is a typed BAD_BASELINE error', ()
   assert.throws(() => parseBaseline([1, 2]), { code: 'BAD_BASELINE' });
   assert.throws(() => parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 2, detection: {}, latency_p95_ms: 1 }), { code: 'BAD_BASELINE', message: /fpr/ });
   assert.throws(() => parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 0, detection: { stegano: 1 }, latency_p95_ms: 1 }), { code: 'BAD_BASELINE', message: /stegano/ });
+});
+
+test('each violation carries its current figure, baseline and limit', () => {
+  const now = goodRun(); // FPR 1%, p95 10 ms
+  const [fpr] = checkRegression(now, baseline({ fpr: 0.005 })).violations;
+  assert.deepEqual([fpr.rule, fpr.subject, fpr.current, fpr.baseline], ['fpr_rise', 'fpr', 0.01, 0.005]);
+  assert.ok(Math.abs(fpr.limit - 0.0052) < 1e-15, `limit ${fpr.limit}`);
+  const [latency] = checkRegression(now, baseline({ latency_p95_ms: 8 })).violations;
+  assert.deepEqual([latency.subject, latency.current, latency.baseline], ['latency_p95', 10, 8]);
+  assert.ok(Math.abs(latency.limit - 9.6) < 1e-12, `limit ${latency.limit}`);
+});
+
+test('detection exactly 5 points below the baseline is no drop', () => {
+  const results = [judged(CLEAN, verdict(false)), ...Array.from({ length: 20 }, (_, i) => judged(stego('alpha'), verdict(i !== 0)))]; // 95%
+  const now = computeMetrics(results, RUN);
+  const result = checkRegression(now, { ...baselineOf(now, null, null), detection: { alpha: 1 } });
+  assert.deepEqual(result.violations, [], '95% against 100% is exactly 5 points: allowed');
+  const drop = checkRegression(now, { ...baselineOf(now, null, null), detection: { alpha: 1.0001 } }).violations;
+  assert.deepEqual(drop.map((v) => [v.rule, v.subject, v.baseline]), [['detection_drop', 'alpha', 1.0001]]);
+});
+
+test('figures either side could not measure are skipped, each with its reason', () => {
+  // Stego only (no clean images), and none of them reached the model.
+  const unscored = { ...judged(stego('alpha'), verdict(true)), verdict: null, timings: null, error: { code: 'CORRUPT_IMAGE', message: 'x' } };
+  const blind = computeMetrics([unscored], RUN);
+  const result = checkRegression(blind, baseline());
+  assert.equal(result.passed, true);
+  assert.ok(result.skipped.includes('fpr_rise: this run has no clean images'), result.skipped.join('\n'));
+  assert.ok(result.skipped.includes('latency_p95: no image reached the model'), result.skipped.join('\n'));
+  assert.ok(result.skipped.includes('detection alpha: no alpha images in this run'), result.skipped.join('\n'));
+
+  const empty = checkRegression(goodRun(), baseline({ fpr: null, latency_p95_ms: null, detection: {} }));
+  assert.deepEqual(empty.violations, []);
+  assert.ok(empty.skipped.includes('fpr_rise: the baseline has no FPR'), empty.skipped.join('\n'));
+  assert.ok(empty.skipped.includes('latency_p95: the baseline has no p95'), empty.skipped.join('\n'));
+  assert.ok(empty.skipped.includes('detection_drop alpha: the baseline has no alpha detection'), empty.skipped.join('\n'));
+  const nulls = checkRegression(goodRun(), baseline({ detection: { alpha: null } as Baseline['detection'] }));
+  assert.ok(nulls.skipped.includes('detection_drop alpha: the baseline has no alpha detection'), 'null is no figure either');
+});
+
+test('a floor violation names the baseline figure when there is one, null when there is none', () => {
+  const results = [judged(CLEAN, verdict(false)), ...Array.from({ length: 10 }, (_, i) => judged(stego('raw'), verdict(i !== 0)))]; // 90%
+  const now = computeMetrics(results, RUN);
+  const [withBaseline] = checkRegression(now, baselineOf(now, null, null)).violations;
+  assert.deepEqual([withBaseline.rule, withBaseline.baseline, withBaseline.current, withBaseline.limit], ['detection_floor', 0.9, 0.9, 0.95]);
+  const [without] = checkRegression(now, { ...baselineOf(now, null, null), detection: {} }).violations;
+  assert.deepEqual([without.rule, without.baseline], ['detection_floor', null]);
 });

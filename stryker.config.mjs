@@ -1,0 +1,34 @@
+// Mutation testing of the pure-logic folders (README "Testing"). `npm run mutation` runs every
+// folder in test/mutation/folders.mjs; one folder: `STRYKER_FOLDER=forecast npx stryker run`.
+// Incremental: a rerun only tests mutants whose code or tests changed since the last one.
+import { FOLDERS } from './test/mutation/folders.mjs';
+
+const name = process.env.STRYKER_FOLDER ?? 'rootcause';
+const folder = FOLDERS[name];
+if (!folder) throw new Error(`STRYKER_FOLDER=${name}: not one of ${Object.keys(FOLDERS).join(', ')}`);
+
+export default {
+  testRunner: 'tap',
+  tap: {
+    testFiles: folder.tests,
+    // The hook records which mutants a file reached; tsx runs the TypeScript; TAP is what the runner reads.
+    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--test-reporter=tap', '{{testFile}}'],
+    forceBail: true,
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.mutation.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: folder.mutate,
+  ignorePatterns: ['reports', '.tmp', 'demo-data', 'out'],
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
+  concurrency: 3,
+  timeoutMS: 30_000,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: `.tmp/stryker-${name}`,
+  cleanTempDir: 'always',
+};

@@ -31,7 +31,7 @@ describe('training ingest', () => {
 
   test('a finished log: its series and findings, tagged with run and model version', async () => {
     await fetch(`${services.influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE ${DB}` }) });
-    const run = starwatch(['test/fixtures/training/train-py.log', '--run', 'r1', '--model-version', 'v4-ref-2', '--started', '2026-11-01T00:00:00Z', '--json']);
+    const run = starwatch(['test/fixtures/training/train-py.out.txt', '--run', 'r1', '--model-version', 'v4-ref-2', '--started', '2026-11-01T00:00:00Z', '--json']);
     children.push(run.child);
     assert.equal(await run.exited, 0, run.err());
     assert.equal(JSON.parse(run.out())[0].findings[0].kind, 'diverged');

@@ -22,7 +22,7 @@ test('text log: Epoch lines, validation lines, key=value, percentages; prose is 
 });
 
 test("models/train.py's output: epoch summaries only, progress lines skipped, NaN kept and flagged", () => {
-  const points = fixture('train-py.log');
+  const points = fixture('train-py.out.txt');
   assert.deepEqual(values(points, 'loss'), [0.6931, 0.55, null]);
   assert.deepEqual(values(points, 'train_accuracy'), [0.5012, 0.71, 0.5]);
   assert.deepEqual(kinds(points), ['diverged:loss']);

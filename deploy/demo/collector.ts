@@ -1,9 +1,6 @@
 // The whole collector as the demo runs it: the pipeline and its analysis stage (startCollector:
 // anomalies, forecasts, alerts, the agents' heartbeats), and the HTTP API with the live page and
 // WebSocket on one port; everything the live feed shows is wired to the hub.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from 'nats';
 import type { AlertNotification } from '../../collector/alerts/notification.ts';
 import { ALERTS_SUBJECT } from '../../schemas/subjects.ts';
@@ -28,6 +25,8 @@ export interface DemoCollectorOptions {
   latencyP95MaxMs?: number;
   /** This run's folder: the demo's copy of the model's baseline goes there. */
   runDir: string;
+  /** The reference model's validation on the demo corpus (validation.ts): what it is judged against. */
+  baselineFile: string;
   /** Seconds of steady traffic before the incident: the detectors' warm-up and drift reference fit in it. */
   incidentAfterS: number;
 }
@@ -58,7 +57,7 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   // Judged against its validation baseline: the known shortfalls are one standing notice, and only
   // a regression from them pages. Latency is judged by its anomaly: the validation's p95 is one
   // thread straight through the model, not a served request on a busy laptop.
-  config.alerts.baselineFile = demoBaseline(o.runDir);
+  config.alerts.baselineFile = o.baselineFile;
   config.alerts.anomalyNotify = 'latency_p95';
   // An incident must be told within seconds of its first window; alerts of one evaluation are
   // still one notification per group, and later changes wait the group interval.
@@ -80,16 +79,6 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   };
   return config;
 }
-
-/** The reference model's baseline (models/v4-reference.baseline.json) without its latency. */
-export function demoBaseline(runDir: string): string {
-  const baseline = JSON.parse(readFileSync(REFERENCE_BASELINE, 'utf8'));
-  const file = join(runDir, 'baseline.json');
-  writeFileSync(file, JSON.stringify({ ...baseline, latency_p95_ms: null }, null, 2));
-  return file;
-}
-
-const REFERENCE_BASELINE = fileURLToPath(new URL('../../models/v4-reference.baseline.json', import.meta.url));
 
 export async function startDemoCollector(o: DemoCollectorOptions): Promise<DemoCollector> {
   const config = demoCollectorConfig(o);

@@ -17,7 +17,7 @@ import { INCIDENT_HELP, prepareIncident } from './incident.ts';
 import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
-import { publishValidationRun } from './validation.ts';
+import { publishValidationRun, validateCorpus, writeDemoBaseline } from './validation.ts';
 
 /** One line of output: `event` and `fields` for --json, `text` for people. */
 export type Say = (event: string, fields: Record<string, unknown>, text: string) => void;
@@ -72,6 +72,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     await Promise.allSettled([starting, generating]);
     const [services, corpusState] = [await starting, await generating];
     if (corpusState.generated) say('corpus', { dir: corpusDir, count: o.corpusSize }, `generated a labelled corpus of ${o.corpusSize} images in ${corpusDir}`);
+    const validation = await validateCorpus(corpusDir);
     const collectorLog = logFile('collector.log');
     const collector = await startDemoCollector({
       natsUrl: services.nats.url,
@@ -84,6 +85,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       latencyP95MaxMs: o.latencyP95MaxMs,
       incidentAfterS: o.incidentAfterS,
       runDir,
+      baselineFile: writeDemoBaseline(validation, runDir),
     });
     undo.push(() => collector.stop());
     const agent = await startAgent(services, logFile('agent.log'));
@@ -92,8 +94,8 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     const corpus = await loadCorpus(corpusDir);
     const incident = await prepareIncident(o.incident, corpus);
     await warmUp(agent, corpus);
-    const validation = await publishValidationRun(corpusDir, services.nats.url);
-    say('validation', { events: validation.eventsSent, complete: validation.complete }, `validation run published: ${validation.eventsSent} labelled results`);
+    const published = await publishValidationRun(validation, services.nats.url);
+    say('validation', { events: published.eventsSent, complete: published.complete }, `validation run published: ${published.eventsSent} labelled results`);
     const traffic = new TrafficGenerator({ agentUrl: agent.url, rate: o.rate, corpus });
     traffic.start();
     undo.push(() => traffic.stop());

@@ -22,7 +22,15 @@ const DATA = join(tmpdir(), 'starwatch-demo-test');
 // only two (the first partial, at a cold start) one slow window can lift it so far that the
 // incident is not flagged (seen once in CI: no latency_p95 anomaly, though the alert fired).
 const INCIDENT_AFTER_S = 35;
-const LATENCY_RULE = 'latency_p95_above_target';
+// The demo judges latency by its anomaly (no fixed threshold that a busy machine's steady p95 could
+// cross): the incident is told as the `anomaly` alert on the latency_p95 series.
+const LATENCY_ANOMALY = (a: { rule: string; key: string }) => a.rule === 'anomaly' && a.key.endsWith('/latency_p95');
+/**
+ * The issue's promise for a 180 s run with one injected incident: the incident firing and
+ * resolving, and one standing notice. (This run lasts as long as the panel checks take.)
+ */
+const MAX_NOTIFICATIONS = 3;
+const RUN_S = 180;
 
 // Every panel must have data: no list of known gaps may turn an empty panel into a `todo`.
 
@@ -44,7 +52,9 @@ const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent:
 const PICKED: Selection = {
   name: 'this agent and model',
   single: { agent: DEMO_AGENT_ID, model_version: '' },
-  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'] },
+  // Every forecast series: the demo judges latency by its anomaly, with no fixed threshold, so the
+  // latency forecast alone never has a time to threshold to show.
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: 'all' },
 };
 const selections = [ALL_SELECTED, PICKED];
 /** Last result of each query per selection, from the sweep that ended the wait. */
@@ -54,10 +64,9 @@ const eventOf = (name: string) => events.find((e) => e.event === name);
 const influxUrl = (): string => eventOf('ready')!.influxUrl;
 
 function startDemo(): void {
-  const args = ['bin/starwatch.js', 'demo', '--json', '--port', '0', '--data', DATA, '--corpus', '40', '--rate', '25'];
-  // A latency threshold well above the steady p95 of a busy machine, well below the incident's.
+  const args = ['bin/starwatch.js', 'demo', '--json', '--port', '0', '--data', DATA, '--rate', '25'];
   // The duration only bounds the run (the last test stops it with SIGINT): stretched with the waits.
-  args.push('--duration', String(105 * PATIENCE), '--incident-after', String(INCIDENT_AFTER_S), '--alert-for', '5', '--latency-max', '120');
+  args.push('--duration', String(105 * PATIENCE), '--incident-after', String(INCIDENT_AFTER_S));
   child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -85,13 +94,11 @@ async function sweep(): Promise<boolean> {
   return complete;
 }
 
-async function latencyAlertsInInflux(): Promise<Array<{ time: number; state: string }>> {
-  const body = await influxQL(influxUrl(), `SELECT "value", "state" FROM "alert" WHERE "rule" = '${LATENCY_RULE}' AND "key" = 'overall'`);
-  const series = body.results?.[0]?.series?.[0];
-  if (!series) return [];
-  const at = (name: string) => series.columns.indexOf(name);
-  return series.values.map((v: any[]) => ({ time: Date.parse(v[at('time')]), state: v[at('state')] }));
-}
+/** The notifications the demo printed (what the collector sent on starwatch.v1.alerts). */
+const notifications = () => events.filter((e) => e.event === 'notification');
+/** A firing notification that tells the latency anomaly (alone or in its group), and when (s into the run). */
+const incidentTold = () =>
+  notifications().find((e) => e.notification.status === 'firing' && [e.notification, ...(e.notification.alerts ?? [])].some(LATENCY_ANOMALY));
 
 before(
   async () => {
@@ -115,11 +122,9 @@ before(
     await waitFor(
       async () => {
         if (demoDied()) return true;
-        const incident = eventOf('incident');
-        const raised = incident !== undefined && (await latencyAlertsInInflux()).some((a) => a.state === 'firing' && a.time >= Date.parse(incident.ts));
-        return (await sweep()) && raised && liveAlerts.some((a) => a.rule === LATENCY_RULE && a.kind === 'firing');
+        return (await sweep()) && eventOf('incident') !== undefined && incidentTold() !== undefined;
       },
-      { timeoutMs: 95_000, intervalMs: 1000, what: 'every panel to have data and the incident alert to fire' },
+      { timeoutMs: 95_000, intervalMs: 1000, what: 'every panel to have data and the incident to be told' },
     ).catch(() => undefined); // the tests below say what is missing
   },
   { timeout: 170_000 * PATIENCE }, // the waits inside are stretched by PATIENCE too
@@ -170,17 +175,18 @@ for (const q of queries) {
   }
 }
 
-test('the injected latency incident raised its alert, after the incident and not before', async () => {
+test('the injected latency incident is told once it began, never before, and a run sends at most three notifications', () => {
   const incident = eventOf('incident');
   assert.ok(incident, 'the incident was never injected');
-  const start = Date.parse(incident.ts);
-  const stored = await latencyAlertsInInflux();
-  assert.ok(stored.some((a) => a.state === 'firing' && a.time >= start), `no ${LATENCY_RULE} firing after the incident in InfluxDB: ${JSON.stringify(stored)}`);
-  assert.ok(!stored.some((a) => a.state === 'firing' && a.time < start), `${LATENCY_RULE} fired before the incident: ${JSON.stringify(stored)}`);
-  const live = liveAlerts.filter((a) => a.rule === LATENCY_RULE && a.kind === 'firing');
-  assert.ok(live.length > 0, `the live feed carried no ${LATENCY_RULE} firing; it carried: ${liveAlerts.map((a) => `${a.rule}/${a.kind}`).join(', ')}`);
-  assert.ok(live.every((a) => a.ts >= start), 'a live latency alert predates the incident');
-  assert.ok(events.some((e) => e.event === 'alert' && e.alert?.rule === LATENCY_RULE), 'the demo did not print the alert');
+  const told = incidentTold();
+  const said = notifications().map((e) => `${e.at_s}s ${e.notification.status} ${e.notification.group ?? e.notification.rule}`);
+  assert.ok(told, `the latency anomaly was never told; notifications: ${said.join(', ') || 'none'}`);
+  assert.ok(told.at_s >= INCIDENT_AFTER_S, `the latency anomaly was told ${told.at_s} s into the run, before the incident at ${INCIDENT_AFTER_S} s`);
+  const within = notifications().filter((e) => e.at_s <= RUN_S);
+  assert.ok(within.length <= MAX_NOTIFICATIONS, `a page storm in the first ${RUN_S} s: ${said.join(', ')}`);
+  const live = liveAlerts.filter((a) => LATENCY_ANOMALY(a) && a.kind === 'firing');
+  assert.ok(live.length > 0, `the live feed carried no latency anomaly firing; it carried: ${liveAlerts.map((a) => `${a.rule}/${a.kind}`).join(', ')}`);
+  assert.ok(live.every((a) => a.ts >= Date.parse(incident.ts)), 'a live latency anomaly predates the incident');
 });
 
 test('SIGINT stops the demo cleanly: exit code 0, no service process left', async () => {

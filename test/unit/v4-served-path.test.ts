@@ -10,7 +10,7 @@ import { DEFAULT_MODEL_PATH, V4Path } from '../../agent/v4/path.ts';
 import { defaultModelThreads } from '../../agent/v4/pool/preprocess-pool.ts';
 import { RemoteModel } from '../../agent/v4/pool/remote-model.ts';
 import { preprocess } from '../../agent/v4/preprocess.ts';
-import { v4Figures } from '../../bench/v4.ts';
+import { idleRatioBound, v4Figures } from '../../bench/v4.ts';
 
 const PARITY = 'test/fixtures/parity/images';
 const A_JPEG = `${PARITY}/real_clean-0065.jpg`;
@@ -94,5 +94,18 @@ describe('v4Figures', () => {
     assert.equal(f.baselineImagesPerSecond, 200);
     assert.equal(f.ratio, 0.9);
     assert.deepEqual(f.cpuMsPerImage, { served: 10, inferenceAlone: 5 });
+    assert.equal(f.idleRatioBound, 1);
+  });
+});
+
+describe('idleRatioBound', () => {
+  it('is 1 when the rest of the work fits on the other cores', () => {
+    assert.equal(idleRatioBound(9, 5, 2), 1);
+  });
+  it('is set by the second core when decoding costs more than the model', () => {
+    assert.equal(idleRatioBound(15, 5, 2), 0.5);
+  });
+  it('on one core, the model and the rest share it', () => {
+    assert.equal(idleRatioBound(10, 5, 1), 0.5);
   });
 });

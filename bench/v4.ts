@@ -170,6 +170,8 @@ export function v4Figures(served: Tally, baseline: Tally, cores: number) {
     baselineImagesPerSecond: baselinePerSecond,
     ratio: imagesPerSecond / baselinePerSecond,
     cpuMsPerImage: cpu,
+    /** Cores the served path got: below `cores`, other jobs held the rest and wall time says little. */
+    servedCoresUsed: served.cpuMs / served.wallMs,
     idleRatioBound: idleRatioBound(cpu.served, cpu.inferenceAlone, cores),
   };
 }
@@ -235,7 +237,8 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       `  preprocess  ${formatMs(s.preprocess)}`,
       `  infer       ${formatMs(s.infer)}  (includes the wait for the model)`,
       `  total       ${formatMs(s.total)}`,
-      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, of which decode + preprocess ${decodeCpuMs.toFixed(2)} ms (worker wall time)`,
+      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, of which decode + preprocess ${decodeCpuMs.toFixed(2)} ms (worker wall time);` +
+        ` cores used ${figures.servedCoresUsed.toFixed(2)} of ${cores}`,
       `baseline (same run, alternating rounds): inference alone on ready tensors, one thread: ${figures.baselineImagesPerSecond.toFixed(0)} images/s`,
       `  infer       ${formatMs(data.baseline.inferMs)}`,
       `  CPU an image: ${figures.cpuMsPerImage.inferenceAlone.toFixed(2)} ms`,

@@ -94,6 +94,7 @@ describe('v4Figures', () => {
     assert.equal(f.baselineImagesPerSecond, 200);
     assert.equal(f.ratio, 0.9);
     assert.deepEqual(f.cpuMsPerImage, { served: 10, inferenceAlone: 5 });
+    assert.equal(f.servedCoresUsed, 1.8);
     assert.equal(f.idleRatioBound, 1);
   });
 });

@@ -87,7 +87,8 @@ export class V4Path {
     const prepared = await Promise.all(images.map((b) => this.prepare(b)));
     const good = prepared.filter((p): p is Preprocessed => !(p instanceof V4Error));
     const inferStart = performance.now();
-    const out = await this.model.run(good.map((p) => p.streams));
+    // The streams were made for this run alone, so the model worker may take them.
+    const out = await this.model.run(good.map((p) => p.streams), { transfer: true });
     const inferMs = performance.now() - inferStart;
     const totalMs = performance.now() - start;
     const found = verdicts(out, this.threshold);

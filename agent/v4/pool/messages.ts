@@ -27,11 +27,16 @@ export function streamsToWire(streams: V4Streams): WireStreams {
   return out;
 }
 
+/** The buffers under the streams, each once (two streams may share one). */
+export function transferList(all: readonly WireStreams[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const streams of all) for (const s of Object.values(streams)) if (s) buffers.add(s.buffer as ArrayBuffer);
+  return [...buffers];
+}
+
 export function toWire(p: Preprocessed): { streams: WireStreams; transfer: ArrayBuffer[] } {
   const streams = streamsToWire(p.streams);
-  const transfer = new Set<ArrayBuffer>();
-  for (const s of Object.values(streams)) if (s) transfer.add(s.buffer as ArrayBuffer);
-  return { streams, transfer: [...transfer] };
+  return { streams, transfer: transferList([streams]) };
 }
 
 export function fromWire(streams: WireStreams): V4Streams {

@@ -15,6 +15,14 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
+/**
+ * onnxruntime intra-op threads: the cores the decode workers leave, at least one. More threads
+ * than free cores only spin: on 2 cores, 2 threads cost twice the CPU an image for no speed.
+ */
+export function defaultModelThreads(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, cores - workers);
+}
+
 /** Images waiting for a worker at most; admission control normally keeps far fewer. */
 export const POOL_MAX_QUEUED = 256;
 

@@ -1,5 +1,6 @@
 // A V4Model in a worker thread, behind the same interface (ModelRunner). Streams are copied
-// over (the caller may run them again, as ablation does); the shared zero streams are not sent.
+// over (the caller may run them again, as ablation does) unless the caller gives them up
+// (RunOptions.transfer, as the V4 path does); the shared zero streams are not sent.
 import { Worker } from 'node:worker_threads';
 import type { StreamName, V4Streams } from '../contract.ts';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
@@ -7,7 +8,7 @@ import { MODEL_MAX_QUEUED, type ModelIdentity, type RunOptions, type V4ModelOpti
 import type { ModelRunner } from '../model-runner.ts';
 import type { ModelOutputs, OutputName } from '../outputs.ts';
 import { STREAM_NAMES, streamSize } from '../contract.ts';
-import { streamsToWire, type WireStreams } from './messages.ts';
+import { streamsToWire, transferList, type WireStreams } from './messages.ts';
 import { BOOT } from './preprocess-pool.ts';
 
 export type ModelRequest =
@@ -74,8 +75,9 @@ export class RemoteModel implements ModelRunner {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
-      const request: ModelRequest = { id, batch: batch.map(streamsToWire), zeroStreams: options.zeroStreams };
-      this.worker.postMessage(request);
+      const wire = batch.map(streamsToWire);
+      const request: ModelRequest = { id, batch: wire, zeroStreams: options.zeroStreams };
+      this.worker.postMessage(request, options.transfer ? transferList(wire) : []);
     });
   }
 

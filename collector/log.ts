@@ -31,6 +31,11 @@ export function createLogger(
     const record = { ts: new Date().toISOString(), level: at, event, ...base, ...fields };
     write(JSON.stringify(record, redact) + '\n');
   };
+  return byLevel(log);
+}
+
+/** A Logger whose level methods all go through one `log`. */
+function byLevel(log: Logger['log']): Logger {
   return {
     log,
     info: (e, f) => log('info', e, f),
@@ -64,11 +69,5 @@ export function limitedLogger(logger: Logger, everyMs = 10_000, now: () => numbe
     last.set(event, { at: t, suppressed: 0 });
     logger.log(at, event, seen?.suppressed ? { ...fields, suppressed: seen.suppressed } : fields);
   };
-  return {
-    log,
-    info: (e, f) => log('info', e, f),
-    warn: (e, f) => log('warn', e, f),
-    error: (e, f) => log('error', e, f),
-    debug: (e, f) => log('debug', e, f),
-  };
+  return byLevel(log);
 }

@@ -9,12 +9,11 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGzip } from 'node:zlib';
 import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { summarise } from '../stats.ts';
-import { hugeGif, hugeWebp, palettePng } from '../../test/hostile/agent-images.ts';
+import { compressionBomb, hugeGif, hugeWebp, palettePng } from '../../test/hostile/agent-images.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -159,17 +158,6 @@ async function stubServer(answer: { headers: Record<string, string>; body: Buffe
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits };
 }
 
-async function gzipOfZeros(mib: number): Promise<Buffer> {
-  const z = createGzip({ level: 9 });
-  const chunks: Buffer[] = [];
-  z.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => z.on('end', r));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mib; i++) if (!z.write(zeros)) await new Promise((r) => z.once('drain', r));
-  z.end();
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
@@ -191,7 +179,7 @@ const proxySsrf: HostileAttack = async () => {
 };
 
 const proxyGzipBomb: HostileAttack = async () => {
-  const bomb = await gzipOfZeros(1024); // 1 GiB of zeros in about 1 MB
+  const bomb = await compressionBomb('gzip', 1024); // 1 GiB of zeros in about 1 MB
   const upstream = await stubServer({ headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
   try {
     return await measure('proxy-gzip-bomb', SIDECAR_LIMIT_MB, () => ['--proxy', upstream.url], (url) => flood(32, 4, () => post(url, '/v1/scan', PNG_MAGIC)));

@@ -1,6 +1,6 @@
-// Hostile images for the agent's tests and benchmark, built in code: tiny files that declare
-// huge images, and a palette PNG that is cheap to send and costly to decode.
-import { crc32, deflateSync } from 'node:zlib';
+// Hostile input for the agent's tests and benchmark, built in code: tiny files that declare huge
+// images, a palette PNG that is cheap to send and costly to decode, and compression bombs.
+import { constants, crc32, createBrotliCompress, createDeflate, createGzip, deflateSync } from 'node:zlib';
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
@@ -56,4 +56,18 @@ export function hugeGif(width: number, height: number): Buffer {
 export async function hugeWebp(size: number): Promise<Buffer> {
   const sharp = (await import('sharp')).default;
   return sharp({ create: { width: size, height: size, channels: 3, background: { r: 10, g: 200, b: 30 } } }).webp({ lossless: true }).toBuffer();
+}
+
+/** `mib` MiB of zeros compressed with the encoding (gzip, deflate, br), streamed so no one holds them. */
+export async function compressionBomb(encoding: 'gzip' | 'deflate' | 'br', mib: number): Promise<Buffer> {
+  const z =
+    encoding === 'gzip' ? createGzip({ level: 9 }) : encoding === 'deflate' ? createDeflate({ level: 9 }) : createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+  const chunks: Buffer[] = [];
+  z.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((r) => z.on('end', r));
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < mib; i++) if (!z.write(zeros)) await new Promise((r) => z.once('drain', r));
+  z.end();
+  await ended;
+  return Buffer.concat(chunks);
 }

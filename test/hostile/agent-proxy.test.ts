@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBrotliCompress, createDeflate, createGzip, constants } from 'node:zlib';
 import { useServices, waitFor } from '../harness/services.ts';
+import { compressionBomb } from './agent-images.ts';
 import { readStoredEvents, startTestAgent } from '../integration/agent-stream.ts';
 
 const services = useServices({ nats: true });
@@ -29,22 +29,9 @@ let upstream: Awaited<ReturnType<typeof serve>>;
 let foreign: Awaited<ReturnType<typeof serve>>;
 const bombs = new Map<string, Buffer>();
 
-/** `mib` MiB of zeros compressed with the encoding, streamed so the test never holds them. */
-async function bomb(encoding: string, mib: number): Promise<Buffer> {
-  const z =
-    encoding === 'gzip' ? createGzip({ level: 9 }) : encoding === 'deflate' ? createDeflate({ level: 9 }) : createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
-  const chunks: Buffer[] = [];
-  z.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => z.on('end', r));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mib; i++) if (!z.write(zeros)) await new Promise((r) => z.once('drain', r));
-  z.end();
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 before(async () => {
-  for (const encoding of ['gzip', 'deflate', 'br']) bombs.set(encoding, await bomb(encoding, 256));
+  for (const encoding of ['gzip', 'deflate', 'br'] as const) bombs.set(encoding, await compressionBomb(encoding, 256));
   upstream = await serve((req, res) => {
     const kind = req.headers['x-test'];
     if (typeof kind === 'string' && bombs.has(kind)) {

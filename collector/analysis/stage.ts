@@ -32,6 +32,7 @@ import { EvidencePool } from './evidence-pool.ts';
 import { SeriesForecaster, type SeriesForecast, type Threshold } from './forecasts.ts';
 import { alertPoint, alertRegionPoint, anomalyPoint, driftPoint, forecastPoints, isStateChange, type Scope } from './points.ts';
 import { rootCause, type Leaves, type RootCauseDimension } from './root-cause.ts';
+import { sampleSizeOf } from './sample-size.ts';
 import { DRIFT_SERIES, seriesOf, type SeriesValue } from './series.ts';
 import type { AlertSettings, AnalysisTuning } from './settings.ts';
 
@@ -201,7 +202,7 @@ export class AnalysisStage {
     const series: SeriesValue[] = [...seriesOf(w), ...driftSeries(report)];
     const anomalies: Record<string, AnomalyPoint> = {};
     for (const s of series) {
-      const verdict = this.detector(w.model_version, s.name, s.kind).update(w.start, s.value);
+      const verdict = this.detector(w.model_version, s.name, s.kind).update(w.start, s.value, sampleSizeOf(s.name, s.kind, w.acc));
       anomalies[s.name] = verdict;
       const cause = verdict.isAnomaly ? this.causeOf(s.name, w, leaves, report) : null;
       points.push(anomalyPoint(s.name, scope, w.start, verdict, cause));

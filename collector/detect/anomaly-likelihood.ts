@@ -18,29 +18,39 @@ export interface LikelihoodOptions {
    * large break flags on its first point instead of after the average catches up (0 = HTM).
    */
   pointWeight: number;
+  /**
+   * Once this many recent means are in the history, the recent mean is judged against past
+   * recent means (as HTM does) instead of past single surprises: a tighter reference, so the
+   * tail asked for is squared (the score halved). Infinity: never. Too few means early on make
+   * a poor reference, hence the wait.
+   */
+  meansAfter: number;
 }
 
-export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { shortWindow: 10, longWindow: 2000, minStd: 0.02, pointWeight: 0 };
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { shortWindow: 10, longWindow: 2000, minStd: 0.02, pointWeight: 0, meansAfter: Infinity };
 
 /** Log-scale: tail 1e-5 -> 0.5, 1e-10 -> 1 (HTM's computeLogLikelihood). */
 export function logScore(tail: number): number {
   return Math.min(1, Math.max(0, Math.log(tail + 1e-10) / Math.log(1e-10)));
 }
 
-/** History length at which the spread is taken as twice what was measured. */
-const SMALL_SAMPLE = 5;
+/** History length at which the spread is taken as twice what was measured (5 kept a jump after 3 steady windows from ever flagging). */
+const SMALL_SAMPLE = 1;
 
 export class AnomalyLikelihood {
   private readonly options: LikelihoodOptions;
   private readonly recent: RunningStats;
   private readonly history: RunningStats;
+  private readonly means: RunningStats;
   private readonly pending: number[] = [];
+  private readonly pendingMeans: number[] = [];
   private seen = 0;
 
   constructor(options: Partial<LikelihoodOptions> = {}) {
     this.options = { ...LIKELIHOOD_DEFAULTS, ...options };
     this.recent = new RunningStats(this.options.shortWindow);
     this.history = new RunningStats(this.options.longWindow);
+    this.means = new RunningStats(this.options.longWindow);
   }
 
   /**
@@ -50,15 +60,23 @@ export class AnomalyLikelihood {
    */
   update(surprise: number): number {
     // Early on, half of what was seen is history, so a short warm-up still has a reference.
-    this.pending.push(surprise);
     this.seen++;
-    while (this.pending.length > Math.min(this.options.shortWindow, Math.ceil(this.seen / 2))) this.history.push(this.pending.shift() as number);
+    const held = Math.min(this.options.shortWindow, Math.ceil(this.seen / 2));
+    this.pending.push(surprise);
+    while (this.pending.length > held) this.history.push(this.pending.shift() as number);
     this.recent.push(surprise);
+    this.pendingMeans.push(this.recent.mean());
+    while (this.pendingMeans.length > held) this.means.push(this.pendingMeans.shift() as number);
+    const recent = Math.max(this.recent.mean(), surprise * this.options.pointWeight);
+    if (this.means.length >= this.options.meansAfter) return logScore(normalTail(this.zAgainst(this.means, recent))) / 2;
     if (this.history.length === 0) return 0;
+    return logScore(normalTail(this.zAgainst(this.history, recent)));
+  }
+
+  private zAgainst(reference: RunningStats, recent: number): number {
     // A spread measured on few points is too small as often as not: widen it while n is small.
-    const n = this.history.length;
-    const std = Math.max(this.options.minStd, Math.sqrt(this.history.variance())) * (1 + SMALL_SAMPLE / n);
-    const z = (Math.max(this.recent.mean(), surprise * this.options.pointWeight) - this.history.mean()) / std;
-    return logScore(normalTail(z));
+    const n = reference.length;
+    const std = Math.max(this.options.minStd, Math.sqrt(reference.variance())) * (1 + SMALL_SAMPLE / n);
+    return (recent - reference.mean()) / std;
   }
 }

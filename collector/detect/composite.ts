@@ -11,8 +11,8 @@ export class CompositeDetector implements Detector {
     this.name = members.map((m) => m.name).join('+');
   }
 
-  update(ts: number, value: number): AnomalyPoint {
-    const verdicts = this.members.map((m) => m.update(ts, value));
+  update(ts: number, value: number, sampleSize?: number): AnomalyPoint {
+    const verdicts = this.members.map((m) => m.update(ts, value, sampleSize));
     const flagged = verdicts.filter((v) => v.isAnomaly);
     const pool = flagged.length > 0 ? flagged : verdicts;
     const top = pool.reduce((best, v) => (v.score > best.score ? v : best));

@@ -32,22 +32,28 @@ export interface KindProfile {
   /** Smallest change worth a flag when the series is flat (e.g. error rate stuck at 0). */
   minScale: number;
   season: Season;
+  /**
+   * Windows whose median is the "recent level" forecast: rates measured on a few dozen events
+   * jump by sampling noise from one window to the next, so the last window alone is a poor guess.
+   */
+  levelPoints: number;
 }
 
 /**
- * Latency and error-like rates only alarm upwards; detection only downwards; rates with a
- * daily rhythm (traffic) get the seasonal profile instead of the flat-baseline pair.
+ * Latency and error-like rates only alarm upwards; detection only downwards. `season` names
+ * the rhythm a kind is known to have (traffic: daily); the adaptive detector finds it from the
+ * data, so it only matters to `starwatch detect --detector seasonal-profile`.
  */
 export const KIND_PROFILES: Record<SeriesKind, KindProfile> = {
-  latency_p95: { direction: 'up', minScale: 0.05, season: 'none' },
-  error_rate: { direction: 'up', minScale: 0.002, season: 'none' },
-  request_rate: { direction: 'both', minScale: 1, season: 'daily' },
-  stego_rate: { direction: 'both', minScale: 0.002, season: 'none' },
-  fpr: { direction: 'up', minScale: 0.0001, season: 'none' },
-  detection_rate: { direction: 'down', minScale: 0.002, season: 'none' },
-  mean_prob: { direction: 'both', minScale: 0.002, season: 'none' },
-  drift_score: { direction: 'up', minScale: 0.01, season: 'none' },
-  generic: { direction: 'both', minScale: 1e-9, season: 'none' },
+  latency_p95: { direction: 'up', minScale: 0.05, season: 'none', levelPoints: 1 },
+  error_rate: { direction: 'up', minScale: 0.002, season: 'none', levelPoints: 5 },
+  request_rate: { direction: 'both', minScale: 1, season: 'daily', levelPoints: 1 },
+  stego_rate: { direction: 'both', minScale: 0.002, season: 'none', levelPoints: 5 },
+  fpr: { direction: 'up', minScale: 0.0001, season: 'none', levelPoints: 5 },
+  detection_rate: { direction: 'down', minScale: 0.002, season: 'none', levelPoints: 5 },
+  mean_prob: { direction: 'both', minScale: 0.002, season: 'none', levelPoints: 5 },
+  drift_score: { direction: 'up', minScale: 0.01, season: 'none', levelPoints: 1 },
+  generic: { direction: 'both', minScale: 1e-9, season: 'none', levelPoints: 1 },
 };
 
 export interface DetectorOverrides {
@@ -66,17 +72,15 @@ export class UnknownDetectorError extends Error {
 }
 
 /**
- * The detector for one series of this kind. `generic` (what `starwatch detect` runs by default)
- * gets the adaptive detector. The collector's own kinds keep robust-z + ewma-cusum (or the
- * seasonal profile) for now: on windows of a few dozen events (binomial noise) the adaptive
- * detector's calibration still false-alarms while its history is short (see README).
+ * The detector for one series of this kind: the adaptive detector, with the kind's direction
+ * and noise floor (what `starwatch detect` runs by default is kind `generic`). Proportions get
+ * their sample size per point from the collector, so binomial noise does not alarm. An explicit
+ * `season` override picks the seasonal profile instead.
  */
 export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides = {}): Detector {
   const profile = KIND_PROFILES[kind];
-  if (kind === 'generic' && overrides.season === undefined) return adaptive(profile, overrides);
-  const season = overrides.season ?? profile.season;
-  if (season !== 'none') return seasonal(profile, season, overrides);
-  return new CompositeDetector([robustZ(profile, overrides), ewmaCusum(profile, overrides)]);
+  if (overrides.season === undefined || overrides.season === 'none') return adaptive(profile, overrides);
+  return seasonal(profile, overrides.season, overrides);
 }
 
 /** A series kind name or a single method name, as the CLI's --detector takes it. */
@@ -96,7 +100,7 @@ export function isSeriesKind(name: string): name is SeriesKind {
 }
 
 function adaptive(profile: KindProfile, overrides: DetectorOverrides): Detector {
-  return new AdaptiveDetector({ direction: profile.direction, minScale: profile.minScale, ...overrides.adaptive });
+  return new AdaptiveDetector({ direction: profile.direction, minScale: profile.minScale, levelPoints: profile.levelPoints, ...overrides.adaptive });
 }
 
 function robustZ(profile: KindProfile, overrides: DetectorOverrides): Detector {

@@ -16,7 +16,11 @@ export interface AnomalyPoint {
 
 export interface Detector {
   readonly name: string;
-  update(ts: number, value: number): AnomalyPoint;
+  /**
+   * `sampleSize`: for a proportion (k of n events in the window), n. A detector that knows it
+   * treats the binomial noise of n events as noise; others ignore it.
+   */
+  update(ts: number, value: number, sampleSize?: number): AnomalyPoint;
 }
 
 /** Which side of the expectation counts: latency only matters going up, detection going down. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AdaptiveDetector } from '../../collector/detect/adaptive.ts';
+import { detectorForKind } from '../../collector/detect/factory.ts';
 import { AnomalyLikelihood, logScore } from '../../collector/detect/anomaly-likelihood.ts';
 import { normalTail } from '../../collector/detect/normal-tail.ts';
 import { parseSeriesCsv } from '../../collector/detect/series-csv.ts';
@@ -73,6 +74,15 @@ test('adaptive: the demo latency incident is flagged on its first window after a
   assert.deepEqual(flags, [6]);
 });
 
+test('adaptive: the demo incident after only 3 steady windows (warm-up 2), even on a noisy baseline, is flagged on its first window', () => {
+  // The demo's warm-up: 35 s of steady traffic in 10 s windows, a loaded machine's p95 jumps around.
+  for (const [level, sd, seed] of [[20, 1.5, 1], [100, 20, 2], [130, 40, 3], [60, 30, 4]]) {
+    const values = [...noiseSeries(3, level, sd, seed), ...noiseSeries(8, 250, 25, seed + 10)];
+    const flags = flagsOf(runDetector(detectorForKind('latency_p95', { adaptive: { warmup: 2 } }), values, 10_000));
+    assert.deepEqual(flags, [3], `baseline ${level} +- ${sd}`);
+  }
+});
+
 test('adaptive: latency getting faster is not an incident (direction up)', () => {
   const values = [...noiseSeries(100, 20, 1.5, 23), ...noiseSeries(100, 5, 0.5, 24)];
   assert.deepEqual(flagsOf(runDetector(new AdaptiveDetector({ direction: 'up', minScale: 0.05 }), values, 10_000)), []);
@@ -99,4 +109,24 @@ test('adaptive: historyPoints caps memory; a season longer than the history is n
   const capped = runDetector(new AdaptiveDetector({ historyPoints: DAY_POINTS - 10 }), values, FIVE_MIN);
   assert.ok(Math.abs(full[at].expected - 68) < 5, 'with a day of history the step is expected');
   assert.ok(Math.abs(capped[at].expected - 20) < 5, 'without it the forecast is the last value');
+});
+
+test('likelihood: past meansAfter the recent mean is judged against past means, so a sustained shift in noisy surprises counts more', () => {
+  const run = (meansAfter: number): { early: number; shift: number } => {
+    const random = seededRandom(5);
+    const likelihood = new AnomalyLikelihood({ minStd: 0.1, pointWeight: 0.6, meansAfter });
+    let early = 0;
+    for (let i = 0; i < 1000; i++) {
+      const v = likelihood.update(0.8 * random()); // noisy surprises, mean 0.4
+      if (i === 100) early = v;
+    }
+    let shift = 0;
+    for (let i = 0; i < 10; i++) shift = likelihood.update(0.75);
+    return { early, shift };
+  };
+  const raw = run(Infinity);
+  const means = run(288);
+  assert.equal(means.early, raw.early, 'before 288 means are in the history both read the same');
+  assert.ok(means.shift > raw.shift + 0.05, `means ${means.shift}, raw ${raw.shift}`);
+  assert.ok(means.shift >= 0.15 && raw.shift < 0.15, `only the means reference flags it: means ${means.shift}, raw ${raw.shift}`);
 });

@@ -36,7 +36,7 @@ test('factory: detection rate only alarms downwards', () => {
 
 test('factory: names take series kinds and single methods; an unknown name is a typed error', () => {
   assert.equal(detectorByName('robust-z').name, 'robust-z');
-  assert.equal(detectorByName('fpr').name, 'robust-z+ewma-cusum');
+  assert.equal(detectorByName('fpr').name, 'adaptive');
   assert.equal(detectorByName('generic').name, 'adaptive');
   assert.equal(detectorByName('robust-z+ewma-cusum').name, 'robust-z+ewma-cusum');
   assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');

@@ -55,7 +55,8 @@ test('seasonal: a traffic drop of 30% is flagged within 3 points, then adapted t
   assert.ok(after < 0.05, `${(after * 100).toFixed(1)}% still flagged 20..170 points after the drop, want < 5%`);
 });
 
-test('seasonal: request_rate from the factory is the seasonal detector; also by name', () => {
-  assert.equal(detectorForKind('request_rate').name, 'seasonal-profile');
+test('seasonal: the factory gives it for a daily season override; also by name', () => {
+  assert.equal(detectorForKind('request_rate', { season: 'daily' }).name, 'seasonal-profile');
+  assert.equal(detectorForKind('request_rate').name, 'adaptive');
   assert.equal(detectorByName('seasonal-profile').name, 'seasonal-profile');
 });

@@ -107,7 +107,8 @@ test('the collector behind a 4 KiB influxd: every event stored; refused points d
     assert.deepEqual(letters.map((l) => l.code), ['influx_rejected', 'influx_rejected', 'influx_rejected']);
     assert.match(letters[0].reason, /field type conflict/);
     assert.match(letters[0].payload, /^inference,/);
-    assert.equal(collector.stats().pointsAccepted > 300, true, 'raw points and windows');
+    // Windows are written when they close, after the raw points: wait for them, then they count too.
+    await waitFor(() => collector.stats().pointsAccepted > 300, { timeoutMs: 30_000, what: 'the windows written beside the 300 raw points' });
   } finally {
     await collector.stop();
     await nc.close();

@@ -12,22 +12,24 @@ WORK=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
+# Foreground steps only: a background job must be node itself, so that $! is the process to stop.
 starwatch() { node bin/starwatch.js "$@"; }
 wait_http() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 
 # 1. NATS (JetStream) and InfluxDB 1.x.
-starwatch services --dir "$WORK/services" --nats-port "$NATS_PORT" --influx-port "$INFLUX_PORT" & pids+=($!)
+node bin/starwatch.js services --dir "$WORK/services" --nats-port "$NATS_PORT" --influx-port "$INFLUX_PORT" & pids+=($!)
 wait_http "http://127.0.0.1:$INFLUX_PORT/ping"
 # 2. Starlight (here a stand-in answering like scanner.py).
 python3 examples/python/starlight_standin.py --port "$STARLIGHT_PORT" & pids+=($!)
 # 3. The collector, with its API token.
 export STARWATCH_NATS_URL="nats://127.0.0.1:$NATS_PORT" STARWATCH_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
 export STARWATCH_HTTP_PORT=$COLLECTOR_PORT STARWATCH_API_PORT=$API_PORT STARWATCH_API_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-starwatch collector & pids+=($!)
+node bin/starwatch.js collector & pids+=($!)
 wait_http "http://127.0.0.1:$COLLECTOR_PORT/readyz"
 # 4. The agent attached in front of Starlight, with golden probes.
 starwatch generate --out "$WORK/probes" --count 20 --seed 7 > /dev/null
-starwatch agent --proxy "http://127.0.0.1:$STARLIGHT_PORT/v1/scan" --proxy-preset starlight-v4 --port "$AGENT_PORT" \
+node bin/starwatch.js agent --proxy "http://127.0.0.1:$STARLIGHT_PORT/v1/scan" --proxy-preset starlight-v4 --port "$AGENT_PORT" \
   --nats "$STARWATCH_NATS_URL" --agent-id staging-1 --probes "$WORK/probes" --probe-rate 5 & pids+=($!)
 wait_http "http://127.0.0.1:$AGENT_PORT/readyz"
 # 5. Traffic through the agent, as Starlight's clients would send it.

@@ -167,7 +167,7 @@ function batchTemplate(agent: string, slot: number, n = BATCH): string {
  * Event `id`: a tenth failed, a fifth of the rest flagged stego; timings to the microsecond and
  * probabilities to the millionth, as agents keep them.
  */
-function benchEvent(id: number, agent: string, nowMs: number, model: InferenceEvent['model']): InferenceEvent {
+export function benchEvent(id: number, agent: string, nowMs: number, model: InferenceEvent['model']): InferenceEvent {
   const prob = ((id * 7919) % 1_000_000) / 1e6;
   const stego = prob >= 0.8;
   const failed = id % 10 === 9;

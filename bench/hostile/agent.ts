@@ -13,7 +13,7 @@ import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { summarise } from '../stats.ts';
-import { compressionBomb, hugeGif, hugeWebp, palettePng } from '../../test/hostile/agent-images.ts';
+import { compressionBomb, hugeGif, hugeWebp, palettePng } from './images.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -14,7 +14,7 @@ import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
-import { makeEvent } from '../../test/fixtures/collector-events.ts';
+import { benchEvent } from '../pipeline.ts';
 import { summarise } from '../stats.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
@@ -125,14 +125,15 @@ function attack(name: string, messages: () => Uint8Array[], settled: (c: Record<
 
 const zeros = () => encoder.encode(`{"v":1,"agent_id":"agent-h","seq":1,"events":[${Array(100_000).fill('0').join(',')}]}`);
 const nested = () => encoder.encode(`{"v":1,"agent_id":"agent-h","seq":1,"events":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`);
+const MODEL = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
 const badEvents = () => {
   const now = Date.now();
-  const events = Array.from({ length: 2000 }, (_, i) => ({ ...makeEvent({ id: `b${i}`, agent: 'agent-h', tsMs: now, nsPart: i }), source: 'nope' }));
+  const events = Array.from({ length: 2000 }, (_, i) => ({ ...benchEvent(i, 'agent-h', now, MODEL), source: 'nope' }));
   return encoder.encode(JSON.stringify({ v: 1, agent_id: 'agent-h', seq: 1, events }));
 };
 const goodBatch = (seq: number) => {
   const now = Date.now();
-  return encoder.encode(JSON.stringify(toColumns('agent-h', seq, Array.from({ length: 1000 }, (_, i) => makeEvent({ id: `g${seq}-${i}`, agent: 'agent-h', tsMs: now - 1000, nsPart: seq * 1000 + i })))));
+  return encoder.encode(JSON.stringify(toColumns('agent-h', seq, Array.from({ length: 1000 }, (_, i) => benchEvent(seq * 1000 + i, 'agent-h', now - 1000, MODEL)))));
 };
 const terminated = (n: number) => (c: Record<string, number>) => c.messages_terminated_total >= n;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { useServices, waitFor } from '../harness/services.ts';
 import { readStoredEvents, startTestAgent } from '../integration/agent-stream.ts';
-import { hugeGif, hugeWebp, palettePng } from './agent-images.ts';
+import { hugeGif, hugeWebp, palettePng } from '../../bench/hostile/images.ts';
 
 const services = useServices({ nats: true });
 let webp: Buffer;

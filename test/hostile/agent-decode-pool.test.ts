@@ -12,7 +12,7 @@ import { PreprocessPool } from '../../agent/v4/pool/preprocess-pool.ts';
 import { RemoteModel } from '../../agent/v4/pool/remote-model.ts';
 import { preprocess } from '../../agent/v4/preprocess.ts';
 import { makeImages } from '../integration/agent-stream.ts';
-import { hugeGif, palettePng } from './agent-images.ts';
+import { hugeGif, palettePng } from '../../bench/hostile/images.ts';
 
 const pools: PreprocessPool[] = [];
 after(() => Promise.all(pools.map((p) => p.close())));

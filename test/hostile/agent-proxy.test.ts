@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useServices, waitFor } from '../harness/services.ts';
-import { compressionBomb } from './agent-images.ts';
+import { compressionBomb } from '../../bench/hostile/images.ts';
 import { readStoredEvents, startTestAgent } from '../integration/agent-stream.ts';
 
 const services = useServices({ nats: true });

@@ -15,7 +15,7 @@ import { encodeBatch } from '../agent/publish/batch-encoding.ts';
 import { silentLogger } from '../agent/publish/logger.ts';
 import { EventPublisher } from '../agent/publish/publisher.ts';
 import { createAgent } from '../agent/library.ts';
-import { DEFAULT_MODEL_PATH, V4Path, type ScanResult } from '../agent/v4/path.ts';
+import { DEFAULT_MODEL_PATH, V4Path, type ScanResult } from '../v4/path.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { writePhotoSet } from './photo-set.ts';
 import type { Bench, BenchReport } from './registry.ts';

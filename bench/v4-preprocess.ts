@@ -4,7 +4,7 @@
 // Run: node --import tsx bench/v4-preprocess.ts [rounds]
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { preprocess } from '../agent/v4/preprocess.ts';
+import { preprocess } from '../v4/preprocess.ts';
 
 const DIR = join(import.meta.dirname, '..', 'test', 'fixtures', 'parity', 'images');
 const rounds = Number(process.argv[2] ?? 30);

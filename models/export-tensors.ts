@@ -8,8 +8,8 @@
 // two six-value feature vectors as float32.
 import { openSync, writeSync, closeSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preprocess } from '../agent/v4/preprocess.ts';
-import { STREAM_NAMES, streamSize, METHODS, BIT_ORDERS, type StreamName } from '../agent/v4/contract.ts';
+import { preprocess } from '../v4/preprocess.ts';
+import { STREAM_NAMES, streamSize, METHODS, BIT_ORDERS, type StreamName } from '../v4/contract.ts';
 import { readLabel } from '../corpus/labels.ts';
 
 /** Per stream: how a float value is stored. 'u8x255': round(x*255); 'alpha': ch0 x255, ch1 as 0/1. */

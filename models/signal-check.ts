@@ -9,9 +9,9 @@
 //   node --import tsx models/signal-check.ts CORPUS_DIR [--json]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preprocess } from '../agent/v4/preprocess.ts';
-import { CROP } from '../agent/v4/contract.ts';
-import { centreCrop } from '../agent/v4/streams/crop.ts';
+import { preprocess } from '../v4/preprocess.ts';
+import { CROP } from '../v4/contract.ts';
+import { centreCrop } from '../v4/streams/crop.ts';
 import { readLabel } from '../corpus/labels.ts';
 
 interface Row {

@@ -1,7 +1,7 @@
 // Other names for the stego methods. Starlight calls the bytes appended after the end of the image
 // "eoi" and RGB LSB embedding "lsb"; its labels, dataset file names and scanner answers use them.
 // One table, read by labels, datasets and the proxy, so a name means the same everywhere.
-import { METHODS, type StegoMethod } from '../agent/v4/contract.ts';
+import { METHODS, type StegoMethod } from '../v4/contract.ts';
 
 export type MethodAliases = Readonly<Record<string, StegoMethod>>;
 

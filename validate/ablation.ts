@@ -1,8 +1,8 @@
 // Ablation: how FPR and detection move when one stream is fed as zeros. Ranked by impact, the
 // sum of the two moves; on a tie (small datasets, where few verdicts flip) by how far the stego
 // probability moved on average, which still tells the streams apart.
-import type { StreamName } from '../agent/v4/contract.ts';
-import type { Verdict } from '../agent/v4/verdict.ts';
+import type { StreamName } from '../v4/contract.ts';
+import type { Verdict } from '../v4/verdict.ts';
 import { isScoredAndLabelled, type ItemResult } from './item-result.ts';
 import { rate, type Rate } from './metrics.ts';
 

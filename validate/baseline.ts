@@ -2,8 +2,8 @@
 // by --write-baseline, and can also be read out of a previous --json output.
 import { readFile, writeFile } from 'node:fs/promises';
 // The format itself lives in schemas/baseline.ts, shared with the collector's baseline rules.
-import { METHODS } from '../agent/v4/contract.ts';
-import type { ModelIdentity } from '../agent/v4/model.ts';
+import { METHODS } from '../v4/contract.ts';
+import type { ModelIdentity } from '../v4/model.ts';
 import { BASELINE_KIND, BaselineFormatError, checkBaseline, type Baseline } from '../schemas/baseline.ts';
 import { ValidateError } from './errors.ts';
 import type { Metrics } from './metrics.ts';

@@ -1,7 +1,7 @@
 // `starwatch compare`: several models on one dataset, the same metrics side by side. The dataset
 // is listed once; each model runs it in turn, so latencies are measured under the same conditions.
-import { METHODS } from '../agent/v4/contract.ts';
-import type { DecodeLimits } from '../agent/v4/limits.ts';
+import { METHODS } from '../v4/contract.ts';
+import type { DecodeLimits } from '../v4/limits.ts';
 import type { DatasetItem } from './dataset.ts';
 import { msText, pct, rateText } from './format.ts';
 import type { Metrics } from './metrics.ts';

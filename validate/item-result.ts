@@ -1,6 +1,6 @@
 // What the run learned about one dataset file: its label, the model's verdict or the typed error
 // that stopped it, and how long it took. Metrics, reports and publishing read only this shape.
-import type { Verdict } from '../agent/v4/verdict.ts';
+import type { Verdict } from '../v4/verdict.ts';
 import type { Label } from '../schemas/inference-event.ts';
 
 export interface ItemTimings {

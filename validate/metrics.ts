@@ -1,6 +1,6 @@
 // The numbers a model is judged by, from per-file results. Rates are null when there is nothing
 // to divide by (no clean image of a format, no image of a method): "not measured" is not 0.
-import { BIT_ORDERS, METHODS, type BitOrder, type StegoMethod } from '../agent/v4/contract.ts';
+import { BIT_ORDERS, METHODS, type BitOrder, type StegoMethod } from '../v4/contract.ts';
 import { isScoredAndLabelled, type ItemResult } from './item-result.ts';
 
 export interface Rate {

@@ -1,6 +1,6 @@
 // Figures per dataset when one run judges several (Starlight validates across its submission
 // datasets at once): the same metrics as the whole run, computed on each dataset's results.
-import { METHODS, type StegoMethod } from '../agent/v4/contract.ts';
+import { METHODS, type StegoMethod } from '../v4/contract.ts';
 import type { ItemResult } from './item-result.ts';
 import { rateText } from './format.ts';
 import { computeMetrics, type Metrics, type Rate } from './metrics.ts';

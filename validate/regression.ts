@@ -2,7 +2,7 @@
 // percentage points, when any method's detection is under 95% or falls more than 5 points
 // below the baseline, or when p95 latency passes 1.2x the baseline's. A figure that either side
 // could not measure (no clean images, no images of a method) is skipped and said so.
-import { METHODS } from '../agent/v4/contract.ts';
+import { METHODS } from '../v4/contract.ts';
 import type { Baseline } from './baseline.ts';
 import type { Metrics } from './metrics.ts';
 import { pct } from './format.ts';

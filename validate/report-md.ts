@@ -1,7 +1,7 @@
 // `--report out.md`: the Markdown dashboard of one validation run: metrics against targets with
 // their status, the per-method table, latency, dataset quality, and the regression and ablation
 // results when the run has them.
-import { METHODS } from '../agent/v4/contract.ts';
+import { METHODS } from '../v4/contract.ts';
 import { counts, msText, pct, rateText, signedPoints } from './format.ts';
 import { datasetTable, unknownText } from './per-dataset.ts';
 import type { Status } from './targets.ts';

@@ -2,15 +2,15 @@
 // decode + preprocess once, infer. With ablation the same streams are then fed again once per
 // declared stream with that stream zeroed, so nine runs cost one decode.
 import { readFile, stat } from 'node:fs/promises';
-import type { StreamName, V4Streams } from '../agent/v4/contract.ts';
-import { isV4Error, V4Error } from '../agent/v4/errors.ts';
+import type { StreamName, V4Streams } from '../v4/contract.ts';
+import { isV4Error, V4Error } from '../v4/errors.ts';
 import { sniffFormat } from '../agent/events/sniff-format.ts';
-import type { ModelIdentity } from '../agent/v4/model.ts';
-import { V4Path } from '../agent/v4/path.ts';
-import { preprocess, type Preprocessed } from '../agent/v4/preprocess.ts';
-import { STEGO_THRESHOLD, verdictAt, type Verdict } from '../agent/v4/verdict.ts';
-import type { DecodeLimits } from '../agent/v4/limits.ts';
-import type { ModelOutputs } from '../agent/v4/outputs.ts';
+import type { ModelIdentity } from '../v4/model.ts';
+import { V4Path } from '../v4/path.ts';
+import { preprocess, type Preprocessed } from '../v4/preprocess.ts';
+import { STEGO_THRESHOLD, verdictAt, type Verdict } from '../v4/verdict.ts';
+import type { DecodeLimits } from '../v4/limits.ts';
+import type { ModelOutputs } from '../v4/outputs.ts';
 import type { DatasetItem } from './dataset.ts';
 import type { ItemResult } from './item-result.ts';
 import { PeakRss } from './memory.ts';

@@ -2,7 +2,7 @@
 // `run` point and one `ablation` point per zeroed stream. Figures a run could not measure are
 // left out, never written as 0.
 import { basename } from 'node:path';
-import { METHODS } from '../agent/v4/contract.ts';
+import { METHODS } from '../v4/contract.ts';
 import { MEASUREMENTS, methodField } from '../schemas/measurements.ts';
 import type { ValidationReport } from './validation.ts';
 

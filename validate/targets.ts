@@ -1,6 +1,6 @@
 // Absolute targets a model is reported against. Without a baseline these only give a status in
 // the output and the report; they never change the exit code (the regression rules do).
-import { METHODS, type StegoMethod } from '../agent/v4/contract.ts';
+import { METHODS, type StegoMethod } from '../v4/contract.ts';
 import { pct } from './format.ts';
 import type { Metrics } from './metrics.ts';
 

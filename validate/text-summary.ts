@@ -1,6 +1,6 @@
 // The terminal output of `starwatch validate`: the same content as the Markdown report, as
 // aligned plain text.
-import { METHODS } from '../agent/v4/contract.ts';
+import { METHODS } from '../v4/contract.ts';
 import type { AblationRow } from './ablation.ts';
 import { counts, msText, pct, rateText, signedPoints } from './format.ts';
 import { datasetTable, unknownText } from './per-dataset.ts';

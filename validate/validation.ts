@@ -1,9 +1,9 @@
 // One validation: dataset -> run -> metrics, target statuses, regression verdict, ablation. The
 // report is what --json prints, what --write-baseline and the Markdown report are made from,
 // and what a later run can take as its baseline.
-import type { StreamName } from '../agent/v4/contract.ts';
-import type { ModelIdentity } from '../agent/v4/model.ts';
-import type { DecodeLimits } from '../agent/v4/limits.ts';
+import type { StreamName } from '../v4/contract.ts';
+import type { ModelIdentity } from '../v4/model.ts';
+import type { DecodeLimits } from '../v4/limits.ts';
 import { ablationRows, type AblationRow } from './ablation.ts';
 import type { Baseline } from './baseline.ts';
 import type { DatasetItem } from './dataset.ts';

@@ -1,7 +1,7 @@
 // Observation -> InferenceEvent, stamped with the agent's id, the model, a unique ns
 // timestamp and an event id. This runs on the scan's path, so it only copies fields.
 import type { InferenceEvent, Outputs, Timings } from '../../schemas/inference-event.ts';
-import type { ScanResult } from '../v4/path.ts';
+import type { ScanResult } from '../../v4/path.ts';
 import { NanoClock } from './clock.ts';
 import { EventIds } from './event-id.ts';
 import type { InputInfo, ModelRef, Observation, Source } from './observation.ts';

@@ -7,8 +7,8 @@ import { unknownInput, type ModelRef, type Observation, type Source } from '../e
 import { sniffFormat } from '../events/sniff-format.ts';
 import { Heartbeater } from '../publish/heartbeat.ts';
 import { EventPublisher, type PublisherStats } from '../publish/publisher.ts';
-import { isV4Error } from '../v4/errors.ts';
-import type { ScanResult, V4Path } from '../v4/path.ts';
+import { isV4Error } from '../../v4/errors.ts';
+import type { ScanResult, V4Path } from '../../v4/path.ts';
 
 export type ScanOutcome =
   | { ok: true; result: ScanResult; event: InferenceEvent }

@@ -4,8 +4,8 @@ import { Heartbeater } from '../publish/heartbeat.ts';
 import type { NatsOptions } from '../publish/connection.ts';
 import type { Logger } from '../publish/logger.ts';
 import { EventPublisher, type PublisherOptions } from '../publish/publisher.ts';
-import type { DecodeLimits } from '../v4/limits.ts';
-import { DEFAULT_MODEL_PATH, V4Path } from '../v4/path.ts';
+import type { DecodeLimits } from '../../v4/limits.ts';
+import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';
 import type { ModelRef } from '../events/observation.ts';
 import { StarwatchAgent } from './agent.ts';
 

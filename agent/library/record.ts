@@ -3,7 +3,7 @@
 import type { Label, Outputs } from '../../schemas/inference-event.ts';
 import { ms, outputsFrom } from '../events/build.ts';
 import { unknownInput, type InputInfo, type ModelRef, type Observation, type Source } from '../events/observation.ts';
-import type { Verdict } from '../v4/verdict.ts';
+import type { Verdict } from '../../v4/verdict.ts';
 
 export interface RecordInput {
   /** The verdict, in V4Path form; omit it when the request failed. */

@@ -4,8 +4,8 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Outputs } from '../../schemas/inference-event.ts';
 import { ms as roundMs, outputsFrom, observeError } from '../events/build.ts';
 import type { InputInfo, ModelRef } from '../events/observation.ts';
-import { isOutputName, type ModelOutputs } from '../v4/outputs.ts';
-import { verdictAt } from '../v4/verdict.ts';
+import { isOutputName, type ModelOutputs } from '../../v4/outputs.ts';
+import { verdictAt } from '../../v4/verdict.ts';
 import type { StarwatchAgent } from './agent.ts';
 
 export interface WrapOptions {

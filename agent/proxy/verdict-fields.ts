@@ -4,7 +4,7 @@
 // Starlight's "eoi" and "lsb" are raw and lsb.rgb; a name with no method is reported, not dropped.
 import type { Outputs } from '../../schemas/inference-event.ts';
 import { DEFAULT_METHOD_ALIASES, resolveMethod, type MethodAliases } from '../../schemas/method-aliases.ts';
-import { BIT_ORDERS, METHODS, type StegoMethod } from '../v4/contract.ts';
+import { BIT_ORDERS, METHODS, type StegoMethod } from '../../v4/contract.ts';
 import { roundProbability } from '../events/build.ts';
 
 export interface VerdictFields {

@@ -7,7 +7,7 @@ import type { StarwatchAgent } from '../library/agent.ts';
 import { observeError } from '../events/build.ts';
 import { unknownInput } from '../events/observation.ts';
 import { sniffFormat } from '../events/sniff-format.ts';
-import { declaredPixels } from '../v4/decode/declared-size.ts';
+import { declaredPixels } from '../../v4/decode/declared-size.ts';
 import type { Admission } from './admission.ts';
 import { sendError, sendJson } from './http-errors.ts';
 

@@ -6,12 +6,12 @@ import { parseMethodAliases } from '../../schemas/method-aliases.ts';
 import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
 import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
 import { SERVER_LIMITS } from '../../agent/server/server.ts';
-import { defaultWorkerCount } from '../../agent/v4/pool/preprocess-pool.ts';
+import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
-import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
-import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
+import { DEFAULT_LIMITS } from '../../v4/limits.ts';
+import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
 import { positiveInt } from './scan.ts';
 
 interface AgentCliOptions {

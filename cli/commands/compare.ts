@@ -1,7 +1,7 @@
 // starwatch compare: several models on one labelled dataset, the validation metrics side by side.
 import type { Command } from 'commander';
 import type { SingleBar } from 'cli-progress';
-import { isV4Error } from '../../agent/v4/errors.ts';
+import { isV4Error } from '../../v4/errors.ts';
 import { stat, writeFile } from 'node:fs/promises';
 import { compareMarkdown, compareModels, compareText } from '../../validate/compare.ts';
 import { loadDatasetFlags } from '../../validate/dataset.ts';

@@ -1,7 +1,7 @@
 // starwatch parity DIR: check a parity folder (vectors.json + images/) against the V4 input
 // path, one line per case; exit 1 on any mismatch.
 import type { Command } from 'commander';
-import { checkParityFolder, type CaseResult } from '../../agent/v4/parity/check-folder.ts';
+import { checkParityFolder, type CaseResult } from '../../v4/parity/check-folder.ts';
 
 export function registerParity(program: Command): void {
   program

@@ -3,9 +3,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { isV4Error } from '../../agent/v4/errors.ts';
-import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
-import { V4Path, type ScanResult } from '../../agent/v4/path.ts';
+import { isV4Error } from '../../v4/errors.ts';
+import { DEFAULT_LIMITS } from '../../v4/limits.ts';
+import { V4Path, type ScanResult } from '../../v4/path.ts';
 import { isImageFile, listFiles } from '../../corpus/files.ts';
 
 

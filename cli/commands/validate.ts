@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { isV4Error } from '../../agent/v4/errors.ts';
-import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
+import { isV4Error } from '../../v4/errors.ts';
+import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { baselineOf, readBaseline, writeBaseline } from '../../validate/baseline.ts';
 import { loadDatasetFlags } from '../../validate/dataset.ts';
 import { isValidateError } from '../../validate/errors.ts';

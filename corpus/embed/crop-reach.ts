@@ -3,8 +3,8 @@
 // the model sees (measured: about half of the lsb.rgb and palette payloads of a 192-384 px corpus),
 // so no model could detect it and the corpus would measure the crop, not the model. This gives the
 // shortest message whose payload covers at least `rows` full rows of the crop.
-import { CROP } from '../../agent/v4/contract.ts';
-import { centreCrop } from '../../agent/v4/streams/crop.ts';
+import { CROP } from '../../v4/contract.ts';
+import { centreCrop } from '../../v4/streams/crop.ts';
 
 /** Default crop rows a pixel payload must cover (1.5% of the crop); `--min-crop-rows` changes it. */
 export const DEFAULT_MIN_CROP_ROWS = 4;

@@ -4,7 +4,7 @@
 // is published, as `starwatch validate --publish` would, so the Models board has a run to show.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
+import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
 import { baselineOf } from '../../validate/baseline.ts';
 import { loadDataset } from '../../validate/dataset.ts';
 import { publishValidation, type PublishOutcome } from '../../validate/publish.ts';

@@ -3,14 +3,14 @@
 // queues in front of the decoders and the model are bounded.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STREAM_NAMES, streamSize } from '../../agent/v4/contract.ts';
-import { DEFAULT_LIMITS } from '../../agent/v4/limits.ts';
-import { V4Error } from '../../agent/v4/errors.ts';
-import { V4Model } from '../../agent/v4/model.ts';
-import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
-import { PreprocessPool } from '../../agent/v4/pool/preprocess-pool.ts';
-import { RemoteModel } from '../../agent/v4/pool/remote-model.ts';
-import { preprocess } from '../../agent/v4/preprocess.ts';
+import { STREAM_NAMES, streamSize } from '../../v4/contract.ts';
+import { DEFAULT_LIMITS } from '../../v4/limits.ts';
+import { V4Error } from '../../v4/errors.ts';
+import { V4Model } from '../../v4/model.ts';
+import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
+import { PreprocessPool } from '../../v4/pool/preprocess-pool.ts';
+import { RemoteModel } from '../../v4/pool/remote-model.ts';
+import { preprocess } from '../../v4/preprocess.ts';
 import { makeImages } from '../integration/agent-stream.ts';
 import { hugeGif, palettePng } from '../../bench/hostile/images.ts';
 

@@ -20,5 +20,5 @@ export const FOLDERS = {
     mutate: ['schemas/{event-columns,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
     tests: unit('schemas-event-columns', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
-  streams: { mutate: ['agent/v4/streams/*.ts'], tests: unit('v4-preprocess-pieces', 'v4-path', 'v4-parity') },
+  streams: { mutate: ['v4/streams/*.ts'], tests: unit('v4-preprocess-pieces', 'v4-path', 'v4-parity') },
 };

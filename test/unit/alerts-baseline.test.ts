@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METHODS } from '../../agent/v4/contract.ts';
+import { METHODS } from '../../v4/contract.ts';
 import { BaselineError, loadBaseline } from '../../collector/alerts/baseline.ts';
 import { evaluateRules } from '../../collector/alerts/rules.ts';
 import { baselineOf, writeBaseline } from '../../validate/baseline.ts';

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { minBytesToReachCrop } from '../../corpus/embed/crop-reach.ts';
-import { centreCrop } from '../../agent/v4/streams/crop.ts';
+import { centreCrop } from '../../v4/streams/crop.ts';
 import { generateCorpus } from '../../corpus/generate.ts';
 import { readLabel, type StegoLabel } from '../../corpus/labels.ts';
 import { CorpusError } from '../../corpus/errors.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULTS } from '../../collector/config.ts';
-import { DEFAULT_MODEL_PATH } from '../../agent/v4/path.ts';
+import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
 import { COMMANDS, IMAGE, ROOT, importClosure, read } from './deploy-support.ts';
 
 const file = read('deploy/container/Containerfile');

@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import type { V4ErrorCode } from '../../agent/v4/errors.ts';
-import { isV4Error } from '../../agent/v4/errors.ts';
-import { DEFAULT_LIMITS, type DecodeLimits } from '../../agent/v4/limits.ts';
-import { preprocess } from '../../agent/v4/preprocess.ts';
+import type { V4ErrorCode } from '../../v4/errors.ts';
+import { isV4Error } from '../../v4/errors.ts';
+import { DEFAULT_LIMITS, type DecodeLimits } from '../../v4/limits.ts';
+import { preprocess } from '../../v4/preprocess.ts';
 
 const IMAGES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'parity', 'images');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(IMAGES, name)));

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { STREAM_NAMES, streamSize, type V4Streams } from '../../agent/v4/contract.ts';
-import { V4Error } from '../../agent/v4/errors.ts';
-import { V4Model } from '../../agent/v4/model.ts';
-import { verdicts } from '../../agent/v4/verdict.ts';
+import { STREAM_NAMES, streamSize, type V4Streams } from '../../v4/contract.ts';
+import { V4Error } from '../../v4/errors.ts';
+import { V4Model } from '../../v4/model.ts';
+import { verdicts } from '../../v4/verdict.ts';
 
 const FULL = 'models/v4-random.onnx';
 const LEGACY = 'test/fixtures/models/v4-legacy-3in.onnx';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkCase } from '../../agent/v4/parity/check-folder.ts';
-import type { ParityVectors } from '../../agent/v4/parity/vectors.ts';
+import { checkCase } from '../../v4/parity/check-folder.ts';
+import type { ParityVectors } from '../../v4/parity/vectors.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'parity');
 const vectors = JSON.parse(readFileSync(join(DIR, 'vectors.json'), 'utf8')) as ParityVectors;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { V4Error, V4_ERROR_CODES } from '../../agent/v4/errors.ts';
-import { DEFAULT_MODEL_PATH, V4Path } from '../../agent/v4/path.ts';
+import { V4Error, V4_ERROR_CODES } from '../../v4/errors.ts';
+import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';
 
 const PARITY = '/work/shared/parity/images';
 const read = (name: string) => readFile(`${PARITY}/${name}`);

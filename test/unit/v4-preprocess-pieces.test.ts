@@ -7,15 +7,15 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 import { decompressFrame, parseGIF } from 'gifuct-js';
-import { cmykToRgb } from '../../agent/v4/decode/cmyk.ts';
-import { decodeGif, readGifHeader } from '../../agent/v4/decode/gif.ts';
-import { sniffFormat } from '../../agent/v4/decode/sniff.ts';
-import { imageTail } from '../../agent/v4/decode/tail.ts';
-import { contentStats } from '../../agent/v4/streams/content-stats.ts';
-import { centreCrop, roundHalfEven } from '../../agent/v4/streams/crop.ts';
-import { metaStream } from '../../agent/v4/streams/meta-stream.ts';
-import { pillowLuma } from '../../agent/v4/streams/palette-streams.ts';
-import { preprocess } from '../../agent/v4/preprocess.ts';
+import { cmykToRgb } from '../../v4/decode/cmyk.ts';
+import { decodeGif, readGifHeader } from '../../v4/decode/gif.ts';
+import { sniffFormat } from '../../v4/decode/sniff.ts';
+import { imageTail } from '../../v4/decode/tail.ts';
+import { contentStats } from '../../v4/streams/content-stats.ts';
+import { centreCrop, roundHalfEven } from '../../v4/streams/crop.ts';
+import { metaStream } from '../../v4/streams/meta-stream.ts';
+import { pillowLuma } from '../../v4/streams/palette-streams.ts';
+import { preprocess } from '../../v4/preprocess.ts';
 
 test('roundHalfEven is Python round()', () => {
   assert.deepEqual([0.5, 1.5, 2.5, 22.5, 130.5, -0.5, -1.5, -77.5, 2.4, 2.6, -2.6].map(roundHalfEven), [0, 2, 2, 22, 130, 0, -2, -78, 2, 3, -3]);

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { STREAM_NAMES, streamSize } from '../../agent/v4/contract.ts';
-import { V4Model } from '../../agent/v4/model.ts';
-import { DEFAULT_MODEL_PATH, V4Path } from '../../agent/v4/path.ts';
-import { defaultModelThreads } from '../../agent/v4/pool/preprocess-pool.ts';
-import { RemoteModel } from '../../agent/v4/pool/remote-model.ts';
-import { preprocess } from '../../agent/v4/preprocess.ts';
+import { STREAM_NAMES, streamSize } from '../../v4/contract.ts';
+import { V4Model } from '../../v4/model.ts';
+import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';
+import { defaultModelThreads } from '../../v4/pool/preprocess-pool.ts';
+import { RemoteModel } from '../../v4/pool/remote-model.ts';
+import { preprocess } from '../../v4/preprocess.ts';
 import { idleRatioBound, v4Figures } from '../../bench/v4.ts';
 
 const PARITY = 'test/fixtures/parity/images';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ModelOutputs } from '../../agent/v4/outputs.ts';
-import { argmax, sigmoid, softmax, verdictAt, verdicts } from '../../agent/v4/verdict.ts';
+import type { ModelOutputs } from '../../v4/outputs.ts';
+import { argmax, sigmoid, softmax, verdictAt, verdicts } from '../../v4/verdict.ts';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STREAM_NAMES } from '../../agent/v4/contract.ts';
+import { STREAM_NAMES } from '../../v4/contract.ts';
 import { runCompare } from '../../cli/commands/compare.ts';
 import { runValidate, type CommandIo } from '../../cli/commands/validate.ts';
 import { BASELINE_KIND } from '../../validate/baseline.ts';

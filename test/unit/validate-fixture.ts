@@ -2,7 +2,7 @@
 // the odd files a real one has (corrupt, unlabelled, badly labelled, not an image).
 import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Verdict } from '../../agent/v4/verdict.ts';
+import type { Verdict } from '../../v4/verdict.ts';
 import { generateCorpus } from '../../corpus/generate.ts';
 import type { Label } from '../../schemas/inference-event.ts';
 import type { ItemResult } from '../../validate/item-result.ts';

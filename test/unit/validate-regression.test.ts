@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METHODS } from '../../agent/v4/contract.ts';
+import { METHODS } from '../../v4/contract.ts';
 import { baselineOf, parseBaseline, type Baseline } from '../../validate/baseline.ts';
 import { computeMetrics, type Metrics } from '../../validate/metrics.ts';
 import { checkRegression } from '../../validate/regression.ts';

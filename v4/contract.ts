@@ -1,5 +1,5 @@
 // The V4 model's input and output names and shapes (per image, batch dimension excluded),
-// as ../shared/v4-contract.md fixes them. Everything else in agent/v4 reads them from here.
+// as ../shared/v4-contract.md fixes them. Everything else in v4 reads them from here.
 
 export const CROP = 256;
 export const META_BYTES = 2048;

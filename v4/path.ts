@@ -11,14 +11,14 @@ import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
 import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
 /** The model used when none is named. Change this one line when a trained model lands. */
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/v4-reference.onnx', import.meta.url));
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../models/v4-reference.onnx', import.meta.url));
 
 export interface V4PathOptions {
   modelPath?: string;
   threads?: number;
   limits?: Partial<DecodeLimits>;
   threshold?: number;
-  /** Decode workers (agent/v4/pool); 0 decodes on the calling thread. Default 0. */
+  /** Decode workers (v4/pool); 0 decodes on the calling thread. Default 0. */
   workers?: number;
   /** Model runs queued at most (MODEL_MAX_QUEUED). */
   maxQueued?: number;

@@ -14,6 +14,7 @@ import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
 import { INCIDENT_HELP, prepareIncident } from './incident.ts';
+import { incidentTiming } from './incident-timing.ts';
 import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
@@ -102,12 +103,24 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
 
     const info = describe(services, collector, agent, runDir);
     announce(info, o, say);
-    const timers = schedule(o, say, traffic, () => traffic.inject(incident), collector);
-    let incidentToldAtS: number | null = null;
+    let injectedAtMs: number | null = null;
+    let toldAtMs: number | null = null;
+    const inject = (): void => {
+      injectedAtMs = Date.now();
+      traffic.inject(incident);
+    };
+    const timers = schedule(o, say, traffic, inject, collector);
     const told = collector.notifications$((n, count) => {
       const at = timers.elapsed();
-      if (incidentToldAtS === null && n.status === 'firing' && n.rule !== STANDING_RULE && at >= o.incidentAfterS) incidentToldAtS = at;
       say('notification', { at_s: at, count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`);
+      if (toldAtMs !== null || injectedAtMs === null || n.status !== 'firing' || n.rule === STANDING_RULE) return;
+      toldAtMs = Date.now();
+      const t = incidentTiming(injectedAtMs, toldAtMs);
+      say(
+        'incident_told',
+        { at_s: at, first_window_start: new Date(t.firstWindowStartMs).toISOString(), after_first_window_s: t.toldAfterFirstWindowS, after_injection_s: t.toldAfterInjectionS },
+        `the incident was told ${t.toldAfterFirstWindowS} s after the start of its first 10 s window (${t.toldAfterInjectionS} s after it began)`,
+      );
     });
     undo.push(() => told.stop());
     undo.push(() => timers.clear());
@@ -121,14 +134,16 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
         (stopping ??= (async () => {
           const sent = traffic.stats();
           const notifications = told.count();
-          // Seconds from the incident's start to its first notification (null: never told).
-          const incidentNotifiedAfterS = incidentToldAtS === null ? null : incidentToldAtS - o.incidentAfterS;
+          // Seconds from the incident's first affected window (and from its start) to its first notification (null: never told).
+          const timing = injectedAtMs === null ? null : incidentTiming(injectedAtMs, toldAtMs);
+          const incidentNotifiedAfterS = timing?.toldAfterInjectionS ?? null;
+          const afterFirstWindowS = timing?.toldAfterFirstWindowS ?? null;
           await stopAll();
           rmSync(runDir, { recursive: true, force: true });
           say(
             'stopped',
-            { traffic: sent, notifications, incident_notified_after_s: incidentNotifiedAfterS },
-            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
+            { traffic: sent, notifications, incident_notified_after_s: incidentNotifiedAfterS, incident_told_after_first_window_s: afterFirstWindowS },
+            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${afterFirstWindowS ?? '-'} s after its first window began, ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
           );
         })()),
     };

@@ -30,6 +30,8 @@ const LATENCY_ANOMALY = (a: { rule: string; key: string }) => a.rule === 'anomal
  * resolving, and one standing notice. (This run lasts as long as the panel checks take.)
  */
 const MAX_NOTIFICATIONS = 3;
+/** The issue's promise: the incident's first notification within 30 s of the start of its first affected 10 s window. */
+const MAX_TOLD_AFTER_FIRST_WINDOW_S = 30;
 const RUN_S = 180;
 
 // Every panel must have data: no list of known gaps may turn an empty panel into a `todo`.
@@ -182,6 +184,13 @@ test('the injected latency incident is told once it began, never before, and a r
   const said = notifications().map((e) => `${e.at_s}s ${e.notification.status} ${e.notification.group ?? e.notification.rule}`);
   assert.ok(told, `the latency anomaly was never told; notifications: ${said.join(', ') || 'none'}`);
   assert.ok(told.at_s >= INCIDENT_AFTER_S, `the latency anomaly was told ${told.at_s} s into the run, before the incident at ${INCIDENT_AFTER_S} s`);
+  const timing = eventOf('incident_told');
+  assert.ok(timing, 'the demo did not report when the incident was told');
+  assert.equal(timing.at_s, told.at_s, 'the first notification after the incident is not the latency anomaly');
+  assert.ok(
+    timing.after_first_window_s <= MAX_TOLD_AFTER_FIRST_WINDOW_S,
+    `told ${timing.after_first_window_s} s after its first window began (${timing.first_window_start}); the promise is ${MAX_TOLD_AFTER_FIRST_WINDOW_S} s`,
+  );
   const within = notifications().filter((e) => e.at_s <= RUN_S);
   assert.ok(within.length <= MAX_NOTIFICATIONS, `a page storm in the first ${RUN_S} s: ${said.join(', ')}`);
   const live = liveAlerts.filter((a) => LATENCY_ANOMALY(a) && a.kind === 'firing');

@@ -6,6 +6,7 @@ import { parseLabel } from '../../agent/server/label.ts';
 import { labelQuery, type CorpusItem } from '../../deploy/demo/corpus.ts';
 import { heartbeatPoint } from '../../collector/heartbeats/point.ts';
 import { INCIDENT_KINDS, parseIncidentKind } from '../../deploy/demo/incident.ts';
+import { incidentTiming } from '../../deploy/demo/incident-timing.ts';
 import { TrafficGenerator } from '../../deploy/demo/traffic.ts';
 import { CONTRACT } from '../../grafana/contract.ts';
 import { MEASUREMENTS } from '../../schemas/measurements.ts';
@@ -51,4 +52,15 @@ test('the traffic generator refuses an empty corpus or a rate of 0', () => {
   const item: CorpusItem = { file: 'x.png', bytes: Buffer.from('x'), label: { ...common, category: 'clean' } };
   assert.throws(() => new TrafficGenerator({ agentUrl: 'http://127.0.0.1:1', rate: 10, corpus: [] }), /non-empty corpus/);
   assert.throws(() => new TrafficGenerator({ agentUrl: 'http://127.0.0.1:1', rate: 0, corpus: [item] }), /rate must be above 0/);
+});
+
+test('incidentTiming measures from the start of the first 10 s window the incident falls in', () => {
+  const injected = Date.UTC(2026, 10, 30, 14, 31, 16, 184);
+  const t = incidentTiming(injected, injected + 15_000);
+  assert.equal(t.firstWindowStartMs, Date.UTC(2026, 10, 30, 14, 31, 10));
+  assert.equal(t.toldAfterFirstWindowS, 21.2);
+  assert.equal(t.toldAfterInjectionS, 15);
+  const onEdge = incidentTiming(Date.UTC(2026, 10, 30, 14, 31, 20), null);
+  assert.equal(onEdge.firstWindowStartMs, Date.UTC(2026, 10, 30, 14, 31, 20));
+  assert.equal(onEdge.toldAfterFirstWindowS, null);
 });

@@ -54,7 +54,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   minScale: 1e-9,
   relativeMinScale: 0.001,
   periodsMs: [DAY_MS, WEEK_MS],
-  periodsBack: 3,
+  periodsBack: 5,
   levelPoints: 1,
   errorMemory: 200,
   errorClip: 4,

@@ -1,6 +1,6 @@
 // The candidate forecasts of the next point that the adaptive detector picks from: the recent
 // level (median of the last few points) and "the same time one period ago" for each candidate
-// period (median over up to three past periods, so one past anomaly does not echo). Which one
+// period (median over up to five past periods, so one or two past anomalies do not echo). Which one
 // describes the series is found from the data: each keeps a running error, and the smallest wins.
 import { median } from './rolling-window.ts';
 import type { TimeRing } from './time-ring.ts';

@@ -51,7 +51,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('Run everything locally (NATS, InfluxDB, agent, collector, live page) with labelled traffic and an injected incident')
     .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', seconds)
-    .option('--incident-after <s>', 'seconds of steady traffic before the incident', seconds, d.incidentAfterS)
+    .option('--incident-after <s>', 'seconds of steady traffic before the incident (it starts on the next 10 s window boundary)', seconds, d.incidentAfterS)
     .option('--incident <kind>', `what goes wrong: ${INCIDENT_KINDS.join(', ')}`, d.incident)
     .option('--rate <n>', 'scan requests per second', positive, d.rate)
     .option('--port <p>', 'port of the live page, WebSocket and HTTP API (0: any free one)', portNumber, d.port)

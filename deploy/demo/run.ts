@@ -14,7 +14,7 @@ import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
 import { INCIDENT_HELP, prepareIncident } from './incident.ts';
-import { incidentTiming } from './incident-timing.ts';
+import { incidentStartMs, incidentTiming } from './incident-timing.ts';
 import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
@@ -261,14 +261,15 @@ interface Timers {
 function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: () => void, collector: DemoCollector): Timers {
   const started = Date.now();
   const elapsed = (): number => Math.round((Date.now() - started) / 1000);
+  const incidentInMs = incidentStartMs(started, o.incidentAfterS) - started;
   const incidentTimer = setTimeout(() => {
     inject();
     say('incident', { kind: o.incident, at_s: elapsed() }, `>>> incident injected at ${elapsed()} s: ${o.incident} (${INCIDENT_HELP[o.incident]})`);
-  }, o.incidentAfterS * 1000);
+  }, incidentInMs);
   const incidentEndTimer = setTimeout(() => {
     traffic.endIncident();
     say('incident_over', { kind: o.incident, at_s: elapsed() }, `<<< incident over at ${elapsed()} s: steady traffic again`);
-  }, (o.incidentAfterS + o.incidentForS) * 1000);
+  }, incidentInMs + o.incidentForS * 1000);
   const status = setInterval(() => {
     const t = traffic.stats();
     const c = collector.handle.stats();

@@ -6,7 +6,7 @@ import { parseLabel } from '../../agent/server/label.ts';
 import { labelQuery, type CorpusItem } from '../../deploy/demo/corpus.ts';
 import { heartbeatPoint } from '../../collector/heartbeats/point.ts';
 import { INCIDENT_KINDS, parseIncidentKind } from '../../deploy/demo/incident.ts';
-import { incidentTiming } from '../../deploy/demo/incident-timing.ts';
+import { incidentStartMs, incidentTiming } from '../../deploy/demo/incident-timing.ts';
 import { TrafficGenerator } from '../../deploy/demo/traffic.ts';
 import { CONTRACT } from '../../grafana/contract.ts';
 import { MEASUREMENTS } from '../../schemas/measurements.ts';
@@ -63,4 +63,10 @@ test('incidentTiming measures from the start of the first 10 s window the incide
   const onEdge = incidentTiming(Date.UTC(2026, 10, 30, 14, 31, 20), null);
   assert.equal(onEdge.firstWindowStartMs, Date.UTC(2026, 10, 30, 14, 31, 20));
   assert.equal(onEdge.toldAfterFirstWindowS, null);
+});
+
+test('incidentStartMs starts the incident on the first 10 s window boundary after the steady traffic', () => {
+  const started = Date.UTC(2026, 10, 30, 14, 30, 16, 120);
+  assert.equal(incidentStartMs(started, 60), Date.UTC(2026, 10, 30, 14, 31, 20));
+  assert.equal(incidentStartMs(Date.UTC(2026, 10, 30, 14, 30, 0), 60), Date.UTC(2026, 10, 30, 14, 31, 0));
 });

@@ -110,7 +110,8 @@ export function alertRegionPoint(t: AlertTransition, rootCause: readonly unknown
  */
 function annotationFields(message: string, rootCause: readonly unknown[] | null): Record<string, string> {
   if (!rootCause || rootCause.length === 0) return { text: message };
-  return { text: `${message}\nroot cause: ${rootCauseText(rootCause).replaceAll('\n', ', ')}`, root_cause: JSON.stringify(rootCause) };
+  // One line: a newline in a string field does not survive line protocol on every InfluxDB.
+  return { text: `${message}; root cause: ${rootCauseText(rootCause).replaceAll('\n', ', ')}`, root_cause: JSON.stringify(rootCause) };
 }
 
 /** Transitions that change the stored state (updates of a firing alert do not). */

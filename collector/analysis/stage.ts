@@ -74,6 +74,8 @@ export interface StageParts {
   publish?: (topic: string, payload: unknown) => void;
   /** Drift references saved before a restart, per model version. */
   driftReferences?: ReadonlyMap<string, SavedReference>;
+  /** Called once a drift monitor has learned its reference (to keep it across restarts). */
+  onDriftReference?: (modelVersion: string, granularity: string, saved: SavedReference) => void;
 }
 
 const SEP = '\u0000';
@@ -203,7 +205,10 @@ export class AnalysisStage {
     const learning = !drift.ready;
     const report = drift.update({ ts: w.start, facets: driftFacets(w.acc) });
     const saved = learning ? drift.saved() : null;
-    if (saved) points.push(referencePoint(w.model_version, w.granularity, saved)); // kept across restarts
+    if (saved) {
+      points.push(referencePoint(w.model_version, w.granularity, saved)); // drawn, and read back on 1.x
+      this.p.onDriftReference?.(w.model_version, w.granularity, saved);
+    }
     for (const [facet, d] of Object.entries(report.facets)) points.push(driftPoint(facet, scope, w.start, d));
     const series: SeriesValue[] = [...seriesOf(w), ...driftSeries(report)];
     const anomalies: Record<string, AnomalyPoint> = {};

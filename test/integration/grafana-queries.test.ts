@@ -32,7 +32,9 @@ import {
 const DATA = join(tmpdir(), 'starwatch-grafana-queries');
 /** Steady traffic before the latency incident: the detectors' warm-up and the drift reference. */
 const INCIDENT_AFTER_S = 30;
-const FILL_TIMEOUT_MS = 75_000;
+/** Short, so the latency alert resolves (30 s keep-firing in the demo) while the test waits. */
+const INCIDENT_FOR_S = 20;
+const FILL_TIMEOUT_MS = 90_000;
 
 let demo: RunningDemo | undefined;
 let influxUrl = '';
@@ -61,6 +63,8 @@ const READY = [
   `SELECT count("count") FROM "window" WHERE "granularity" = '1m' AND "agent" = '${DEMO_AGENT_ID}'`,
   `SELECT count("psi") FROM "drift"`,
   `SELECT count("value") FROM "alert" WHERE "state" = 'firing'`,
+  // An alert episode that resolved (a region) with the root cause it fired with.
+  `SELECT count("ends_ms") FROM "alert" WHERE "state" = 'firing' AND "root_cause" =~ /./`,
 ];
 const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
 
@@ -82,7 +86,7 @@ before(
   async () => {
     mkdirSync(DATA, { recursive: true });
     demo = await startDemo(
-      { ...DEMO_DEFAULTS, dataDir: DATA, corpusSize: 40, port: 0, rate: 25, incidentAfterS: INCIDENT_AFTER_S, incident: 'latency', alertForS: 5, latencyP95MaxMs: 120, json: true },
+      { ...DEMO_DEFAULTS, dataDir: DATA, corpusSize: 40, port: 0, rate: 25, incidentAfterS: INCIDENT_AFTER_S, incidentForS: INCIDENT_FOR_S, incident: 'latency', alertForS: 5, latencyP95MaxMs: 120, json: true },
       () => undefined,
     );
     influxUrl = demo.info.influxUrl;
@@ -163,6 +167,21 @@ test('a dead agent does not count as reporting: only heartbeats of the last 35 s
   const res = await fetch(`${influxUrl}/write?db=${DB}&rp=windows`, { method: 'POST', body: line });
   assert.equal(res.status, 204, await res.text());
   assert.equal(await agentsNow(), 1, 'the silent agent is not counted');
+});
+
+test('the alerts annotation draws a resolved episode as a region whose text names its root cause', async () => {
+  const alerts = queries.filter((q) => q.where.endsWith('annotation "Alerts firing"'));
+  assert.equal(alerts.length, 4, 'the alerts annotation is on every board');
+  const body = await influxQL(influxUrl, fillVariablesFor(alerts[0]));
+  const series = body.results[0].series ?? [];
+  assert.equal(series.length, 1, JSON.stringify(body));
+  const { columns, values } = series[0] as { columns: string[]; values: unknown[][] };
+  const at = (row: unknown[], c: string) => row[columns.indexOf(c)];
+  const regions = values.filter((row) => typeof at(row, 'ends_ms') === 'number' && (at(row, 'ends_ms') as number) > Date.parse(String(at(row, 'time'))));
+  assert.ok(regions.length > 0, `no resolved episode among ${values.length} firing points`);
+  const explained = regions.filter((row) => /; root cause: \w+=/.test(String(at(row, 'text'))));
+  assert.ok(explained.length > 0, `no region with a root cause: ${JSON.stringify(regions.map((r) => at(r, 'text')))}`);
+  progress(`alert regions: ${regions.length}, with root cause: ${explained.length}, e.g. ${JSON.stringify(at(explained[0], 'text'))}`);
 });
 
 const fillVariablesFor = (q: (typeof queries)[number]) => fillVariables(q.query, q.board, ALL_SELECTED);

@@ -52,7 +52,7 @@ const ranking = [{ dim: 'format', value: 'webp', basis: 'traffic_mix', succinct:
 test('a firing alert point carries its root cause as annotation text and as JSON; resolved and pending points do not', () => {
   const alert = { id: 'x2', ruleId: 'latency_p95_above_target', key: 'overall', severity: 'critical', state: 'firing', summary: 'p95 180 ms > 120 ms', value: 180, threshold: 120, firedAt: 10_000, resolvedAt: null, lastEvaluatedAt: 10_000 } as Alert;
   const firing = alertPoint({ kind: 'firing', alert } as AlertTransition, 10_000, ranking);
-  assert.equal(firing.fields.text, 'p95 180 ms > 120 ms\nroot cause: format=webp (explains 80%)');
+  assert.equal(firing.fields.text, 'p95 180 ms > 120 ms; root cause: format=webp (explains 80%)');
   assert.deepEqual(JSON.parse(String(firing.fields.root_cause)), ranking);
   // No ranking (a rule without a series): the text is the message alone, no root_cause field.
   const bare = alertPoint({ kind: 'firing', alert } as AlertTransition, 10_000, null);

@@ -37,6 +37,10 @@ function target(query: string, textColumn: string, tagsColumn: string, timeEndCo
 const annotation = (name: string, color: string, t: cog.Builder<cog.Dataquery>): dashboard.AnnotationQueryBuilder =>
   new dashboard.AnnotationQueryBuilder().name(name).datasource(DATASOURCE).enable(true).iconColor(color).target(t);
 
+/** A board's own annotation: `query`'s rows as marks, text and tags from the columns named. */
+export const annotationOf = (name: string, color: string, query: string, textColumn: string, tagsColumn: string): dashboard.AnnotationQueryBuilder =>
+  annotation(name, color, target(query, textColumn, tagsColumn));
+
 /**
  * Each episode from its firing point to `ends_ms` (written when it resolves); still firing: a mark.
  * The text is the alert's message with its root-cause ranking (`text`, written by the collector).

@@ -6,6 +6,7 @@
 // Two control tests show both checks can fail.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,18 +33,23 @@ import {
 const DATA = join(tmpdir(), 'starwatch-grafana-queries');
 /** Steady traffic before the latency incident: the detectors' warm-up and the drift reference. */
 const INCIDENT_AFTER_S = 30;
-/** Short, so the latency alert resolves (30 s keep-firing in the demo) while the test waits. */
-const INCIDENT_FOR_S = 20;
-const FILL_TIMEOUT_MS = 90_000;
+/** The demo's incident length; the alert resolves 30 s (keep-firing) after it, a region the test waits for. */
+const INCIDENT_FOR_S = DEMO_DEFAULTS.incidentForS;
+const FILL_TIMEOUT_MS = 150_000;
 
 let demo: RunningDemo | undefined;
 let influxUrl = '';
 const queries = dashboardQueries();
-const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } };
+const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all', run: 'all' } };
+/** The training runs `starwatch training ingest` writes beside the pipeline (the Models board's Training row). */
+const TRAINING_RUNS = [
+  { file: 'test/fixtures/training/train-py.out.txt', run: 'train-py' },
+  { file: 'test/fixtures/training/keras-history.json', run: 'keras' },
+];
 const PICKED: Selection = {
   name: 'one agent and model',
   single: { agent: DEMO_AGENT_ID, model_version: '' },
-  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'] },
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'], run: ['train-py'] },
 };
 const selections = [ALL_SELECTED, PICKED];
 const results = new Map<string, QueryOutcome>();
@@ -91,6 +97,9 @@ before(
     );
     influxUrl = demo.info.influxUrl;
     progress('pipeline running');
+    // Runs that started 5 minutes ago, so their steps fall in the range the queries look at.
+    const started = new Date(Date.now() - 5 * 60_000).toISOString();
+    for (const t of TRAINING_RUNS) await ingestTraining(t.file, t.run, started);
     const version = await waitFor(
       async () => (await influxQL(influxUrl, `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],
       { timeoutMs: 30_000, intervalMs: 250, what: 'the first windows in InfluxDB' },
@@ -103,6 +112,9 @@ before(
     progress(`points of each kind: ${READY.map((q, i) => `${counts[i] ?? 0} ${q.slice(q.indexOf('FROM'))}`).join('; ')}`);
     // Anything still missing gets a second chance, a window later.
     if (!(await sweep())) await waitFor(() => sweep(), { timeoutMs: 20_000, intervalMs: 5000, what: 'the last panels' }).catch(() => undefined);
+    // What the detectors flagged, per series and scope: the first thing to read when a panel is empty.
+    const flagged = (await influxQL(influxUrl, `SELECT count("score") FROM "anomaly" WHERE "is_anomaly" = true GROUP BY "series", "model_version"`)).results?.[0]?.series ?? [];
+    progress(`flagged: ${flagged.map((s: any) => `${s.tags.series}@${s.tags.model_version}=${s.values[0][1]}`).join(', ')}`);
   },
   { timeout: 300_000 },
 );
@@ -110,6 +122,22 @@ before(
 after(async () => {
   await demo?.stop();
 });
+
+/** `starwatch training ingest` as a user runs it, into the demo's InfluxDB; killed at its deadline. */
+async function ingestTraining(file: string, run: string, started: string): Promise<void> {
+  const args = ['bin/starwatch.js', 'training', 'ingest', file, '--run', run, '--model-version', 'v4-candidate', '--started', started, '--influx-url', influxUrl, '--database', DB];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let exit: { code: number | null } | undefined;
+  child.once('exit', (code) => (exit = { code }));
+  try {
+    const { code } = await waitFor(() => exit, { timeoutMs: 30_000, intervalMs: 100, what: `training ingest of ${file}` });
+    assert.equal(code, 0, err);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
 
 for (const q of queries) {
   for (const selection of selections) {

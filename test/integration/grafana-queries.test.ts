@@ -3,6 +3,8 @@
 // demo's agent with the reference model, its labelled traffic and latency incident, NATS, and the
 // collector with its analysis (short warm-ups, forecasts on 10 s windows). Each must return data,
 // and none may read 0 where the count it divides by is 0 (InfluxQL answers x / 0 with 0).
+// `starwatch training ingest` writes two runs beside it (the Models board's Training row), and an
+// alert episode must show as a region whose text names its root cause.
 // Two control tests show both checks can fail.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

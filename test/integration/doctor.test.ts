@@ -118,10 +118,16 @@ describe('starwatch doctor', () => {
       heartbeatWaitMs: 1000,
     });
     const failed = new Map(results.filter((r) => r.status === 'fail').map((r) => [r.name, r]));
-    for (const name of ['agent http://127.0.0.1:1', 'consumer nobody', 'collector http://127.0.0.1:1', 'retention policies', 'collector writing']) {
+    for (const name of ['agent http://127.0.0.1:1', 'consumer nobody', 'collector http://127.0.0.1:1', 'retention policies', 'collector writing', 'Grafana "Starwatch / Overview"']) {
       assert.ok(failed.get(name)?.fix, `${name} did not fail with a fix: ${checklistText(results)}`);
     }
     assert.match(checklistText(results), /check\(s\) failed/);
+    // Boards built for retention policies this database does not have: InfluxDB refuses their queries.
+    const otherPolicies = await runDoctor({ ...options, agents: [], heartbeatWaitMs: 500, policies: { raw: 'raw', windows: 'no_such_rp' } });
+    const overview = otherPolicies.find((r) => r.name === 'Grafana "Starwatch / Overview"')!;
+    assert.equal(overview.status, 'fail', overview.detail);
+    assert.match(overview.detail, /retention policy not found: no_such_rp/);
+    assert.match(overview.fix ?? '', /STARWATCH_INFLUX_RP_RAW/);
   });
 
   test('a consumer with more waiting than allowed is lagging', async () => {

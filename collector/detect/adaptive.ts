@@ -31,6 +31,8 @@ export interface AdaptiveOptions {
   errorClip: number;
   /** Points of "what the series did lately" for the distance-from-normal surprise. */
   noveltyWindow: number;
+  /** Points in the novelty window before the distance from it counts. */
+  noveltyMinPoints: number;
   /** Surprise = min(1, z / surpriseCap), z in typical errors. */
   surpriseCap: number;
   /** Points kept for the seasonal forecasts (caps memory; longer periods then get fewer past periods). */
@@ -59,6 +61,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   errorMemory: 200,
   errorClip: 4,
   noveltyWindow: 288,
+  noveltyMinPoints: 3,
   surpriseCap: 6,
   historyPoints: 10_000,
   likelihood: { ...LIKELIHOOD_DEFAULTS, minStd: 0.1, pointWeight: 0.6, meansAfter: 288 },
@@ -124,9 +127,11 @@ export class AdaptiveDetector implements Detector {
   private novelty(value: number, samplingSd: number): number {
     const w = this.recentValues;
     const mean = w.mean();
-    // A handful of points has no meaningful spread yet: no novelty before 10.
+    // Two points have no spread yet. From 3 on it counts: with a short warm-up (the demo's 3
+    // windows) a jump whose first window was not flagged became the last-value level, and
+    // without novelty the windows after it looked normal, so the incident was never flagged.
     const scale = Math.max(Math.sqrt(w.variance()), this.floor(mean), samplingSd);
-    const z = w.length < Math.min(10, this.options.noveltyWindow) ? 0 : directed((value - mean) / scale, this.options.direction);
+    const z = w.length < Math.min(this.options.noveltyMinPoints, this.options.noveltyWindow) ? 0 : directed((value - mean) / scale, this.options.direction);
     w.push(value);
     return z;
   }

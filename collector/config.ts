@@ -67,6 +67,8 @@ export interface CollectorConfig {
     keyIdleMs: number;
     /** Refuse events older than this (0 = influx.retentionRaw, which InfluxDB enforces anyway). */
     maxPastMs: number;
+    /** Closed minutes ending less than this behind the watermark take late events and are rewritten (0 = never). */
+    rewriteHorizonMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -152,6 +154,7 @@ export const SETTINGS: Setting[] = [
   { path: 'windows.maxAgents', kind: 'number', description: 'agent ids with their own windows and series; more go to _other' },
   { path: 'windows.keyIdleMs', kind: 'number', description: 'a model version or agent unseen this long frees its place' },
   { path: 'windows.maxPastMs', kind: 'number', description: 'refuse events older than this (0 = influx.retentionRaw)' },
+  { path: 'windows.rewriteHorizonMs', kind: 'number', description: 'closed minutes this recent take late events and are written again (0 = never)' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
@@ -231,7 +234,7 @@ export const DEFAULTS: CollectorConfig = {
     maxBacklogPoints: 200_000,
     maxBodyBytes: 1_000_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000, rewriteHorizonMs: 120_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },

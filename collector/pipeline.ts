@@ -164,6 +164,12 @@ export class Pipeline {
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
     this.advance$.next(now);
+    // Minutes that took late events are written again before any ack is released: the holds of
+    // those late events are due at once (their minute is closed).
+    for (const result of this.d.engine.rewrites()) {
+      this.d.sink.write(windowPoints(result));
+      this.d.metrics.windowsRewritten.inc();
+    }
     this.maybeRelease();
   }
 

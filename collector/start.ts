@@ -49,6 +49,8 @@ export interface CollectorStats {
   acked: number;
   pendingAcks: number;
   lateEvents: number;
+  /** Late events merged into a closed minute that was then written again. */
+  lateMerged: number;
   pointsAccepted: number;
   writeErrors: number;
   sinkBacklog: number;
@@ -186,6 +188,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
   // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
@@ -328,6 +331,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       acked: pipeline.acked,
       pendingAcks: pipeline.book.size,
       lateEvents: engine.lateEvents,
+      lateMerged: engine.lateMerged,
       pointsAccepted: sink.stats.pointsAccepted,
       writeErrors: sink.stats.writeErrors,
       sinkBacklog: sink.backlog,

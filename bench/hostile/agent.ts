@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
-import { summarise } from '../stats.ts';
 import { compressionBomb, hugeGif, hugeWebp, palettePng } from './images.ts';
+import { healthzP99During } from './healthz-probe.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,43 +62,6 @@ async function counted(url: string): Promise<Record<string, number>> {
   return out;
 }
 
-/**
- * Probes /healthz every 20 ms from a process of its own (the attack keeps this one busy, which
- * would count against the agent) until stopped; the latencies, a failed probe at its cost.
- */
-const PROBER = `
-const latencies = [];
-let running = true;
-process.stdin.on('end', () => (running = false)).resume();
-await (await fetch(process.argv[1])).text(); // loads fetch itself, which is not the agent's cost
-process.stderr.write('ready\\n');
-while (running) {
-  const t = performance.now();
-  try { await (await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) })).text(); } catch {}
-  latencies.push(performance.now() - t);
-  await new Promise((r) => setTimeout(r, 20));
-}
-process.stdout.write(JSON.stringify(latencies));
-`;
-
-async function probeHealth(url: string): Promise<{ stop: () => Promise<number[]> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', PROBER, `${url}/healthz`], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise((r) => child.once('exit', r));
-  await new Promise((resolve, reject) => {
-    child.stderr!.once('data', resolve);
-    child.once('exit', () => reject(new Error('the /healthz prober did not start')));
-  });
-  return {
-    stop: async () => {
-      child.stdin!.end();
-      await exited;
-      return JSON.parse(out || '[]') as number[];
-    },
-  };
-}
-
 /** Starts nats and the agent, runs the attack under /healthz probes, measures, stops it all. */
 async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalNats) => Promise<string[]> | string[], run: (url: string) => Promise<void>): Promise<HostileResult> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-hostile-'));
@@ -107,14 +70,8 @@ async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalN
   try {
     nats = await startNats(join(dir, 'nats'));
     agent = await startAgent(nats, await agentArgs(nats));
-    const probes = await probeHealth(agent.url);
-    let latencies: number[];
-    try {
-      await run(agent.url);
-    } finally {
-      latencies = await probes.stop();
-    }
-    const healthzP99Ms = Math.round(summarise(latencies).p99 * 10) / 10;
+    const url = agent.url;
+    const healthzP99Ms = await healthzP99During(`${url}/healthz`, () => run(url));
     return { attack, target: 'agent', peakRssMb: peakRssMb(agent.child.pid!), limitMb, healthzP99Ms, counted: await counted(agent.url) };
   } finally {
     if (agent) await stopAgent(agent);

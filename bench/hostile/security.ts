@@ -15,6 +15,7 @@ import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
+import { healthzP99During } from './healthz-probe.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 /** deploy/k8s/collector.yaml: limits.memory 2Gi. */
@@ -48,14 +49,11 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     );
     const collector = { child, httpUrl: `http://127.0.0.1:${httpPort}`, apiUrl: `http://127.0.0.1:${apiPort}` };
     await waitFor(async () => (await fetch(`${collector.httpUrl}/readyz`).catch(() => null))?.ok === true, { what: 'the collector ready', timeoutMs: 60_000 });
-    const probe = probeHealthz(`${collector.httpUrl}/healthz`);
-    let counted: Record<string, number>;
-    try {
+    let counted: Record<string, number> = {};
+    const healthzP99Ms = await healthzP99During(`${collector.httpUrl}/healthz`, async () => {
       counted = await run(services as Services, collector);
-    } finally {
-      probe.stop();
-    }
-    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms: probe.p99(), counted };
+    });
+    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms, counted };
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -64,27 +62,6 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     await Promise.all([services.nats?.stop(), services.influx?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** /healthz asked every 20 ms (one at a time); p99 of the answers, a failure counted as its time. */
-function probeHealthz(url: string): { stop(): void; p99(): number } {
-  const times: number[] = [];
-  let running = true;
-  void (async () => {
-    while (running) {
-      const start = performance.now();
-      await fetch(url, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
-      times.push(performance.now() - start);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    stop: () => (running = false),
-    p99: () => {
-      const sorted = [...times].sort((a, b) => a - b);
-      return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? NaN) * 10) / 10;
-    },
-  };
 }
 
 function peakRssMb(pid: number): number {

@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WindowEngine } from '../../collector/windows/engine.ts';
+import type { WindowResult } from '../../collector/windows/window-result.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
 const T0 = 1_700_000_040_000; // on a minute boundary
 const engine = (rewriteHorizonMs: number) => new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 1_000_000, replica: '0', rewriteHorizonMs });
 const ev = (id: string, ms: number, agent = 'a') => makeEvent({ id, tsMs: ms, agent });
-const overall = (results: { granularity: string; agent: string; model_version: string; start: number; fields: { count: number } }[]) =>
+const overall = (results: WindowResult[]) =>
   results.filter((r) => r.granularity === '1m' && r.agent === '*' && r.model_version === '*').map((r) => [r.start - T0, r.fields.count]);
 
 test('a late event within the horizon is merged into its closed minute, which is written again whole', () => {

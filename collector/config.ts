@@ -26,6 +26,8 @@ export interface CollectorConfig {
     ackWaitMs: number;
     maxAckPending: number;
     fetchBatch: number;
+    /** The consume loop yields to the event loop after this long (keeps /healthz prompt under bad batches). */
+    yieldAfterMs: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
     /** Bounds given to the events stream when it has none. */
@@ -124,6 +126,7 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
   { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
   { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
@@ -211,6 +214,7 @@ export const DEFAULTS: CollectorConfig = {
     ackWaitMs: 0,
     maxAckPending: 200_000,
     fetchBatch: 16,
+    yieldAfterMs: 10,
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
     streamMaxBytes: EVENTS_STREAM_LIMITS.maxBytes,

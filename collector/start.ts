@@ -261,6 +261,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     stream: config.nats.stream,
     durable: config.nats.durable,
     fetchBatch: config.nats.fetchBatch,
+    yieldAfterMs: config.nats.yieldAfterMs,
     room: () => (sink.backlog >= config.influx.maxBacklogPoints ? 0 : maxHeld - pipeline.book.size),
     onMessage: (msg) => pipeline.handle(msg),
     afterBatch: () => pipeline.advance(),

@@ -53,7 +53,9 @@ async function withRig<T>(name: string, influxMaxBody: number | undefined, run: 
     config.logLevel = 'warn';
     const configFile = join(dir, 'collector.json');
     writeFileSync(configFile, JSON.stringify(config));
-    child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // HOSTILE_PROFILE_DIR: the collector writes its V8 CPU profile there on stop (where the time goes).
+    const profile = process.env.HOSTILE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSTILE_PROFILE_DIR}`] : [];
+    child = spawn(process.execPath, [...profile, 'bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
     const httpUrl = `http://127.0.0.1:${config.http.port}`;
     await waitFor(async () => (await fetch(`${httpUrl}/readyz`).catch(() => undefined))?.status === 200, { timeoutMs: 60_000, what: 'the collector ready' });
     nc = await connect({ servers: nats.url });

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { compressionBomb, hugeGif, hugeWebp, palettePng } from './images.ts';
 import { healthzP99During } from './healthz-probe.ts';
+import { trickleUntilClosed } from './trickling-sockets.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -174,27 +175,9 @@ const scanPalettePng: HostileAttack = async () => {
 
 /** 1000 sockets that send a header byte every second and never finish. */
 const slowClients: HostileAttack = async () =>
-  measure('slow-clients', SCAN_POD_LIMIT_MB, () => [], async (url) => {
-    const port = Number(new URL(url).port);
-    const sockets: Socket[] = [];
-    let closed = 0;
-    for (let i = 0; i < 1000; i++) {
-      const s = connect(port, '127.0.0.1');
-      s.on('error', () => {});
-      s.on('close', () => closed++);
-      s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\n');
-      sockets.push(s);
-    }
-    const trickle = setInterval(() => {
-      for (const s of sockets) if (!s.destroyed) s.write('x');
-    }, 1000);
-    try {
-      await waitFor(() => closed === sockets.length, { timeoutMs: 30_000, intervalMs: 100, what: 'the agent to close every trickling socket' });
-    } finally {
-      clearInterval(trickle);
-      for (const s of sockets) s.destroy();
-    }
-  });
+  measure('slow-clients', SCAN_POD_LIMIT_MB, () => [], (url) =>
+    trickleUntilClosed({ port: Number(new URL(url).port), sockets: 1000, everyMs: 1000, timeoutMs: 30_000 }),
+  );
 
 /** No attack: what /healthz costs on this machine right now, to read the others against. */
 const baseline: HostileAttack = () => measure('baseline', SCAN_POD_LIMIT_MB, () => [], () => new Promise((r) => setTimeout(r, 5000)));

@@ -5,7 +5,6 @@
 //   node --import tsx bench/hostile/security.ts        (prints the results as JSON)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -16,6 +15,7 @@ import { waitFor } from '../../deploy/local/wait.ts';
 import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { healthzP99During } from './healthz-probe.ts';
+import { upgradeStatus } from './ws-upgrade.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 /** deploy/k8s/collector.yaml: limits.memory 2Gi. */
@@ -125,7 +125,7 @@ export const attacks: Record<string, HostileAttack> = {
         while (next < 3300) {
           const i = next++;
           if (i < 3000) await fetch(`${c.apiUrl}/metrics/stats`, { headers: { authorization: `Bearer guess-${i}` } }).then((r) => r.arrayBuffer());
-          else await upgrade(`${c.apiUrl}/ws?token=guess-${i}`);
+          else await upgradeStatus(`${c.apiUrl}/ws?token=guess-${i}`).catch(() => 0);
         }
       };
       await Promise.all(Array.from({ length: 20 }, guess));
@@ -133,22 +133,6 @@ export const attacks: Record<string, HostileAttack> = {
       return { ...(await metrics(c.httpUrl, /^starwatch_collector_api_auth_refused_total/)), health_status_without_token: stillServed };
     }),
 };
-
-function upgrade(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results: HostileResult[] = [];

@@ -30,6 +30,8 @@ export interface CollectorConfig {
     yieldAfterMs: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
+    /** NATS KV bucket of the closed-window marks that survive a crash on every sink (empty: none). */
+    closedWindowsBucket: string;
     /** Bounds given to the events stream when it has none. */
     streamMaxAgeMs: number;
     streamMaxBytes: number;
@@ -126,6 +128,7 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
   { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'nats.closedWindowsBucket', kind: 'string', description: 'NATS KV bucket keeping closed-window marks across crashes, for every sink (empty: none)' },
   { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
@@ -215,6 +218,7 @@ export const DEFAULTS: CollectorConfig = {
     maxAckPending: 200_000,
     fetchBatch: 16,
     yieldAfterMs: 10,
+    closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
     streamMaxBytes: EVENTS_STREAM_LIMITS.maxBytes,

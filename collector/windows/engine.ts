@@ -121,6 +121,13 @@ export class WindowEngine {
     return this.wm;
   }
 
+  /** Per granularity, the start through which windows are closed (closed-marks.ts); none yet left out. */
+  closedMarks(): Partial<Record<Granularity, number>> {
+    const marks: Partial<Record<Granularity, number>> = {};
+    for (const g of GRANULARITIES) if (Number.isFinite(this.closedThrough[g])) marks[g] = this.closedThrough[g];
+    return marks;
+  }
+
   /**
    * Minute windows starting at or before this are closed (their results returned by advance()),
    * so holds waiting on them may be released once those results are written.

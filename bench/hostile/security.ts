@@ -42,9 +42,11 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     const [nats, influx] = await Promise.all([startNats(join(dir, 'nats')), startInflux(join(dir, 'influx'))]);
     services = { nats, influx };
     const [httpPort, apiPort] = [await freePort(), await freePort()];
+    // HOSTILE_PROFILE_DIR: the collector writes its V8 CPU profile there on stop (as in collector.ts).
+    const profile = process.env.HOSTILE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSTILE_PROFILE_DIR}`] : [];
     child = spawn(
       process.execPath,
-      ['bin/starwatch.js', 'collector', '--nats-url', nats.url, '--influx-url', influx.url, '--http-port', String(httpPort), '--api-port', String(apiPort), '--log-level', 'error'],
+      [...profile, 'bin/starwatch.js', 'collector', '--nats-url', nats.url, '--influx-url', influx.url, '--http-port', String(httpPort), '--api-port', String(apiPort), '--log-level', 'error'],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STARWATCH_API_TOKEN: READ_TOKEN, STARWATCH_API_WRITE_TOKEN: WRITE_TOKEN } },
     );
     const collector = { child, httpUrl: `http://127.0.0.1:${httpPort}`, apiUrl: `http://127.0.0.1:${apiPort}` };

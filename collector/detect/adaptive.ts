@@ -61,7 +61,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   errorMemory: 200,
   errorClip: 4,
   noveltyWindow: 288,
-  noveltyMinPoints: 3,
+  noveltyMinPoints: 10,
   surpriseCap: 6,
   historyPoints: 10_000,
   likelihood: { ...LIKELIHOOD_DEFAULTS, minStd: 0.1, pointWeight: 0.6, meansAfter: 288 },
@@ -127,9 +127,8 @@ export class AdaptiveDetector implements Detector {
   private novelty(value: number, samplingSd: number): number {
     const w = this.recentValues;
     const mean = w.mean();
-    // Two points have no spread yet. From 3 on it counts: with a short warm-up (the demo's 3
-    // windows) a jump whose first window was not flagged became the last-value level, and
-    // without novelty the windows after it looked normal, so the incident was never flagged.
+    // A handful of points has no meaningful spread yet (3 was tried: a false latency anomaly
+    // before the demo's incident): no novelty before `noveltyMinPoints`.
     const scale = Math.max(Math.sqrt(w.variance()), this.floor(mean), samplingSd);
     const z = w.length < Math.min(this.options.noveltyMinPoints, this.options.noveltyWindow) ? 0 : directed((value - mean) / scale, this.options.direction);
     w.push(value);

@@ -130,22 +130,3 @@ test('likelihood: past meansAfter the recent mean is judged against past means, 
   assert.ok(means.shift > raw.shift + 0.05, `means ${means.shift}, raw ${raw.shift}`);
   assert.ok(means.shift >= 0.15 && raw.shift < 0.15, `only the means reference flags it: means ${means.shift}, raw ${raw.shift}`);
 });
-
-test('adaptive: the demo latency incident after 3 noisy steady windows is flagged by its second window, also when its first is partly affected', () => {
-  // A loaded machine's p95: 2300 +- 400 ms (or 100 +- 20); the incident 2.5x with 25% noise; its
-  // first window carries 0-40% of the jump (the incident began inside it). With 60%: 1 of 60 runs
-  // on 100 +- 20 never flagged (the partial window takes the noise scale with it).
-  const misses: string[] = [];
-  for (const [level, sd] of [[2300, 400], [100, 20]]) {
-    for (const share of [0, 0.2, 0.4]) {
-      for (let seed = 1; seed <= 30; seed++) {
-        const steady = noiseSeries(3, level, sd, seed);
-        const incident = noiseSeries(8, level * 2.5, level * 0.25, seed + 100);
-        const values = [...steady, level + share * (incident[0] - level), ...incident];
-        const flags = flagsOf(runDetector(detectorForKind('latency_p95', { adaptive: { warmup: 2 } }), values, 10_000));
-        if (flags.length === 0 || flags[0] < 3 || flags[0] > 4) misses.push(`${level}+-${sd} share ${share} seed ${seed}: flags ${flags}`);
-      }
-    }
-  }
-  assert.deepEqual(misses, []);
-});

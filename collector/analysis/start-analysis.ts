@@ -43,6 +43,8 @@ export interface AnalysisDeps {
   replica?: string;
   /** Drift references saved before a restart (collector/drift/reference-store.ts). */
   driftReferences?: ReadonlyMap<string, SavedReference>;
+  /** Replica mode: notifications are sent only while this says true (the analysis leader). */
+  active?: () => boolean;
 }
 
 /** Silences through the API and CLI; every change is saved with the alert state. */
@@ -82,7 +84,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     keepFiringForMs: settings.keepFiringForMs,
     anomalyNotify: (settings.anomalyNotify ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
-  const notifiers = [...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])];
+  const notifiers = leaderOnly([...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])], deps.active);
   const dispatcher = new AlertDispatcher(notifiers, (line) => deps.log.warn('alert_notify_failed', { detail: line }));
   const machine = new AlertStateMachine();
   const silences = new SilenceStore(settings.maxSilences);
@@ -131,6 +133,15 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
       await saver?.flush();
     },
   };
+}
+
+/**
+ * Every replica runs the analysis on the same merged windows, so a new leader's alert state is
+ * already current; only the leader's notifications are sent, so each is sent once.
+ */
+function leaderOnly(notifiers: Notifier[], active: (() => boolean) | undefined): Notifier[] {
+  if (!active) return notifiers;
+  return notifiers.map((n) => ({ name: n.name, notify: (x) => (active() ? n.notify(x) : Promise.resolve()) }));
 }
 
 /** 'family,scope' -> the labels; an unknown one stops the start (notifications must not regroup silently). */

@@ -22,6 +22,12 @@ export interface EngineOptions {
   replica: string;
   /** Latency target: events slower than this are counted in each window's `slow` field. */
   slowMs?: number;
+  /**
+   * Replica mode: an event whose minute has closed reopens its windows (closed again, as a
+   * correction, at the next advance) instead of only counting in `late`, so a message
+   * redelivered from a dead replica still counts in the merged windows.
+   */
+  reopenLate?: boolean;
 }
 
 type Open = Map<number, Map<string, WindowAccumulator>>;
@@ -86,6 +92,10 @@ export class WindowEngine {
       }
     }
     this.lateEvents++;
+    if (this.options.reopenLate) {
+      this.accumulator('1s', floor(tsMs, 1000), event.model.version + SEP + event.agent_id).add(event);
+      return floor(tsMs, 60_000);
+    }
     const open = this.closedThrough['1s'] + 1000;
     this.openAccumulator('1s', open, event).late++;
     return floor(open, 60_000);
@@ -149,7 +159,8 @@ export class WindowEngine {
     const results: WindowResult[] = [];
     for (const [key, acc] of keys) {
       const [modelVersion, agent] = key.split(SEP);
-      if (parent) this.mergeUp(parent, start, key, acc);
+      if (parent && this.options.reopenLate) this.accumulator(parent, floor(start, GRANULARITY_MS[parent]), key).merge(acc);
+      else if (parent) this.mergeUp(parent, start, key, acc);
       rollUp(byModel, modelVersion).merge(acc);
       rollUp(byAgent, agent).merge(acc);
       overall.merge(acc);

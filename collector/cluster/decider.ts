@@ -1,11 +1,13 @@
-// The leader's rule: minutes up to the lowest `through` of the live replicas can be merged, since
-// every live replica has published all of its windows of them. A replica is live while its marks
+// The leader's rule: minutes up to the lowest `through` of the live, busy replicas can be merged,
+// since every one of them has published all of its windows of them (an idle replica, holding
+// nothing, holds nothing back). A replica is live while its marks
 // keep coming; one silent for liveTimeoutMs is dropped (its unacked messages were redelivered to
 // the others, who count them: the timeout is longer than the ack wait, so that happens first).
 import type { MarkMessage, MergeMessage } from './messages.ts';
 
 interface ReplicaState {
   through: number;
+  idle: boolean;
   incarnation: string;
   seenMs: number;
 }
@@ -20,7 +22,7 @@ export class MergeDecider {
     const was = this.replicas.get(mark.replica);
     // A restarted replica starts over: what it reports now is all it has published.
     const through = was && was.incarnation === mark.incarnation ? Math.max(was.through, mark.through) : mark.through;
-    this.replicas.set(mark.replica, { through, incarnation: mark.incarnation, seenMs: Math.max(atMs, was?.seenMs ?? atMs) });
+    this.replicas.set(mark.replica, { through, idle: mark.idle === true, incarnation: mark.incarnation, seenMs: Math.max(atMs, was?.seenMs ?? atMs) });
   }
 
   live(nowMs: number): string[] {
@@ -31,7 +33,10 @@ export class MergeDecider {
   decide(nowMs: number, mergedThrough: number, leader: string): MergeMessage | null {
     const live = this.live(nowMs);
     if (live.length === 0) return null;
-    const through = Math.min(...live.map((name) => this.replicas.get(name)!.through));
+    // Idle replicas hold nothing back; when all are idle, all they closed is published.
+    const states = live.map((name) => this.replicas.get(name)!);
+    const busy = states.filter((r) => !r.idle);
+    const through = busy.length > 0 ? Math.min(...busy.map((r) => r.through)) : Math.max(...states.map((r) => r.through));
     if (!(through > mergedThrough)) return null;
     return { kind: 'merge', leader, through, replicas: live };
   }

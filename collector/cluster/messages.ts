@@ -22,6 +22,8 @@ export interface PartialWindow {
 export interface PartialMessage {
   kind: 'partial';
   replica: string;
+  /** Counts only once a mark of the same incarnation follows (a replica may die in between). */
+  incarnation: string;
   minute: number;
   windows: PartialWindow[];
 }
@@ -33,6 +35,11 @@ export interface MarkMessage {
   incarnation: string;
   /** Every window of every minute <= through is published (-1 before the first). */
   through: number;
+  /**
+   * Nothing held and no window open: this replica holds no minute back (its `through` is only
+   * what it has closed), so the leader merges without waiting for it.
+   */
+  idle?: boolean;
   /** Held messages' stream sequences, delta-encoded; absent on a mark that only says "alive". */
   held?: number[];
 }

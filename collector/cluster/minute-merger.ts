@@ -16,13 +16,42 @@ const SEP = '\u0000';
 export class MinuteMerger {
   /** minute -> replica -> windows */
   private readonly partials = new Map<number, Map<string, PartialWindow[]>>();
+  /** Partials not yet confirmed by their replica's mark, per replica and incarnation. */
+  private readonly staged = new Map<string, PartialMessage[]>();
   mergedThrough = Number.NEGATIVE_INFINITY;
   /** Partial windows that came after their minute was merged (they are not in it). */
   latePartials = 0;
   /** Partial windows of replicas the decision left out (dropped as dead). */
   droppedPartials = 0;
 
+  /** A partial counts once its replica's next mark says it was all published (commit). */
   addPartial(p: PartialMessage): void {
+    const key = p.replica + SEP + p.incarnation;
+    const list = this.staged.get(key);
+    if (list) list.push(p);
+    else this.staged.set(key, [p]);
+  }
+
+  /**
+   * The replica's mark: its partials so far are complete. Those of a replica that died before
+   * its mark are never committed: its messages were not acked, and are counted again elsewhere.
+   */
+  commit(replica: string, incarnation: string): void {
+    const key = replica + SEP + incarnation;
+    const list = this.staged.get(key);
+    if (!list) return;
+    this.staged.delete(key);
+    for (const p of list) this.accept(p);
+  }
+
+  /** Staged partials that no mark will commit (their replica died), for tests and metrics. */
+  uncommitted(): number {
+    let n = 0;
+    for (const list of this.staged.values()) n += list.length;
+    return n;
+  }
+
+  private accept(p: PartialMessage): void {
     if (p.minute <= this.mergedThrough) {
       this.latePartials += p.windows.length;
       return;
@@ -51,6 +80,12 @@ export class MinuteMerger {
       results.push(...mergeMinute(windows));
     }
     this.mergedThrough = d.through;
+    // A dead incarnation's uncommitted partials of merged minutes can never count: forgotten.
+    for (const [key, list] of this.staged) {
+      const open = list.filter((p) => p.minute > d.through);
+      if (open.length === 0) this.staged.delete(key);
+      else this.staged.set(key, open);
+    }
     return results;
   }
 

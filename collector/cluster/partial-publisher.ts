@@ -18,6 +18,8 @@ export interface PublisherDeps {
   closedThrough(): number;
   /** Stream sequences of the messages this replica holds (not yet acked). */
   held(): number[];
+  /** Nothing held and no window open. */
+  idle(): boolean;
   heartbeatMs: number;
   /** Windows a partial message carries at most (each is about 1-2 KB). */
   windowsPerMessage: number;
@@ -68,9 +70,10 @@ export class PartialPublisher {
       const windows = this.byMinute.get(minute)!;
       this.byMinute.delete(minute);
       for (let i = 0; i < windows.length; i += this.d.windowsPerMessage)
-        partials.push({ kind: 'partial', replica: this.d.replica, minute, windows: windows.slice(i, i + this.d.windowsPerMessage) });
+        partials.push({ kind: 'partial', replica: this.d.replica, incarnation: this.d.incarnation, minute, windows: windows.slice(i, i + this.d.windowsPerMessage) });
     }
     const mark: MarkMessage = { kind: 'mark', replica: this.d.replica, incarnation: this.d.incarnation, through };
+    if (this.d.idle()) mark.idle = true;
     if (due) mark.held = deltaEncode(this.d.held().sort((a, b) => a - b));
     this.publishedThrough = through;
     this.chain = this.chain.then(async () => {

@@ -25,9 +25,6 @@ export interface ClusterDeps {
   settings: ClusterSettings;
   replica: string;
   ackWaitMs: number;
-  /** Windows of a replica with nothing open close on the wall clock, as the engine's would. */
-  allowedLatenessMs: number;
-  idleGraceMs: number;
   closedThrough(): number;
   /** True when the replica holds no message and no open window. */
   idle(): boolean;
@@ -79,6 +76,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
       const atMs = Math.floor(msg.info.timestampNanos / 1e6);
       if (m.kind === 'partial') merger.addPartial(m);
       else if (m.kind === 'mark') {
+        merger.commit(m.replica, m.incarnation);
         decider.observe(m, atMs);
         if (m.held) counted.record(deltaDecode(m.held), m.through, atMs);
       } else {
@@ -101,13 +99,9 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
     replica: d.replica,
     incarnation,
     store: async (subject, data, msgId) => void (await js.publish(subject, data, { msgID: msgId })),
-    closedThrough: () => {
-      const closed = d.closedThrough();
-      if (!d.idle()) return closed;
-      const wall = Math.floor((Date.now() - d.allowedLatenessMs - d.idleGraceMs) / 60_000) * 60_000 - 60_000;
-      return Math.max(closed, wall);
-    },
+    closedThrough: d.closedThrough,
     held: d.held,
+    idle: d.idle,
     heartbeatMs: s.heartbeatMs,
     windowsPerMessage: 100,
     onError: (e) => d.log.warn('cluster_publish_failed', { error: e.message }),
@@ -185,7 +179,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 
 /** What start.ts hands over: the collector's own parts, so its wiring stays a few lines. */
 export interface ReplicaParts {
-  config: { cluster: ClusterSettings; replica: string; windows: { allowedLatenessMs: number; idleGraceMs: number } };
+  config: { cluster: ClusterSettings; replica: string };
   ackWaitMs: number;
   nc: NatsConnection;
   engine: { closedMinutesThrough(): number; openCount(): number };
@@ -202,8 +196,6 @@ export function startReplicaMode(p: ReplicaParts): Promise<ClusterHandle> {
     settings: p.config.cluster,
     replica: p.config.replica,
     ackWaitMs: p.ackWaitMs,
-    allowedLatenessMs: p.config.windows.allowedLatenessMs,
-    idleGraceMs: p.config.windows.idleGraceMs,
     closedThrough: () => p.engine.closedMinutesThrough(),
     idle: () => p.heldCount() === 0 && p.engine.openCount() === 0,
     held: p.held,

@@ -30,7 +30,7 @@ function partialsOf(results: WindowResult[], replica: string): PartialMessage[] 
   const byMinute = new Map<number, PartialMessage>();
   for (const r of leaves) {
     const minute = Math.floor(r.start / 60_000) * 60_000;
-    const p = byMinute.get(minute) ?? { kind: 'partial' as const, replica, minute, windows: [] };
+    const p = byMinute.get(minute) ?? { kind: 'partial' as const, replica, incarnation: 'i', minute, windows: [] };
     p.windows.push({ g: r.granularity, start: r.start, agent: r.agent, model_version: r.model_version, state: encodeState(r.acc) });
     byMinute.set(minute, p);
   }
@@ -52,6 +52,7 @@ test('three replicas\' partial windows merge into exactly the windows of one eng
     e.add(makeEvent({ id: `end${n}`, tsMs: end }), end, 0);
     // a window per replica of the closing minute, which the decision below leaves out
     for (const p of partialsOf(e.advance(0), `r${n}`)) merger.addPartial(p);
+    merger.commit(`r${n}`, 'i');
   }
   const merged = merger.decide({ kind: 'merge', leader: 'r0', through: T0 + 2 * 60_000, replicas: ['r0', 'r1', 'r2'] });
   assert.equal(merged.length, expected.length);
@@ -71,13 +72,18 @@ test('three replicas\' partial windows merge into exactly the windows of one eng
 
 test('a decision merges only the replicas it names; partials after their minute are counted as late', () => {
   const merger = new MinuteMerger();
-  const w = (replica: string, minute: number): PartialMessage => ({ kind: 'partial', replica, minute, windows: [{ g: '1m', start: minute, agent: 'a', model_version: 'v', state: encodeState(oneEvent(minute)) }] });
+  const w = (replica: string, minute: number): PartialMessage => ({ kind: 'partial', replica, incarnation: 'i', minute, windows: [{ g: '1m', start: minute, agent: 'a', model_version: 'v', state: encodeState(oneEvent(minute)) }] });
   merger.addPartial(w('a', T0));
   merger.addPartial(w('b', T0));
+  merger.addPartial({ ...w('a', T0), incarnation: 'died-before-its-mark' });
+  merger.commit('a', 'i');
+  merger.commit('b', 'i');
+  assert.equal(merger.uncommitted(), 1);
   const merged = merger.decide({ kind: 'merge', leader: 'a', through: T0, replicas: ['a'] });
   assert.equal(merged.find((r) => r.agent === '*' && r.model_version === '*')?.fields.count, 1);
   assert.equal(merger.droppedPartials, 1);
   merger.addPartial(w('c', T0));
+  merger.commit('c', 'i');
   assert.equal(merger.latePartials, 1);
   assert.deepEqual(merger.decide({ kind: 'merge', leader: 'b', through: T0, replicas: ['a'] }), [], 'a decision again is a no-op');
 });
@@ -101,6 +107,18 @@ test('the leader merges up to the lowest through of the live replicas, and drops
   // a restarted replica (new incarnation) reports from scratch: it holds the merge back again
   d.observe({ kind: 'mark', replica: 'a', incarnation: '2', through: -1 }, 32_000);
   assert.equal(d.decide(33_000, T0, 'a'), null);
+});
+
+test('an idle replica holds no merge back; when all are idle, all they closed is merged', () => {
+  const d = new MergeDecider(30_000);
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 60_000 }, 1000);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: -1, idle: true }, 1000);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0 + 60_000);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: T0, idle: false }, 1500);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0, 'busy again: b holds the merge back');
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 60_000, idle: true }, 1600);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: T0, idle: true }, 1600);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0 + 60_000);
 });
 
 test('a redelivered message\'s counted minutes are known until they age out', () => {
@@ -142,6 +160,7 @@ test('a replica publishes a minute only once it has closed, then a mark with its
     store: async (_s, data) => void stored.push(JSON.parse(new TextDecoder().decode(data))),
     closedThrough: () => closed,
     held: () => [30, 10, 20],
+    idle: () => false,
     onError: () => assert.fail('no error expected'),
   });
   const e = engine('r');

@@ -5,7 +5,7 @@
 // each replica: an idempotent overwrite) and are the window$ the analysis and the live feed run
 // on; the analysis acts (writes, notifies) only on the leader (see isLeader).
 import { randomBytes } from 'node:crypto';
-import { DeliverPolicy, DiscardPolicy, StorageType, nanos, type ConsumerMessages, type JetStreamManager, type NatsConnection } from 'nats';
+import { DiscardPolicy, StorageType, consumerOpts, nanos, type JetStreamManager, type NatsConnection } from 'nats';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Subject, type Observable } from 'rxjs';
 import type { Logger } from '../log.ts';
@@ -60,8 +60,11 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
   const lastAtStart = (await (await d.nc.jetstreamManager()).streams.info(s.stream)).state.last_seq;
   let readThrough = 0;
 
-  const consumer = await js.consumers.get(s.stream, { filterSubjects: `${CLUSTER_SUBJECT_PREFIX}.>`, deliver_policy: DeliverPolicy.All });
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  // An ordered push consumer: the pull-based one of nats.js does not start on nats-server 2.9.
+  const opts = consumerOpts();
+  opts.orderedConsumer();
+  opts.deliverAll();
+  const messages = await js.subscribe(`${CLUSTER_SUBJECT_PREFIX}.>`, opts);
   const reading = (async () => {
     for await (const msg of messages) {
       readThrough = msg.seq;
@@ -136,14 +139,18 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
     onWindow: (r) => publisher.onWindow(r),
     afterAdvance: (now) => publisher.afterAdvance(now),
     beforeAck: () => publisher.nextPublished(),
-    countedThrough: (seq) => counted.throughOf(seq),
+    countedThrough: (seq) => {
+      const through = counted.throughOf(seq);
+      if (through !== undefined) metrics.recounted.inc();
+      return through;
+    },
     isLeader: () => lease.isLeader(),
     stats: () => ({ mergedThrough: merger.mergedThrough, latePartials: merger.latePartials, droppedPartials: merger.droppedPartials, live: decider.live(Date.now()) }),
     async stop() {
       clearInterval(decide);
       await publisher.stop();
       await lease.stop();
-      messages.stop();
+      messages.unsubscribe();
       await reading;
       merged.complete();
     },
@@ -167,6 +174,7 @@ function clusterMetrics(registry: Registry, merger: MinuteMerger) {
   new Gauge({ name: 'starwatch_collector_cluster_dropped_partials', help: 'partial windows of replicas a merge left out as dead', registers: [registry], collect() { this.set(merger.droppedPartials); } });
   return {
     leader: new Gauge({ name: 'starwatch_collector_cluster_leader', help: '1 while this replica is the analysis leader', registers: [registry] }),
+    recounted: new Counter({ name: 'starwatch_collector_cluster_redelivered_counted_total', help: 'redelivered messages another replica had already counted (in part or whole): those events are not counted again', registers: [registry] }),
     bad: new Counter({ name: 'starwatch_collector_cluster_messages_refused_total', help: 'cluster stream messages that could not be read', registers: [registry] }),
   };
 }

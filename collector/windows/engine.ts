@@ -23,9 +23,9 @@ export interface EngineOptions {
   /** Latency target: events slower than this are counted in each window's `slow` field. */
   slowMs?: number;
   /**
-   * Replica mode: an event whose minute has closed reopens its windows (closed again, as a
-   * correction, at the next advance) instead of only counting in `late`, so a message
-   * redelivered from a dead replica still counts in the merged windows.
+   * Replica mode: an event whose window has closed reopens it (closed again, as a correction, at
+   * the next advance) instead of going to a coarser window or only counting in `late`, so a
+   * message redelivered from a dead replica counts in the merged windows of every granularity.
    */
   reopenLate?: boolean;
 }
@@ -84,6 +84,7 @@ export class WindowEngine {
       this.maxEventMs = tsMs;
       this.wallAtMax = wallMs;
     }
+    if (this.options.reopenLate) return this.addReopening(event, tsMs);
     for (const g of GRANULARITIES) {
       const start = floor(tsMs, GRANULARITY_MS[g]);
       if (start > this.closedThrough[g]) {
@@ -92,13 +93,20 @@ export class WindowEngine {
       }
     }
     this.lateEvents++;
-    if (this.options.reopenLate) {
-      this.accumulator('1s', floor(tsMs, 1000), event.model.version + SEP + event.agent_id).add(event);
-      return floor(tsMs, 60_000);
-    }
     const open = this.closedThrough['1s'] + 1000;
     this.openAccumulator('1s', open, event).late++;
     return floor(open, 60_000);
+  }
+
+  /**
+   * Replica mode: always into the event's own 1 s window, reopened if it has closed (then closed
+   * again at the next advance, merging up into its 10 s and 1 min windows, reopened too if need
+   * be). Every granularity stays exact when a dead replica's messages come back late.
+   */
+  private addReopening(event: InferenceEvent, tsMs: number): number {
+    if (floor(tsMs, 60_000) <= this.closedThrough['1m']) this.lateEvents++;
+    this.openAccumulator('1s', floor(tsMs, 1000), event).add(event);
+    return floor(tsMs, 60_000);
   }
 
   /**

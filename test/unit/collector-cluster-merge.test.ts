@@ -149,7 +149,22 @@ test('in replica mode a late event reopens its windows, closed again as a correc
       continue;
     }
     assert.deepEqual(again.map((r) => [r.granularity, r.start - T0, r.fields.count]), [['1s', 30_000, 1], ['10s', 30_000, 1], ['1m', 0, 1]]);
+    assert.equal(e.lateEvents, 1);
   }
+});
+
+test('in replica mode an event whose 1 s window closed reopens it instead of counting only in its 10 s window', () => {
+  const e = engine('r', true);
+  e.add(makeEvent({ id: 'a', tsMs: T0 + 500 }), T0 + 500, 0);
+  e.add(makeEvent({ id: 'b', tsMs: T0 + 2500 }), T0 + 2500, 0);
+  e.advance(0); // closes the 1 s windows of seconds 0 and 1
+  e.add(makeEvent({ id: 'c', tsMs: T0 + 700 }), T0 + 700, 0);
+  e.add(makeEvent({ id: 'end', tsMs: T0 + 120_000 }), T0 + 120_000, 0);
+  const all = e.advance(0).filter((r) => r.agent === '*' && r.model_version === '*');
+  const second0 = all.filter((r) => r.granularity === '1s' && r.start === T0).map((r) => r.fields.count);
+  assert.deepEqual(second0, [1], 'the reopened second 0 is published again with c alone (merged, 1 + 1 = 2)');
+  assert.deepEqual(all.filter((r) => r.granularity === '1m').map((r) => r.fields.count), [3]);
+  assert.equal(e.lateEvents, 0);
 });
 
 test('a replica publishes a minute only once it has closed, then a mark with its held messages; acks wait for it', async () => {

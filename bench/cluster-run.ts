@@ -22,7 +22,7 @@ import { freePort } from '../deploy/local/ports.ts';
 import { waitFor } from '../deploy/local/wait.ts';
 import { toColumns } from '../schemas/event-columns.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
-import { DEAD_LETTER_SUBJECT, eventsSubject } from '../schemas/subjects.ts';
+import { ALERTS_SUBJECT, DEAD_LETTER_SUBJECT, eventsSubject } from '../schemas/subjects.ts';
 
 export interface ClusterRunOptions {
   events: number;
@@ -55,6 +55,9 @@ export interface ClusterRunResult {
   new_leader: string;
   new_leader_after_ms: number;
   nats_node_stopped: string;
+  /** Alert notifications on starwatch.v1.alerts, and the distinct (group, status) among them. */
+  notifications: number;
+  incidents: number;
   late_partials: number;
   /** Redelivered messages of the killed replica whose counted events were not counted again. */
   redelivered_already_counted: number;
@@ -81,6 +84,13 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
     await waitFor(async () => (await Promise.all(collectors.map((c) => c.metrics()))).every((m) => m.up), { timeoutMs: 120_000 * patience, what: 'three collectors' });
     const leader = await waitFor(async () => soleLeader(collectors), { timeoutMs: 30_000 * patience, what: 'an analysis leader' });
 
+    const told: string[] = [];
+    const alerts = nc.subscribe(ALERTS_SUBJECT, {
+      callback: (_e, m) => {
+        const n = JSON.parse(new TextDecoder().decode(m.data)) as { group?: string; rule: string; key: string; status: string };
+        told.push(`${n.group ?? `${n.rule}|${n.key}`} ${n.status}`);
+      },
+    });
     const events = makeEvents(o.events, o.minutes);
     const batches = toBatches(events);
     const killAt = Math.floor(batches.length * 0.35);
@@ -115,6 +125,10 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       const got = byStart.get(e.start);
       return { start: new Date(e.start).toISOString(), count: got?.count ?? 0, expected_count: e.count, p95_ms: got?.p95 ?? Number.NaN, expected_p95_ms: e.p95 };
     });
+    // A notification due on the last windows is sent one group wait after them.
+    await waitFor(() => told.length > 0, { timeoutMs: 20_000 * patience, what: 'an alert notification' }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 3000));
+    alerts.unsubscribe();
     const metrics = await Promise.all(survivors.map((c) => c.metrics()));
     return {
       events: o.events,
@@ -128,6 +142,8 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       new_leader: newLeader.name,
       new_leader_after_ms: newLeader.ms,
       nats_node_stopped: stoppedNode.name,
+      notifications: told.length,
+      incidents: new Set(told).size,
       late_partials: metrics.reduce((n, m) => n + m.latePartials, 0),
       redelivered_already_counted: metrics.reduce((n, m) => n + m.recounted, 0),
       leaders_at_end: metrics.filter((m) => m.leader).length,
@@ -153,6 +169,9 @@ function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
   // Longer than any pause a stopped node causes, so the windows close by event time, not idleness.
   c.windows.idleGraceMs = 8000;
   c.cluster = { ...c.cluster, enabled: true, leaseTtlMs: 3000, streamReplicas: 3 };
+  // Every event is slower than the p95 target: one latency incident, told once (by the leader).
+  c.alerts.forMs = 20_000;
+  c.alerts.groupWaitMs = 1000;
   c.logLevel = 'info';
   return c;
 }

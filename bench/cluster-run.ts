@@ -59,6 +59,9 @@ export interface ClusterRunResult {
   notifications: number;
   incidents: number;
   late_partials: number;
+  /** Batches published, and messages the events stream holds (more: a publish stored twice). */
+  batches: number;
+  stream_messages: number;
   /** Redelivered messages of the killed replica whose counted events were not counted again. */
   redelivered_already_counted: number;
   leaders_at_end: number;
@@ -73,6 +76,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-cluster-'));
   const collectors: Collector[] = [];
+  let batches: Batch[] = [];
   let nc: NatsConnection | undefined;
   const nats = await startNatsCluster(join(dir, 'nats'), 3, 60_000 * patience);
   const influx = await startInflux(join(dir, 'influx')).catch(async (e) => { await nats.stop(); throw e; });
@@ -92,7 +96,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       },
     });
     const events = makeEvents(o.events, o.minutes);
-    const batches = toBatches(events);
+    batches = toBatches(events);
     const killAt = Math.floor(batches.length * 0.35);
     const stopNodeAt = Math.floor(batches.length * 0.5);
     let killedAt = 0;
@@ -145,6 +149,8 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       notifications: told.length,
       incidents: new Set(told).size,
       late_partials: metrics.reduce((n, m) => n + m.latePartials, 0),
+      batches: batches.length,
+      stream_messages: (await (await nc.jetstreamManager()).streams.info(base.nats.stream)).state.messages,
       redelivered_already_counted: metrics.reduce((n, m) => n + m.recounted, 0),
       leaders_at_end: metrics.filter((m) => m.leader).length,
       elapsed_s: (Date.now() - t0) / 1000,

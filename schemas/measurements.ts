@@ -45,8 +45,8 @@ export const INFERENCE_TAGS = [
   'label_method', //  true method, or none
   'size_bucket', //   lt64k | 64k-256k | 256k-1m | 1m-4m | ge4m (bytes)
 ] as const;
-// Fields of `inference`: event_id (string), stego_prob, method_prob, decode_ms, preprocess_ms,
-// infer_ms, total_ms, bytes (int), width (int), height (int), is_stego (bool), error_code (string).
+// Fields of `inference`: the event's fields that name an InfluxDB type in the field table
+// (schemas/event-fields.ts: INFLUX_FIELDS), under the same names; a null or absent one is left out.
 
 /**
  * Tags of `window` points. `*` in agent/model_version means "all of them". `replica` names the

@@ -58,6 +58,8 @@ export const EVENT_FIELDS = [
   { name: 'method', group: 'outputs', schema: enumOf(METHODS), nullable: true },
   { name: 'method_prob', group: 'outputs', schema: probability(), nullable: true, influx: 'float' },
   { name: 'bit_order', group: 'outputs', schema: enumOf(BIT_ORDERS), nullable: true },
+  /** True when the verdict is stego only because the upstream extracted a message (proxy, preset starlight-v4). */
+  { name: 'extraction_override', group: 'outputs', schema: Type.Boolean(), optional: true, influx: 'bool' },
   /** Null when the request succeeded; then outputs hold the verdict. */
   { name: 'error_code', group: 'event', schema: Type.String({ maxLength: 64 }), nullable: true, influx: 'string' },
 ] as const satisfies readonly EventField[];

@@ -3,10 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { CorpusError } from './errors.ts';
 import type { Method } from './mix.ts';
+import { IMAGE_FORMATS, type BitOrder, type ImageFormat } from '../v4/contract.ts';
 
-export type Format = 'PNG' | 'GIF' | 'JPEG' | 'WEBP' | 'BMP';
+export type Format = ImageFormat;
 export type Mode = 'RGB' | 'RGBA' | 'P';
-export type LabelBitOrder = 'lsb-first' | 'msb-first' | 'none';
+export type LabelBitOrder = BitOrder;
 
 interface CommonFields {
   format: Format;
@@ -34,7 +35,7 @@ export interface StegoLabel extends CommonFields {
 
 export type Label = CleanLabel | StegoLabel;
 
-const FORMATS: readonly Format[] = ['PNG', 'GIF', 'JPEG', 'WEBP', 'BMP'];
+const FORMATS: readonly Format[] = IMAGE_FORMATS;
 const MODES: readonly Mode[] = ['RGB', 'RGBA', 'P'];
 const METHOD_RULES: Record<Method, { formats: Format[]; orders: LabelBitOrder[] }> = {
   alpha: { formats: ['PNG'], orders: ['lsb-first'] },

@@ -2,6 +2,8 @@
 // that the HTTP API, the Grafana dashboards and the tests read. Tags have bounded cardinality
 // (ids are fields, never tags). Change a name here and every reader follows.
 
+import { IMAGE_FORMATS, METHODS } from '../v4/contract.ts';
+
 export const MEASUREMENTS = {
   /** One point per InferenceEvent; timestamp = the event's ts_ns (unique per agent => idempotent). */
   inference: 'inference',
@@ -121,7 +123,7 @@ export const VALIDATION_KINDS = ['run', 'ablation'] as const;
 export const methodField = (method: string): string => method.replace('.', '_');
 
 /** Input formats as tagged and counted; anything else is `unknown`. */
-export const FORMATS = ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP', 'unknown'] as const;
+export const FORMATS = [...IMAGE_FORMATS, 'unknown'] as const;
 export const formatOf = (format: string): (typeof FORMATS)[number] => {
   if ((FORMATS as readonly string[]).includes(format)) return format as (typeof FORMATS)[number];
   const upper = format.toUpperCase();
@@ -129,7 +131,7 @@ export const formatOf = (format: string): (typeof FORMATS)[number] => {
   return (FORMATS as readonly string[]).includes(upper) ? (upper as (typeof FORMATS)[number]) : 'unknown';
 };
 
-export const METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'] as const;
+export { METHODS };
 
 /** Input size buckets (bytes), the `size_bucket` tag and the `size_<b>` window fields. */
 export const SIZE_BUCKETS = ['lt64k', '64k-256k', '256k-1m', '1m-4m', 'ge4m'] as const;

@@ -32,8 +32,6 @@ export interface AnalysisDeps {
   natsPublish: Publish;
   settings?: Partial<AlertSettings>;
   log: Logger;
-  /** The live hub's publish (topics anomalies, alerts, forecasts), when there is one. */
-  publish?: (topic: string, payload: unknown) => void;
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
@@ -109,7 +107,6 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     rules,
     settings,
     tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
-    publish: deps.publish,
     driftReferences: deps.driftReferences,
   });
   stage.start(deps.window$);

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isImageFile, listFiles } from '../../v4/image-files.ts';
 import type { Label } from '../../schemas/inference-event.ts';
-import { silentLogger, type Logger } from '../publish/logger.ts';
+import { silentLogger, type Logger } from '../../log/logger.ts';
 import { readProbeLabel, sidecarPath } from './probe-label.ts';
 
 export interface Probe {

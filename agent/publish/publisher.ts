@@ -12,7 +12,7 @@ import { EVENTS_STREAM, eventsSubject } from '../../schemas/subjects.ts';
 import { batchMsgId, encodeBatch } from './batch-encoding.ts';
 import { BoundedQueue } from './bounded-queue.ts';
 import { connectionOptions, describeConnection, type NatsOptions } from './connection.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../log/logger.ts';
 import { ensureEventsStream } from './stream.ts';
 
 export interface PublisherOptions {

@@ -2,7 +2,7 @@
 // control lives here: while too many messages are held or too many points wait for InfluxDB, it
 // stops pulling and JetStream keeps the rest (that is what makes an InfluxDB outage lossless).
 import type { Consumer, JetStreamClient, JsMsg } from 'nats';
-import { backoffMs } from '../sinks/batching-sink.ts';
+import { backoffMs } from '../backoff.ts';
 
 export interface PullLoopOptions {
   js: JetStreamClient;

@@ -12,7 +12,7 @@ import { DeadLetterPublisher } from './consume/dead-letters.ts';
 import { startFlow, startRecovery } from './consume/flow.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
-import { redacted } from './config.ts';
+import { redacted, withoutCredentials } from './config.ts';
 import { startHttp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -25,6 +25,8 @@ import { subscribeValidation } from './validation/subscribe.ts';
 import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
 import { FanOutSink } from './sinks/fan-out.ts';
 import { influxSinkFor } from './sinks/influx-sink-for.ts';
+import { prometheusSinkFor } from './sinks/prometheus/prometheus-sink-for.ts';
+import { registerSinkMetrics } from './sinks/sink-metrics.ts';
 import { influxQLFor, influxQLOptionsFor, transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
@@ -162,8 +164,13 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     },
   });
   influxRef = influxSink;
-  // InfluxDB is required (acks wait for it); further stores join here, optional unless said so.
-  const sink = new FanOutSink([influxSink]);
+  // InfluxDB is required (acks wait for it); Prometheus is optional unless said so.
+  const promFailures = new SummarisedLog(logger, 'prometheus_write_failed');
+  const promSink = prometheusSinkFor(config.prometheus, (error, attempt) => {
+    if (attempt === 1 || attempt % 10 === 0) promFailures.warn(error.code, { error: withoutCredentials(error.message), attempt });
+  });
+  const sink = new FanOutSink(promSink ? [influxSink, promSink] : [influxSink]);
+  registerSinkMetrics(sink.sinks, metrics.registry);
   opened.push(() => sink.close(0));
 
   const nc = await step('nats', () => connectNats(config.nats, config.replica));
@@ -306,6 +313,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         deadLetterFailures.stop();
         await sink.close(5000);
         writeFailures.stop();
+        promFailures.stop();
         await nc.drain().catch(() => nc.close());
         await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });

@@ -103,6 +103,8 @@ export interface CollectorConfig {
     maxClients: number;
   };
   sampleEventsPerSecond: number;
+  /** Share of clean negative events kept as raw points (1 = all); positives, errors, labelled and probe events always are. */
+  rawShare: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Alert thresholds, for-duration, baseline file and notifiers (collector/analysis/settings.ts). */
   alerts: AlertSettings;
@@ -189,6 +191,7 @@ export const SETTINGS: Setting[] = [
   { path: 'api.logRatePerSec', kind: 'number', description: 'POST /metrics/log events per second (token bucket rate)' },
   { path: 'api.logBurst', kind: 'number', description: 'POST /metrics/log burst (token bucket size)' },
   { path: 'api.maxClients', kind: 'number', description: 'WebSocket clients at most' },
+  { path: 'rawShare', kind: 'number', description: 'share of clean negatives kept as raw points, 0..1 (positives, errors, labelled, probes: always; windows count every event)' },
   { path: 'sampleEventsPerSecond', kind: 'number', description: 'raw events per second on the sampled feed' },
   { path: 'logLevel', kind: 'string', description: 'debug | info | warn | error' },
   { path: 'alerts.forMs', kind: 'number', description: 'a threshold must hold this long (ms, event time) before it fires' },
@@ -261,6 +264,7 @@ export const DEFAULTS: CollectorConfig = {
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
   sampleEventsPerSecond: 50,
+  rawShare: 1,
   logLevel: 'info',
   alerts: { ...ALERT_DEFAULTS },
   analysis: {
@@ -368,6 +372,7 @@ function check(c: CollectorConfig): void {
   for (const g of c.prometheus.granularities.split(',').map((x) => x.trim()))
     if (!['1s', '10s', '1m'].includes(g)) throw new ConfigError(`prometheus.granularities: "${g}" is not 1s, 10s or 1m`);
   if (c.prometheus.remoteWrite && !URL.canParse(c.prometheus.remoteWrite)) throw new ConfigError('prometheus.remoteWrite is not a URL');
+  if (!(c.rawShare >= 0 && c.rawShare <= 1)) throw new ConfigError('rawShare must be between 0 and 1');
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');

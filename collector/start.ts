@@ -5,7 +5,7 @@
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
 import type { NatsConnection } from 'nats';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
@@ -162,8 +162,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     onError: (error, attempt) => {
       if (attempt === 1 || attempt % 10 === 0) writeFailures.warn(error.code, { error: error.message, attempt });
     },
-  });
+  }, config.rawShare);
   influxRef = influxSink;
+  new Gauge({ name: 'starwatch_collector_raw_sampled_out_total', help: 'Clean negative events not kept as raw points (rawShare); windows still count them', registers: [metrics.registry], collect() { this.set(influxSink.rawSampledOut); } });
   // InfluxDB is required (acks wait for it); Prometheus is optional unless said so.
   const promFailures = new SummarisedLog(logger, 'prometheus_write_failed');
   const promSink = prometheusSinkFor(config.prometheus, (error, attempt) => {

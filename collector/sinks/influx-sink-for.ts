@@ -6,7 +6,8 @@ import type { InfluxSettings } from './transport-for.ts';
 
 export type InfluxSinkHooks = Pick<BatchingOptions, 'onRejected' | 'onAccepted' | 'onError'>;
 
-export function influxSinkFor(i: InfluxSettings, transport: Transport, hooks: InfluxSinkHooks): InfluxSink {
+/** `rawShare`: share of clean negatives kept as raw points (raw-policy.ts). */
+export function influxSinkFor(i: InfluxSettings, transport: Transport, hooks: InfluxSinkHooks, rawShare = 1): InfluxSink {
   return new InfluxSink(transport, {
     batchSize: i.batchSize,
     maxInFlight: i.maxInFlight,
@@ -14,5 +15,5 @@ export function influxSinkFor(i: InfluxSettings, transport: Transport, hooks: In
     maxBackoffMs: 5000,
     maxBodyBytes: i.maxBodyBytes,
     ...hooks,
-  });
+  }, rawShare);
 }

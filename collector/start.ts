@@ -5,15 +5,16 @@
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
 import type { NatsConnection } from 'nats';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
 import { startFlow, startRecovery } from './consume/flow.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
-import { redacted, withoutCredentials } from './config.ts';
+import { redacted } from './config.ts';
 import { startHttp } from './http.ts';
+import { startSinks } from './start-sinks.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
@@ -23,10 +24,6 @@ import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
 import { subscribeValidation } from './validation/subscribe.ts';
 import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
-import { FanOutSink } from './sinks/fan-out.ts';
-import { influxSinkFor } from './sinks/influx-sink-for.ts';
-import { prometheusSinkFor } from './sinks/prometheus/prometheus-sink-for.ts';
-import { registerSinkMetrics } from './sinks/sink-metrics.ts';
 import { influxQLFor, influxQLOptionsFor, transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
@@ -150,28 +147,16 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   };
   opened.push(closeHttp);
   const transport = await step('influxdb', () => transportFor(config.influx));
-  const writeFailures = new SummarisedLog(logger, 'influx_write_failed');
-  const influxSink = influxSinkFor(config.influx, transport, {
+  const sinks = startSinks(config, transport, {
     // Each line InfluxDB refuses on its own becomes a letter; acks wait for it (Pipeline.release).
     onRejected: (target, line, reason) =>
       pipelineRef?.deadLetterLater({ v: 1, code: 'influx_rejected', reason: reason.slice(0, 1000), origin: { subject: `influxdb.${target}` }, payload: line.slice(0, MAX_PAYLOAD_CHARS) }),
     onAccepted: (origins, now) => {
       for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
     },
-    // Summarised: a batch split down to its refused lines fails once per part.
-    onError: (error, attempt) => {
-      if (attempt === 1 || attempt % 10 === 0) writeFailures.warn(error.code, { error: error.message, attempt });
-    },
-  }, config.rawShare);
-  influxRef = influxSink;
-  new Gauge({ name: 'starwatch_collector_raw_sampled_out_total', help: 'Clean negative events not kept as raw points (rawShare); windows still count them', registers: [metrics.registry], collect() { this.set(influxSink.rawSampledOut); } });
-  // InfluxDB is required (acks wait for it); Prometheus is optional unless said so.
-  const promFailures = new SummarisedLog(logger, 'prometheus_write_failed');
-  const promSink = prometheusSinkFor(config.prometheus, (error, attempt) => {
-    if (attempt === 1 || attempt % 10 === 0) promFailures.warn(error.code, { error: withoutCredentials(error.message), attempt });
-  });
-  const sink = new FanOutSink(promSink ? [influxSink, promSink] : [influxSink]);
-  registerSinkMetrics(sink.sinks, metrics.registry);
+  }, metrics.registry, logger);
+  influxRef = sinks.influx;
+  const sink = sinks.all;
   opened.push(() => sink.close(0));
 
   const nc = await step('nats', () => connectNats(config.nats, config.replica));
@@ -313,8 +298,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         deadLetters.stop();
         deadLetterFailures.stop();
         await sink.close(5000);
-        writeFailures.stop();
-        promFailures.stop();
+        sinks.stopLogs();
         await nc.drain().catch(() => nc.close());
         await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });

@@ -19,8 +19,9 @@ before(async () => {
 });
 after(async () => prometheus?.stop());
 
-// Two minutes ago, on a 10 s boundary: recent enough for Prometheus' head block.
-const base = Math.floor(Date.now() / 10_000) * 10_000 - 120_000;
+// The last 10 s of a minute two minutes ago: recent enough for Prometheus' head block, and the
+// minute closes (releasing the acks) soon after the events stop.
+const base = Math.floor(Date.now() / 60_000) * 60_000 - 120_000 + 50_000;
 const events = Array.from({ length: 60 }, (_, i) =>
   makeEvent({ id: `e-${i}`, agent: i % 2 ? 'agent-b' : 'agent-a', tsMs: base + i * 150, nsPart: i, totalMs: 1 + i / 10, prob: 0.2 }),
 );
@@ -67,7 +68,9 @@ test('windows reach Prometheus as exact metrics, with the slowest event as exemp
     assert.equal(found.length, 1, JSON.stringify(exemplars));
     assert.deepEqual([found[0].labels.event_id, Number(found[0].value)], ['e-59', 6.9]);
 
-    await waitFor(() => collector.stats().acked === batches.length, { what: 'every message acked' });
+    await waitFor(() => collector.stats().acked === batches.length, { what: 'every message acked' }).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(collector.stats())}`);
+    });
   } finally {
     await collector.stop();
     await nc.close();

@@ -42,6 +42,8 @@ test('windows reach Prometheus as exact metrics, with the slowest event as exemp
   config.prometheus.remoteWrite = prometheus.writeUrl;
   config.prometheus.granularities = '1s,10s';
   config.prometheus.flushIntervalMs = 100;
+  // Far fewer series per request than a window makes: every request is cut at the bound.
+  config.prometheus.batchSeries = 7;
   const nc = await natsConnect(services.nats.url);
   const collector = await startCollector(config, quietLog).catch(async (e) => {
     await nc.close();

@@ -2,6 +2,7 @@
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
 import { checkTokenStrength } from './api/token-policy.ts';
+import { ConfigError } from './config-error.ts';
 import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
@@ -288,9 +289,7 @@ export const flagKey = (path: string): string =>
     .slice(2)
     .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export class ConfigError extends Error {
-  readonly code = 'bad_config';
-}
+export { ConfigError };
 
 export interface ConfigSources {
   /** Parsed flags, keyed as commander keys them (flagKey). */

@@ -19,7 +19,7 @@ export async function checkCollector(url: string, timeoutMs: number): Promise<Ch
 }
 
 /** The first statement's series, through the collector's InfluxQL client (times in epoch ms). */
-function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<Series[]> {
+export function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<Series[]> {
   return new InfluxQL({ url: target.url, db: target.database, token: target.token, timeoutMs }).series(q);
 }
 

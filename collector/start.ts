@@ -26,6 +26,7 @@ import { subscribeValidation } from './validation/subscribe.ts';
 import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
 import { influxQLFor, influxQLOptionsFor, transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
+import { openKvClosedMarks, restoreClosedMarks } from './windows/closed-marks.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
 import { loadSavedReferences } from './drift/reference-store.ts';
 import { TUNING_DEFAULTS } from './analysis/settings.ts';
@@ -48,6 +49,8 @@ export interface CollectorStats {
   acked: number;
   pendingAcks: number;
   lateEvents: number;
+  /** Late events merged into a closed minute that was then written again. */
+  lateMerged: number;
   pointsAccepted: number;
   writeErrors: number;
   sinkBacklog: number;
@@ -176,10 +179,14 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
   const wait = ackWaitMs(config);
   startRecovery(engine, pendingAtStart, wait, logger);
   const influxQL = influxQLFor(config.influx);
+  // Closed-window marks in NATS KV serve every sink; InfluxDB 1.x can also be read back (either only raises them).
+  const marks = config.nats.closedWindowsBucket ? await step('nats (closed-window marks)', () => openKvClosedMarks(nc, config.nats.closedWindowsBucket, config.replica)) : undefined;
+  if (marks) await step('nats (closed-window marks read-back)', () => restoreClosedMarks(marks, engine, logger));
   if (config.influx.version === 1)
     await step('influxdb (window read-back)', () => restoreClosedWindows(engine, { influx: influxQL, rpWindows: config.influx.rpWindows, replica: config.replica }, logger));
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
@@ -197,6 +204,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     log: logger,
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
+    marks,
   });
   pipelineRef = pipeline;
   const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
@@ -231,7 +239,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     : null;
 
   const flow = startFlow(
-    { stream: config.nats.stream, durable: config.nats.durable, fetchBatch: config.nats.fetchBatch, maxAckPending: config.nats.maxAckPending, ackWaitMs: wait },
+    { stream: config.nats.stream, durable: config.nats.durable, fetchBatch: config.nats.fetchBatch, yieldAfterMs: config.nats.yieldAfterMs, maxAckPending: config.nats.maxAckPending, ackWaitMs: wait },
     {
       js,
       jsm,
@@ -278,6 +286,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       acked: pipeline.acked,
       pendingAcks: pipeline.book.size,
       lateEvents: engine.lateEvents,
+      lateMerged: engine.lateMerged,
       pointsAccepted: sink.stats.pointsAccepted,
       writeErrors: sink.stats.writeErrors,
       sinkBacklog: sink.backlog,

@@ -13,6 +13,8 @@ export interface FlowSettings {
   stream: string;
   durable: string;
   fetchBatch: number;
+  /** Hand the event loop back after this long of handing over messages (pull-loop.ts). */
+  yieldAfterMs: number;
   maxAckPending: number;
   /** The consumer's ack wait (ms): recovery waits at most three of them. */
   ackWaitMs: number;
@@ -68,6 +70,7 @@ export function startFlow(s: FlowSettings, d: FlowDeps): Flow {
     stream: s.stream,
     durable: s.durable,
     fetchBatch: s.fetchBatch,
+    yieldAfterMs: s.yieldAfterMs,
     room: () => (d.sinkBacklog() >= d.maxBacklog ? 0 : maxHeld - d.held()),
     onMessage: d.onMessage,
     afterBatch: d.afterBatch,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { parse, stringify } from 'yaml';
 import { startAgentServer, type RunningAgent } from '../../agent/server/start.ts';
-import { silentLogger } from '../../agent/publish/logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { startCollector, type CollectorHandle } from '../../collector/start.ts';
 import { startPrometheus, type LocalPrometheus } from '../../deploy/local/prometheus.ts';
 import { tempDir, useServices, waitFor } from '../harness/services.ts';

@@ -1,7 +1,7 @@
 // The collector's flow for each message: decode and validate, raw points to the sink, events
 // into the windows, dead letters out; closed windows to the sink and to window$; and the ack
 // rule: a message is acked only once every point it produced (its raw points and the windows
-// its events fall in) has been accepted by InfluxDB. Windows nest (1 s in 10 s in 1 min), so
+// its events fall in) has been accepted by every required sink. Windows nest (1 s in 10 s in 1 min), so
 // "its minute windows are closed and flushed" covers all of them.
 import type { JsMsg, NatsConnection } from 'nats';
 import { Subject, concatMap, type Observable } from 'rxjs';
@@ -12,8 +12,6 @@ import type { DeadLetterPublisher } from './consume/dead-letters.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import type { Logger } from './log.ts';
 import type { CollectorMetrics } from './metrics.ts';
-import { inferenceLine } from './points/inference-line.ts';
-import { windowPoints } from './points/window-points.ts';
 import type { PointSink } from './sinks/sink.ts';
 import type { ClosedMarksStore } from './windows/closed-marks.ts';
 import type { WindowEngine } from './windows/engine.ts';
@@ -83,7 +81,7 @@ export class Pipeline {
     // watermark has passed; every result is written, then offered to subscribers, in order.
     this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
       if (this.d.cluster) this.d.cluster.onWindow(result);
-      else this.d.sink.write(windowPoints(result));
+      else this.d.sink.writeWindow(result);
       this.d.metrics.windowsClosed.inc({ granularity: result.granularity });
       if (result.granularity === '1m' && result.agent === '*' && result.model_version === '*')
         this.d.log.info('minute_closed', { start: new Date(result.start).toISOString(), count: result.fields.count, late: result.fields.late, late_total: this.d.engine.lateEvents, valid_total: this.validEvents });
@@ -119,19 +117,19 @@ export class Pipeline {
     const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
     const { dead } = decoded;
     const events = msg.redelivered && this.d.cluster ? uncounted(decoded.events, this.d.cluster.countedThrough(seq)) : decoded.events;
-    const lines: string[] = new Array(events.length);
+    const valid: InferenceEvent[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
       const { tsMs } = events[i];
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
-      lines[i] = inferenceLine(event);
+      valid[i] = event;
       origins[i] = tsMs;
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
       this.sample(event, now);
     }
-    this.d.sink.writeLines('raw', lines, origins);
+    this.d.sink.writeEvents(valid, origins);
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
     const pending = dead.map((letter) => {
@@ -186,7 +184,7 @@ export class Pipeline {
     // Minutes that took late events are written again before any ack is released: the holds of
     // those late events are due at once (their minute is closed).
     for (const result of this.d.engine.rewrites()) {
-      this.d.sink.write(windowPoints(result));
+      this.d.sink.writeWindow(result);
       this.d.metrics.windowsRewritten.inc();
     }
     this.maybeRelease();

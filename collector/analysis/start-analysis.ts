@@ -11,7 +11,7 @@ import type { Notifier } from '../alerts/notification.ts';
 import { RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
 import { ALERT_LABELS, type AlertLabel } from '../alerts/labels.ts';
 import { NotificationRouter } from '../alerts/router.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.ts';
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';

@@ -8,7 +8,7 @@
 import { ALL, MEASUREMENTS, methodField } from '../../schemas/measurements.ts';
 import { ApiError, oneOf } from './http.ts';
 import { METHODS } from '../../v4/contract.ts';
-import { InfluxQL, quote, type Row } from './influxql.ts';
+import { InfluxQL, quote, type Row } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 export const STATS_WINDOWS = ['1h', '6h', '24h', '7d'] as const;

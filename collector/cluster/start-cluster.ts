@@ -9,7 +9,6 @@ import { DiscardPolicy, StorageType, consumerOpts, nanos, type JetStreamManager,
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Subject, type Observable } from 'rxjs';
 import type { Logger } from '../log.ts';
-import { windowPoints } from '../points/window-points.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { CountedSeqs } from './counted-seqs.ts';
@@ -29,7 +28,7 @@ export interface ClusterDeps {
   /** True when the replica holds no message and no open window. */
   idle(): boolean;
   held(): number[];
-  sink: Pick<PointSink, 'write'>;
+  sink: Pick<PointSink, 'write' | 'writeWindow'>;
   log: Logger;
   registry: Registry;
 }
@@ -87,7 +86,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
         // What was merged before this start was written and analysed then.
         if (msg.seq <= lastAtStart) continue;
         for (const r of results) {
-          d.sink.write(windowPoints(r));
+          d.sink.writeWindow(r);
           merged.next(r);
         }
       }
@@ -193,7 +192,7 @@ export interface ReplicaParts {
   engine: { closedMinutesThrough(): number; openCount(): number };
   held(): number[];
   heldCount(): number;
-  sink: Pick<PointSink, 'write'>;
+  sink: Pick<PointSink, 'write' | 'writeWindow'>;
   log: Logger;
   registry: Registry;
 }

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from 'nats';
 import { DEAD_LETTER_SUBJECT } from '../../schemas/subjects.ts';
-import { backoffMs } from '../sinks/batching-sink.ts';
+import { backoffMs } from '../backoff.ts';
 import type { DeadLetter } from './decode.ts';
 
 /** About 16 s of backoff (100 ms doubling, capped at 5 s). */

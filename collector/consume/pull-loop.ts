@@ -3,7 +3,7 @@
 // stops pulling and JetStream keeps the rest (that is what makes an InfluxDB outage lossless).
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, JetStreamClient, JsMsg } from 'nats';
-import { backoffMs } from '../sinks/batching-sink.ts';
+import { backoffMs } from '../backoff.ts';
 import { TimeSlice } from './time-slice.ts';
 
 export interface PullLoopOptions {

@@ -32,8 +32,3 @@ export function inferencePoint(event: InferenceEvent, tsMs: number): Point {
     originMs: tsMs,
   };
 }
-
-/** Event time in ms from the ns string, without BigInt (the last six digits are below 1 ms). */
-export function eventTimeMs(tsNs: string): number {
-  return tsNs.length > 6 ? Number(tsNs.slice(0, -6)) : 0;
-}

@@ -6,9 +6,10 @@
 // the server's reason. Bodies stay under maxBodyBytes, so a proxy's body limit is never hit.
 import { setTimeout as delay } from 'node:timers/promises';
 import { retentionOf, type RetentionTarget } from '../../schemas/measurements.ts';
+import { backoffMs } from '../backoff.ts';
 import { formatLine } from './line-protocol.ts';
 import type { Point } from './point.ts';
-import { WriteError, type PointSink, type SinkStats } from './sink.ts';
+import { WriteError, emptyStats, type SinkStats } from './sink.ts';
 
 export interface Transport {
   /**
@@ -49,16 +50,9 @@ interface Batch {
   origins: number[];
 }
 
-export class BatchingSink implements PointSink {
-  readonly stats: SinkStats = {
-    pointsAccepted: 0,
-    batchesAccepted: 0,
-    writeErrors: 0,
-    pointsRejected: 0,
-    batchesSplit: 0,
-    lastError: null,
-    lastAcceptedMs: 0,
-  };
+/** Line protocol in batches: the engine under the InfluxDB sinks (influx-sink.ts). */
+export class BatchingSink {
+  readonly stats: SinkStats = emptyStats();
   private open = new Map<RetentionTarget, Batch>();
   private queue: Batch[] = [];
   private unfinished = new Set<number>();
@@ -263,11 +257,5 @@ function splitLines(body: readonly Buffer[]): Buffer[] {
     }
   }
   return lines;
-}
-
-/** Exponential from 100 ms, capped, with jitter so replicas do not retry in step. */
-export function backoffMs(attempt: number, maxMs: number): number {
-  const base = Math.min(maxMs, 100 * 2 ** Math.min(attempt - 1, 16));
-  return base / 2 + Math.random() * (base / 2);
 }
 

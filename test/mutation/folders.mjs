@@ -4,14 +4,14 @@ const unit = (...names) => names.map((n) => `test/unit/${n}.test.ts`);
 
 export const FOLDERS = {
   rootcause: { mutate: ['collector/rootcause/adtributor.ts'], tests: unit('rootcause-adtributor') },
-  forecast: { mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'], tests: unit('forecast-holt-winters') },
+  forecast: { mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'], tests: unit('forecast-exact', 'forecast-holt-winters') },
   drift: { mutate: ['collector/drift/{buckets,distribution,drift-monitor,jensen-shannon,psi}.ts'], tests: unit('drift-monitor') },
   validate: {
     mutate: ['validate/{baseline,compare,format,metrics,regression,report-md,summary-points,targets,text-summary}.ts'],
     tests: unit('validate-metrics', 'validate-regression', 'validate-report'),
   },
   windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('collector-accumulator', 'collector-engine') },
-  alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
+  alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-exact', 'alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
   detect: {
     mutate: ['collector/detect/{composite,ewma-cusum,factory,robust-z,rolling-window,seasonal-profile,series-csv}.ts'],
     tests: unit('detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),

@@ -10,15 +10,15 @@ export const FOLDERS = {
     mutate: ['validate/{baseline,compare,format,metrics,regression,report-md,summary-points,targets,text-summary}.ts'],
     tests: unit('validate-metrics', 'validate-regression', 'validate-report'),
   },
-  windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('collector-accumulator', 'collector-engine') },
+  windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('windows-exact', 'collector-accumulator', 'collector-engine') },
   alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-exact', 'alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
   detect: {
     mutate: ['collector/detect/{composite,ewma-cusum,factory,robust-z,rolling-window,seasonal-profile,series-csv}.ts'],
-    tests: unit('detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
+    tests: unit('detect-mutation-exact', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
   },
   schemas: {
     mutate: ['schemas/{event-columns,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
     tests: unit('schemas-event-columns', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
-  streams: { mutate: ['v4/streams/*.ts'], tests: unit('v4-preprocess-pieces', 'v4-path', 'v4-parity') },
+  streams: { mutate: ['v4/streams/*.ts'], tests: unit('v4-streams-exact', 'v4-preprocess-pieces', 'v4-parity', 'v4-path') },
 };

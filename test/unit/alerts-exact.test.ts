@@ -290,3 +290,20 @@ test('redact: a URL keeps its origin only; secrets are scrubbed everywhere they 
   assert.equal(scrub('pw hunter2 and hunter2 again, user bob', ['hunter2', undefined, '', 'bob']), 'pw [redacted] and [redacted] again, user [redacted]');
   assert.equal(scrub('nothing to hide', []), 'nothing to hide');
 });
+
+test('rules: counts for some rates only; ties name the first method; a rule needs both its figures', () => {
+  // Counts for the FPR but none per method: the methods are judged on their bare rates.
+  const c = byId(evaluateRules(
+    { ts: 0, key: 'o', fpr: 0, detectionByMethod: { a: 0.5, b: 0.5, c: 1, d: 1 }, counts: { fpr: { hits: 0, n: 10 } } },
+    { baseline: { detectionByMethod: { a: 0.995 } } },
+  ));
+  assert.deepEqual([c['detection_below_target o/method=a'].active, c['detection_below_target o/method=a'].severity], [true, 'critical']);
+  assert.equal(c['detection_regression o/method=a'].active, true);
+  // Best and worst ties: the first of each is named.
+  assert.equal(c['method_imbalance o'].summary, 'method imbalance 50.0% (c 100.0% vs a 50.0%) > 10.0%');
+  // A baseline FPR without a live one: no FPR regression (and no NaN condition).
+  assert.deepEqual(evaluateRules({ ts: 0, key: 'o', latencyP95Ms: 1 }, { baseline: { fpr: 0.001 } }).map((x) => x.ruleId), ['latency_p95_above_target']);
+  // Two baseline methods far apart are enough to know the imbalance.
+  const two = evaluateRules({ ts: 0, key: 'o', detectionByMethod: { a: 1, b: 0.5 } }, { baseline: { detectionByMethod: { x: 1, y: 0.5 } } });
+  assert.equal(two.some((x) => x.ruleId === 'method_imbalance'), false);
+});

@@ -6,7 +6,11 @@ const unit = (...names) => names.map((n) => `test/unit/${n}.test.ts`);
 
 export const FOLDERS = {
   rootcause: { mutate: ['collector/rootcause/adtributor.ts'], tests: unit('rootcause-adtributor') },
-  forecast: { mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'], tests: unit('forecast-exact', 'forecast-holt-winters') },
+  forecast: {
+    mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'],
+    tests: unit('forecast-exact', 'forecast-holt-winters'),
+    fast: unit('forecast-exact'),
+  },
   drift: { mutate: ['collector/drift/{buckets,distribution,drift-monitor,jensen-shannon,psi}.ts'], tests: unit('drift-monitor') },
   validate: {
     mutate: ['validate/{baseline,compare,format,metrics,regression,report-md,summary-points,targets,text-summary}.ts'],
@@ -17,6 +21,7 @@ export const FOLDERS = {
   detect: {
     mutate: ['collector/detect/{composite,ewma-cusum,factory,robust-z,rolling-window,seasonal-profile,series-csv}.ts'],
     tests: unit('detect-mutation-exact', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
+    fast: unit('detect-mutation-exact'),
   },
   schemas: {
     mutate: ['schemas/{event-columns,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],

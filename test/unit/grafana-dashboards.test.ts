@@ -63,7 +63,7 @@ test('each board has the variables it asks for, then the anomaly window and the 
   const wanted: Record<string, string[]> = {
     'overview.json': ['granularity', 'agent', 'model_version', ...shared],
     'anomalies.json': ['anomaly_granularity', 'forecast_granularity', 'model_version', 'series', 'rp_raw', 'rp_windows'],
-    'models.json': ['granularity', 'model_version', ...shared],
+    'models.json': ['granularity', 'model_version', 'run', ...shared],
     'agents.json': ['granularity', 'agent', ...shared],
   };
   for (const [file, board] of boards) {
@@ -85,10 +85,11 @@ test('every variable a query uses is defined on its board', () => {
   }
 });
 
-test('alerts (as regions), anomalies and agent starts are annotations on every board', () => {
+test('alerts (as regions), anomalies and agent starts are annotations on every board; training findings on Models', () => {
   for (const [file, board] of boards) {
     const list = board.annotations?.list ?? [];
-    assert.deepEqual(list.map((a) => a.name), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)'], file);
+    const own = file === 'models.json' ? ['Training findings'] : [];
+    assert.deepEqual(list.map((a) => a.name), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)', ...own], file);
     assert.equal((list[0].target as { timeEndColumn?: string }).timeEndColumn, 'ends_ms', `${file}: alerts are drawn firing-to-resolved`);
   }
 });

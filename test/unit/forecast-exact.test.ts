@@ -258,3 +258,12 @@ test('fit: the winner has the least one-step plus ahead error over the whole gri
     close(fitted.sse / n + fitted.sseAhead / fitted.aheadCount, least.c, 'its cost');
   }
 });
+
+test('Holt-Winters: one error moves level, trend and season by alpha, beta and gamma of it', () => {
+  const trended = new HoltWinters({ alpha: 0.5, beta: 0.25, gamma: 0, phi: 1, period: 0 }, { minInitPoints: 4 });
+  [10, 10, 10, 10, 14].forEach((v, i) => trended.update(i, v)); // error 4: level 12, trend 1
+  assert.deepEqual(trended.forecast(2).map((p) => p.value), [13, 14]);
+  const seasonal = new HoltWinters({ alpha: 0.5, beta: 0, gamma: 0.5, phi: 1, period: 2 });
+  [10, 10, 10, 10, 14].forEach((v, i) => seasonal.update(i, v)); // error 4 in slot 0: level 12, season[0] 2
+  assert.deepEqual(seasonal.forecast(2).map((p) => p.value), [12, 14]);
+});

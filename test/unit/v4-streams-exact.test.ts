@@ -80,10 +80,10 @@ for (const channels of [1, 2] as const) {
 }
 
 test('rgb streams: palette pixels read their colour, past the stored palette the grey ramp', () => {
-  const palette = new Uint8Array([9, 20, 31, 100, 0, 255]); // two entries
+  const palette = new Uint8Array([9, 21, 31, 100, 0, 255]); // two entries
   const indices = new Uint8Array([0, 1, 2, 1, 0, 200]);
   const s = rgbStreams(image({ mode: 'P', palette, indices }), centreCrop(3, 2));
-  const lut = [[9, 20, 31], [100, 0, 255], [2, 2, 2]];
+  const lut = [[9, 21, 31], [100, 0, 255], [2, 2, 2]];
   const want = expectedRgb((x, y) => {
     const i = indices[y * 3 + x];
     return (i === 200 ? [200, 200, 200] : lut[i]) as [number, number, number];
@@ -91,7 +91,7 @@ test('rgb streams: palette pixels read their colour, past the stored palette the
   assert.deepEqual(nonZero(s.pixel), want.pixel);
   assert.deepEqual(nonZero(s.lsb), want.lsb);
   const l = paletteLut(palette);
-  assert.deepEqual([l.length, l[0], l[5], l[6], l[7], l[8], l[765], l[767]], [768, 9, 255, 2, 2, 2, 255, 255]);
+  assert.deepEqual([l.length, l[0], l[1], l[5], l[6], l[7], l[8], l[765], l[767]], [768, 9, 21, 255, 2, 2, 2, 255, 255]);
 });
 
 test('rgb streams: a crop inside a larger image starts at its offset and reads every row', () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { checkTokenStrength } from './api/token-policy.ts';
 import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
+import { CLUSTER_DEFAULTS, type ClusterSettings } from './cluster/settings.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
@@ -98,6 +99,8 @@ export interface CollectorConfig {
   alerts: AlertSettings;
   /** How soon detectors flag and forecasts start (collector/analysis/settings.ts); demos shorten these. */
   analysis: AnalysisConfig;
+  /** Replica mode: partial windows merged exactly, analysis on one leader (collector/cluster). */
+  cluster: ClusterSettings;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -206,6 +209,14 @@ export const SETTINGS: Setting[] = [
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
   { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
   { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
+  { path: 'cluster.enabled', kind: 'boolean', description: 'replica mode: merge the replicas\' partial windows, analysis on one leader' },
+  { path: 'cluster.stream', kind: 'string', description: 'JetStream stream of partial windows, marks and merge decisions' },
+  { path: 'cluster.leaseBucket', kind: 'string', description: 'NATS KV bucket holding the analysis leader lease' },
+  { path: 'cluster.leaseTtlMs', kind: 'number', description: 'leader lease lifetime (ms); renewed every third of it' },
+  { path: 'cluster.liveTimeoutMs', kind: 'number', description: 'a replica silent this long is left out of merges (ms, 0 = three ack waits)' },
+  { path: 'cluster.streamReplicas', kind: 'number', description: 'replicas of the cluster stream and lease bucket (3 on a NATS cluster)' },
+  { path: 'cluster.heartbeatMs', kind: 'number', description: 'a replica says it is alive this often (ms)' },
+  { path: 'cluster.streamMaxAgeMs', kind: 'number', description: 'age limit of the cluster stream (ms)' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -256,6 +267,7 @@ export const DEFAULTS: CollectorConfig = {
     forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
   },
+  cluster: { ...CLUSTER_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -373,6 +385,10 @@ function check(c: CollectorConfig): void {
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
     ['alerts.evidenceWindows', c.alerts.evidenceWindows],
     ['alerts.maxSilences', c.alerts.maxSilences],
+    ['cluster.leaseTtlMs', c.cluster.leaseTtlMs],
+    ['cluster.streamReplicas', c.cluster.streamReplicas],
+    ['cluster.heartbeatMs', c.cluster.heartbeatMs],
+    ['cluster.streamMaxAgeMs', c.cluster.streamMaxAgeMs],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

@@ -42,6 +42,7 @@ import { untilDone, type Waiting } from './until-done.ts';
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
 import { WindowEngine } from './windows/engine.ts';
+import { leaderOnly, startReplicaMode, type ClusterHandle } from './cluster/start-cluster.ts';
 import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
@@ -70,6 +71,8 @@ export interface CollectorHandle {
   /** http://host:port of the HTTP API, the live page (/live/) and the feed (/ws); null without api.token. */
   apiUrl: string | null;
   stats(): CollectorStats;
+  /** Replica mode (cluster.enabled): leadership and merge progress. */
+  cluster?: ClusterHandle;
   stop(): Promise<void>;
 }
 
@@ -189,6 +192,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    reopenLate: config.cluster.enabled,
     rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
@@ -208,6 +212,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
   deadLettersRef = deadLetters;
+  // Replica mode: windows merged across replicas; analysis and feed run on the merged ones.
+  const cluster = config.cluster.enabled
+    ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
+    : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
@@ -220,16 +228,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     log: logger,
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
+    cluster,
     marks,
   });
   pipelineRef = pipeline;
+  const window$ = cluster?.window$ ?? pipeline.window$;
   const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
     metrics.maxDeliveries.inc();
     void pipeline.deadLetter(letter);
   } });
   // Drift is judged on the detectors' windows (not configurable, so the default).
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(config, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
+  const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
@@ -246,7 +256,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   // Connected before the first pull, so the feed misses no window.
   const feed = api
     ? connectLiveFeed(api.hub, {
-        window$: pipeline.window$,
+        window$,
         events$: pipeline.events$,
         anomaly$: analysis.anomaly$,
         alert$: analysis.alert$,
@@ -326,8 +336,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
 
   let stopping: Promise<void> | undefined;
   return {
-    window$: pipeline.window$,
+    window$,
     events$: pipeline.events$.asObservable(),
+    cluster,
     sink,
     analysis,
     httpUrl: http.url,
@@ -353,6 +364,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         clearInterval(clock);
         clearInterval(lag);
         await pipeline.stop();
+        await cluster?.stop();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();

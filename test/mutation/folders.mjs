@@ -24,8 +24,8 @@ export const FOLDERS = {
     fast: unit('detect-mutation-exact'),
   },
   schemas: {
-    mutate: ['schemas/{event-columns,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
-    tests: unit('schemas-event-columns', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
+    mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
+    tests: unit('schemas-event-columns', 'schemas-fast-check', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
   streams: {
     mutate: ['v4/streams/*.ts'],

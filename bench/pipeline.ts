@@ -33,11 +33,12 @@ export const pipelineBench: Bench = {
     c
       .option('--events <n>', 'events to send', '1000000')
       .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0')
-      .option('--profile <dir>', "write the collector's V8 CPU profile (.cpuprofile) into this folder"),
-  run: (o) => runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0), o.profile as string | undefined),
+      .option('--profile <dir>', "write the collector's V8 CPU profile (.cpuprofile) into this folder")
+      .option('--raw-share <share>', 'share of clean negatives kept as raw points (collector rawShare; 1 = all)', '1'),
+  run: (o) => runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0), o.profile as string | undefined, Number(o.rawShare ?? 1)),
 };
 
-async function runPipelineBench(events: number, rate: number, profileDir?: string): Promise<BenchReport> {
+async function runPipelineBench(events: number, rate: number, profileDir?: string, rawShare = 1): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-bench-'));
   const nats = await startNats(join(dir, 'nats'));
   const influx = await startInflux(join(dir, 'influx'));
@@ -50,6 +51,7 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
     config.influx.database = 'bench';
     config.http.port = await freePort();
     config.logLevel = 'warn';
+    config.rawShare = rawShare;
     const nc = await connect({ servers: nats.url });
     await ensureStreams(await nc.jetstreamManager(), streamSettingsOf(config));
     const configFile = join(dir, 'collector.json');
@@ -69,11 +71,16 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
     const last = await waitFor(
       async () => {
         const m = await scrape(metricsUrl);
-        return m.valid >= events && m.backlog === 0 && m.points >= events && m;
+        // With a raw share below 1 fewer points than events are written: every event decoded and
+        // nothing left to write is the same moment.
+        return m.valid >= events && m.backlog === 0 && (rawShare < 1 || m.points >= events) && m;
       },
       { timeoutMs: 600_000, intervalMs: 100, what: 'every event written' },
     );
     const elapsedMs = Date.now() - t0;
+    // Sampled raw points cannot show a loss: the 1 s windows (which count every event) must, read
+    // while the collector still runs to close them.
+    const windowed = rawShare < 1 ? await windowedCount(influx.url, t0 - 1000, t0 + publishedMs + 2000, events) : undefined;
     clearInterval(sampler);
     child.kill('SIGTERM');
     await nc.close();
@@ -83,6 +90,7 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
     const rawRate = Math.max(rawBefore, rawAfter);
     // Event times are publish times (to the ms) plus less than 1 ms of ids.
     const stored = await storedCounts(influx.url, t0 - 1000, t0 + publishedMs + 2000);
+    const counted = windowed ?? stored.distinct;
     const eventsPerS = events / (elapsedMs / 1000);
     const half = rss.slice(Math.floor(rss.length / 2));
     const data = {
@@ -90,7 +98,7 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
       elapsed_s: elapsedMs / 1000,
       publish_s: publishedMs / 1000,
       events_per_s: Math.round(eventsPerS),
-      lost: events - stored.distinct,
+      lost: events - counted,
       duplicated: stored.total - stored.distinct,
       delay_p99_ms: last.delayP99,
       collector_peak_rss_mb: Math.round(Math.max(...rss) / 2 ** 20),
@@ -99,6 +107,8 @@ async function runPipelineBench(events: number, rate: number, profileDir?: strin
       influxd_raw_points_per_s: Math.round(rawRate),
       influxd_raw_points_per_s_before_after: `${Math.round(rawBefore)} / ${Math.round(rawAfter)}`,
       ratio: Number((eventsPerS / rawRate).toFixed(3)),
+      raw_share: rawShare,
+      raw_points: stored.total,
     };
     const text = Object.entries(data)
       .map(([k, v]) => `${k.padEnd(34)} ${v}`)
@@ -227,6 +237,19 @@ async function scrape(url: string) {
     backlog: value(/^starwatch_collector_sink_backlog_points (\S+)/m),
     delayP99: value(/^starwatch_collector_event_delay_p99_ms (\S+)/m),
   };
+}
+
+/** Events counted by the overall 1 s windows between two times, once they add up to `expected` (or a deadline passes). */
+async function windowedCount(url: string, fromMs: number, toMs: number, expected: number): Promise<number> {
+  const q = `SELECT sum("count") FROM "window" WHERE "granularity" = '1s' AND "agent" = '*' AND "model_version" = '*' AND time >= ${fromMs}ms AND time < ${toMs}ms`;
+  const sum = async (): Promise<number> => {
+    const body: any = await (await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q, db: 'bench' }) })).json();
+    return body.results?.[0]?.series?.[0]?.values[0][1] ?? 0;
+  };
+  return waitFor(async () => {
+    const n = await sum();
+    return n === expected && n;
+  }, { timeoutMs: 120_000, what: 'the 1 s windows of every event' }).catch(sum);
 }
 
 /**

@@ -2,7 +2,9 @@
 // variable and its default. Precedence: flags > environment (STARWATCH_*) > JSON file > defaults.
 import { readFileSync } from 'node:fs';
 import { checkTokenStrength } from './api/token-policy.ts';
+import { ConfigError } from './config-error.ts';
 import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
+import { CLUSTER_DEFAULTS, type ClusterSettings } from './cluster/settings.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 
 export interface CollectorConfig {
@@ -61,6 +63,22 @@ export interface CollectorConfig {
     /** Largest write request body; under the 1 MiB many proxies allow. */
     maxBodyBytes: number;
   };
+  /** Prometheus remote write of the windows (collector/sinks/prometheus/); off without a URL. */
+  prometheus: {
+    /** e.g. http://prometheus:9090/api/v1/write ('' = off). */
+    remoteWrite: string;
+    /** Acks wait for Prometheus too (default false: optional, it never holds the stream back). */
+    required: boolean;
+    /** Window granularities written, comma separated (1s, 10s, 1m). */
+    granularities: string;
+    batchSeries: number;
+    /** Series queued at most while Prometheus is slow or away; past it the oldest are dropped. */
+    maxQueueSeries: number;
+    flushIntervalMs: number;
+    timeoutMs: number;
+    /** The slowest event of each window as the exemplar of its max latency. */
+    exemplars: boolean;
+  };
   windows: {
     allowedLatenessMs: number;
     idleGraceMs: number;
@@ -93,11 +111,15 @@ export interface CollectorConfig {
     maxClients: number;
   };
   sampleEventsPerSecond: number;
+  /** Share of clean negative events kept as raw points (1 = all); positives, errors, labelled and probe events always are. */
+  rawShare: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Alert thresholds, for-duration, baseline file and notifiers (collector/analysis/settings.ts). */
   alerts: AlertSettings;
   /** How soon detectors flag and forecasts start (collector/analysis/settings.ts); demos shorten these. */
   analysis: AnalysisConfig;
+  /** Replica mode: partial windows merged exactly, analysis on one leader (collector/cluster). */
+  cluster: ClusterSettings;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -153,6 +175,14 @@ export const SETTINGS: Setting[] = [
   { path: 'influx.timeoutMs', kind: 'number', description: 'write request timeout' },
   { path: 'influx.maxBacklogPoints', kind: 'number', description: 'stop pulling while this many points wait' },
   { path: 'influx.maxBodyBytes', kind: 'number', description: 'largest write request body in bytes' },
+  { path: 'prometheus.remoteWrite', kind: 'string', description: 'Prometheus remote write URL; windows are written there as metrics (empty: off)' },
+  { path: 'prometheus.required', kind: 'boolean', description: 'acks wait for Prometheus too (default: optional, never blocks)' },
+  { path: 'prometheus.granularities', kind: 'string', description: 'window granularities written to Prometheus, comma separated (1s, 10s, 1m)' },
+  { path: 'prometheus.batchSeries', kind: 'number', description: 'series per remote write request' },
+  { path: 'prometheus.maxQueueSeries', kind: 'number', description: 'series queued at most for Prometheus; past it the oldest are dropped (optional sink)' },
+  { path: 'prometheus.flushIntervalMs', kind: 'number', description: 'send queued series to Prometheus after this long' },
+  { path: 'prometheus.timeoutMs', kind: 'number', description: 'remote write request timeout' },
+  { path: 'prometheus.exemplars', kind: 'boolean', description: 'the slowest event of each window as exemplar of its max latency' },
   { path: 'windows.allowedLatenessMs', kind: 'number', description: 'how late an event may be and still count' },
   { path: 'windows.idleGraceMs', kind: 'number', description: 'quiet time before windows close by the clock' },
   { path: 'windows.maxFutureMs', kind: 'number', description: 'refuse events stamped further in the future' },
@@ -174,6 +204,7 @@ export const SETTINGS: Setting[] = [
   { path: 'api.logRatePerSec', kind: 'number', description: 'POST /metrics/log events per second (token bucket rate)' },
   { path: 'api.logBurst', kind: 'number', description: 'POST /metrics/log burst (token bucket size)' },
   { path: 'api.maxClients', kind: 'number', description: 'WebSocket clients at most' },
+  { path: 'rawShare', kind: 'number', description: 'share of clean negatives kept as raw points, 0..1 (positives, errors, labelled, probes: always; windows count every event)' },
   { path: 'sampleEventsPerSecond', kind: 'number', description: 'raw events per second on the sampled feed' },
   { path: 'logLevel', kind: 'string', description: 'debug | info | warn | error' },
   { path: 'alerts.forMs', kind: 'number', description: 'a threshold must hold this long (ms, event time) before it fires' },
@@ -206,6 +237,14 @@ export const SETTINGS: Setting[] = [
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
   { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
   { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
+  { path: 'cluster.enabled', kind: 'boolean', description: 'replica mode: merge the replicas\' partial windows, analysis on one leader' },
+  { path: 'cluster.stream', kind: 'string', description: 'JetStream stream of partial windows, marks and merge decisions' },
+  { path: 'cluster.leaseBucket', kind: 'string', description: 'NATS KV bucket holding the analysis leader lease' },
+  { path: 'cluster.leaseTtlMs', kind: 'number', description: 'leader lease lifetime (ms); renewed every third of it' },
+  { path: 'cluster.liveTimeoutMs', kind: 'number', description: 'a replica silent this long is left out of merges (ms, 0 = three ack waits)' },
+  { path: 'cluster.streamReplicas', kind: 'number', description: 'replicas of the cluster stream and lease bucket (3 on a NATS cluster)' },
+  { path: 'cluster.heartbeatMs', kind: 'number', description: 'a replica says it is alive this often (ms)' },
+  { path: 'cluster.streamMaxAgeMs', kind: 'number', description: 'age limit of the cluster stream (ms)' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -242,11 +281,13 @@ export const DEFAULTS: CollectorConfig = {
     maxBacklogPoints: 200_000,
     maxBodyBytes: 1_000_000,
   },
+  prometheus: { remoteWrite: '', required: false, granularities: '10s', batchSeries: 2000, maxQueueSeries: 100_000, flushIntervalMs: 1000, timeoutMs: 10_000, exemplars: true },
   windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000, rewriteHorizonMs: 120_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },
   sampleEventsPerSecond: 50,
+  rawShare: 1,
   logLevel: 'info',
   alerts: { ...ALERT_DEFAULTS },
   analysis: {
@@ -256,6 +297,7 @@ export const DEFAULTS: CollectorConfig = {
     forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
   },
+  cluster: { ...CLUSTER_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -270,9 +312,7 @@ export const flagKey = (path: string): string =>
     .slice(2)
     .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export class ConfigError extends Error {
-  readonly code = 'bad_config';
-}
+export { ConfigError };
 
 export interface ConfigSources {
   /** Parsed flags, keyed as commander keys them (flagKey). */
@@ -302,7 +342,7 @@ export function loadConfig({ flags = {}, env = {}, file }: ConfigSources): Colle
 export function redacted(config: CollectorConfig): unknown {
   const copy = structuredClone(config) as unknown as Record<string, unknown>;
   for (const s of SETTINGS) if (s.secret && getPath(copy, s.path) !== undefined) setPath(copy, s.path, '***');
-  for (const path of ['nats.url', 'influx.url']) setPath(copy, path, withoutCredentials(String(getPath(copy, path))));
+  for (const path of ['nats.url', 'influx.url', 'prometheus.remoteWrite']) setPath(copy, path, withoutCredentials(String(getPath(copy, path))));
   return copy;
 }
 
@@ -351,6 +391,10 @@ function check(c: CollectorConfig): void {
       throw new ConfigError((e as Error).message);
     }
   }
+  for (const g of c.prometheus.granularities.split(',').map((x) => x.trim()))
+    if (!['1s', '10s', '1m'].includes(g)) throw new ConfigError(`prometheus.granularities: "${g}" is not 1s, 10s or 1m`);
+  if (c.prometheus.remoteWrite && !URL.canParse(c.prometheus.remoteWrite)) throw new ConfigError('prometheus.remoteWrite is not a URL');
+  if (!(c.rawShare >= 0 && c.rawShare <= 1)) throw new ConfigError('rawShare must be between 0 and 1');
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');
@@ -373,6 +417,12 @@ function check(c: CollectorConfig): void {
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
     ['alerts.evidenceWindows', c.alerts.evidenceWindows],
     ['alerts.maxSilences', c.alerts.maxSilences],
+    ['cluster.leaseTtlMs', c.cluster.leaseTtlMs],
+    ['cluster.streamReplicas', c.cluster.streamReplicas],
+    ['cluster.heartbeatMs', c.cluster.heartbeatMs],
+    ['cluster.streamMaxAgeMs', c.cluster.streamMaxAgeMs],
+    ['prometheus.batchSeries', c.prometheus.batchSeries],
+    ['prometheus.maxQueueSeries', c.prometheus.maxQueueSeries],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

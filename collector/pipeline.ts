@@ -1,7 +1,7 @@
 // The collector's flow for each message: decode and validate, raw points to the sink, events
 // into the windows, dead letters out; closed windows to the sink and to window$; and the ack
 // rule: a message is acked only once every point it produced (its raw points and the windows
-// its events fall in) has been accepted by InfluxDB. Windows nest (1 s in 10 s in 1 min), so
+// its events fall in) has been accepted by every required sink. Windows nest (1 s in 10 s in 1 min), so
 // "its minute windows are closed and flushed" covers all of them.
 import type { JsMsg, NatsConnection } from 'nats';
 import { Subject, concatMap, type Observable } from 'rxjs';
@@ -12,8 +12,6 @@ import type { DeadLetterPublisher } from './consume/dead-letters.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import type { Logger } from './log.ts';
 import type { CollectorMetrics } from './metrics.ts';
-import { inferenceLine } from './points/inference-line.ts';
-import { windowPoints } from './points/window-points.ts';
 import type { PointSink } from './sinks/sink.ts';
 import type { ClosedMarksStore } from './windows/closed-marks.ts';
 import type { WindowEngine } from './windows/engine.ts';
@@ -38,8 +36,20 @@ export interface PipelineDeps {
   sampleEventsPerSecond: number;
   /** Bounds model versions and agent ids before events make windows and series (windows/key-bound.ts). */
   keys?: KeyBound;
+  /** Replica mode (collector/cluster): partial windows go there instead of InfluxDB. */
+  cluster?: PipelineCluster;
   /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
   marks?: ClosedMarksStore;
+}
+
+export interface PipelineCluster {
+  onWindow(result: WindowResult): void;
+  /** Right after each window close, before another message is taken. */
+  afterAdvance(nowMs: number): void;
+  /** Resolves once the closed windows of the messages about to be acked are published. */
+  beforeAck(): Promise<void>;
+  /** For a redelivered message: the last minute whose events another replica already counted. */
+  countedThrough(seq: number): number | undefined;
 }
 
 export class Pipeline {
@@ -70,7 +80,8 @@ export class Pipeline {
     // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
     // watermark has passed; every result is written, then offered to subscribers, in order.
     this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
-      this.d.sink.write(windowPoints(result));
+      if (this.d.cluster) this.d.cluster.onWindow(result);
+      else this.d.sink.writeWindow(result);
       this.d.metrics.windowsClosed.inc({ granularity: result.granularity });
       if (result.granularity === '1m' && result.agent === '*' && result.model_version === '*')
         this.d.log.info('minute_closed', { start: new Date(result.start).toISOString(), count: result.fields.count, late: result.fields.late, late_total: this.d.engine.lateEvents, valid_total: this.validEvents });
@@ -103,20 +114,22 @@ export class Pipeline {
       return;
     }
     if (msg.redelivered) this.redelivered++;
-    const { events, dead } = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
-    const lines: string[] = new Array(events.length);
+    const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
+    const { dead } = decoded;
+    const events = msg.redelivered && this.d.cluster ? uncounted(decoded.events, this.d.cluster.countedThrough(seq)) : decoded.events;
+    const valid: InferenceEvent[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
       const { tsMs } = events[i];
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
-      lines[i] = inferenceLine(event);
+      valid[i] = event;
       origins[i] = tsMs;
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
       this.sample(event, now);
     }
-    this.d.sink.writeLines('raw', lines, origins);
+    this.d.sink.writeEvents(valid, origins);
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
     const pending = dead.map((letter) => {
@@ -167,10 +180,11 @@ export class Pipeline {
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
     this.advance$.next(now);
+    this.d.cluster?.afterAdvance(now);
     // Minutes that took late events are written again before any ack is released: the holds of
     // those late events are due at once (their minute is closed).
     for (const result of this.d.engine.rewrites()) {
-      this.d.sink.write(windowPoints(result));
+      this.d.sink.writeWindow(result);
       this.d.metrics.windowsRewritten.inc();
     }
     this.maybeRelease();
@@ -222,6 +236,7 @@ export class Pipeline {
     const marks = this.d.engine.closedMarks();
     await this.d.sink.flush();
     await Promise.all([...due.flatMap((h) => h.pending), ...this.sinkLetters]);
+    if (this.d.cluster) await this.d.cluster.beforeAck();
     if (this.stopped) return;
     // Before the acks: an acked message never comes back, so its windows must be known closed.
     await this.d.marks?.save(marks);
@@ -243,6 +258,11 @@ export class Pipeline {
     this.sampledInSecond++;
     this.events$.next(event);
   }
+}
+
+/** The events of minutes after `through` (all of them when nothing was counted). */
+function uncounted<T extends { tsMs: number }>(events: T[], through: number | undefined): T[] {
+  return through === undefined ? events : events.filter((e) => Math.floor(e.tsMs / 60_000) * 60_000 > through);
 }
 
 // JsMsg keeps the reply subject (what an ack is published to) but does not type it.

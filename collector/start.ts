@@ -9,11 +9,12 @@ import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
-import { startPullLoop } from './consume/pull-loop.ts';
+import { startFlow, startRecovery } from './consume/flow.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
 import { redacted } from './config.ts';
 import { startHttp } from './http.ts';
+import { startSinks } from './start-sinks.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
@@ -23,8 +24,7 @@ import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
 import { subscribeValidation } from './validation/subscribe.ts';
 import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
-import { BatchingSink } from './sinks/batching-sink.ts';
-import { transportFor } from './sinks/transport-for.ts';
+import { influxQLFor, influxQLOptionsFor, transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
 import { openKvClosedMarks, restoreClosedMarks } from './windows/closed-marks.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
@@ -34,7 +34,6 @@ import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
-import { streamUsage } from './consume/stream-usage.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
 import { untilDone, type Waiting } from './until-done.ts';
@@ -42,6 +41,7 @@ import { untilDone, type Waiting } from './until-done.ts';
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
 import { WindowEngine } from './windows/engine.ts';
+import { leaderOnly, startReplicaMode, type ClusterHandle } from './cluster/start-cluster.ts';
 import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
@@ -70,6 +70,8 @@ export interface CollectorHandle {
   /** http://host:port of the HTTP API, the live page (/live/) and the feed (/ws); null without api.token. */
   apiUrl: string | null;
   stats(): CollectorStats;
+  /** Replica mode (cluster.enabled): leadership and merge progress. */
+  cluster?: ClusterHandle;
   stop(): Promise<void>;
 }
 
@@ -132,13 +134,13 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       throw e;
     });
   let ready: (() => string | null) | undefined;
-  let sinkRef: BatchingSink | undefined;
+  let influxRef: PointSink | undefined;
   let pipelineRef: Pipeline | undefined;
   let deadLettersRef: DeadLetterPublisher | undefined;
   const metrics = createMetrics({
-    pointsAccepted: () => sinkRef?.stats.pointsAccepted ?? 0,
-    writeErrors: () => sinkRef?.stats.writeErrors ?? 0,
-    pointsRejected: () => sinkRef?.stats.pointsRejected ?? 0,
+    pointsAccepted: () => influxRef?.stats.pointsAccepted ?? 0,
+    writeErrors: () => influxRef?.stats.writeErrors ?? 0,
+    pointsRejected: () => influxRef?.stats.pointsRejected ?? 0,
     delayP99Ms: () => (delay.count > 0 ? delay.percentileMs(99) : 0),
     deadLettersLost: () => deadLettersRef?.lost ?? 0,
   });
@@ -150,29 +152,20 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     http.server.closeAllConnections();
   };
   opened.push(closeHttp);
-  const transport = await step('influxdb', () => transportFor(config));
-  const writeFailures = new SummarisedLog(logger, 'influx_write_failed');
-  const sink = new BatchingSink(transport, {
-    batchSize: config.influx.batchSize,
-    maxInFlight: config.influx.maxInFlight,
-    flushIntervalMs: config.influx.flushIntervalMs,
-    maxBackoffMs: 5000,
-    maxBodyBytes: config.influx.maxBodyBytes,
+  const transport = await step('influxdb', () => transportFor(config.influx));
+  const sinks = startSinks(config, transport, {
     // Each line InfluxDB refuses on its own becomes a letter; acks wait for it (Pipeline.release).
     onRejected: (target, line, reason) =>
       pipelineRef?.deadLetterLater({ v: 1, code: 'influx_rejected', reason: reason.slice(0, 1000), origin: { subject: `influxdb.${target}` }, payload: line.slice(0, MAX_PAYLOAD_CHARS) }),
     onAccepted: (origins, now) => {
       for (const origin of origins) delay.recordMs(Math.max(0, now - origin));
     },
-    // Summarised: a batch split down to its refused lines fails once per part.
-    onError: (error, attempt) => {
-      if (attempt === 1 || attempt % 10 === 0) writeFailures.warn(error.code, { error: error.message, attempt });
-    },
-  });
-  sinkRef = sink;
+  }, metrics.registry, logger);
+  influxRef = sinks.influx;
+  const sink = sinks.all;
   opened.push(() => sink.close(0));
 
-  const nc = await step('nats', () => connectNats(config));
+  const nc = await step('nats', () => connectNats(config.nats, config.replica));
   opened.push(() => nc.close());
   let natsUp = true;
   void watchNats(nc, logger, (up) => (natsUp = up));
@@ -189,25 +182,24 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    reopenLate: config.cluster.enabled,
     rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
-  // Messages already pending on the consumer at start were delivered to an instance that is gone
-  // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
-  // they come back once their ack wait runs out. Keep every window open until the consumer's
-  // pending count is all ours (or, with other replicas holding theirs, three ack waits).
   const wait = ackWaitMs(config);
-  if (pendingAtStart > 0) {
-    engine.suspendUntil(Date.now() + 3 * wait);
-    logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
-  }
+  startRecovery(engine, pendingAtStart, wait, logger);
+  const influxQL = influxQLFor(config.influx);
   // Closed-window marks in NATS KV serve every sink; InfluxDB 1.x can also be read back (either only raises them).
   const marks = config.nats.closedWindowsBucket ? await step('nats (closed-window marks)', () => openKvClosedMarks(nc, config.nats.closedWindowsBucket, config.replica)) : undefined;
   if (marks) await step('nats (closed-window marks read-back)', () => restoreClosedMarks(marks, engine, logger));
   if (config.influx.version === 1)
-    await step('influxdb (window read-back)', () => restoreClosedWindows(engine, config, logger));
+    await step('influxdb (window read-back)', () => restoreClosedWindows(engine, { influx: influxQL, rpWindows: config.influx.rpWindows, replica: config.replica }, logger));
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
   deadLettersRef = deadLetters;
+  // Replica mode: windows merged across replicas; analysis and feed run on the merged ones.
+  const cluster = config.cluster.enabled
+    ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
+    : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
@@ -220,16 +212,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     log: logger,
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
+    cluster,
     marks,
   });
   pipelineRef = pipeline;
+  const window$ = cluster?.window$ ?? pipeline.window$;
   const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
     metrics.maxDeliveries.inc();
     void pipeline.deadLetter(letter);
   } });
   // Drift is judged on the detectors' windows (not configurable, so the default).
-  const driftReferences = config.influx.version === 1 ? await loadSavedReferences(config, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
+  const driftReferences = config.influx.version === 1 ? await loadSavedReferences(influxQL, config.influx.rpWindows, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
+  const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
@@ -246,7 +240,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   // Connected before the first pull, so the feed misses no window.
   const feed = api
     ? connectLiveFeed(api.hub, {
-        window$: pipeline.window$,
+        window$,
         events$: pipeline.events$,
         anomaly$: analysis.anomaly$,
         alert$: analysis.alert$,
@@ -254,33 +248,23 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       })
     : null;
 
-  // Flow control: stay under max_ack_pending (JetStream would stop delivering anyway) and under
-  // the sink backlog bound (InfluxDB slow or down: stop pulling, JetStream keeps the rest).
-  const maxHeld = Math.floor(config.nats.maxAckPending * 0.95);
-  // Events known to be waiting (pulling paused, or the stream holds what we have not fetched):
-  // the window clock must not run on idle then (see WindowEngine.setBacklogged).
-  let pullPaused = false;
-  let streamBacklog = false;
-  const loop = startPullLoop({
-    js,
-    stream: config.nats.stream,
-    durable: config.nats.durable,
-    fetchBatch: config.nats.fetchBatch,
-    yieldAfterMs: config.nats.yieldAfterMs,
-    room: () => (sink.backlog >= config.influx.maxBacklogPoints ? 0 : maxHeld - pipeline.book.size),
-    onMessage: (msg) => pipeline.handle(msg),
-    afterBatch: () => pipeline.advance(),
-    onPause: (paused) => {
-      pullPaused = paused;
-      engine.setBacklogged(pullPaused || streamBacklog, Date.now());
-      metrics.paused.set(paused ? 1 : 0);
-      logger.info(paused ? 'pull_paused' : 'pull_resumed', { held: pipeline.book.size, backlog: sink.backlog });
+  const flow = startFlow(
+    { stream: config.nats.stream, durable: config.nats.durable, fetchBatch: config.nats.fetchBatch, yieldAfterMs: config.nats.yieldAfterMs, maxAckPending: config.nats.maxAckPending, ackWaitMs: wait },
+    {
+      js,
+      jsm,
+      engine,
+      metrics,
+      log: logger,
+      held: () => pipeline.book.size,
+      sinkBacklog: () => sink.backlog,
+      maxBacklog: config.influx.maxBacklogPoints,
+      redelivered: () => pipeline.redelivered,
+      onMessage: (msg) => pipeline.handle(msg),
+      afterBatch: () => pipeline.advance(),
+      recover: () => ensureStreams(jsm, streamSettings),
     },
-    onError: (error, attempt) => {
-      if (attempt === 1 || attempt % 10 === 0) logger.warn('pull_failed', { error: error.message, attempt });
-    },
-    recover: () => ensureStreams(jsm, streamSettings),
-  });
+  );
 
   let countedEvents = 0;
   const clock = setInterval(() => {
@@ -291,34 +275,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     pipeline.keepAlive(now, wait / 3);
     metrics.sinkBacklog.set(sink.backlog);
   }, 200);
-  const lag = setInterval(() => {
-    const heldBefore = pipeline.book.size;
-    js.consumers
-      .get(config.nats.stream, config.nats.durable)
-      .then((c) => c.info())
-      .then((info) => {
-        metrics.consumerLag.set(info.num_pending);
-        void streamUsage(jsm, config.nats.stream).then((ratio) => metrics.streamUsage.set(ratio), () => undefined);
-        streamBacklog = info.num_pending > 0;
-        engine.setBacklogged(pullPaused || streamBacklog, Date.now());
-        logger.debug('consumer_info', { pending: info.num_pending, ack_pending: info.num_ack_pending, waiting: info.num_waiting, delivered: info.delivered.stream_seq, redelivered: info.num_redelivered });
-        // While recovering the book only grows, so pending <= what we held before asking means
-        // nothing delivered elsewhere is still out.
-        if (engine.suspended && info.num_ack_pending <= heldBefore) {
-          engine.suspendUntil(Date.now());
-          logger.info('recovered', { redelivered: pipeline.redelivered });
-        }
-      })
-      .catch(() => {
-        // NATS unreachable: what waits in the stream is unknown, so assume something does.
-        streamBacklog = true;
-        engine.setBacklogged(true, Date.now());
-      });
-  }, Math.min(2000, Math.max(250, wait / 4)));
-
   ready = () => {
     if (!natsUp) return 'nats disconnected';
-    if (!loop.bound) return 'consumer not bound';
+    if (!flow.loop.bound) return 'consumer not bound';
     const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
     return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
   };
@@ -326,8 +285,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
 
   let stopping: Promise<void> | undefined;
   return {
-    window$: pipeline.window$,
+    window$,
     events$: pipeline.events$.asObservable(),
+    cluster,
     sink,
     analysis,
     httpUrl: http.url,
@@ -349,17 +309,17 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await api?.close();
         validation.unsubscribe();
         heartbeats.unsubscribe();
-        await loop.stop();
+        await flow.stop();
         clearInterval(clock);
-        clearInterval(lag);
         await pipeline.stop();
+        await cluster?.stop();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();
         deadLetters.stop();
         deadLetterFailures.stop();
         await sink.close(5000);
-        writeFailures.stop();
+        sinks.stopLogs();
         await nc.drain().catch(() => nc.close());
         await closeHttp();
         logger.info('collector_stopped', { acked: pipeline.acked });
@@ -376,12 +336,6 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
     return null;
   }
-  const i = config.influx;
-  // InfluxQL: natively on 1.x; on 2.x/3.x through the v1 compatibility API, the windows bucket as db.
-  const influx =
-    i.version === 2
-      ? { url: i.url, db: i.bucketWindows, token: i.token, timeoutMs: i.timeoutMs }
-      : { url: i.url, db: i.database, username: i.username, password: i.password, timeoutMs: i.timeoutMs };
   const authRefused = new Counter({ name: 'starwatch_collector_api_auth_refused_total', help: 'API and feed requests refused for authentication, by reason', labelNames: ['reason'], registers: [registry] });
   return startApi({
     port: a.port,
@@ -392,7 +346,7 @@ async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Log
     log,
     onAuthRefused: (reason) => authRefused.inc({ reason }),
     nats: nc,
-    influx,
+    influx: influxQLOptionsFor(config.influx),
     limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst, authFailRatePerSec: a.authFailRatePerSec, authFailBurst: a.authFailBurst },
     live: { maxClients: a.maxClients },
     rates,

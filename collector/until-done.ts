@@ -3,7 +3,7 @@
 // while a store is away waits, with /readyz saying what for, and needs no outside restarter.
 import { withoutCredentials } from './config.ts';
 import type { Logger } from './log.ts';
-import { backoffMs } from './sinks/batching-sink.ts';
+import { backoffMs } from './backoff.ts';
 
 export interface Waiting {
   /** What start-up waits for now, or null. */

@@ -1,4 +1,5 @@
 // The collector and what it writes: ready, windows arriving in InfluxDB, retention policies there.
+import { InfluxQL, type Series } from '../collector/sinks/influxql.ts';
 import { fail, getJson, guarded, ok, type CheckResult } from './check.ts';
 
 export interface InfluxTarget {
@@ -17,15 +18,9 @@ export async function checkCollector(url: string, timeoutMs: number): Promise<Ch
   });
 }
 
-export async function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<any[]> {
-  const headers: Record<string, string> = target.token ? { authorization: `Token ${target.token}` } : {};
-  const res = await fetch(`${target.url}/query`, {
-    method: 'POST', headers, body: new URLSearchParams({ q, db: target.database }), signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body: any = await res.json().catch(() => ({}));
-  const error = body.error ?? body.results?.[0]?.error;
-  if (!res.ok || error) throw new Error(`InfluxDB answered ${res.status}: ${error ?? 'no error text'}`);
-  return body.results?.[0]?.series ?? [];
+/** The first statement's series, through the collector's InfluxQL client (times in epoch ms). */
+export function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<Series[]> {
+  return new InfluxQL({ url: target.url, db: target.database, token: target.token, timeoutMs }).series(q);
 }
 
 export async function checkWriting(target: InfluxTarget, withinS: number, timeoutMs: number): Promise<CheckResult[]> {
@@ -33,7 +28,7 @@ export async function checkWriting(target: InfluxTarget, withinS: number, timeou
   return guarded(name, `check STARWATCH_INFLUX_URL (${target.url}) and the database name (${target.database})`, async () => {
     const [s] = await influxQL(target, `SELECT last("count") FROM "window" WHERE time > now() - ${withinS}s`, timeoutMs);
     if (!s) return fail(name, `no window in the last ${withinS} s`, 'windows are written when they close: check the collector log and that agents send events (consumer check)');
-    const ageS = Math.round((Date.now() - Date.parse(s.values[0][0])) / 1000);
+    const ageS = Math.round((Date.now() - Number(s.values[0][0])) / 1000);
     return ok(name, `newest window ${ageS} s old`);
   });
 }
@@ -42,7 +37,7 @@ export async function checkRetention(target: InfluxTarget, wanted: readonly stri
   const name = 'retention policies';
   return guarded(name, `create the database ${target.database} (the collector does it on start with influx.create)`, async () => {
     const [s] = await influxQL(target, `SHOW RETENTION POLICIES ON "${target.database}"`, timeoutMs);
-    const have = new Map<string, string>((s?.values ?? []).map((v: any[]) => [v[0], v[1]]));
+    const have = new Map<string, string>((s?.values ?? []).map((v) => [String(v[0]), String(v[1])]));
     const missing = wanted.filter((rp) => !have.has(rp));
     if (missing.length) return fail(name, `missing ${missing.join(', ')}`, 'start the collector with influx.create (it needs an admin user), or create them by hand');
     return ok(name, wanted.map((rp) => `${rp} ${have.get(rp)}`).join(', '));

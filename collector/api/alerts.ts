@@ -2,7 +2,7 @@
 // is an interface so the alert engine can answer from memory instead, if it keeps its state there.
 import { MEASUREMENTS } from '../../schemas/measurements.ts';
 import { ApiError, boolParam, intParam } from './http.ts';
-import { InfluxQL, quote } from './influxql.ts';
+import { InfluxQL, quote } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 export interface AlertRecord {

@@ -5,7 +5,7 @@ import { DEFAULT_AUTH_LIMITS, type AuthLimits } from './auth-limiter.ts';
 import type { SilenceControl } from '../analysis/start-analysis.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { AlertSource } from './alerts.ts';
-import type { InfluxQL } from './influxql.ts';
+import type { InfluxQL } from '../sinks/influxql.ts';
 import type { QueryCache } from './query-cache.ts';
 import type { RateMeter } from './rate-meter.ts';
 

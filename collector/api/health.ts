@@ -3,7 +3,7 @@
 // helps an attacker map the system. Dependency checks are shared for a second so a probe storm does not become a ping storm.
 import type { NatsConnection } from 'nats';
 import { withoutSecrets } from '../log.ts';
-import type { InfluxQL } from './influxql.ts';
+import type { InfluxQL } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 const STARTED = Date.now();

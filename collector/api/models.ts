@@ -1,7 +1,7 @@
 // GET /models/versions: the model versions seen, with their events over the last 7 days and when
 // each was last seen (from the 1-minute overall-agent `window` points).
 import { ALL, MEASUREMENTS } from '../../schemas/measurements.ts';
-import { InfluxQL, quote } from './influxql.ts';
+import { InfluxQL, quote } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 export async function modelVersions(ctx: RouteContext): Promise<Reply> {

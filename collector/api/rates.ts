@@ -6,7 +6,7 @@
 import { STARLIGHT_TARGETS } from '../alerts/rules.ts';
 import { ALL, MEASUREMENTS, methodField } from '../../schemas/measurements.ts';
 import { ApiError, intParam, oneOf } from './http.ts';
-import { InfluxQL, quote, type Row } from './influxql.ts';
+import { InfluxQL, quote, type Row } from '../sinks/influxql.ts';
 import { rateWithEvidence } from './rate-evidence.ts';
 import type { Reply, RouteContext } from './route.ts';
 import { METHODS } from './stats.ts';

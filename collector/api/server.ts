@@ -10,6 +10,7 @@ import { RateMeter } from './rate-meter.ts';
 import { ROUTES } from './routes.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { withoutSecrets } from '../log.ts';
+import { InfluxQLError } from '../sinks/influxql.ts';
 
 export const LIVE_PATH = '/ws';
 
@@ -53,8 +54,8 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       if (route.path === '/metrics/log') counters.logAccepted.mark();
       sendJson(res, reply.status, reply.body, reply.headers);
     } catch (e) {
-      const error = e instanceof ApiError ? e : new ApiError(500, 'internal', 'internal error');
-      if (!(e instanceof ApiError)) console.error('starwatch api: unexpected error', withoutSecrets(String((e as Error)?.stack ?? e)));
+      const error = e instanceof ApiError ? e : e instanceof InfluxQLError ? influxApiError(e) : new ApiError(500, 'internal', 'internal error');
+      if (!(e instanceof ApiError) && !(e instanceof InfluxQLError)) console.error('starwatch api: unexpected error', withoutSecrets(String((e as Error)?.stack ?? e)));
       if (route?.path === '/metrics/log') {
         counters.logRejected.mark();
         counters.rejectedByCode.set(error.code, (counters.rejectedByCode.get(error.code) ?? 0) + 1);
@@ -105,4 +106,9 @@ export function createApiServer(deps: ApiDeps): ApiServer {
         server.closeAllConnections();
       }),
   };
+}
+
+/** InfluxDB away is the API's 503 (try again), InfluxDB refusing a query its 502. */
+function influxApiError(e: InfluxQLError): ApiError {
+  return e.kind === 'unreachable' ? new ApiError(503, 'influx_unavailable', e.message) : new ApiError(502, 'influx_error', e.message);
 }

@@ -4,7 +4,7 @@ import type { SilenceControl } from '../analysis/start-analysis.ts';
 import { LiveHub, type LiveHubOptions } from '../live/hub.ts';
 import { InfluxAlertSource, type AlertSource } from './alerts.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits } from './deps.ts';
-import { InfluxQL, type InfluxQueryConfig } from './influxql.ts';
+import { InfluxQL, type InfluxQLOptions } from '../sinks/influxql.ts';
 import { createApiServer, type ApiServer } from './server.ts';
 import type { Logger } from '../log.ts';
 import { tokenAuthorizer } from './token.ts';
@@ -23,7 +23,7 @@ export interface ApiOptions {
   log?: Logger;
   onAuthRefused?: (reason: string) => void;
   nats: NatsConnection;
-  influx: InfluxQueryConfig;
+  influx: InfluxQLOptions;
   limits?: Partial<ApiLimits>;
   live?: Partial<LiveHubOptions>;
   /** Answer /alerts/recent from somewhere other than InfluxDB. */

@@ -5,8 +5,7 @@ import { identityOptions } from '../../agent/publish/connection.ts';
 import type { CollectorConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 
-export function connectNats(config: CollectorConfig): Promise<NatsConnection> {
-  const n = config.nats;
+export function connectNats(n: CollectorConfig['nats'], replica: string): Promise<NatsConnection> {
   return connect({
     servers: n.url.split(','),
     ...identityOptions({
@@ -17,7 +16,7 @@ export function connectNats(config: CollectorConfig): Promise<NatsConnection> {
       nkeySeedFile: n.nkeySeedFile,
       tls: { caFile: n.tlsCaFile, certFile: n.tlsCertFile, keyFile: n.tlsKeyFile, required: n.tlsRequired },
     }),
-    name: `starwatch-collector-${config.replica}`,
+    name: `starwatch-collector-${replica}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });

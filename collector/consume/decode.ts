@@ -7,7 +7,7 @@ import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.
 import { EventBatch, InferenceEvent, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, MAX_TS_NS } from '../../schemas/inference-event.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../../schemas/subjects.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
-import { eventTimeMs } from '../points/inference-point.ts';
+import { eventTimeMs } from '../../schemas/event-time.ts';
 import { plainRows } from './common-columns.ts';
 import { isCommonEvent } from './common-event.ts';
 

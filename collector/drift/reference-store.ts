@@ -3,7 +3,7 @@
 // starting collector reads the latest one per model version back, so it compares with the same
 // reference instead of silently learning a new one from whatever traffic comes first.
 import { ALL, MEASUREMENTS } from '../../schemas/measurements.ts';
-import type { CollectorConfig } from '../config.ts';
+import type { InfluxQL } from '../sinks/influxql.ts';
 import type { Logger } from '../log.ts';
 import { msToNs, type Point } from '../sinks/point.ts';
 import type { SavedReference } from './drift-monitor.ts';
@@ -52,17 +52,9 @@ export async function loadDriftReferences(run: QueryRunner, rp: string, granular
  * The saved references of this collector's InfluxDB 1.x (its windows retention policy). A failed
  * read does not stop the start: it is logged, and the monitors learn anew.
  */
-export async function loadSavedReferences(config: CollectorConfig, granularity: string, log: Logger): Promise<Map<string, SavedReference>> {
-  const i = config.influx;
-  const auth = i.username ? { authorization: `Basic ${Buffer.from(`${i.username}:${i.password ?? ''}`).toString('base64')}` } : undefined;
-  const run: QueryRunner = async (q) => {
-    const res = await fetch(`${i.url}/query`, { method: 'POST', headers: auth, body: new URLSearchParams({ q, db: i.database, epoch: 'ms' }) });
-    if (!res.ok) throw new Error(`InfluxDB answered ${res.status}`);
-    const body = (await res.json()) as { results?: { series?: Awaited<ReturnType<QueryRunner>> }[] };
-    return body.results?.[0]?.series ?? [];
-  };
+export async function loadSavedReferences(influx: InfluxQL, rpWindows: string, granularity: string, log: Logger): Promise<Map<string, SavedReference>> {
   try {
-    const saved = await loadDriftReferences(run, i.rpWindows, granularity, log);
+    const saved = await loadDriftReferences((q) => influx.series(q), rpWindows, granularity, log);
     log.info('drift_references_loaded', { model_versions: [...saved.keys()] });
     return saved;
   } catch (e) {

@@ -4,10 +4,12 @@
 // A refused batch (400, 413) is split in halves until every line is either accepted or refused
 // alone: nothing good is dropped with a bad neighbour, and each refused line is reported with
 // the server's reason. Bodies stay under maxBodyBytes, so a proxy's body limit is never hit.
+import { setTimeout as delay } from 'node:timers/promises';
 import { retentionOf, type RetentionTarget } from '../../schemas/measurements.ts';
+import { backoffMs } from '../backoff.ts';
 import { formatLine } from './line-protocol.ts';
 import type { Point } from './point.ts';
-import { WriteError, type PointSink, type SinkStats } from './sink.ts';
+import { WriteError, emptyStats, type SinkStats } from './sink.ts';
 
 export interface Transport {
   /**
@@ -48,16 +50,9 @@ interface Batch {
   origins: number[];
 }
 
-export class BatchingSink implements PointSink {
-  readonly stats: SinkStats = {
-    pointsAccepted: 0,
-    batchesAccepted: 0,
-    writeErrors: 0,
-    pointsRejected: 0,
-    batchesSplit: 0,
-    lastError: null,
-    lastAcceptedMs: 0,
-  };
+/** Line protocol in batches: the engine under the InfluxDB sinks (influx-sink.ts). */
+export class BatchingSink {
+  readonly stats: SinkStats = emptyStats();
   private open = new Map<RetentionTarget, Batch>();
   private queue: Batch[] = [];
   private unfinished = new Set<number>();
@@ -264,10 +259,3 @@ function splitLines(body: readonly Buffer[]): Buffer[] {
   return lines;
 }
 
-/** Exponential from 100 ms, capped, with jitter so replicas do not retry in step. */
-export function backoffMs(attempt: number, maxMs: number): number {
-  const base = Math.min(maxMs, 100 * 2 ** Math.min(attempt - 1, 16));
-  return base / 2 + Math.random() * (base / 2);
-}
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

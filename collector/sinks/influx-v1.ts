@@ -4,6 +4,7 @@ import type { RetentionTarget } from '../../schemas/measurements.ts';
 import type { Transport } from './batching-sink.ts';
 import { errorForStatus } from './classify.ts';
 import { postParts, type PostResult } from './http-post.ts';
+import { InfluxQL, InfluxQLError, quoteIdent } from './influxql.ts';
 import { WriteError } from './sink.ts';
 
 export interface InfluxV1Options {
@@ -62,17 +63,14 @@ export async function setupInfluxV1(options: InfluxV1Options, durations: Retenti
 
 /** Runs one statement; with `tolerateExists`, an "already exists" answer returns false. */
 async function influxQL(options: InfluxV1Options, q: string, tolerateExists = false): Promise<boolean> {
-  const res = await fetch(`${options.url}/query`, {
-    method: 'POST',
-    headers: authHeader(options),
-    body: new URLSearchParams({ q }),
-    signal: AbortSignal.timeout(options.timeoutMs),
-  });
-  const text = await res.text();
-  const error = res.ok ? (JSON.parse(text).results?.[0]?.error as string | undefined) : text;
-  if (!error) return true;
-  if (tolerateExists && /already exists/.test(error)) return false;
-  throw new Error(`InfluxDB refused "${q}": ${error}`);
+  const client = new InfluxQL({ url: options.url, username: options.username, password: options.password, timeoutMs: options.timeoutMs });
+  try {
+    await client.query(q);
+    return true;
+  } catch (e) {
+    if (tolerateExists && e instanceof InfluxQLError && /already exists/.test(e.message)) return false;
+    throw new Error(`InfluxDB refused "${q}": ${(e as Error).message}`);
+  }
 }
 
 function authHeader(options: { username?: string; password?: string }): Record<string, string> {
@@ -80,8 +78,6 @@ function authHeader(options: { username?: string; password?: string }): Record<s
   const basic = Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64');
   return { authorization: `Basic ${basic}` };
 }
-
-const quoteIdent = (name: string): string => `"${name.replace(/["\\]/g, '\\$&')}"`;
 
 function checkDuration(duration: string): string {
   if (!/^(INF|\d+(ns|u|µ|ms|s|m|h|d|w))$/.test(duration)) throw new Error(`bad retention duration "${duration}"`);

@@ -1,14 +1,26 @@
-// The one interface every InfluxDB writer sits behind. The collector, the detectors and the
-// alert rules write points through it; only `flush` says when they are safely stored.
-import type { RetentionTarget } from '../../schemas/measurements.ts';
+// The one interface every store sits behind (InfluxDB, Prometheus remote write, several at once
+// through FanOutSink). Writers hand over typed data: raw events, closed windows, and other points
+// (anomalies, forecasts, alerts, heartbeats...); each sink encodes them its own way (line protocol
+// lives in the InfluxDB sink). Only `flush` says when they are safely stored.
+import type { InferenceEvent } from '../../schemas/inference-event.ts';
+import type { WindowResult } from '../windows/window-result.ts';
 import type { Point } from './point.ts';
 
 export interface PointSink {
-  /** Queues points (sent in batches, in the background). Never throws for a busy or down server. */
+  /** Names the sink in logs and metrics (e.g. `influxdb`, `prometheus`). */
+  readonly name: string;
+  /**
+   * A required sink holds acks back until it has stored what a message produced; an optional one
+   * never does (its failures are counted, and what it cannot keep up with is dropped, counted).
+   */
+  readonly required: boolean;
+  /** The raw events (the per-event hot path), with their event times (ms). */
+  writeEvents(events: readonly InferenceEvent[], originsMs: readonly number[]): void;
+  /** One closed window of one key. */
+  writeWindow(window: WindowResult): void;
+  /** Other points (anomalies, forecasts, alerts, heartbeats...), by measurement. */
   write(points: readonly Point[]): void;
-  /** Like write, for lines already in line protocol (the per-event hot path), with their origins (ms). */
-  writeLines(target: RetentionTarget, lines: readonly string[], originsMs?: readonly number[]): void;
-  /** Resolves once every point written before this call has been accepted by the server. */
+  /** Resolves once everything written before this call has been accepted by the store. */
   flush(): Promise<void>;
   /** Points queued or in flight, not yet accepted: the collector stops pulling when it is high. */
   readonly backlog: number;
@@ -29,7 +41,20 @@ export interface SinkStats {
   lastError: string | null;
   /** Time of the last accepted batch (ms), or 0. */
   lastAcceptedMs: number;
+  /** Points an optional sink dropped because its queue was full (a required sink never drops). */
+  pointsDropped: number;
 }
+
+export const emptyStats = (): SinkStats => ({
+  pointsAccepted: 0,
+  batchesAccepted: 0,
+  writeErrors: 0,
+  pointsRejected: 0,
+  batchesSplit: 0,
+  lastError: null,
+  lastAcceptedMs: 0,
+  pointsDropped: 0,
+});
 
 /** What a transport throws: `retryable` false means the same body would be refused again. */
 export class WriteError extends Error {

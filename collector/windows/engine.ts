@@ -23,6 +23,12 @@ export interface EngineOptions {
   replica: string;
   /** Latency target: events slower than this are counted in each window's `slow` field. */
   slowMs?: number;
+  /**
+   * Replica mode: an event whose window has closed reopens it (closed again, as a correction, at
+   * the next advance) instead of going to a coarser window or only counting in `late`, so a
+   * message redelivered from a dead replica counts in the merged windows of every granularity.
+   */
+  reopenLate?: boolean;
   /** Closed minutes ending less than this behind the watermark still take late events (0 = none). */
   rewriteHorizonMs?: number;
 }
@@ -86,6 +92,7 @@ export class WindowEngine {
       this.maxEventMs = tsMs;
       this.wallAtMax = wallMs;
     }
+    if (this.options.reopenLate) return this.addReopening(event, tsMs);
     for (const g of GRANULARITIES) {
       const start = floor(tsMs, GRANULARITY_MS[g]);
       if (start > this.closedThrough[g]) {
@@ -103,6 +110,17 @@ export class WindowEngine {
     const open = this.closedThrough['1s'] + 1000;
     this.openAccumulator('1s', open, event).late++;
     return floor(open, 60_000);
+  }
+
+  /**
+   * Replica mode: always into the event's own 1 s window, reopened if it has closed (then closed
+   * again at the next advance, merging up into its 10 s and 1 min windows, reopened too if need
+   * be). Every granularity stays exact when a dead replica's messages come back late.
+   */
+  private addReopening(event: InferenceEvent, tsMs: number): number {
+    if (floor(tsMs, 60_000) <= this.closedThrough['1m']) this.lateEvents++;
+    this.openAccumulator('1s', floor(tsMs, 1000), event).add(event);
+    return floor(tsMs, 60_000);
   }
 
   /**
@@ -174,7 +192,9 @@ export class WindowEngine {
 
   private close(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
     const parent = PARENT[g];
-    if (parent) for (const [key, acc] of keys) this.mergeUp(parent, start, key, acc);
+    // Replica mode: into the parent itself, reopened if closed (see addReopening).
+    if (parent && this.options.reopenLate) for (const [key, acc] of keys) this.accumulator(parent, floor(start, GRANULARITY_MS[parent]), key).merge(acc);
+    else if (parent) for (const [key, acc] of keys) this.mergeUp(parent, start, key, acc);
     return this.rollUps(g, start, keys);
   }
 

@@ -7,7 +7,7 @@
 // a flush that never finished, so every one of them is redelivered: such windows are computed
 // again, whole, and only complete windows count as closed.
 import { GRANULARITIES, MEASUREMENTS, type Granularity } from '../../schemas/measurements.ts';
-import type { CollectorConfig } from '../config.ts';
+import { quote, quoteIdent, type InfluxQL } from '../sinks/influxql.ts';
 import type { Logger } from '../log.ts';
 import type { WindowEngine } from './engine.ts';
 import { GRANULARITY_MS } from './window-result.ts';
@@ -22,16 +22,23 @@ export interface WrittenPoint {
   count: number;
 }
 
+/** Where this replica's windows were written: the client, the windows retention policy, the replica. */
+export interface WrittenWindows {
+  influx: InfluxQL;
+  rpWindows: string;
+  replica: string;
+}
+
 /**
  * Reads back which windows this replica already wrote (InfluxQL, so 1.x or a v1-compatible API):
  * those are never recomputed from messages redelivered after a crash, only newer ones are.
  * Throws when InfluxDB cannot be asked (the caller retries).
  */
-export async function restoreClosedWindows(engine: WindowEngine, config: CollectorConfig, log: Logger): Promise<void> {
+export async function restoreClosedWindows(engine: WindowEngine, source: WrittenWindows, log: Logger): Promise<void> {
   for (const g of GRANULARITIES) {
-    const latest = await latestStart(config, g);
+    const latest = await latestStart(source, g);
     if (latest === undefined) continue;
-    const points = await pointsSince(config, g, latest - LOOKBACK_WINDOWS * GRANULARITY_MS[g]);
+    const points = await pointsSince(source, g, latest - LOOKBACK_WINDOWS * GRANULARITY_MS[g]);
     const through = closedThrough(points, GRANULARITY_MS[g]);
     if (through === undefined) continue;
     engine.restoreClosed(g, through);
@@ -62,41 +69,18 @@ function isComplete(keys: readonly WrittenPoint[]): boolean {
 
 const sum = (keys: readonly WrittenPoint[]): number => keys.reduce((n, k) => n + k.count, 0);
 
-async function latestStart(config: CollectorConfig, g: Granularity): Promise<number | undefined> {
-  const [series] = await query(config, `SELECT last("count") FROM ${from(config)} WHERE "granularity" = '${g}' AND ${replicaIs(config)}`);
+async function latestStart(w: WrittenWindows, g: Granularity): Promise<number | undefined> {
+  const [series] = await w.influx.series(`SELECT last("count") FROM ${from(w)} WHERE "granularity" = '${g}' AND "replica" = ${quote(w.replica)}`);
   return series?.values[0]?.[0] as number | undefined;
 }
 
-async function pointsSince(config: CollectorConfig, g: Granularity, sinceMs: number): Promise<WrittenPoint[]> {
-  const series = await query(
-    config,
-    `SELECT "count" FROM ${from(config)} WHERE "granularity" = '${g}' AND ${replicaIs(config)} AND time >= ${sinceMs}ms GROUP BY "agent", "model_version"`,
+async function pointsSince(w: WrittenWindows, g: Granularity, sinceMs: number): Promise<WrittenPoint[]> {
+  const series = await w.influx.series(
+    `SELECT "count" FROM ${from(w)} WHERE "granularity" = '${g}' AND "replica" = ${quote(w.replica)} AND time >= ${sinceMs}ms GROUP BY "agent", "model_version"`,
   );
   return series.flatMap((s) =>
     s.values.map(([start, count]) => ({ start: start as number, count: count as number, agent: s.tags?.agent ?? '', model_version: s.tags?.model_version ?? '' })),
   );
 }
 
-const from = (config: CollectorConfig): string => `"${config.influx.rpWindows}"."${MEASUREMENTS.window}"`;
-const replicaIs = (config: CollectorConfig): string => `"replica" = '${config.replica.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-interface Series {
-  tags?: Record<string, string>;
-  values: unknown[][];
-}
-
-async function query(config: CollectorConfig, q: string): Promise<Series[]> {
-  const i = config.influx;
-  const auth = i.username ? { authorization: `Basic ${Buffer.from(`${i.username}:${i.password ?? ''}`).toString('base64')}` } : undefined;
-  const res = await fetch(`${i.url}/query`, {
-    method: 'POST',
-    headers: auth,
-    body: new URLSearchParams({ q, db: i.database, epoch: 'ms' }),
-    signal: AbortSignal.timeout(i.timeoutMs),
-  });
-  if (!res.ok) throw new Error(`InfluxDB answered ${res.status} to a window read-back`);
-  const body = (await res.json()) as { results?: { series?: Series[]; error?: string }[] };
-  const error = body.results?.[0]?.error;
-  if (error) throw new Error(`InfluxDB refused a window read-back: ${error}`);
-  return body.results?.[0]?.series ?? [];
-}
+const from = (w: WrittenWindows): string => `${quoteIdent(w.rpWindows)}.${quoteIdent(MEASUREMENTS.window)}`;

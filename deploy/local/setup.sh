@@ -9,6 +9,8 @@ packages=()
 command -v nats-server >/dev/null || packages+=(nats-server)
 command -v influxd >/dev/null || packages+=(influxdb)
 command -v victoria-metrics >/dev/null || packages+=(victoria-metrics)
+# Prometheus (and its promtool): the remote-write sink and the shipped scrape config are tested on it.
+command -v prometheus >/dev/null || packages+=(prometheus)
 command -v chromium >/dev/null || packages+=(chromium)
 # The Python client in examples/python is tested with Debian's python3 and its websockets.
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || packages+=(python3 python3-websockets)

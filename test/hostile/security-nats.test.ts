@@ -128,7 +128,7 @@ describe('NATS over TLS with NKeys, on the shipped least-privilege config', () =
     const batch = new TextEncoder().encode(JSON.stringify({ v: 1, agent_id: 'agent-2', seq: 1, events: [sampleEvent('x', Date.now())] } satisfies EventBatch));
     await assert.rejects(agent.jetstream().publish(eventsSubject('agent-2'), batch, { timeout: 2000 }), /permission|timeout/i);
     await assert.rejects(agent.request('$JS.API.CONSUMER.DELETE.STARWATCH_EVENTS.starwatch-collector', undefined, { timeout: 2000 }), /permission|timeout/i);
-    const collector = await connectNats(collectorConfig());
+    const collector = await connectNats(collectorConfig().nats, 'test');
     opened.push(collector);
     const info = await (await collector.jetstreamManager()).consumers.info('STARWATCH_EVENTS', 'starwatch-collector');
     assert.equal(info.name, 'starwatch-collector', 'the consumer is still there');
@@ -161,7 +161,7 @@ describe('creds files, on a nats-server in operator (JWT) mode', () => {
   test("with its creds file an agent publishes its own subject, never another agent's; a foreign creds file is refused", async () => {
     const c = structuredClone(DEFAULTS);
     c.nats = { ...c.nats, url: opUrl, credsFile: file('collector.creds') };
-    const collector = await connectNats(c);
+    const collector = await connectNats(c.nats, c.replica);
     opened.push(collector);
     const received: string[] = [];
     const sub = collector.subscribe('starwatch.v1.events.>', { callback: (_e, m) => received.push(m.subject) });
@@ -184,7 +184,7 @@ describe('tls required', () => {
     await assert.rejects(connectAs({ servers: [plain], tls: { required: true } }));
     const c = structuredClone(DEFAULTS);
     c.nats = { ...c.nats, url: plain, tlsRequired: true };
-    await assert.rejects(connectNats(c));
+    await assert.rejects(connectNats(c.nats, c.replica));
     const clear = await connectAs({ servers: [plain] });
     assert.equal(clear.isClosed(), false);
   });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { inferenceLine } from '../../collector/points/inference-line.ts';
-import { eventTimeMs, inferencePoint } from '../../collector/points/inference-point.ts';
+import { inferencePoint } from '../../collector/points/inference-point.ts';
+import { eventTimeMs } from '../../schemas/event-time.ts';
 import { formatLine } from '../../collector/sinks/line-protocol.ts';
 
 const base: InferenceEvent = {

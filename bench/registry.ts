@@ -7,6 +7,7 @@ import { agentBench } from './agent.ts';
 import { pipelineBench } from './pipeline.ts';
 import { hostileBench } from './hostile.ts';
 import { detectBench } from './detect.ts';
+import { clusterBench } from './cluster.ts';
 
 export interface BenchReport {
   name: string;
@@ -25,4 +26,4 @@ export interface Bench {
   run(options: Record<string, unknown>): Promise<BenchReport>;
 }
 
-export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench, detectBench, hostileBench];
+export const BENCHES: Bench[] = [v4Bench, liveBench, agentBench, pipelineBench, detectBench, hostileBench, clusterBench];

@@ -15,6 +15,7 @@ import type { CollectorMetrics } from './metrics.ts';
 import { inferenceLine } from './points/inference-line.ts';
 import { windowPoints } from './points/window-points.ts';
 import type { PointSink } from './sinks/sink.ts';
+import type { ClosedMarksStore } from './windows/closed-marks.ts';
 import type { WindowEngine } from './windows/engine.ts';
 import type { KeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
@@ -37,6 +38,20 @@ export interface PipelineDeps {
   sampleEventsPerSecond: number;
   /** Bounds model versions and agent ids before events make windows and series (windows/key-bound.ts). */
   keys?: KeyBound;
+  /** Replica mode (collector/cluster): partial windows go there instead of InfluxDB. */
+  cluster?: PipelineCluster;
+  /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
+  marks?: ClosedMarksStore;
+}
+
+export interface PipelineCluster {
+  onWindow(result: WindowResult): void;
+  /** Right after each window close, before another message is taken. */
+  afterAdvance(nowMs: number): void;
+  /** Resolves once the closed windows of the messages about to be acked are published. */
+  beforeAck(): Promise<void>;
+  /** For a redelivered message: the last minute whose events another replica already counted. */
+  countedThrough(seq: number): number | undefined;
 }
 
 export class Pipeline {
@@ -67,7 +82,8 @@ export class Pipeline {
     // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
     // watermark has passed; every result is written, then offered to subscribers, in order.
     this.advance$.pipe(concatMap((now) => this.d.engine.advance(now))).subscribe((result) => {
-      this.d.sink.write(windowPoints(result));
+      if (this.d.cluster) this.d.cluster.onWindow(result);
+      else this.d.sink.write(windowPoints(result));
       this.d.metrics.windowsClosed.inc({ granularity: result.granularity });
       if (result.granularity === '1m' && result.agent === '*' && result.model_version === '*')
         this.d.log.info('minute_closed', { start: new Date(result.start).toISOString(), count: result.fields.count, late: result.fields.late, late_total: this.d.engine.lateEvents, valid_total: this.validEvents });
@@ -100,7 +116,9 @@ export class Pipeline {
       return;
     }
     if (msg.redelivered) this.redelivered++;
-    const { events, dead } = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
+    const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
+    const { dead } = decoded;
+    const events = msg.redelivered && this.d.cluster ? uncounted(decoded.events, this.d.cluster.countedThrough(seq)) : decoded.events;
     const lines: string[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
@@ -164,6 +182,13 @@ export class Pipeline {
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
     this.advance$.next(now);
+    this.d.cluster?.afterAdvance(now);
+    // Minutes that took late events are written again before any ack is released: the holds of
+    // those late events are due at once (their minute is closed).
+    for (const result of this.d.engine.rewrites()) {
+      this.d.sink.write(windowPoints(result));
+      this.d.metrics.windowsRewritten.inc();
+    }
     this.maybeRelease();
   }
 
@@ -209,8 +234,14 @@ export class Pipeline {
   }
 
   private async release(due: Hold[]): Promise<void> {
+    // Every window closed by now has been handed to the sink, so after the flush they are stored.
+    const marks = this.d.engine.closedMarks();
     await this.d.sink.flush();
     await Promise.all([...due.flatMap((h) => h.pending), ...this.sinkLetters]);
+    if (this.d.cluster) await this.d.cluster.beforeAck();
+    if (this.stopped) return;
+    // Before the acks: an acked message never comes back, so its windows must be known closed.
+    await this.d.marks?.save(marks);
     if (this.stopped) return;
     for (const hold of due) this.d.nc.publish(hold.reply, ACK);
     this.book.remove(due);
@@ -229,6 +260,11 @@ export class Pipeline {
     this.sampledInSecond++;
     this.events$.next(event);
   }
+}
+
+/** The events of minutes after `through` (all of them when nothing was counted). */
+function uncounted<T extends { tsMs: number }>(events: T[], through: number | undefined): T[] {
+  return through === undefined ? events : events.filter((e) => Math.floor(e.tsMs / 60_000) * 60_000 > through);
 }
 
 // JsMsg keeps the reply subject (what an ack is published to) but does not type it.

@@ -26,6 +26,7 @@ import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
 import { BatchingSink } from './sinks/batching-sink.ts';
 import { transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
+import { openKvClosedMarks, restoreClosedMarks } from './windows/closed-marks.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
 import { loadSavedReferences } from './drift/reference-store.ts';
 import { TUNING_DEFAULTS } from './analysis/settings.ts';
@@ -41,6 +42,7 @@ import { untilDone, type Waiting } from './until-done.ts';
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
 import { WindowEngine } from './windows/engine.ts';
+import { leaderOnly, startReplicaMode, type ClusterHandle } from './cluster/start-cluster.ts';
 import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
 
@@ -49,6 +51,8 @@ export interface CollectorStats {
   acked: number;
   pendingAcks: number;
   lateEvents: number;
+  /** Late events merged into a closed minute that was then written again. */
+  lateMerged: number;
   pointsAccepted: number;
   writeErrors: number;
   sinkBacklog: number;
@@ -67,6 +71,8 @@ export interface CollectorHandle {
   /** http://host:port of the HTTP API, the live page (/live/) and the feed (/ws); null without api.token. */
   apiUrl: string | null;
   stats(): CollectorStats;
+  /** Replica mode (cluster.enabled): leadership and merge progress. */
+  cluster?: ClusterHandle;
   stop(): Promise<void>;
 }
 
@@ -186,6 +192,8 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    reopenLate: config.cluster.enabled,
+    rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
   // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
@@ -196,11 +204,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     engine.suspendUntil(Date.now() + 3 * wait);
     logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
+  // Closed-window marks in NATS KV serve every sink; InfluxDB 1.x can also be read back (either only raises them).
+  const marks = config.nats.closedWindowsBucket ? await step('nats (closed-window marks)', () => openKvClosedMarks(nc, config.nats.closedWindowsBucket, config.replica)) : undefined;
+  if (marks) await step('nats (closed-window marks read-back)', () => restoreClosedMarks(marks, engine, logger));
   if (config.influx.version === 1)
     await step('influxdb (window read-back)', () => restoreClosedWindows(engine, config, logger));
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
   deadLettersRef = deadLetters;
+  // Replica mode: windows merged across replicas; analysis and feed run on the merged ones.
+  const cluster = config.cluster.enabled
+    ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
+    : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const pipeline = new Pipeline({
@@ -213,15 +228,18 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     log: logger,
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
+    cluster,
+    marks,
   });
   pipelineRef = pipeline;
+  const window$ = cluster?.window$ ?? pipeline.window$;
   const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
     metrics.maxDeliveries.inc();
     void pipeline.deadLetter(letter);
   } });
   // Drift is judged on the detectors' windows (not configurable, so the default).
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(config, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
-  const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
+  const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
@@ -238,7 +256,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   // Connected before the first pull, so the feed misses no window.
   const feed = api
     ? connectLiveFeed(api.hub, {
-        window$: pipeline.window$,
+        window$,
         events$: pipeline.events$,
         anomaly$: analysis.anomaly$,
         alert$: analysis.alert$,
@@ -258,6 +276,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     stream: config.nats.stream,
     durable: config.nats.durable,
     fetchBatch: config.nats.fetchBatch,
+    yieldAfterMs: config.nats.yieldAfterMs,
     room: () => (sink.backlog >= config.influx.maxBacklogPoints ? 0 : maxHeld - pipeline.book.size),
     onMessage: (msg) => pipeline.handle(msg),
     afterBatch: () => pipeline.advance(),
@@ -317,8 +336,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
 
   let stopping: Promise<void> | undefined;
   return {
-    window$: pipeline.window$,
+    window$,
     events$: pipeline.events$.asObservable(),
+    cluster,
     sink,
     analysis,
     httpUrl: http.url,
@@ -328,6 +348,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       acked: pipeline.acked,
       pendingAcks: pipeline.book.size,
       lateEvents: engine.lateEvents,
+      lateMerged: engine.lateMerged,
       pointsAccepted: sink.stats.pointsAccepted,
       writeErrors: sink.stats.writeErrors,
       sinkBacklog: sink.backlog,
@@ -343,6 +364,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         clearInterval(clock);
         clearInterval(lag);
         await pipeline.stop();
+        await cluster?.stop();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();

@@ -33,8 +33,6 @@ export interface AnalysisDeps {
   natsPublish: Publish;
   settings?: Partial<AlertSettings>;
   log: Logger;
-  /** The live hub's publish (topics anomalies, alerts, forecasts), when there is one. */
-  publish?: (topic: string, payload: unknown) => void;
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
@@ -44,6 +42,8 @@ export interface AnalysisDeps {
   replica?: string;
   /** Drift references saved before a restart (collector/drift/reference-store.ts). */
   driftReferences?: ReadonlyMap<string, SavedReference>;
+  /** Replica mode: notifications are sent only while this says true (the analysis leader). */
+  active?: () => boolean;
 }
 
 /** Silences through the API and CLI; every change is saved with the alert state. */
@@ -83,7 +83,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     keepFiringForMs: settings.keepFiringForMs,
     anomalyNotify: (settings.anomalyNotify ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
-  const notifiers = [...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])];
+  const notifiers = leaderOnly([...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])], deps.active);
   const dispatcher = new AlertDispatcher(notifiers, (line) => deps.log.warn('alert_notify_failed', { detail: line }));
   const machine = new AlertStateMachine();
   const silences = new SilenceStore(settings.maxSilences);
@@ -112,7 +112,6 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     rules,
     settings,
     tuning,
-    publish: deps.publish,
     driftReferences: await driftReferencesOf(references, tuning.detectGranularity, deps.driftReferences, deps.log),
     onDriftReference: (model, granularity, reference) =>
       void references?.save(model, granularity, reference).catch((e: Error) => deps.log.warn('drift_reference_save_failed', { model_version: model, error: e.message })),
@@ -136,6 +135,15 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
       await saver?.flush();
     },
   };
+}
+
+/**
+ * Every replica runs the analysis on the same merged windows, so a new leader's alert state is
+ * already current; only the leader's notifications are sent, so each is sent once.
+ */
+function leaderOnly(notifiers: Notifier[], active: (() => boolean) | undefined): Notifier[] {
+  if (!active) return notifiers;
+  return notifiers.map((n) => ({ name: n.name, notify: (x) => (active() ? n.notify(x) : Promise.resolve()) }));
 }
 
 /** 'family,scope' -> the labels; an unknown one stops the start (notifications must not regroup silently). */

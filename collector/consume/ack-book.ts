@@ -20,6 +20,11 @@ export class AckBook {
     return this.held.size;
   }
 
+  /** Stream sequences of the held messages (replica mode publishes them with its partial windows). */
+  seqs(): number[] {
+    return [...this.held.keys()];
+  }
+
   has(seq: number): boolean {
     return this.held.has(seq);
   }

@@ -1,0 +1,201 @@
+// Replica mode's pure parts: partial windows of several replicas merged exactly (the same
+// fields, percentiles included, as one engine over all events), the leader's decision rule,
+// which redelivered events were counted already, and late events reopening windows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WindowEngine } from '../../collector/windows/engine.ts';
+import type { WindowResult } from '../../collector/windows/window-result.ts';
+import { MinuteMerger, MERGED_REPLICA } from '../../collector/cluster/minute-merger.ts';
+import { MergeDecider } from '../../collector/cluster/decider.ts';
+import { CountedSeqs } from '../../collector/cluster/counted-seqs.ts';
+import { PartialPublisher } from '../../collector/cluster/partial-publisher.ts';
+import { deltaDecode, deltaEncode, type ClusterMessage, type PartialMessage } from '../../collector/cluster/messages.ts';
+import { encodeState } from '../../collector/windows/state.ts';
+import { makeEvent } from '../fixtures/collector-events.ts';
+
+const T0 = 1_700_000_040_000; // a minute boundary
+const engine = (replica: string, reopenLate = false) => new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 1e9, replica, reopenLate });
+const keyOf = (r: WindowResult) => `${r.granularity} ${r.start} ${r.agent} ${r.model_version}`;
+
+/** 1800 events over 3 minutes, 3 agents, varied latency; event i goes to replica i % n. */
+function events() {
+  return Array.from({ length: 1800 }, (_, i) => {
+    const tsMs = T0 + i * 100;
+    return { tsMs, event: makeEvent({ id: `e${i}`, tsMs, agent: `agent-${i % 3}`, totalMs: 1 + ((i * 7919) % 997) / 3, prob: (i % 11) / 10 }) };
+  });
+}
+
+function partialsOf(results: WindowResult[], replica: string): PartialMessage[] {
+  const leaves = results.filter((r) => r.agent !== '*' && r.model_version !== '*');
+  const byMinute = new Map<number, PartialMessage>();
+  for (const r of leaves) {
+    const minute = Math.floor(r.start / 60_000) * 60_000;
+    const p = byMinute.get(minute) ?? { kind: 'partial' as const, replica, incarnation: 'i', minute, windows: [] };
+    p.windows.push({ g: r.granularity, start: r.start, agent: r.agent, model_version: r.model_version, state: encodeState(r.acc) });
+    byMinute.set(minute, p);
+  }
+  return [...byMinute.values()];
+}
+
+test('three replicas\' partial windows merge into exactly the windows of one engine over all events', () => {
+  const all = events();
+  const single = engine('0');
+  for (const { event, tsMs } of all) single.add(event, tsMs, 0);
+  const end = T0 + 4 * 60_000;
+  single.add(makeEvent({ id: 'end', tsMs: end }), end, 0);
+  const expected = single.advance(0);
+
+  const merger = new MinuteMerger();
+  for (let n = 0; n < 3; n++) {
+    const e = engine(`r${n}`);
+    all.forEach(({ event, tsMs }, i) => i % 3 === n && e.add(event, tsMs, 0));
+    e.add(makeEvent({ id: `end${n}`, tsMs: end }), end, 0);
+    // a window per replica of the closing minute, which the decision below leaves out
+    for (const p of partialsOf(e.advance(0), `r${n}`)) merger.addPartial(p);
+    merger.commit(`r${n}`, 'i');
+  }
+  const merged = merger.decide({ kind: 'merge', leader: 'r0', through: T0 + 2 * 60_000, replicas: ['r0', 'r1', 'r2'] });
+  assert.equal(merged.length, expected.length);
+  const byKey = new Map(merged.map((r) => [keyOf(r), r]));
+  for (const want of expected) {
+    const got = byKey.get(keyOf(want));
+    assert.ok(got, `merged ${keyOf(want)}`);
+    assert.deepEqual(got.fields, want.fields, keyOf(want));
+    assert.equal(got.replica, MERGED_REPLICA);
+  }
+  const minute = merged.filter((r) => r.granularity === '1m' && r.agent === '*' && r.model_version === '*');
+  assert.deepEqual(minute.map((r) => r.fields.count), [600, 600, 600]);
+  // the same order as the engine: 1 s windows before 10 s before 1 min within a minute
+  assert.deepEqual(merged.slice(0, 1).map((r) => r.granularity), ['1s']);
+  assert.equal(merger.mergedThrough, T0 + 2 * 60_000);
+});
+
+test('a decision merges only the replicas it names; partials after their minute are counted as late', () => {
+  const merger = new MinuteMerger();
+  const w = (replica: string, minute: number): PartialMessage => ({ kind: 'partial', replica, incarnation: 'i', minute, windows: [{ g: '1m', start: minute, agent: 'a', model_version: 'v', state: encodeState(oneEvent(minute)) }] });
+  merger.addPartial(w('a', T0));
+  merger.addPartial(w('b', T0));
+  merger.addPartial({ ...w('a', T0), incarnation: 'died-before-its-mark' });
+  merger.commit('a', 'i');
+  merger.commit('b', 'i');
+  assert.equal(merger.uncommitted(), 1);
+  const merged = merger.decide({ kind: 'merge', leader: 'a', through: T0, replicas: ['a'] });
+  assert.equal(merged.find((r) => r.agent === '*' && r.model_version === '*')?.fields.count, 1);
+  assert.equal(merger.droppedPartials, 1);
+  merger.addPartial(w('c', T0));
+  merger.commit('c', 'i');
+  assert.equal(merger.latePartials, 1);
+  assert.deepEqual(merger.decide({ kind: 'merge', leader: 'b', through: T0, replicas: ['a'] }), [], 'a decision again is a no-op');
+});
+
+function oneEvent(tsMs: number) {
+  const e = engine('x');
+  e.add(makeEvent({ id: 'x', tsMs }), tsMs, 0);
+  e.add(makeEvent({ id: 'y', tsMs: tsMs + 120_000 }), tsMs + 120_000, 0);
+  return e.advance(0).find((r) => r.granularity === '1m' && r.agent !== '*' && r.model_version !== '*')!.acc;
+}
+
+test('the leader merges up to the lowest through of the live replicas, and drops a silent one', () => {
+  const d = new MergeDecider(30_000);
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 60_000 }, 1000);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: T0 }, 1000);
+  assert.deepEqual(d.decide(2000, -1, 'a'), { kind: 'merge', leader: 'a', through: T0, replicas: ['a', 'b'] });
+  assert.equal(d.decide(2000, T0, 'a'), null, 'nothing past what is merged');
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 120_000 }, 25_000);
+  assert.equal(d.decide(31_000, T0, 'a'), null, 'b is silent for exactly 30 s: still live');
+  assert.deepEqual(d.decide(31_001, T0, 'a'), { kind: 'merge', leader: 'a', through: T0 + 120_000, replicas: ['a'] });
+  // a restarted replica (new incarnation) reports from scratch: it holds the merge back again
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '2', through: -1 }, 32_000);
+  assert.equal(d.decide(33_000, T0, 'a'), null);
+});
+
+test('an idle replica holds no merge back; when all are idle, all they closed is merged', () => {
+  const d = new MergeDecider(30_000);
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 60_000 }, 1000);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: -1, idle: true }, 1000);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0 + 60_000);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: T0, idle: false }, 1500);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0, 'busy again: b holds the merge back');
+  d.observe({ kind: 'mark', replica: 'a', incarnation: '1', through: T0 + 60_000, idle: true }, 1600);
+  d.observe({ kind: 'mark', replica: 'b', incarnation: '1', through: T0, idle: true }, 1600);
+  assert.equal(d.decide(2000, -1, 'a')?.through, T0 + 60_000);
+});
+
+test('a redelivered message\'s counted minutes are known until they age out', () => {
+  const c = new CountedSeqs(60_000);
+  c.record([5, 9], T0, 1000);
+  c.record([9], T0 + 60_000, 2000);
+  assert.equal(c.throughOf(5), T0);
+  assert.equal(c.throughOf(9), T0 + 60_000);
+  assert.equal(c.throughOf(6), undefined);
+  c.record([11], T0, 61_500);
+  assert.equal(c.throughOf(5), undefined, 'older than 60 s is forgotten');
+  assert.equal(c.throughOf(9), T0 + 60_000);
+  assert.deepEqual(deltaDecode(deltaEncode([3, 4, 10, 1000])), [3, 4, 10, 1000]);
+});
+
+test('in replica mode a late event reopens its windows, closed again as a correction at the next advance', () => {
+  for (const reopenLate of [false, true]) {
+    const e = engine('r', reopenLate);
+    e.add(makeEvent({ id: 'a', tsMs: T0 + 500 }), T0 + 500, 0);
+    e.add(makeEvent({ id: 'b', tsMs: T0 + 65_000 }), T0 + 65_000, 0);
+    e.advance(0);
+    assert.equal(e.closedMinutesThrough(), T0);
+    e.add(makeEvent({ id: 'late', tsMs: T0 + 30_500 }), T0 + 30_500, 0);
+    const again = e.advance(0).filter((r) => r.agent === '*' && r.model_version === '*');
+    if (!reopenLate) {
+      assert.deepEqual(again, []);
+      assert.equal(e.lateEvents, 1);
+      continue;
+    }
+    assert.deepEqual(again.map((r) => [r.granularity, r.start - T0, r.fields.count]), [['1s', 30_000, 1], ['10s', 30_000, 1], ['1m', 0, 1]]);
+    assert.equal(e.lateEvents, 1);
+  }
+});
+
+test('in replica mode an event whose 1 s window closed reopens it instead of counting only in its 10 s window', () => {
+  const e = engine('r', true);
+  e.add(makeEvent({ id: 'a', tsMs: T0 + 500 }), T0 + 500, 0);
+  e.add(makeEvent({ id: 'b', tsMs: T0 + 2500 }), T0 + 2500, 0);
+  e.advance(0); // closes the 1 s windows of seconds 0 and 1
+  e.add(makeEvent({ id: 'c', tsMs: T0 + 700 }), T0 + 700, 0);
+  e.add(makeEvent({ id: 'end', tsMs: T0 + 120_000 }), T0 + 120_000, 0);
+  const all = e.advance(0).filter((r) => r.agent === '*' && r.model_version === '*');
+  const second0 = all.filter((r) => r.granularity === '1s' && r.start === T0).map((r) => r.fields.count);
+  assert.deepEqual(second0, [1], 'the reopened second 0 is published again with c alone (merged, 1 + 1 = 2)');
+  assert.deepEqual(all.filter((r) => r.granularity === '1m').map((r) => r.fields.count), [3]);
+  assert.equal(e.lateEvents, 0);
+});
+
+test('a replica publishes a minute only once it has closed, then a mark with its held messages; acks wait for it', async () => {
+  const stored: ClusterMessage[] = [];
+  let closed = Number.NEGATIVE_INFINITY;
+  const p = new PartialPublisher({
+    replica: 'r', incarnation: 'i', heartbeatMs: 1000, windowsPerMessage: 2,
+    store: async (_s, data) => void stored.push(JSON.parse(new TextDecoder().decode(data))),
+    closedThrough: () => closed,
+    held: () => [30, 10, 20],
+    idle: () => false,
+    onError: () => assert.fail('no error expected'),
+  });
+  const e = engine('r');
+  for (let s = 0; s < 3; s++) e.add(makeEvent({ id: `${s}`, tsMs: T0 + s * 1000, agent: `a${s}` }), T0 + s * 1000, 0);
+  e.add(makeEvent({ id: 'next', tsMs: T0 + 61_000 }), T0 + 61_000, 0);
+  for (const r of e.advance(0)) p.onWindow(r);
+  const acked = p.nextPublished();
+  closed = Number.NEGATIVE_INFINITY; // nothing closed yet as far as the publisher is told
+  p.afterAdvance(0);
+  await acked;
+  assert.deepEqual(stored.map((m) => m.kind), ['mark'], 'a waiter gets a mark, but no window of an open minute');
+  closed = e.closedMinutesThrough();
+  p.afterAdvance(10);
+  await p.stop();
+  const partials = stored.filter((m): m is PartialMessage => m.kind === 'partial');
+  // 3 leaves x (1 s + 10 s + 1 min) = 9 windows, 2 per message; rollups are not sent
+  assert.equal(partials.flatMap((m) => m.windows).length, 9);
+  assert.equal(partials.length, 5);
+  const mark = stored.at(-1)!;
+  assert.equal(mark.kind, 'mark');
+  assert.equal(mark.kind === 'mark' && mark.through, T0);
+  assert.deepEqual(mark.kind === 'mark' && deltaDecode(mark.held!), [10, 20, 30]);
+});

@@ -229,7 +229,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       targets: { ratio: TARGET_RATIO, p95At1Ms: TARGET_P95_MS, met: met.ratio && met.p95At1 },
     };
     const text = [
-      `V4 path as served: ${path.workers} decode workers, model in a worker thread with ${threads} intra-op thread(s), ` +
+      `V4 path as served: ${path.workers} decode workers sending streams straight to the model worker, ${threads} intra-op thread(s), ` +
         `${inFlight} in flight, ${cores} cores; ${set.label}; model ${path.identity.id} (${path.identity.version})`,
       `  ${servedTally.done} scans: ${figures.imagesPerSecond.toFixed(0)} images/s, ${figures.imagesPerSecondPerCore.toFixed(0)} per core` +
         (Object.keys(data.errors).length ? `  (errors: ${JSON.stringify(data.errors)})` : ''),

@@ -5,6 +5,7 @@ import { isV4Error, V4Error } from './errors.ts';
 import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
 import { V4Model, type ModelIdentity } from './model.ts';
 import type { ModelRunner } from './model-runner.ts';
+import { DirectScan } from './pool/direct-scan.ts';
 import { RemoteModel } from './pool/remote-model.ts';
 import { PreprocessPool } from './pool/preprocess-pool.ts';
 import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
@@ -54,6 +55,8 @@ export class V4Path {
     readonly limits: DecodeLimits,
     private readonly threshold: number,
     private readonly pool: PreprocessPool | null,
+    /** Decode workers wired to the model worker, when the path has both. */
+    private readonly direct: DirectScan | null,
   ) {}
 
   static async load(options: V4PathOptions = {}): Promise<V4Path> {
@@ -62,7 +65,8 @@ export class V4Path {
     const model = options.modelWorker ? await RemoteModel.load(modelPath, modelOptions) : await V4Model.load(modelPath, modelOptions);
     await model.warmUp();
     const pool = options.workers ? await PreprocessPool.start(options.workers) : null;
-    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD, pool);
+    const direct = pool && model instanceof RemoteModel ? DirectScan.connect(pool, model) : null;
+    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD, pool, direct);
   }
 
   /** Decode workers in use (0: decoding runs on the calling thread). */
@@ -76,6 +80,7 @@ export class V4Path {
 
   /** One image; rejects with a V4Error on bad input. */
   async scan(bytes: Uint8Array): Promise<ScanResult> {
+    if (this.direct) return this.scanDirect(this.direct, bytes);
     const [outcome] = await this.scanBatch([bytes]);
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
@@ -103,6 +108,19 @@ export class V4Path {
   async close(): Promise<void> {
     await this.pool?.close();
     await this.model.release();
+  }
+
+  /** Streams go from the decode worker to the model worker without passing through this thread. */
+  private async scanDirect(direct: DirectScan, bytes: Uint8Array): Promise<ScanResult> {
+    const start = performance.now();
+    let r;
+    try {
+      r = await direct.scan(bytes, this.limits);
+    } catch (e) {
+      throw toV4Error(e);
+    }
+    const timings = { decodeMs: r.decodeMs, preprocessMs: r.preprocessMs, inferMs: r.inferMs, totalMs: performance.now() - start };
+    return { info: r.info, verdict: verdicts(r.outputs, this.threshold)[0], timings };
   }
 
   private async prepare(bytes: Uint8Array): Promise<Preprocessed | V4Error> {

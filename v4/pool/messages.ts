@@ -1,8 +1,10 @@
 // What the main thread and a decode worker say to each other. Streams travel as transferred
 // buffers (no copy); the shared all-zero streams are sent as null and restored on arrival,
 // since each thread has its own and transferring one would empty it for later images.
+import type { MessagePort } from 'node:worker_threads';
 import { STREAM_NAMES, type StreamName, type V4Streams } from '../contract.ts';
 import type { DecodeLimits } from '../limits.ts';
+import type { ModelOutputs } from '../outputs.ts';
 import type { ImageInfo, Preprocessed } from '../preprocess.ts';
 import { sharedZeros } from '../streams/zeros.ts';
 
@@ -10,12 +12,35 @@ export interface PreprocessTask {
   id: number;
   bytes: Uint8Array;
   limits: DecodeLimits;
+  /** Send the streams straight to the model worker under this id, not back to the main thread. */
+  forwardAs?: number;
 }
+
+/** Gives a worker its end of a channel to the other kind of worker (decode <-> model). */
+export interface ConnectMessage {
+  connect: MessagePort;
+}
+
+/** Decode worker -> model worker, on their own channel: one image's streams, for the model. */
+export interface ForwardedStreams {
+  id: number;
+  info: ImageInfo;
+  streams: WireStreams;
+  decodeMs: number;
+  preprocessMs: number;
+}
+
+/** Model worker -> main thread: the answer for an image a decode worker sent straight to it. */
+export type ForwardedReply =
+  | { forwarded: true; id: number; ok: true; info: ImageInfo; outputs: ModelOutputs; decodeMs: number; preprocessMs: number; inferMs: number }
+  | { forwarded: true; id: number; ok: false; code: string | null; message: string };
 
 export type WireStreams = Record<StreamName, Float32Array | null>;
 
 export type PreprocessReply =
   | { id: number; ok: true; info: ImageInfo; streams: WireStreams; decodeMs: number; preprocessMs: number }
+  /** The streams went to the model worker; the decode worker is free. */
+  | { id: number; ok: true; sentToModel: true }
   | { id: number; ok: false; code: string | null; message: string };
 
 export type WorkerMessage = PreprocessReply | { ready: true };

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
 import type { DecodeLimits } from '../limits.ts';
 import type { Preprocessed } from '../preprocess.ts';
-import { fromWire, type PreprocessReply, type WorkerMessage } from './messages.ts';
+import { fromWire, type PreprocessReply, type PreprocessTask, type WorkerMessage } from './messages.ts';
 
 export const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
@@ -30,7 +30,10 @@ interface Task {
   id: number;
   bytes: Uint8Array;
   limits: DecodeLimits;
-  resolve: (p: Preprocessed) => void;
+  /** The model worker's id for the image when its streams go there directly. */
+  forwardAs?: number;
+  /** The streams, or null once the worker sent them to the model worker. */
+  resolve: (p: Preprocessed | null) => void;
   reject: (e: Error) => void;
 }
 
@@ -51,6 +54,8 @@ export class PreprocessPool {
   private readonly waiting: Task[] = [];
   private nextId = 1;
   private closed = false;
+  /** Runs on every worker, those that replace dead ones too (DirectScan's channel to the model). */
+  private link: ((worker: Worker) => void) | null = null;
 
   private constructor(private readonly maxQueued: number) {}
 
@@ -66,12 +71,27 @@ export class PreprocessPool {
   }
 
   preprocess(bytes: Uint8Array, limits: DecodeLimits): Promise<Preprocessed> {
+    return this.enqueue(bytes, limits).then((p) => p ?? Promise.reject(new Error('the streams went to the model worker')));
+  }
+
+  /** Decodes the image and sends its streams straight to the connected model worker as `modelId`. */
+  forward(bytes: Uint8Array, limits: DecodeLimits, modelId: number): Promise<void> {
+    return this.enqueue(bytes, limits, modelId).then(() => undefined);
+  }
+
+  /** Calls `link` on each worker now and on each one started later. */
+  connect(link: (worker: Worker) => void): void {
+    this.link = link;
+    for (const slot of this.slots) link(slot.worker);
+  }
+
+  private enqueue(bytes: Uint8Array, limits: DecodeLimits, forwardAs?: number): Promise<Preprocessed | null> {
     if (this.closed) return Promise.reject(new Error('the decode pool is closed'));
     if (this.waiting.length >= this.maxQueued) {
       return Promise.reject(new V4Error('OVERLOADED', `${this.waiting.length} images wait for a decoder already (limit ${this.maxQueued})`));
     }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, bytes, limits, resolve, reject });
+      this.waiting.push({ id: this.nextId++, bytes, limits, forwardAs, resolve, reject });
       this.dispatch();
     });
   }
@@ -90,7 +110,8 @@ export class PreprocessPool {
       slot.worker.ref();
       // A copy the worker owns, transferred: the caller keeps its bytes (Buffer.slice would be a view).
       const bytes = new Uint8Array(task.bytes);
-      slot.worker.postMessage({ id: task.id, bytes, limits: task.limits }, [bytes.buffer]);
+      const message: PreprocessTask = { id: task.id, bytes, limits: task.limits, forwardAs: task.forwardAs };
+      slot.worker.postMessage(message, [bytes.buffer]);
     }
   }
 
@@ -98,6 +119,7 @@ export class PreprocessPool {
     return new Promise((resolve, reject) => {
       const slot: Slot = { worker: new Worker(BOOT, { workerData: { entry: './preprocess-worker.ts' } }), task: null, ready: false };
       this.slots.push(slot);
+      this.link?.(slot.worker);
       slot.worker.on('message', (m: WorkerMessage) => {
         if ('ready' in m) {
           slot.ready = true;
@@ -117,8 +139,9 @@ export class PreprocessPool {
     slot.task = null;
     slot.worker.unref();
     if (task && task.id === reply.id) {
-      if (reply.ok) task.resolve({ info: reply.info, streams: fromWire(reply.streams), decodeMs: reply.decodeMs, preprocessMs: reply.preprocessMs });
-      else task.reject(toError(reply));
+      if (!reply.ok) task.reject(toError(reply));
+      else if ('sentToModel' in reply) task.resolve(null);
+      else task.resolve({ info: reply.info, streams: fromWire(reply.streams), decodeMs: reply.decodeMs, preprocessMs: reply.preprocessMs });
     }
     this.dispatch();
   }

@@ -1,19 +1,21 @@
 // A V4Model in a worker thread, behind the same interface (ModelRunner). Streams are copied
 // over (the caller may run them again, as ablation does) unless the caller gives them up
 // (RunOptions.transfer, as the V4 path does); the shared zero streams are not sent.
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { StreamName, V4Streams } from '../contract.ts';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
 import { MODEL_MAX_QUEUED, type ModelIdentity, type RunOptions, type V4ModelOptions } from '../model.ts';
 import type { ModelRunner } from '../model-runner.ts';
 import type { ModelOutputs, OutputName } from '../outputs.ts';
 import { STREAM_NAMES, streamSize } from '../contract.ts';
-import { streamsToWire, transferList, type WireStreams } from './messages.ts';
+import type { ImageInfo } from '../preprocess.ts';
+import { streamsToWire, transferList, type ConnectMessage, type ForwardedReply, type WireStreams } from './messages.ts';
 import { BOOT } from './preprocess-pool.ts';
 
 export type ModelRequest =
   | { id: number; release?: false; batch: WireStreams[]; zeroStreams?: readonly StreamName[] }
-  | { id: number; release: true; batch?: never; zeroStreams?: never };
+  | { id: number; release: true; batch?: never; zeroStreams?: never }
+  | ConnectMessage;
 
 export type ModelReply =
   | { id: number; ok: true; outputs: ModelOutputs }
@@ -28,13 +30,24 @@ function toError(failure: { code: string | null; message: string }): V4Error {
   return new V4Error(known ? (failure.code as V4ErrorCode) : 'MODEL_ERROR', failure.message);
 }
 
-interface Pending {
-  resolve: (o: ModelOutputs) => void;
+interface Pending<T> {
+  resolve: (o: T) => void;
   reject: (e: Error) => void;
 }
 
+/** The model's answer for an image a decode worker sent straight to the model worker. */
+export interface ForwardedResult {
+  info: ImageInfo;
+  outputs: ModelOutputs;
+  decodeMs: number;
+  preprocessMs: number;
+  inferMs: number;
+}
+
 export class RemoteModel implements ModelRunner {
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending<ModelOutputs>>();
+  /** Images on their way from a decode worker, by the id DirectScan gave them. */
+  private readonly forwarded = new Map<number, Pending<ForwardedResult>>();
   private nextId = 1;
   private released = false;
 
@@ -45,7 +58,7 @@ export class RemoteModel implements ModelRunner {
     readonly outputs: readonly OutputName[],
     private readonly maxQueued: number,
   ) {
-    worker.on('message', (m: ModelReply) => this.settle(m));
+    worker.on('message', (m: ModelReply | ForwardedReply) => ('forwarded' in m ? this.settleForwarded(m) : this.settle(m)));
     worker.on('exit', (code) => this.failAll(new V4Error('MODEL_ERROR', `the model worker stopped (exit code ${code})`)));
     worker.unref();
   }
@@ -68,17 +81,40 @@ export class RemoteModel implements ModelRunner {
     if (this.released) return Promise.reject(new V4Error('MODEL_ERROR', 'the model was released'));
     // Bounded here, not only in the worker: the worker may finish a run between two messages, so
     // only the caller's count of runs not yet answered is exact (and a refusal costs no copy).
-    if (this.pending.size >= this.maxQueued) {
-      return Promise.reject(new V4Error('OVERLOADED', `${this.pending.size} model runs queued already (limit ${this.maxQueued})`));
+    if (this.queued >= this.maxQueued) {
+      return Promise.reject(new V4Error('OVERLOADED', `${this.queued} model runs queued already (limit ${this.maxQueued})`));
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) this.worker.ref();
+      this.holdWorker();
       const wire = batch.map(streamsToWire);
       const request: ModelRequest = { id, batch: wire, zeroStreams: options.zeroStreams };
       this.worker.postMessage(request, options.transfer ? transferList(wire) : []);
     });
+  }
+
+  /** Gives the model worker its end of a channel a decode worker sends streams on. */
+  connect(port: MessagePort): void {
+    this.worker.postMessage({ connect: port } satisfies ConnectMessage, [port]);
+  }
+
+  /**
+   * The answer for image `id`, which a decode worker will send to the model worker directly.
+   * Throws OVERLOADED at once when the model's queue is full, before any decoding is spent.
+   */
+  expect(id: number): Promise<ForwardedResult> {
+    if (this.released) throw new V4Error('MODEL_ERROR', 'the model was released');
+    if (this.queued >= this.maxQueued) throw new V4Error('OVERLOADED', `${this.queued} model runs queued already (limit ${this.maxQueued})`);
+    return new Promise((resolve, reject) => {
+      this.forwarded.set(id, { resolve, reject });
+      this.holdWorker();
+    });
+  }
+
+  /** The image never reached the model (its decoding failed): stop waiting for it. */
+  forget(id: number): void {
+    if (this.forwarded.delete(id)) this.releaseWorker();
   }
 
   async warmUp(): Promise<void> {
@@ -100,13 +136,38 @@ export class RemoteModel implements ModelRunner {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    this.releaseWorker();
     if (reply.ok) p.resolve(reply.outputs);
     else p.reject(toError(reply));
   }
 
+  private settleForwarded(reply: ForwardedReply): void {
+    const p = this.forwarded.get(reply.id);
+    if (!p) return;
+    this.forwarded.delete(reply.id);
+    this.releaseWorker();
+    if (!reply.ok) return p.reject(toError(reply));
+    const { info, outputs, decodeMs, preprocessMs, inferMs } = reply;
+    p.resolve({ info, outputs, decodeMs, preprocessMs, inferMs });
+  }
+
+  /** Runs asked for and not answered yet, of both kinds: the bound on the model's queue. */
+  private get queued(): number {
+    return this.pending.size + this.forwarded.size;
+  }
+
+  /** A worker with work keeps the process alive; an idle one does not hold it open. */
+  private holdWorker(): void {
+    if (this.queued === 1) this.worker.ref();
+  }
+
+  private releaseWorker(): void {
+    if (this.queued === 0) this.worker.unref();
+  }
+
   private failAll(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
+    for (const p of [...this.pending.values(), ...this.forwarded.values()]) p.reject(error);
     this.pending.clear();
+    this.forwarded.clear();
   }
 }

@@ -3,11 +3,16 @@
 // variables filled the way Grafana renders them, sent the way the provisioned datasource sends
 // it, and "does the answer hold data". Not a test file itself.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { renderDashboards } from '../../grafana/build.ts';
 import { boardQueries, type BoardQuery } from '../../grafana/queries.ts';
+import { waitFor } from '../harness/services.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 // Query the way the provisioned datasource makes Grafana query: its database, its method, and its
 // Authorization header (holding an empty token, as against a 1.x server without auth).
@@ -151,4 +156,30 @@ export async function zerosFromEmptyBases(influxUrl: string, query: string, resu
     for (const row of s.values ?? [])
       if (row.some((cell: unknown, i: number) => s.columns[i] !== 'time' && cell === 0) && zeroBase.has(rowKey(s, row))) found.push(rowKey(s, row));
   return found;
+}
+
+/** The training runs `starwatch training ingest` writes beside the pipeline (the Models board's Training row). */
+export const TRAINING_RUNS = [
+  { file: 'test/fixtures/training/train-py.out.txt', run: 'train-py' },
+  { file: 'test/fixtures/training/keras-history.json', run: 'keras' },
+];
+
+/** `starwatch training ingest` of every TRAINING_RUNS file as a user runs it; each killed at its deadline. */
+export async function ingestTrainingRuns(influxUrl: string, started: string): Promise<void> {
+  for (const t of TRAINING_RUNS) await ingestTraining(influxUrl, t.file, t.run, started);
+}
+
+async function ingestTraining(influxUrl: string, file: string, run: string, started: string): Promise<void> {
+  const args = ['bin/starwatch.js', 'training', 'ingest', file, '--run', run, '--model-version', 'v4-candidate', '--started', started, '--influx-url', influxUrl, '--database', DB];
+  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let exit: { code: number | null } | undefined;
+  child.once('exit', (code) => (exit = { code }));
+  try {
+    const { code } = await waitFor(() => exit, { timeoutMs: 30_000, intervalMs: 100, what: `training ingest of ${file}` });
+    assert.equal(code, 0, err);
+  } finally {
+    child.kill('SIGKILL');
+  }
 }

@@ -13,7 +13,7 @@ import { FeedClient } from '../../collector/live/feed-client.ts';
 import type { LiveAlert } from '../../schemas/live.ts';
 import { DEMO_AGENT_ID } from '../../deploy/demo/options.ts';
 import { PATIENCE, waitFor } from '../harness/services.ts';
-import { dashboardQueries, influxQL, runDashboardQuery, type Selection } from './dashboard-queries.ts';
+import { dashboardQueries, influxQL, ingestTrainingRuns, runDashboardQuery, type Selection } from './dashboard-queries.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The corpus is kept between runs here (the demo regenerates it only if missing or of another size).
@@ -50,13 +50,13 @@ let feed: FeedClient | undefined;
 const liveAlerts: LiveAlert[] = [];
 const queries = dashboardQueries();
 // The model version is filled in once the first windows show what the reference model calls itself.
-const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } };
+const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all', run: 'all' } };
 const PICKED: Selection = {
   name: 'this agent and model',
   single: { agent: DEMO_AGENT_ID, model_version: '' },
   // Every forecast series: the demo judges latency by its anomaly, with no fixed threshold, so the
   // latency forecast alone never has a time to threshold to show.
-  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: 'all' },
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: 'all', run: ['train-py'] },
 };
 const selections = [ALL_SELECTED, PICKED];
 /** Last result of each query per selection, from the sweep that ended the wait. */
@@ -113,6 +113,9 @@ before(
         if (m.type === 'update' || m.type === 'snapshot') liveAlerts.push(m.data as LiveAlert);
       },
     });
+    // The demo trains nothing: its Training row fills as a user's does, from `starwatch training ingest`
+    // of runs that started 5 minutes ago (so their steps fall in the range the queries look at).
+    await ingestTrainingRuns(influxUrl(), new Date(Date.now() - 5 * 60_000).toISOString());
     // The model version is whatever the reference model calls itself: read it the way the board's variable does.
     const version = await waitFor(
       async () => (await influxQL(influxUrl(), `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],

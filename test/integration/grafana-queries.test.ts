@@ -8,7 +8,6 @@
 // Two control tests show both checks can fail.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
   dashboardQueries,
   fillVariables,
   influxQL,
+  ingestTrainingRuns,
   resolveVariables,
   runDashboardQuery,
   zerosFromEmptyBases,
@@ -43,11 +43,6 @@ let demo: RunningDemo | undefined;
 let influxUrl = '';
 const queries = dashboardQueries();
 const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all', run: 'all' } };
-/** The training runs `starwatch training ingest` writes beside the pipeline (the Models board's Training row). */
-const TRAINING_RUNS = [
-  { file: 'test/fixtures/training/train-py.out.txt', run: 'train-py' },
-  { file: 'test/fixtures/training/keras-history.json', run: 'keras' },
-];
 const PICKED: Selection = {
   name: 'one agent and model',
   single: { agent: DEMO_AGENT_ID, model_version: '' },
@@ -101,7 +96,7 @@ before(
     progress('pipeline running');
     // Runs that started 5 minutes ago, so their steps fall in the range the queries look at.
     const started = new Date(Date.now() - 5 * 60_000).toISOString();
-    for (const t of TRAINING_RUNS) await ingestTraining(t.file, t.run, started);
+    await ingestTrainingRuns(influxUrl, started);
     const version = await waitFor(
       async () => (await influxQL(influxUrl, `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],
       { timeoutMs: 30_000, intervalMs: 250, what: 'the first windows in InfluxDB' },
@@ -124,22 +119,6 @@ before(
 after(async () => {
   await demo?.stop();
 });
-
-/** `starwatch training ingest` as a user runs it, into the demo's InfluxDB; killed at its deadline. */
-async function ingestTraining(file: string, run: string, started: string): Promise<void> {
-  const args = ['bin/starwatch.js', 'training', 'ingest', file, '--run', run, '--model-version', 'v4-candidate', '--started', started, '--influx-url', influxUrl, '--database', DB];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  let exit: { code: number | null } | undefined;
-  child.once('exit', (code) => (exit = { code }));
-  try {
-    const { code } = await waitFor(() => exit, { timeoutMs: 30_000, intervalMs: 100, what: `training ingest of ${file}` });
-    assert.equal(code, 0, err);
-  } finally {
-    child.kill('SIGKILL');
-  }
-}
 
 for (const q of queries) {
   for (const selection of selections) {

@@ -7,7 +7,7 @@
 //
 // Row i of a batch is the event { v: 1, agent_id, event_id: event_id[i], ..., model:
 // models[model[i]], outputs: null when all five output columns are null at i, label:
-// label[i] unless null or the column is absent }. The collector validates each row exactly as
+// label[i] unless null or the column is absent, rollout: likewise }. The collector validates each row exactly as
 // it validates a v1 event.
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_BATCH_EVENTS, MAX_INTEGER, Model, type InferenceEvent, type Label } from './inference-event.ts';
@@ -46,6 +46,8 @@ export const EventColumns = Type.Object(
         error_code: column,
         /** Left out when no row has a label. */
         label: Type.Optional(column),
+        /** Left out when no row is part of a rollout. */
+        rollout: Type.Optional(column),
       },
       { additionalProperties: false },
     ),
@@ -54,7 +56,7 @@ export const EventColumns = Type.Object(
 );
 export type EventColumns = Static<typeof EventColumns>;
 
-type Columns = Record<Exclude<keyof EventColumns['columns'], 'label'>, unknown[]>;
+type Columns = Record<Exclude<keyof EventColumns['columns'], 'label' | 'rollout'>, unknown[]>;
 
 /** Columns from events, which must all carry `agentId` (the agent's EventBuilder makes them so). */
 export function toColumns(agentId: string, seq: number, events: readonly InferenceEvent[]): EventColumns {
@@ -64,6 +66,8 @@ export function toColumns(agentId: string, seq: number, events: readonly Inferen
     stego_prob: [], is_stego: [], method: [], method_prob: [], bit_order: [], error_code: [],
   };
   const labels: unknown[] = [];
+  const rollouts: unknown[] = [];
+  let inRollout = false;
   const models: InferenceEvent['model'][] = [];
   const modelIndex = new Map<string, number>();
   let labelled = false;
@@ -93,8 +97,12 @@ export function toColumns(agentId: string, seq: number, events: readonly Inferen
     c.error_code.push(e.error_code);
     labels.push(e.label ?? null);
     if (e.label !== undefined) labelled = true;
+    rollouts.push(e.rollout ?? null);
+    if (e.rollout !== undefined) inRollout = true;
   }
-  return { v: 2, agent_id: agentId, seq, n: events.length, models, columns: labelled ? { ...c, label: labels } : c };
+  const columns: EventColumns['columns'] = labelled ? { ...c, label: labels } : c;
+  if (inRollout) columns.rollout = rollouts;
+  return { v: 2, agent_id: agentId, seq, n: events.length, models, columns };
 }
 
 /** Why the columns do not line up with `n`, or undefined when they do. */
@@ -129,5 +137,7 @@ export function rowOf(batch: EventColumns, i: number): unknown {
   };
   const label = c.label?.[i] as Label | null | undefined;
   if (label !== null && label !== undefined) row.label = label;
+  const rollout = c.rollout?.[i];
+  if (rollout !== null && rollout !== undefined) row.rollout = rollout;
   return row;
 }

@@ -25,6 +25,7 @@ export function plainRows(batch: EventColumns): Uint8Array {
   for (const timings of [c.decode_ms, c.preprocess_ms, c.infer_ms, c.total_ms]) doubt(atLeast0, timings);
   doubt((x) => x === null || sized(x, 0, 64), c.error_code);
   if (c.label) doubt((x) => x === null, c.label);
+  if (c.rollout) doubt((x) => x === null, c.rollout);
   for (let i = 0; i < n; i++) if (plain[i] === 1 && !plainOutputs(c, i)) plain[i] = 0;
   return plain;
 }

@@ -1,0 +1,62 @@
+// The rollout plan takes its share exactly, pairs shadowed requests, and the shadow queue
+// drops (and counts) what it cannot keep up with instead of growing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RolloutPlan } from '../../agent/rollout/rollout-plan.ts';
+import { ShadowQueue } from '../../agent/rollout/shadow-queue.ts';
+import { planOf } from '../../agent/rollout/start-rollout.ts';
+
+test('a share of 0.1 is exactly every tenth request, in both modes', () => {
+  for (const mode of ['shadow', 'canary'] as const) {
+    const plan = new RolloutPlan(mode, 0.1);
+    const turns = Array.from({ length: 100 }, () => plan.next());
+    const taken = turns.filter((t) => t.served.role === 'canary' || t.shadow);
+    assert.equal(taken.length, 10, mode);
+    assert.equal(turns.filter((t) => t.served.role === 'primary').length, mode === 'shadow' ? 100 : 90);
+  }
+});
+
+test('a shadowed request has a pair id that its shadow shares, and others have none', () => {
+  const plan = new RolloutPlan('shadow', 0.5);
+  const turns = Array.from({ length: 4 }, () => plan.next());
+  const paired = turns.filter((t) => t.shadow);
+  assert.equal(paired.length, 2);
+  for (const t of paired) {
+    assert.equal(t.served.role, 'primary');
+    assert.equal(t.shadow?.role, 'shadow');
+    assert.equal(t.served.pair_id, t.shadow?.pair_id);
+  }
+  assert.notEqual(paired[0].served.pair_id, paired[1].served.pair_id);
+  assert.equal(turns.find((t) => !t.shadow)?.served.pair_id, undefined);
+});
+
+test('shares outside (0, 1] and both modes at once are refused', () => {
+  assert.throws(() => new RolloutPlan('canary', 0), RangeError);
+  assert.throws(() => new RolloutPlan('canary', 1.5), RangeError);
+  assert.throws(() => planOf({ shadowShare: 0.1, canaryShare: 0.1 }), /not both/);
+  assert.throws(() => planOf({}), /needs/);
+  assert.equal(planOf({ canaryShare: 1 }).mode, 'canary');
+});
+
+test('the shadow queue runs jobs after the current turn, one at a time, and drops beyond its bound', async () => {
+  const queue = new ShadowQueue(2);
+  const order: string[] = [];
+  let running = 0;
+  let most = 0;
+  const job = (name: string) => async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setImmediate(r));
+    order.push(name);
+    running--;
+  };
+  assert.equal(queue.offer(job('a')), true);
+  assert.equal(queue.offer(job('b')), true);
+  assert.equal(queue.offer(job('c')), false); // two wait already: the limit
+  order.push('answer sent');
+  await queue.idle();
+  assert.deepEqual(order, ['answer sent', 'a', 'b']);
+  assert.equal(most, 1);
+  assert.deepEqual({ scored: queue.counts.scored, dropped: queue.counts.dropped }, { scored: 2, dropped: 1 });
+  assert.ok(queue.counts.ms > 0);
+});

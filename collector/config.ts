@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { checkTokenStrength } from './api/token-policy.ts';
 import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
+import { ROLLOUT_DEFAULTS, type RolloutConfig } from './rollout/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -92,6 +93,8 @@ export interface CollectorConfig {
   alerts: AlertSettings;
   /** How soon detectors flag and forecasts start (collector/analysis/settings.ts); demos shorten these. */
   analysis: AnalysisConfig;
+  /** Rollout comparison windows and the gate a running canary is watched with (collector/rollout). */
+  rollout: RolloutConfig;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -197,6 +200,18 @@ export const SETTINGS: Setting[] = [
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
   { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
   { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
+  { path: 'rollout.windowMs', kind: 'number', description: 'rollout comparison window (ms)' },
+  { path: 'rollout.closeAfterMs', kind: 'number', description: 'a rollout window is written this long after its end (ms)' },
+  { path: 'rollout.maxPairsWaiting', kind: 'number', description: 'shadow verdicts waiting for their pair at most (then the oldest is dropped)' },
+  { path: 'rollout.rollbackWebhook', kind: 'string', description: 'URL a canary rollback request is POSTed to, besides NATS', secret: true },
+  { path: 'rollout.fprMax', kind: 'number', description: 'gate: highest candidate FPR (0.0005 = 0.05%)' },
+  { path: 'rollout.fprRiseMax', kind: 'number', description: 'gate: highest FPR rise over the baseline (0.0002 = 0.02 points)' },
+  { path: 'rollout.detectionDropMax', kind: 'number', description: 'gate: largest detection drop per method below the baseline (0.01 = 1 point)' },
+  { path: 'rollout.latencyRatioMax', kind: 'number', description: 'gate: highest candidate/baseline p95 latency' },
+  { path: 'rollout.minDurationMs', kind: 'number', description: 'gate: shortest comparison judged (ms)' },
+  { path: 'rollout.minCleanLabelled', kind: 'number', description: 'gate: fewest clean labelled requests per side (0: what shows fprMax)' },
+  { path: 'rollout.minStegoPerMethod', kind: 'number', description: 'gate: fewest labelled stego per method per side' },
+  { path: 'rollout.minLatencySamples', kind: 'number', description: 'gate: fewest scored requests per side for the latency rule' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -245,6 +260,7 @@ export const DEFAULTS: CollectorConfig = {
     forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
   },
+  rollout: { ...ROLLOUT_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -362,6 +378,8 @@ function check(c: CollectorConfig): void {
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
     ['alerts.evidenceWindows', c.alerts.evidenceWindows],
     ['alerts.maxSilences', c.alerts.maxSilences],
+    ['rollout.windowMs', c.rollout.windowMs],
+    ['rollout.maxPairsWaiting', c.rollout.maxPairsWaiting],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

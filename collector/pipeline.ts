@@ -37,6 +37,8 @@ export interface PipelineDeps {
   sampleEventsPerSecond: number;
   /** Bounds model versions and agent ids before events make windows and series (windows/key-bound.ts). */
   keys?: KeyBound;
+  /** Takes the events of a model rollout (collector/rollout); shadow verdicts go only there. */
+  rollout?: { add(event: InferenceEvent, tsMs: number): void };
 }
 
 export class Pipeline {
@@ -109,6 +111,9 @@ export class Pipeline {
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
       lines[i] = inferenceLine(event);
       origins[i] = tsMs;
+      if (event.rollout) this.d.rollout?.add(event, tsMs);
+      // A shadow verdict answered no one: it is compared, never counted as traffic.
+      if (event.rollout?.role === 'shadow') continue;
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
       this.sample(event, now);

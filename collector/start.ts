@@ -37,6 +37,9 @@ import { streamUsage } from './consume/stream-usage.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
 import { untilDone, type Waiting } from './until-done.ts';
+import { RolloutComparer } from './rollout/comparer.ts';
+import { RolloutWatch } from './rollout/watch.ts';
+import { gateRulesOf } from './rollout/settings.ts';
 
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
@@ -203,7 +206,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   deadLettersRef = deadLetters;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
+  const rollout = new RolloutComparer(sink, config.rollout);
+  new RolloutWatch({ comparer: rollout, rules: gateRulesOf(config.rollout), sink, publish: (subject, data) => nc.publish(subject, data), webhook: config.rollout.rollbackWebhook, log: logger });
   const pipeline = new Pipeline({
+    rollout,
     keys,
     nc,
     engine,
@@ -279,6 +285,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     eventRate.mark(pipeline.validEvents - countedEvents);
     countedEvents = pipeline.validEvents;
     pipeline.advance(now);
+    rollout.advance(now);
     pipeline.keepAlive(now, wait / 3);
     metrics.sinkBacklog.set(sink.backlog);
   }, 200);
@@ -343,6 +350,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         clearInterval(clock);
         clearInterval(lag);
         await pipeline.stop();
+        rollout.flush();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();

@@ -31,6 +31,13 @@ export const MEASUREMENTS = {
    * plateau | overfitting | unstable), metric; fields step (float), message (string).
    */
   trainingFinding: 'training_finding',
+  /**
+   * Rollout comparison per window (collector/rollout): tags agent, primary, candidate (model
+   * versions); fields p_* and c_* per side, pairs, agree, agreement, latency_ratio, conf_<a>__<b>.
+   */
+  rollout: 'rollout',
+  /** Gate decisions of a running rollout (annotations): tags primary, candidate, verdict; fields message, broken. */
+  rolloutDecision: 'rollout_decision',
 } as const;
 
 /** Tags of `inference` points. */

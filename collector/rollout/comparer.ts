@@ -38,7 +38,10 @@ export class RolloutComparer {
   readonly totals = new Map<string, { total: ComparisonWindow; firstMs: number; endMs: number }>();
   private readonly settings: ComparerSettings;
   private readonly open = new Map<string, ComparisonWindow>();
+  /** Whether the candidate of each "primary|candidate" answers (canary) or only scores (shadow). */
+  readonly modes = new Map<string, 'shadow' | 'canary'>();
   private readonly versions = new Map<string, { primary: string; candidate: string }>();
+  private readonly agentModes = new Map<string, 'shadow' | 'canary'>();
   private readonly waiting = new Map<string, Half>();
   private readonly listeners: ((window: ComparisonWindow) => void)[] = [];
 
@@ -59,7 +62,10 @@ export class RolloutComparer {
     const primary = rollout.role === 'primary';
     const known = this.versions.get(event.agent_id) ?? { primary: 'unknown', candidate: 'unknown' };
     if (primary) known.primary = event.model.version;
-    else known.candidate = event.model.version;
+    else {
+      known.candidate = event.model.version;
+      this.agentModes.set(event.agent_id, rollout.role === 'canary' ? 'canary' : 'shadow');
+    }
     this.versions.set(event.agent_id, known);
     const start = tsMs - (tsMs % this.settings.windowMs);
     const windowKey = `${start}|${event.agent_id}`;
@@ -93,6 +99,8 @@ export class RolloutComparer {
     window.merge(open);
     this.sink?.write([window.point()]);
     const name = pairName(key.primary, key.candidate);
+    const mode = this.agentModes.get(key.agent);
+    if (mode) this.modes.set(name, mode);
     const seen = this.totals.get(name);
     if (seen) {
       seen.total.merge(window);

@@ -15,6 +15,8 @@ export interface PairKey {
 
 /** A method as the confusion matrix names it (no method -> none). */
 export const methodCell = (method: string | null): string => (method === null ? 'none' : fieldOf(method));
+/** The counts a board divides by (never written as 0, see SideStats.fields). */
+export const ROLLOUT_RATE_BASES = ['pairs', ...['p_', 'c_'].flatMap((side) => [`${side}clean_labelled`, ...METHODS.map((m) => `${side}det_${fieldOf(m)}_n`)])];
 export const CONFUSION_CELLS = ['none', ...METHODS.map(fieldOf)];
 
 export class ComparisonWindow {
@@ -51,11 +53,13 @@ export class ComparisonWindow {
     const fields: Point['fields'] = {
       ...this.primarySide.fields('p_'),
       ...this.candidateSide.fields('c_'),
-      pairs: BigInt(this.pairs),
-      agree: BigInt(this.agree),
       window_ms: BigInt(this.sizeMs),
     };
-    if (this.pairs > 0) fields.agreement = this.agree / this.pairs;
+    if (this.pairs > 0) {
+      fields.pairs = BigInt(this.pairs);
+      fields.agree = BigInt(this.agree);
+      fields.agreement = this.agree / this.pairs;
+    }
     const p95 = [this.primarySide.latency, this.candidateSide.latency];
     if (p95[0].count > 0 && p95[1].count > 0) fields.latency_ratio = p95[1].percentileMs(95) / p95[0].percentileMs(95);
     for (const [cell, k] of this.confusion) fields[`conf_${cell}`] = BigInt(k);

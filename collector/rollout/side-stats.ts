@@ -54,11 +54,15 @@ export class SideStats {
     const f: Record<string, FieldValue> = {
       [`${prefix}n`]: BigInt(this.n),
       [`${prefix}errors`]: BigInt(this.errors),
-      [`${prefix}clean_labelled`]: BigInt(this.cleanLabelled),
-      [`${prefix}fp`]: BigInt(this.falsePositives),
       [`${prefix}latency_sketch`]: this.latency.encode(),
     };
-    if (this.cleanLabelled > 0) f[`${prefix}fpr`] = this.falsePositives / this.cleanLabelled;
+    // A zero base is left out with its numerators, so a board's sum(fp) / sum(base) is null, not 0
+    // (collector/points/rate-bases.ts).
+    if (this.cleanLabelled > 0) {
+      f[`${prefix}clean_labelled`] = BigInt(this.cleanLabelled);
+      f[`${prefix}fp`] = BigInt(this.falsePositives);
+      f[`${prefix}fpr`] = this.falsePositives / this.cleanLabelled;
+    }
     if (this.latency.count > 0) f[`${prefix}p95_ms`] = this.latency.percentileMs(95);
     for (const m of METHODS) {
       const n = this.stegoLabelled.get(m) ?? 0;

@@ -14,7 +14,7 @@ import { PAGE_PREFIX } from '../../collector/page/serve.ts';
 import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
 import { INCIDENT_HELP, prepareIncident } from './incident.ts';
-import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
+import { DEMO_AGENT_ID, DEMO_CANDIDATE_MODEL, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
 import { publishValidationRun, validateCorpus, writeDemoBaseline } from './validation.ts';
@@ -88,7 +88,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       baselineFile: writeDemoBaseline(validation, runDir),
     });
     undo.push(() => collector.stop());
-    const agent = await startAgent(services, logFile('agent.log'));
+    const agent = await startAgent(services, logFile('agent.log'), o.shadowShare);
     undo.push(() => agent.close(2000));
 
     const corpus = await loadCorpus(corpusDir);
@@ -172,7 +172,7 @@ function progress(say: Say, total: number): (done: number) => void {
   };
 }
 
-async function startAgent(services: DemoServices, log: WriteStream): Promise<RunningAgent> {
+async function startAgent(services: DemoServices, log: WriteStream, shadowShare: number): Promise<RunningAgent> {
   const logger: AgentLogger = { info: (m) => log.write(`${m}\n`), warn: (m) => log.write(`warning: ${m}\n`) };
   return startAgentServer({
     nats: { servers: [services.nats.url] },
@@ -182,6 +182,8 @@ async function startAgent(services: DemoServices, log: WriteStream): Promise<Run
     batchMs: 50,
     heartbeatMs: 2000,
     logger,
+    // The int8 model in shadow fills the Rollout board; it scores after each answer went out.
+    rollout: shadowShare > 0 ? { candidateModel: DEMO_CANDIDATE_MODEL, shadowShare } : undefined,
   });
 }
 

@@ -61,6 +61,7 @@ const READY = [
   `SELECT count("count") FROM "window" WHERE "granularity" = '1m' AND "agent" = '${DEMO_AGENT_ID}'`,
   `SELECT count("psi") FROM "drift"`,
   `SELECT count("value") FROM "alert" WHERE "state" = 'firing'`,
+  `SELECT count("pairs") FROM "rollout"`,
 ];
 const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
 

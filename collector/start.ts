@@ -40,6 +40,9 @@ import { untilDone, type Waiting } from './until-done.ts';
 import { RolloutComparer } from './rollout/comparer.ts';
 import { RolloutWatch } from './rollout/watch.ts';
 import { gateRulesOf } from './rollout/settings.ts';
+import { LateLabelApplier } from './labels/apply.ts';
+import { subscribeLabels } from './labels/subscribe.ts';
+import { InfluxQL } from './api/influxql.ts';
 
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
@@ -230,9 +233,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const analysis = await startAnalysis({ window$: pipeline.window$, sink, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
+  const labelsQuery = new InfluxQL(config.influx.version === 2 ? { url: config.influx.url, db: config.influx.bucketWindows, token: config.influx.token, timeoutMs: config.influx.timeoutMs } : { url: config.influx.url, db: config.influx.database, username: config.influx.username, password: config.influx.password, timeoutMs: config.influx.timeoutMs });
+  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => labelsQuery.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
+    lateLabels.stop();
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -346,6 +352,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await api?.close();
         validation.unsubscribe();
         heartbeats.unsubscribe();
+        lateLabels.stop();
         await loop.stop();
         clearInterval(clock);
         clearInterval(lag);

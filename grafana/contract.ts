@@ -154,6 +154,12 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
     fieldPrefixes: ['p_det_', 'c_det_', 'conf_'],
     specified: true,
   },
+  [MEASUREMENTS.lateLabel]: {
+    tags: ['source', 'truth'],
+    fields: { event_id: 'string', method: 'string', labelled_ms: 'int' },
+    fieldPrefixes: [],
+    specified: true,
+  },
   [MEASUREMENTS.rolloutDecision]: {
     tags: ['primary', 'candidate', 'verdict'],
     fields: { message: 'string', broken: 'string' },

@@ -42,6 +42,11 @@ export const MEASUREMENTS = {
   rollout: 'rollout',
   /** Gate decisions of a running rollout (annotations): tags primary, candidate, verdict; fields message, broken. */
   rolloutDecision: 'rollout_decision',
+  /**
+   * Labels that came after their events (POST /labels, starwatch.v1.labels), at the event's time:
+   * tags source, truth (clean | stego); fields event_id, method (or none), labelled_ms (int).
+   */
+  lateLabel: 'late_label',
 } as const;
 
 /** Tags of `inference` points. */

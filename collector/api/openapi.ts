@@ -245,6 +245,18 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/labels': {
+      post: {
+        operationId: 'postLabels',
+        summary: 'Late labels for stored events ({event_id, truth, method, source} or a list); the windows they fall in are recomputed',
+        responses: {
+          '200': { description: 'applied, unknown event ids, windows rewritten', content: json(Type.Object({ ok: Type.Boolean(), applied: Type.Number(), unknown: Type.Array(Type.String()) }, { additionalProperties: true })) },
+          '400': error('not labels'),
+          '401': unauthorized,
+          '503': error('no collector took them'),
+        },
+      },
+    },
     '/rollout/compare': {
       get: {
         operationId: 'rolloutCompare',

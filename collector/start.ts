@@ -42,6 +42,7 @@ import { RolloutWatch } from './rollout/watch.ts';
 import { gateRulesOf } from './rollout/settings.ts';
 import { LateLabelApplier } from './labels/apply.ts';
 import { subscribeLabels } from './labels/subscribe.ts';
+import { subscribeModels } from './registry/subscribe.ts';
 import { InfluxQL } from './api/influxql.ts';
 
 /** Dead-letter payloads are cut to this many characters. */
@@ -235,10 +236,12 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const labelsQuery = new InfluxQL(config.influx.version === 2 ? { url: config.influx.url, db: config.influx.bucketWindows, token: config.influx.token, timeoutMs: config.influx.timeoutMs } : { url: config.influx.url, db: config.influx.database, username: config.influx.username, password: config.influx.password, timeoutMs: config.influx.timeoutMs });
   const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => labelsQuery.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });
+  const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
     lateLabels.stop();
+    models.stop();
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -353,6 +356,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         validation.unsubscribe();
         heartbeats.unsubscribe();
         lateLabels.stop();
+        models.stop();
         await loop.stop();
         clearInterval(clock);
         clearInterval(lag);

@@ -154,6 +154,12 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
     fieldPrefixes: ['p_det_', 'c_det_', 'conf_'],
     specified: true,
   },
+  [MEASUREMENTS.model]: {
+    tags: ['model_version', 'agent', 'role'],
+    fields: { id: 'string', sha256: 'string', inputs: 'string', outputs: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
   [MEASUREMENTS.lateLabel]: {
     tags: ['source', 'truth'],
     fields: { event_id: 'string', method: 'string', labelled_ms: 'int' },

@@ -47,6 +47,12 @@ export const MEASUREMENTS = {
    * tags source, truth (clean | stego); fields event_id, method (or none), labelled_ms (int).
    */
   lateLabel: 'late_label',
+  /**
+   * The model registry: one point per model an agent announced (schemas/model-announce.ts), at
+   * the collector's time: tags model_version, agent, role (primary | candidate); fields id, sha256,
+   * inputs, outputs (comma-separated names).
+   */
+  model: 'model',
 } as const;
 
 /** Tags of `inference` points. */

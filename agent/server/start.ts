@@ -20,6 +20,7 @@ import { ThrottledLog } from './throttled-log.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
 import { createScanServer, type ServerLimits } from './server.ts';
 import type { ShadowQueue } from '../rollout/shadow-queue.ts';
+import { announcedModel, ModelAnnouncer } from '../registry/announce.ts';
 import { startRollout, type RolloutOptions } from '../rollout/start-rollout.ts';
 
 export interface AgentServerOptions {
@@ -59,6 +60,8 @@ export interface AgentServerOptions {
   serverLimits?: Partial<ServerLimits>;
   /** A candidate model (or upstream) in shadow or canary beside the primary (agent/rollout). */
   rollout?: RolloutOptions;
+  /** How often the loaded models are announced to the registry (ANNOUNCE_DEFAULTS; 0: never). */
+  announceMs?: number;
 }
 
 export interface RunningAgent {
@@ -139,6 +142,9 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
   const address = http.server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   probes?.start();
+  const models = [...(agent.path ? [announcedModel(agent.path, 'primary')] : []), ...(rollout.model ? [announcedModel(rollout.model.candidate, 'candidate')] : [])];
+  const announcer = new ModelAnnouncer(agent.publisher, models, o.announceMs);
+  announcer.start();
   logger.info(`${proxy ? `proxy to ${proxy.upstream.origin}` : `model ${agent.model.id}`}; listening on ${url}`);
   if (rollout.describe) logger.info(rollout.describe);
 
@@ -149,6 +155,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     shadows: rollout.shadows,
     async close(flushTimeoutMs = 10_000) {
       probes?.stop();
+      announcer.stop();
       await http.close();
       await rollout.close(); // shadows still running emit their events before the flush
       await agent.close(flushTimeoutMs);

@@ -60,3 +60,12 @@ test('the shadow queue runs jobs after the current turn, one at a time, and drop
   assert.deepEqual({ scored: queue.counts.scored, dropped: queue.counts.dropped }, { scored: 2, dropped: 1 });
   assert.ok(queue.counts.ms > 0);
 });
+
+test('late labels: a message holds at most LABELS_DEFAULTS.maxPerMessage labels, each checked', async () => {
+  const { checkLateLabels, LABELS_DEFAULTS } = await import('../../collector/labels/late-label.ts');
+  const label = { event_id: 'e-1', truth: 'clean', source: 'review' };
+  assert.equal(checkLateLabels(Array.from({ length: LABELS_DEFAULTS.maxPerMessage }, () => label)).ok, true);
+  assert.equal(checkLateLabels(Array.from({ length: LABELS_DEFAULTS.maxPerMessage + 1 }, () => label)).ok, false);
+  assert.equal(checkLateLabels([{ ...label, truth: 'maybe' }]).ok, false);
+  assert.equal(checkLateLabels([{ ...label, event_id: "x' OR 1=1" }]).ok, false, 'ids are plain, so they never break a query');
+});

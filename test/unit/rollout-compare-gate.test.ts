@@ -108,3 +108,12 @@ test('by default FPR needs the 7,680 clean requests that can show 0.05%', () => 
   assert.equal(r.exitCode, 2);
   assert.ok(r.missing.some((m) => /7480 more clean labelled requests on the candidate \(have 200 of 7680\)/.test(m)), r.missing.join('; '));
 });
+
+test('pairs waiting for their other half are bounded: the oldest is dropped and counted', () => {
+  const c = new RolloutComparer(null, { windowMs: 1000, closeAfterMs: 100, maxPairsWaiting: 2 });
+  for (const id of ['a', 'b', 'c']) c.add(event('v1', { role: 'primary', pair_id: id }, false), 1000);
+  assert.equal(c.counts.pairsDropped, 1, 'a third half over a bound of 2 drops the oldest');
+  c.add(event('v2', { role: 'shadow', pair_id: 'a' }, false), 1000); // its primary half was dropped: it waits now
+  c.add(event('v2', { role: 'shadow', pair_id: 'c' }, false), 1000);
+  assert.equal(c.counts.pairsMatched, 1);
+});

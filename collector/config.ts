@@ -194,7 +194,7 @@ export const SETTINGS: Setting[] = [
   { path: 'alerts.evidenceWindows', kind: 'number', description: 'detect windows pooled for the rate rules\' Wilson interval' },
   { path: 'alerts.boardUrl', kind: 'string', description: 'Grafana board linked from notifications' },
   { path: 'alerts.maxSilences', kind: 'number', description: 'active silences at most' },
-  { path: 'alerts.stateBucket', kind: 'string', description: 'NATS KV bucket keeping alert state and silences across restarts (empty: memory only)' },
+  { path: 'alerts.stateBucket', kind: 'string', description: 'NATS KV bucket keeping alert state, silences and drift references across restarts (empty: memory only)' },
   { path: 'analysis.detectorWarmupWindows', kind: 'number', description: 'windows a detector sees before it may flag' },
   { path: 'analysis.forecastGranularity', kind: 'string', description: 'windows the forecasts run on: 10s | 1m' },
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },

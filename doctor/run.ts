@@ -7,6 +7,10 @@ import { checkAgent } from './agent-checks.ts';
 import { fail, type CheckResult } from './check.ts';
 import { checkClocks, checkConsumer, checkStream } from './nats-checks.ts';
 import { checkCollector, checkRetention, checkWriting, type InfluxTarget } from './store-checks.ts';
+import type { AlertSettings } from '../collector/analysis/settings.ts';
+import type { Policies } from '../grafana/variables.ts';
+import { checkAlertDelivery } from './alert-checks.ts';
+import { checkPanels } from './panel-checks.ts';
 
 export interface DoctorOptions {
   agents: string[];
@@ -23,6 +27,10 @@ export interface DoctorOptions {
   /** Newest window older than this: the collector is not writing. */
   writtenWithinS: number;
   timeoutMs: number;
+  /** The retention policy names the boards are built for (the collector's influx.rpRaw / rpWindows). */
+  policies: Policies;
+  /** The collector's alert settings: its notifiers get a test notification. */
+  alerts: Partial<AlertSettings>;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
@@ -37,6 +45,7 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
   if (nc) {
     try {
       results.push(...(await checkStream(nc)), ...(await checkConsumer(nc, o.durable, o.maxPending)), ...(await checkClocks(nc, o.heartbeatWaitMs, o.maxSkewMs)));
+      results.push(...(await checkAlertDelivery(o.alerts, nc, o.timeoutMs)));
     } finally {
       await nc.close();
     }
@@ -44,6 +53,8 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
   results.push(...(await checkCollector(o.collector, o.timeoutMs)));
   results.push(...(await checkRetention(o.influx, o.retentionPolicies, o.timeoutMs)));
   results.push(...(await checkWriting(o.influx, o.writtenWithinS, o.timeoutMs)));
+  results.push(...(await checkPanels(o.influx, o.policies, o.timeoutMs)));
+  if (!nc) results.push(...(await checkAlertDelivery(o.alerts, undefined, o.timeoutMs)));
   return results;
 }
 

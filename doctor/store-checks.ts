@@ -17,7 +17,7 @@ export async function checkCollector(url: string, timeoutMs: number): Promise<Ch
   });
 }
 
-async function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<any[]> {
+export async function influxQL(target: InfluxTarget, q: string, timeoutMs: number): Promise<any[]> {
   const headers: Record<string, string> = target.token ? { authorization: `Token ${target.token}` } : {};
   const res = await fetch(`${target.url}/query`, {
     method: 'POST', headers, body: new URLSearchParams({ q, db: target.database }), signal: AbortSignal.timeout(timeoutMs),

@@ -37,14 +37,21 @@ function target(query: string, textColumn: string, tagsColumn: string, timeEndCo
 const annotation = (name: string, color: string, t: cog.Builder<cog.Dataquery>): dashboard.AnnotationQueryBuilder =>
   new dashboard.AnnotationQueryBuilder().name(name).datasource(DATASOURCE).enable(true).iconColor(color).target(t);
 
-/** Each episode from its firing point to `ends_ms` (written when it resolves); still firing: a mark. */
+/** A board's own annotation: `query`'s rows as marks, text and tags from the columns named. */
+export const annotationOf = (name: string, color: string, query: string, textColumn: string, tagsColumn: string): dashboard.AnnotationQueryBuilder =>
+  annotation(name, color, target(query, textColumn, tagsColumn));
+
+/**
+ * Each episode from its firing point to `ends_ms` (written when it resolves); still firing: a mark.
+ * The text is the alert's message with its root-cause ranking (`text`, written by the collector).
+ */
 export function firingAlerts(): dashboard.AnnotationQueryBuilder {
   return annotation(
     'Alerts firing',
     'red',
     target(
-      `SELECT "message", "ends_ms", "value", "threshold", "rule", "severity", "key" FROM ${from(MEASUREMENTS.alert)} WHERE "state" = 'firing' AND $timeFilter`,
-      'message',
+      `SELECT "text", "ends_ms", "value", "threshold", "rule", "severity", "key" FROM ${from(MEASUREMENTS.alert)} WHERE "state" = 'firing' AND $timeFilter`,
+      'text',
       'rule,severity,key',
       'ends_ms',
     ),

@@ -6,6 +6,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEFAULTS, loadConfig } from '../collector/config.ts';
 import { withShared } from './board.ts';
 import { DATASOURCE } from './influxql.ts';
+import { withoutUnknownKeys } from './schema-compat.ts';
 import type { Policies } from './variables.ts';
 import { agentsBoard } from './boards/agents.ts';
 import { anomaliesBoard } from './boards/anomalies.ts';
@@ -40,7 +41,7 @@ export const DEFAULT_POLICIES: Policies = { raw: DEFAULTS.influx.rpRaw, windows:
 export function renderDashboards(policies: Policies = DEFAULT_POLICIES): Map<string, string> {
   const out = new Map<string, string>();
   for (const [file, make] of Object.entries(BOARDS)) {
-    out.set(file, `${JSON.stringify(numberPanels(withShared(make(), policies).build()), null, 2)}\n`);
+    out.set(file, `${JSON.stringify(withoutUnknownKeys(numberPanels(withShared(make(), policies).build())), null, 2)}\n`);
   }
   return out;
 }

@@ -109,7 +109,7 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
   },
   [MEASUREMENTS.alert]: {
     tags: ['rule', 'severity', 'state', 'key'],
-    fields: { ...floats('value', 'threshold', 'ends_ms'), message: 'string', alert_id: 'string' },
+    fields: { ...floats('value', 'threshold', 'ends_ms'), message: 'string', alert_id: 'string', text: 'string', root_cause: 'string' },
     fieldPrefixes: [],
     specified: true,
   },

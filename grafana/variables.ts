@@ -28,7 +28,7 @@ export function singleTag(name: 'agent' | 'model_version', measurement: string):
 }
 
 /** Several tag values of `measurement` to compare; `*` (the aggregate) is left out. */
-export function multiTag(name: 'agent' | 'model_version' | 'series', measurement: string): dashboard.QueryVariableBuilder {
+export function multiTag(name: 'agent' | 'model_version' | 'series' | 'run', measurement: string): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder(name)
     .label(name.replace('_', ' '))
     .datasource(DATASOURCE)

@@ -116,7 +116,9 @@ export const ALL = '*';
 /**
  * Tags of `alert`: rule, severity, state (pending|firing|resolved), key. Fields: value, threshold,
  * message, alert_id; and on the firing point, once the episode resolved, ends_ms (the resolve time,
- * ms since the epoch) so boards draw firing-to-resolved regions.
+ * ms since the epoch) so boards draw firing-to-resolved regions. Firing points also carry text (the
+ * message and, when the alert's figure has one, its root-cause ranking in words: the region's
+ * annotation text) and root_cause (the ranking as JSON).
  */
 /**
  * Tags of `agent`: agent, model_version (`none` without a model). Fields: queue_depth,

@@ -1,7 +1,7 @@
 // starwatch doctor: checks a live deployment end to end and prints a checklist with the fix for
 // each failure. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
 import type { Command } from 'commander';
-import { DEFAULTS } from '../../collector/config.ts';
+import { DEFAULTS, loadConfig } from '../../collector/config.ts';
 import { checklistText, runDoctor } from '../../doctor/run.ts';
 import { positiveInt } from './scan.ts';
 
@@ -19,6 +19,7 @@ interface DoctorFlags {
   writtenWithinS: number;
   timeoutMs: number;
   json?: boolean;
+  config?: string;
 }
 
 export function registerDoctor(program: Command): void {
@@ -38,14 +39,18 @@ export function registerDoctor(program: Command): void {
     .option('--written-within-s <n>', 'the newest window must be younger than this', positiveInt, 180)
     .option('--timeout-ms <n>', 'deadline of each request', positiveInt, 5000)
     .option('--json', 'print the checks as JSON')
+    .option('--config <file>', "the collector's JSON config (env STARWATCH_CONFIG; STARWATCH_* env as for the collector): its notifiers get a test notification, its retention policies are checked and the boards built for them")
     .action(async (flags: DoctorFlags) => {
+      const config = loadConfig({ env: process.env, file: flags.config ?? process.env.STARWATCH_CONFIG });
       const results = await runDoctor({
         agents: flags.agent,
         collector: flags.collector,
         nats: { servers: flags.nats.split(',').map((s) => s.trim()).filter(Boolean), token: process.env.STARWATCH_NATS_TOKEN, credsFile: flags.natsCreds },
         durable: flags.durable,
         influx: { url: flags.influxUrl, database: flags.database, token: process.env.STARWATCH_INFLUX_TOKEN },
-        retentionPolicies: [DEFAULTS.influx.rpRaw, DEFAULTS.influx.rpWindows],
+        retentionPolicies: [config.influx.rpRaw, config.influx.rpWindows],
+        policies: { raw: config.influx.rpRaw, windows: config.influx.rpWindows },
+        alerts: config.alerts,
         maxPending: flags.maxPending,
         heartbeatWaitMs: flags.heartbeatWaitS * 1000,
         maxSkewMs: flags.maxSkewMs,

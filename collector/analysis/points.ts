@@ -7,6 +7,7 @@ import { MEASUREMENTS } from '../../schemas/measurements.ts';
 import type { AlertTransition } from '../alerts/types.ts';
 import type { AnomalyPoint } from '../detect/types.ts';
 import type { FacetDrift } from '../drift/drift-monitor.ts';
+import { rootCauseText } from '../alerts/webhook-notifier.ts';
 import { msToNs, type FieldValue, type Point } from '../sinks/point.ts';
 import type { SeriesForecast } from './forecasts.ts';
 
@@ -61,15 +62,18 @@ export function forecastPoints(f: SeriesForecast): Point[] {
   return [{ measurement: MEASUREMENTS.forecast, tags, fields: origin, timestampNs: msToNs(f.lastTs) }, ...path];
 }
 
-/** A cancelled pending alert is written as resolved, so "latest state per alert" never stays pending. */
-export function alertPoint(t: AlertTransition, ts: number): Point {
+/**
+ * A cancelled pending alert is written as resolved, so "latest state per alert" never stays pending.
+ * A firing point with a root-cause ranking carries it (`rootCauseFields`).
+ */
+export function alertPoint(t: AlertTransition, ts: number, rootCause: readonly unknown[] | null = null): Point {
   const { alert } = t;
   const state = t.kind === 'cancelled' ? 'resolved' : alert.state;
   const message = t.kind === 'cancelled' ? `cancelled before firing: ${alert.summary}` : alert.summary;
   return {
     measurement: MEASUREMENTS.alert,
     tags: { rule: alert.ruleId, severity: alert.severity, state, key: alert.key },
-    fields: { value: alert.value, threshold: alert.threshold, message, alert_id: alert.id },
+    fields: { value: alert.value, threshold: alert.threshold, message, alert_id: alert.id, ...(state === 'firing' ? annotationFields(message, rootCause) : {}) },
     // Kept firing past its end (keep-firing-for), an alert is stored as resolved when it ended.
     timestampNs: msToNs(t.kind === 'resolved' && alert.resolvedAt !== null ? alert.resolvedAt : ts),
   };
@@ -80,15 +84,34 @@ export function alertPoint(t: AlertTransition, ts: number): Point {
  * the episode as a firing-to-resolved region. The firing fields are repeated, so the point is whole
  * even if firedAt is not where the firing point was written.
  */
-export function alertRegionPoint(t: AlertTransition): Point | null {
+export function alertRegionPoint(t: AlertTransition, rootCause: readonly unknown[] | null = null): Point | null {
   const { alert } = t;
   if (t.kind !== 'resolved' || alert.firedAt === null) return null;
   return {
     measurement: MEASUREMENTS.alert,
     tags: { rule: alert.ruleId, severity: alert.severity, state: 'firing', key: alert.key },
-    fields: { value: alert.value, threshold: alert.threshold, message: alert.summary, alert_id: alert.id, ends_ms: alert.resolvedAt ?? alert.lastEvaluatedAt },
+    fields: {
+      value: alert.value,
+      threshold: alert.threshold,
+      message: alert.summary,
+      alert_id: alert.id,
+      ends_ms: alert.resolvedAt ?? alert.lastEvaluatedAt,
+      // Without a known ranking (a restart in between) the firing point's text stays as it was.
+      ...(rootCause && rootCause.length > 0 ? annotationFields(alert.summary, rootCause) : {}),
+    },
     timestampNs: msToNs(alert.firedAt),
   };
+}
+
+/**
+ * `text`: what the boards show on the alert's region (Grafana reads one text column): the message,
+ * and the top of the root-cause ranking in words when there is one; `root_cause`: the ranking as
+ * JSON (as on anomaly points).
+ */
+function annotationFields(message: string, rootCause: readonly unknown[] | null): Record<string, string> {
+  if (!rootCause || rootCause.length === 0) return { text: message };
+  // One line: a newline in a string field does not survive line protocol on every InfluxDB.
+  return { text: `${message}; root cause: ${rootCauseText(rootCause).replaceAll('\n', ', ')}`, root_cause: JSON.stringify(rootCause) };
 }
 
 /** Transitions that change the stored state (updates of a firing alert do not). */

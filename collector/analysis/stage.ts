@@ -74,6 +74,8 @@ export interface StageParts {
   publish?: (topic: string, payload: unknown) => void;
   /** Drift references saved before a restart, per model version. */
   driftReferences?: ReadonlyMap<string, SavedReference>;
+  /** Called once a drift monitor has learned its reference (to keep it across restarts). */
+  onDriftReference?: (modelVersion: string, granularity: string, saved: SavedReference) => void;
 }
 
 const SEP = '\u0000';
@@ -90,6 +92,8 @@ export class AnalysisStage {
   private readonly forecasters = new Map<string, SeriesForecaster>();
   private readonly lastStart = new Map<string, number>();
   private readonly history: Leaves[] = [];
+  /** Root cause of each firing alert, by alert id, until it resolves (one per firing alert). */
+  private readonly firingCauses = new Map<string, RootCauseDimension[]>();
   private readonly idle: IdleKeys;
   private readonly evidence = new Map<string, EvidencePool>();
   private delivery: Promise<unknown> = Promise.resolve();
@@ -158,7 +162,7 @@ export class AnalysisStage {
     this.history.push(leaves);
     if (this.history.length > this.p.tuning.rootCauseBaselineWindows) this.history.shift();
     const transitions = this.p.machine.evaluate(conditions, end);
-    for (const t of transitions) this.onTransition(t, end, points);
+    for (const t of transitions) this.onTransition(t, end, points, t.kind === 'firing' ? this.alertCause(t.alert, group, leaves) : null);
     this.p.sink.write(points);
     const notices = this.p.router.route(this.p.machine.list(), end);
     if (notices.length > 0) this.deliver(notices.map((n) => this.notificationOf(n, group, leaves)));
@@ -177,17 +181,21 @@ export class AnalysisStage {
 
   /** A group's notification with the root-cause ranking of its figure and a link to the board. */
   private notificationOf(notice: GroupedNotice, group: WindowResult[], leaves: Leaves): AlertNotification {
-    const series = seriesOfRule(notice.lead.ruleId, notice.lead.key);
-    const scope = notice.lead.key.split('/')[0];
+    const cause = this.alertCause(notice.lead, group, leaves);
+    return groupNotification(notice, { rootCause: cause, link: boardLink(this.p.settings.boardUrl, notice.lead) });
+  }
+
+  /** The root-cause ranking of the figure an alert is about, in this window group (null: none). */
+  private alertCause(alert: { ruleId: string; key: string }, group: WindowResult[], leaves: Leaves): RootCauseDimension[] | null {
+    const series = seriesOfRule(alert.ruleId, alert.key);
+    const scope = alert.key.split('/')[0];
     const model = scope.startsWith('model:') ? scope.slice('model:'.length) : ALL;
     const w = group.find((r) => r.agent === ALL && r.model_version === model);
-    let cause: unknown[] | null = null;
     try {
-      cause = series && w ? rootCause(series, model, leaves, this.history) : null;
+      return series && w ? rootCause(series, model, leaves, this.history) : null;
     } catch {
-      cause = null; // a ranking is a help, never a reason to hold a notification back
+      return null; // a ranking is a help, never a reason to hold a notification or a point back
     }
-    return groupNotification(notice, { rootCause: cause, link: boardLink(this.p.settings.boardUrl, notice.lead) });
   }
 
   /** Detectors, drift and root cause for one scope; returns what the alert rules look at. */
@@ -197,7 +205,10 @@ export class AnalysisStage {
     const learning = !drift.ready;
     const report = drift.update({ ts: w.start, facets: driftFacets(w.acc) });
     const saved = learning ? drift.saved() : null;
-    if (saved) points.push(referencePoint(w.model_version, w.granularity, saved)); // kept across restarts
+    if (saved) {
+      points.push(referencePoint(w.model_version, w.granularity, saved)); // drawn, and read back on 1.x
+      this.p.onDriftReference?.(w.model_version, w.granularity, saved);
+    }
     for (const [facet, d] of Object.entries(report.facets)) points.push(driftPoint(facet, scope, w.start, d));
     const series: SeriesValue[] = [...seriesOf(w), ...driftSeries(report)];
     const anomalies: Record<string, AnomalyPoint> = {};
@@ -239,12 +250,18 @@ export class AnalysisStage {
     this.p.publish?.(TOPICS.anomalies, live);
   }
 
-  private onTransition(t: AlertTransition, ts: number, points: Point[]): void {
+  /**
+   * `cause`: the ranking when the alert fires. It is kept until the alert resolves, so the region
+   * point repeats it (after a restart it is not known; the firing point, same series and time, still has it).
+   */
+  private onTransition(t: AlertTransition, ts: number, points: Point[], cause: RootCauseDimension[] | null): void {
     this.counts.alertTransitions++;
     if (isStateChange(t)) {
-      points.push(alertPoint(t, ts));
-      const region = alertRegionPoint(t);
+      if (cause) this.firingCauses.set(t.alert.id, cause);
+      points.push(alertPoint(t, ts, cause));
+      const region = alertRegionPoint(t, this.firingCauses.get(t.alert.id) ?? null);
       if (region) points.push(region);
+      if (t.kind === 'resolved' || t.kind === 'cancelled') this.firingCauses.delete(t.alert.id);
       this.p.log.info('alert_transition', { kind: t.kind, rule: t.alert.ruleId, key: t.alert.key, severity: t.alert.severity });
     }
     this.alert$.next(t);

@@ -16,6 +16,7 @@ import { SilenceStore, type NewSilence, type Silence } from '../alerts/silences.
 import { AlertStateMachine } from '../alerts/state-machine.ts';
 import type { Alert, AlertTransition } from '../alerts/types.ts';
 import type { SavedReference } from '../drift/drift-monitor.ts';
+import { openKvReferenceStore, type DriftReferenceStore } from '../drift/reference-kv.ts';
 import type { Logger } from '../log.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
@@ -99,6 +100,8 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
   const dump = (): AlertStateDump => ({ v: 1, alerts: machine.dump(), groups: router.dump(), silences: silences.dump() });
   const saver = store ? new StateSaver(store, dump, (e) => deps.log.warn('alert_state_save_failed', { error: e.message })) : null;
   const saved = <T>(value: T): T => (saver?.request(), value);
+  const tuning = { ...TUNING_DEFAULTS, ...deps.tuning };
+  const references = deps.nats && settings.stateBucket ? await openKvReferenceStore(deps.nats, settings.stateBucket, deps.log) : null;
   const stage = new AnalysisStage({
     sink: deps.sink,
     log: deps.log,
@@ -108,9 +111,11 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     onStateChange: () => saver?.request(),
     rules,
     settings,
-    tuning: { ...TUNING_DEFAULTS, ...deps.tuning },
+    tuning,
     publish: deps.publish,
-    driftReferences: deps.driftReferences,
+    driftReferences: await driftReferencesOf(references, tuning.detectGranularity, deps.driftReferences, deps.log),
+    onDriftReference: (model, granularity, reference) =>
+      void references?.save(model, granularity, reference).catch((e: Error) => deps.log.warn('drift_reference_save_failed', { model_version: model, error: e.message })),
   });
   stage.start(deps.window$);
   deps.log.info('analysis_started', { baseline: baseline !== undefined, for_ms: settings.forMs });
@@ -150,6 +155,23 @@ async function loadState(store: AlertStore | null, log: Logger): Promise<AlertSt
     log.warn('alert_state_unreadable', { error: (e as Error).message });
     return null;
   }
+}
+
+/**
+ * The references kept in NATS KV, over those the caller read from InfluxDB 1.x (older, or the
+ * only ones without a bucket). A KV that cannot be read is logged: the others still count.
+ */
+async function driftReferencesOf(store: DriftReferenceStore | null, granularity: string, fromSink: ReadonlyMap<string, SavedReference> | undefined, log: Logger): Promise<Map<string, SavedReference>> {
+  const out = new Map(fromSink ?? []);
+  if (!store) return out;
+  try {
+    const kept = await store.load(granularity);
+    for (const [model, reference] of kept) out.set(model, reference);
+    log.info('drift_references_restored', { model_versions: [...kept.keys()] });
+  } catch (e) {
+    log.warn('drift_references_unavailable', { error: (e as Error).message });
+  }
+  return out;
 }
 
 /** Config leaves unset optional settings undefined; they must not override the defaults. */

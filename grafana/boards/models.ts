@@ -1,5 +1,6 @@
 // Models: model versions side by side (over all agents), what the raw events say about each
-// version, and the validation and ablation runs `starwatch validate --publish` writes.
+// version, the validation and ablation runs `starwatch validate --publish` writes, and the
+// training runs `starwatch training ingest` writes (training.ts).
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { ALL_VALUE, MEASUREMENTS, METHOD_FIELDS, from } from '../contract.ts';
 import { tagMatchesVar } from '../influxql.ts';
@@ -7,6 +8,7 @@ import { board, row } from '../board.ts';
 import { tableOf, timeSeries } from '../panels.ts';
 import { FPR_DECIMALS, TARGETS, neutral, upTo, type Steps } from '../targets.ts';
 import { granularity, multiTag } from '../variables.ts';
+import { trainingFindings, trainingRunVariable, withTrainingRow } from './training.ts';
 
 const W = from(MEASUREMENTS.window);
 const I = from(MEASUREMENTS.inference);
@@ -36,13 +38,15 @@ function perVersion(p: PerVersion): ReturnType<typeof timeSeries> {
 }
 
 export function modelsBoard(): dashboard.DashboardBuilder {
-  return board({
+  const b = board({
     uid: 'starwatch-models',
     title: 'Starwatch / Models',
-    description: 'Model versions side by side, validation runs and ablation results',
+    description: 'Model versions side by side, validation runs and ablation results, training curves',
   })
+    .annotation(trainingFindings())
     .withVariable(granularity())
     .withVariable(multiTag('model_version', MEASUREMENTS.window))
+    .withVariable(trainingRunVariable())
     .withRow(row('Versions side by side'))
     .withPanel(perVersion({ title: 'Latency p95 by version', description: `Worst window p95 in each interval (line: target ${TARGETS.latencyP95MaxMs} ms)`, unit: 'ms', select: 'max("latency_p95")', thresholds: upTo(TARGETS.latencyP95MaxMs) }))
     .withPanel(perVersion({ title: 'Throughput by version', description: 'Requests per second served by each version', unit: 'reqps', select: 'sum("count") * 1000 / $__interval_ms', thresholds: neutral() }))
@@ -115,4 +119,5 @@ export function modelsBoard(): dashboard.DashboardBuilder {
         queries: [{ sql: `SELECT * FROM ${V} WHERE $timeFilter ORDER BY time DESC LIMIT 500`, format: 'table' }],
       }),
     );
+  return withTrainingRow(b);
 }

@@ -126,6 +126,9 @@ describe('collector alerts, anomalies and forecasts', () => {
     assert.equal(new Set(states.map((r) => r.alert_id)).size, 1);
     assert.equal(states[1].severity, 'warning');
     assert.match(states[1].message, /p95 latency 8\.\d+ ms > 5 ms/);
+    // The firing point carries the latency's root-cause ranking: in words (the board's region text) and as JSON.
+    assert.match(states[1].text, /^p95 latency 8\.\d+ ms > 5 ms; root cause: \w+=/);
+    assert.ok(JSON.parse(states[1].root_cause).length > 0, states[1].root_cause);
   });
 
   test('a burst of one method is an anomaly whose root cause names the method first', async () => {

@@ -3,9 +3,12 @@
 // demo's agent with the reference model, its labelled traffic and latency incident, NATS, and the
 // collector with its analysis (short warm-ups, forecasts on 10 s windows). Each must return data,
 // and none may read 0 where the count it divides by is 0 (InfluxQL answers x / 0 with 0).
+// `starwatch training ingest` writes two runs beside it (the Models board's Training row), and an
+// alert episode must show as a region whose text names its root cause.
 // Two control tests show both checks can fail.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,16 +35,23 @@ import {
 const DATA = join(tmpdir(), 'starwatch-grafana-queries');
 /** Steady traffic before the latency incident: the detectors' warm-up and the drift reference. */
 const INCIDENT_AFTER_S = 30;
-const FILL_TIMEOUT_MS = 75_000;
+/** The demo's incident length; the alert resolves 30 s (keep-firing) after it, a region the test waits for. */
+const INCIDENT_FOR_S = DEMO_DEFAULTS.incidentForS;
+const FILL_TIMEOUT_MS = 150_000;
 
 let demo: RunningDemo | undefined;
 let influxUrl = '';
 const queries = dashboardQueries();
-const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all' } };
+const ALL_SELECTED: Selection = { name: 'defaults (* and All)', single: { agent: '*', model_version: '*' }, multi: { agent: 'all', model_version: 'all', series: 'all', run: 'all' } };
+/** The training runs `starwatch training ingest` writes beside the pipeline (the Models board's Training row). */
+const TRAINING_RUNS = [
+  { file: 'test/fixtures/training/train-py.out.txt', run: 'train-py' },
+  { file: 'test/fixtures/training/keras-history.json', run: 'keras' },
+];
 const PICKED: Selection = {
   name: 'one agent and model',
   single: { agent: DEMO_AGENT_ID, model_version: '' },
-  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'] },
+  multi: { agent: [DEMO_AGENT_ID], model_version: [], series: ['latency_p95'], run: ['train-py'] },
 };
 const selections = [ALL_SELECTED, PICKED];
 const results = new Map<string, QueryOutcome>();
@@ -61,6 +71,9 @@ const READY = [
   `SELECT count("count") FROM "window" WHERE "granularity" = '1m' AND "agent" = '${DEMO_AGENT_ID}'`,
   `SELECT count("psi") FROM "drift"`,
   `SELECT count("value") FROM "alert" WHERE "state" = 'firing'`,
+  // An alert episode that resolved (a region) with the root cause it fired with.
+  `SELECT count("ends_ms") FROM "alert" WHERE "state" = 'firing' AND "root_cause" =~ /./`,
+  // The demo's shadow comparison (the Rollout board).
   `SELECT count("pairs") FROM "rollout"`,
 ];
 const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
@@ -83,11 +96,14 @@ before(
   async () => {
     mkdirSync(DATA, { recursive: true });
     demo = await startDemo(
-      { ...DEMO_DEFAULTS, dataDir: DATA, corpusSize: 40, port: 0, rate: 25, incidentAfterS: INCIDENT_AFTER_S, incident: 'latency', alertForS: 5, latencyP95MaxMs: 120, json: true },
+      { ...DEMO_DEFAULTS, dataDir: DATA, corpusSize: 40, port: 0, rate: 25, incidentAfterS: INCIDENT_AFTER_S, incidentForS: INCIDENT_FOR_S, incident: 'latency', alertForS: 5, latencyP95MaxMs: 120, json: true },
       () => undefined,
     );
     influxUrl = demo.info.influxUrl;
     progress('pipeline running');
+    // Runs that started 5 minutes ago, so their steps fall in the range the queries look at.
+    const started = new Date(Date.now() - 5 * 60_000).toISOString();
+    for (const t of TRAINING_RUNS) await ingestTraining(t.file, t.run, started);
     const version = await waitFor(
       async () => (await influxQL(influxUrl, `SHOW TAG VALUES FROM "window" WITH KEY = "model_version"`)).results?.[0]?.series?.[0]?.values?.find((v: string[]) => v[1] !== '*')?.[1],
       { timeoutMs: 30_000, intervalMs: 250, what: 'the first windows in InfluxDB' },
@@ -100,6 +116,9 @@ before(
     progress(`points of each kind: ${READY.map((q, i) => `${counts[i] ?? 0} ${q.slice(q.indexOf('FROM'))}`).join('; ')}`);
     // Anything still missing gets a second chance, a window later.
     if (!(await sweep())) await waitFor(() => sweep(), { timeoutMs: 20_000, intervalMs: 5000, what: 'the last panels' }).catch(() => undefined);
+    // What the detectors flagged, per series and scope: the first thing to read when a panel is empty.
+    const flagged = (await influxQL(influxUrl, `SELECT count("score") FROM "anomaly" WHERE "is_anomaly" = true GROUP BY "series", "model_version"`)).results?.[0]?.series ?? [];
+    progress(`flagged: ${flagged.map((s: any) => `${s.tags.series}@${s.tags.model_version}=${s.values[0][1]}`).join(', ')}`);
   },
   { timeout: 300_000 },
 );
@@ -107,6 +126,22 @@ before(
 after(async () => {
   await demo?.stop();
 });
+
+/** `starwatch training ingest` as a user runs it, into the demo's InfluxDB; killed at its deadline. */
+async function ingestTraining(file: string, run: string, started: string): Promise<void> {
+  const args = ['bin/starwatch.js', 'training', 'ingest', file, '--run', run, '--model-version', 'v4-candidate', '--started', started, '--influx-url', influxUrl, '--database', DB];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let exit: { code: number | null } | undefined;
+  child.once('exit', (code) => (exit = { code }));
+  try {
+    const { code } = await waitFor(() => exit, { timeoutMs: 30_000, intervalMs: 100, what: `training ingest of ${file}` });
+    assert.equal(code, 0, err);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
 
 for (const q of queries) {
   for (const selection of selections) {
@@ -164,6 +199,21 @@ test('a dead agent does not count as reporting: only heartbeats of the last 35 s
   const res = await fetch(`${influxUrl}/write?db=${DB}&rp=windows`, { method: 'POST', body: line });
   assert.equal(res.status, 204, await res.text());
   assert.equal(await agentsNow(), 1, 'the silent agent is not counted');
+});
+
+test('the alerts annotation draws a resolved episode as a region whose text names its root cause', async () => {
+  const alerts = queries.filter((q) => q.where.endsWith('annotation "Alerts firing"'));
+  assert.equal(alerts.length, 4, 'the alerts annotation is on every board');
+  const body = await influxQL(influxUrl, fillVariablesFor(alerts[0]));
+  const series = body.results[0].series ?? [];
+  assert.equal(series.length, 1, JSON.stringify(body));
+  const { columns, values } = series[0] as { columns: string[]; values: unknown[][] };
+  const at = (row: unknown[], c: string) => row[columns.indexOf(c)];
+  const regions = values.filter((row) => typeof at(row, 'ends_ms') === 'number' && (at(row, 'ends_ms') as number) > Date.parse(String(at(row, 'time'))));
+  assert.ok(regions.length > 0, `no resolved episode among ${values.length} firing points`);
+  const explained = regions.filter((row) => /; root cause: \w+=/.test(String(at(row, 'text'))));
+  assert.ok(explained.length > 0, `no region with a root cause: ${JSON.stringify(regions.map((r) => at(r, 'text')))}`);
+  progress(`alert regions: ${regions.length}, with root cause: ${explained.length}, e.g. ${JSON.stringify(at(explained[0], 'text'))}`);
 });
 
 const fillVariablesFor = (q: (typeof queries)[number]) => fillVariables(q.query, q.board, ALL_SELECTED);

@@ -63,7 +63,7 @@ test('each board has the variables it asks for, then the anomaly window and the 
   const wanted: Record<string, string[]> = {
     'overview.json': ['granularity', 'agent', 'model_version', ...shared],
     'anomalies.json': ['anomaly_granularity', 'forecast_granularity', 'model_version', 'series', 'rp_raw', 'rp_windows'],
-    'models.json': ['granularity', 'model_version', ...shared],
+    'models.json': ['granularity', 'model_version', 'run', ...shared],
     'agents.json': ['granularity', 'agent', ...shared],
     'rollout.json': ['baseline', 'candidate', ...shared],
   };
@@ -86,12 +86,11 @@ test('every variable a query uses is defined on its board', () => {
   }
 });
 
-test('alerts (as regions), anomalies and agent starts are annotations on every board', () => {
+test('alerts (as regions), anomalies and agent starts are annotations on every board; training findings on Models, rollout decisions on Rollout', () => {
   for (const [file, board] of boards) {
     const list = board.annotations?.list ?? [];
-    // The Rollout board adds the gate's decisions after the shared three.
-    assert.deepEqual(list.map((a) => a.name).slice(0, 3), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)'], file);
-    assert.equal(list.length, file === 'rollout.json' ? 4 : 3, file);
+    const own = file === 'models.json' ? ['Training findings'] : file === 'rollout.json' ? ['Rollout decisions'] : [];
+    assert.deepEqual(list.map((a) => a.name), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)', ...own], file);
     assert.equal((list[0].target as { timeEndColumn?: string }).timeEndColumn, 'ends_ms', `${file}: alerts are drawn firing-to-resolved`);
   }
 });

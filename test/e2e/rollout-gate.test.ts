@@ -7,6 +7,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import { useServices, waitFor } from '../harness/services.ts';
 import { collectorConfig, quietLog, influxQL } from '../integration/collector-setup.ts';
@@ -20,6 +22,7 @@ import { silentLogger } from '../../agent/publish/logger.ts';
 
 const services = useServices({ nats: true, influx: true });
 const DB = 'rollout_gate';
+const TOKEN = 'rollout-gate-token-0123456789';
 const RULES = { fprMax: 0.05, fprRiseMax: 0.02, detectionDropMax: 0.01, latencyRatioMax: 1.2, minDurationMs: 3000, minCleanLabelled: 40, minStegoPerMethod: 40, minLatencySamples: 40 };
 const RULE_FLAGS = ['--fpr-max', '0.05', '--fpr-rise-max', '0.02', '--min-duration', '3s', '--min-clean-labelled', '40', '--min-stego-per-method', '40', '--min-latency-samples', '40'];
 const model = (version: string) => ({ id: 'm', version, sha256: '0'.repeat(64) });
@@ -69,9 +72,25 @@ async function storedPairs(candidate: string): Promise<number> {
 }
 
 test('gate: an equal canary waits, then goes; a canary missing a method is a no-go and is rolled back', async () => {
+  // The rollback webhook: a plain HTTP server that keeps what it is sent.
+  const hooked: string[] = [];
+  const webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      hooked.push(body);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', () => r()));
   const config = collectorConfig(services.nats.url, services.influx.url, DB, { durable: 'rollout-gate' });
-  config.rollout = { ...config.rollout, ...RULES, windowMs: 1000, closeAfterMs: 300 };
-  const collector = await startCollector(config, quietLog);
+  config.rollout = { ...config.rollout, ...RULES, windowMs: 1000, closeAfterMs: 300, rollbackWebhook: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/rollback` };
+  config.api.token = TOKEN;
+  config.api.port = 0;
+  const collector = await startCollector(config, quietLog).catch((e) => {
+    webhook.close();
+    throw e;
+  });
   const nc = await connect({ servers: services.nats.url });
   const rollbacks = nc.subscribe(ROLLBACK_SUBJECT);
   const requests: { candidate: string; broken: string[] }[] = [];
@@ -87,6 +106,7 @@ test('gate: an equal canary waits, then goes; a canary missing a method is a no-
     rollbacks.unsubscribe();
     await nc.close();
     await collector.stop();
+    await new Promise<void>((r) => webhook.close(() => r()));
   });
 
   // Before the evidence suffices: too short, too few.
@@ -105,6 +125,16 @@ test('gate: an equal canary waits, then goes; a canary missing a method is a no-
   const request = await waitFor(() => requests.find((r) => r.candidate === 'cand-worse') ?? null, { what: 'the rollback request on NATS' });
   assert.deepEqual(request.broken, ['detection_alpha']);
   assert.equal(requests.some((r) => r.candidate === 'cand-equal'), false);
+  const posted = await waitFor(() => hooked.find((b) => b.includes('cand-worse')) ?? null, { what: 'the rollback request at the webhook' });
+  assert.deepEqual(JSON.parse(posted).broken, ['detection_alpha']);
+  // The comparison as the API shows it: alpha detection of each side with its interval.
+  const compare = await (await fetch(`${collector.apiUrl}/rollout/compare?baseline=base-1&candidate=cand-worse&since=1h`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+  assert.equal(compare.candidate_side.detection.alpha.rate, 0);
+  assert.equal(compare.baseline_side.detection.alpha.rate, 1);
+  assert.equal(compare.candidate_side.detection.alpha.n, 30);
+  assert.ok(compare.candidate_side.detection.alpha.upper < 0.2, JSON.stringify(compare.candidate_side.detection.alpha));
+  assert.equal(compare.candidate_side.fpr.rate, 0);
+  assert.equal(compare.latency_ratio, 1);
   const decisions = await influxQL(services.influx.url, DB, `SELECT "message" FROM "rollout_decision" WHERE "candidate" = 'cand-worse' AND "verdict" = 'no-go'`);
   assert.match(String(decisions[0]?.values[0][1]), /detection_alpha/);
 

@@ -7,6 +7,7 @@ import type { Point } from '../../collector/sinks/point.ts';
 import { RolloutComparer } from '../../collector/rollout/comparer.ts';
 import { ComparisonWindow } from '../../collector/rollout/comparison-window.ts';
 import { GATE_DEFAULTS, judgeRollout } from '../../collector/rollout/gate.ts';
+import { gateText, statusTable } from '../../cli/commands/rollout.ts';
 
 let id = 0;
 function event(version: string, rollout: Rollout, isStego: boolean, label?: Label, method: InferenceEvent['outputs'] extends infer O ? (O extends { method: infer M } ? M : never) : never = null, totalMs = 5): InferenceEvent {
@@ -116,4 +117,14 @@ test('pairs waiting for their other half are bounded: the oldest is dropped and 
   c.add(event('v2', { role: 'shadow', pair_id: 'a' }, false), 1000); // its primary half was dropped: it waits now
   c.add(event('v2', { role: 'shadow', pair_id: 'c' }, false), 1000);
   assert.equal(c.counts.pairsMatched, 1);
+});
+
+test('rollout gate and status print the verdict, what is broken or missing, and one row per rule', () => {
+  const r = judgeRollout(totals({ fp: 0, alphaHits: 20, ms: 5 }, 200), 1_000, SHORT);
+  assert.equal(gateText({ candidate: 'v2', baseline: 'v1' }, r).split('\n')[1], 'broken: detection_alpha');
+  const table = statusTable(r).split('\n');
+  assert.deepEqual(table.map((l) => l.split(/\s+/)[0]), ['rule', 'fpr', 'fpr_vs_baseline', 'detection_alpha', 'latency_p95']);
+  assert.match(table.find((l) => l.startsWith('detection_alpha')) ?? '', /broken\s+10\.000% \[/);
+  const wait = judgeRollout(totals({ fp: 0, alphaHits: 50, ms: 5 }, 50), 5_000, SHORT);
+  assert.match(gateText({ candidate: 'v2', baseline: 'v1' }, wait), /WAIT[\s\S]*needs 50 more clean labelled requests on the candidate/);
 });

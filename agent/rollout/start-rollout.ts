@@ -22,6 +22,8 @@ export interface RolloutOptions {
   canaryShare?: number;
   /** Shadow scans waiting at most (SHADOW_DEFAULTS.maxQueued); more are dropped and counted. */
   shadowMaxQueued?: number;
+  /** The plan's randomness (default Math.random; () => 0 takes exactly every 1/share-th request). */
+  random?: () => number;
 }
 
 export interface StartedRollout {
@@ -37,8 +39,8 @@ const NONE: StartedRollout = { model: null, proxy: undefined, shadows: null, des
 
 export function planOf(o: RolloutOptions): RolloutPlan {
   if (o.shadowShare !== undefined && o.canaryShare !== undefined) throw new Error('give --shadow-share or --canary-share, not both');
-  if (o.shadowShare !== undefined) return new RolloutPlan('shadow', o.shadowShare);
-  if (o.canaryShare !== undefined) return new RolloutPlan('canary', o.canaryShare);
+  if (o.shadowShare !== undefined) return new RolloutPlan('shadow', o.shadowShare, o.random);
+  if (o.canaryShare !== undefined) return new RolloutPlan('canary', o.canaryShare, o.random);
   throw new Error('a candidate needs --shadow-share or --canary-share');
 }
 

@@ -21,7 +21,7 @@ async function eventsOf(agentId: string, n: number): Promise<InferenceEvent[]> {
 }
 
 test('model mode, shadow 0.5: every request answered by the primary, every second one scored again by the candidate', async () => {
-  const agent = await startTestAgent(services.nats.url, { agentId: 'rollout-shadow', rollout: { candidateModel: CANDIDATE, shadowShare: 0.5 } });
+  const agent = await startTestAgent(services.nats.url, { agentId: 'rollout-shadow', rollout: { candidateModel: CANDIDATE, shadowShare: 0.5, random: () => 0 } });
   try {
     const images = await makeImages(4);
     const answers = [];
@@ -53,7 +53,7 @@ test('model mode, shadow 0.5: every request answered by the primary, every secon
 });
 
 test('model mode, canary 0.5: the candidate answers every second request and its event says so', async () => {
-  const agent = await startTestAgent(services.nats.url, { agentId: 'rollout-canary', rollout: { candidateModel: CANDIDATE, canaryShare: 0.5 } });
+  const agent = await startTestAgent(services.nats.url, { agentId: 'rollout-canary', rollout: { candidateModel: CANDIDATE, canaryShare: 0.5, random: () => 0 } });
   try {
     const images = await makeImages(4);
     const answers = [];
@@ -107,8 +107,8 @@ function describeProxy(): void {
   });
 
   test('proxy mode: shadow calls the second upstream after the answer, canary answers from it', async () => {
-    const shadow = await startTestAgent(services.nats.url, { agentId: 'rollout-proxy-s', proxy: urls.primary, rollout: { candidateUpstream: urls.candidate, shadowShare: 0.5 } });
-    const canary = await startTestAgent(services.nats.url, { agentId: 'rollout-proxy-c', proxy: urls.primary, rollout: { candidateUpstream: urls.candidate, canaryShare: 0.5 } });
+    const shadow = await startTestAgent(services.nats.url, { agentId: 'rollout-proxy-s', proxy: urls.primary, rollout: { candidateUpstream: urls.candidate, shadowShare: 0.5, random: () => 0 } });
+    const canary = await startTestAgent(services.nats.url, { agentId: 'rollout-proxy-c', proxy: urls.primary, rollout: { candidateUpstream: urls.candidate, canaryShare: 0.5, random: () => 0 } });
     try {
       const shadowAnswers = [];
       for (let i = 0; i < 4; i++) shadowAnswers.push(await postScan(shadow.url, new Uint8Array([i, 1, 2])));

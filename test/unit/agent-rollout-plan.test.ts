@@ -8,7 +8,7 @@ import { planOf } from '../../agent/rollout/start-rollout.ts';
 
 test('a share of 0.1 is exactly every tenth request, in both modes', () => {
   for (const mode of ['shadow', 'canary'] as const) {
-    const plan = new RolloutPlan(mode, 0.1);
+    const plan = new RolloutPlan(mode, 0.1, () => 0);
     const turns = Array.from({ length: 100 }, () => plan.next());
     const taken = turns.filter((t) => t.served.role === 'canary' || t.shadow);
     assert.equal(taken.length, 10, mode);
@@ -17,7 +17,7 @@ test('a share of 0.1 is exactly every tenth request, in both modes', () => {
 });
 
 test('a shadowed request has a pair id that its shadow shares, and others have none', () => {
-  const plan = new RolloutPlan('shadow', 0.5);
+  const plan = new RolloutPlan('shadow', 0.5, () => 0);
   const turns = Array.from({ length: 4 }, () => plan.next());
   const paired = turns.filter((t) => t.shadow);
   assert.equal(paired.length, 2);
@@ -28,6 +28,16 @@ test('a shadowed request has a pair id that its shadow shares, and others have n
   }
   assert.notEqual(paired[0].served.pair_id, paired[1].served.pair_id);
   assert.equal(turns.find((t) => !t.shadow)?.served.pair_id, undefined);
+});
+
+test('by default the share is kept within one request, at no fixed stride', () => {
+  const plan = new RolloutPlan('shadow', 0.1);
+  const taken: number[] = [];
+  for (let i = 0; i < 1000; i++) if (plan.next().shadow) taken.push(i);
+  assert.ok(taken.length >= 99 && taken.length <= 101, `took ${taken.length} of 1000`);
+  // Traffic cycling through 40 images: a stride of 10 would show the candidate 4 of them.
+  const seen = new Set(taken.map((i) => i % 40));
+  assert.ok(seen.size > 20, `the candidate saw ${seen.size} of 40 images`);
 });
 
 test('shares outside (0, 1] and both modes at once are refused', () => {

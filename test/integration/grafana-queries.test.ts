@@ -203,7 +203,7 @@ test('a dead agent does not count as reporting: only heartbeats of the last 35 s
 
 test('the alerts annotation draws a resolved episode as a region whose text names its root cause', async () => {
   const alerts = queries.filter((q) => q.where.endsWith('annotation "Alerts firing"'));
-  assert.equal(alerts.length, 4, 'the alerts annotation is on every board');
+  assert.equal(alerts.length, 5, 'the alerts annotation is on every board (Rollout included)');
   const body = await influxQL(influxUrl, fillVariablesFor(alerts[0]));
   const series = body.results[0].series ?? [];
   assert.equal(series.length, 1, JSON.stringify(body));

@@ -27,8 +27,12 @@ export interface CollectorConfig {
     ackWaitMs: number;
     maxAckPending: number;
     fetchBatch: number;
+    /** The consume loop yields to the event loop after this long (keeps /healthz prompt under bad batches). */
+    yieldAfterMs: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
+    /** NATS KV bucket of the closed-window marks that survive a crash on every sink (empty: none). */
+    closedWindowsBucket: string;
     /** Bounds given to the events stream when it has none. */
     streamMaxAgeMs: number;
     streamMaxBytes: number;
@@ -68,6 +72,8 @@ export interface CollectorConfig {
     keyIdleMs: number;
     /** Refuse events older than this (0 = influx.retentionRaw, which InfluxDB enforces anyway). */
     maxPastMs: number;
+    /** Closed minutes ending less than this behind the watermark take late events and are rewritten (0 = never). */
+    rewriteHorizonMs: number;
   };
   /** Names this replica in `window` points; keep it stable across restarts. */
   replica: string;
@@ -125,6 +131,8 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.ackWaitMs', kind: 'number', description: 'consumer ack wait in ms (0 = derived from the windows)' },
   { path: 'nats.maxAckPending', kind: 'number', description: 'consumer max ack pending (messages)' },
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
+  { path: 'nats.closedWindowsBucket', kind: 'string', description: 'NATS KV bucket keeping closed-window marks across crashes, for every sink (empty: none)' },
+  { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
   { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
@@ -155,6 +163,7 @@ export const SETTINGS: Setting[] = [
   { path: 'windows.maxAgents', kind: 'number', description: 'agent ids with their own windows and series; more go to _other' },
   { path: 'windows.keyIdleMs', kind: 'number', description: 'a model version or agent unseen this long frees its place' },
   { path: 'windows.maxPastMs', kind: 'number', description: 'refuse events older than this (0 = influx.retentionRaw)' },
+  { path: 'windows.rewriteHorizonMs', kind: 'number', description: 'closed minutes this recent take late events and are written again (0 = never)' },
   { path: 'replica', kind: 'string', description: 'this replica name (stable across restarts)' },
   { path: 'http.host', kind: 'string', description: 'address of /metrics, /healthz, /readyz' },
   { path: 'http.port', kind: 'number', description: 'port of /metrics, /healthz, /readyz (0 = any free)' },
@@ -223,6 +232,8 @@ export const DEFAULTS: CollectorConfig = {
     ackWaitMs: 0,
     maxAckPending: 200_000,
     fetchBatch: 16,
+    yieldAfterMs: 10,
+    closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
     streamMaxBytes: EVENTS_STREAM_LIMITS.maxBytes,
@@ -246,7 +257,7 @@ export const DEFAULTS: CollectorConfig = {
     maxBacklogPoints: 200_000,
     maxBodyBytes: 1_000_000,
   },
-  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000 },
+  windows: { allowedLatenessMs: 2000, idleGraceMs: 2000, maxFutureMs: 300_000, maxPastMs: 0, maxModelVersions: 50, maxAgents: 1000, keyIdleMs: 3_600_000, rewriteHorizonMs: 120_000 },
   replica: '0',
   http: { host: '127.0.0.1', port: 9470 },
   api: { host: '127.0.0.1', port: 9471, minTokenLength: 16, authFailRatePerSec: 1, authFailBurst: 10, logRatePerSec: 1000, logBurst: 2000, maxClients: 1000 },

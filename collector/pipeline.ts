@@ -15,6 +15,7 @@ import type { CollectorMetrics } from './metrics.ts';
 import { inferenceLine } from './points/inference-line.ts';
 import { windowPoints } from './points/window-points.ts';
 import type { PointSink } from './sinks/sink.ts';
+import type { ClosedMarksStore } from './windows/closed-marks.ts';
 import type { WindowEngine } from './windows/engine.ts';
 import type { KeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
@@ -39,6 +40,8 @@ export interface PipelineDeps {
   keys?: KeyBound;
   /** Takes the events of a model rollout (collector/rollout); shadow verdicts go only there. */
   rollout?: { add(event: InferenceEvent, tsMs: number): void };
+  /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
+  marks?: ClosedMarksStore;
 }
 
 export class Pipeline {
@@ -169,6 +172,12 @@ export class Pipeline {
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
     this.advance$.next(now);
+    // Minutes that took late events are written again before any ack is released: the holds of
+    // those late events are due at once (their minute is closed).
+    for (const result of this.d.engine.rewrites()) {
+      this.d.sink.write(windowPoints(result));
+      this.d.metrics.windowsRewritten.inc();
+    }
     this.maybeRelease();
   }
 
@@ -214,8 +223,13 @@ export class Pipeline {
   }
 
   private async release(due: Hold[]): Promise<void> {
+    // Every window closed by now has been handed to the sink, so after the flush they are stored.
+    const marks = this.d.engine.closedMarks();
     await this.d.sink.flush();
     await Promise.all([...due.flatMap((h) => h.pending), ...this.sinkLetters]);
+    if (this.stopped) return;
+    // Before the acks: an acked message never comes back, so its windows must be known closed.
+    await this.d.marks?.save(marks);
     if (this.stopped) return;
     for (const hold of due) this.d.nc.publish(hold.reply, ACK);
     this.book.remove(due);

@@ -26,6 +26,7 @@ import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
 import { BatchingSink } from './sinks/batching-sink.ts';
 import { transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
+import { openKvClosedMarks, restoreClosedMarks } from './windows/closed-marks.ts';
 import { restoreClosedWindows } from './windows/restore.ts';
 import { loadSavedReferences } from './drift/reference-store.ts';
 import { TUNING_DEFAULTS } from './analysis/settings.ts';
@@ -56,6 +57,8 @@ export interface CollectorStats {
   acked: number;
   pendingAcks: number;
   lateEvents: number;
+  /** Late events merged into a closed minute that was then written again. */
+  lateMerged: number;
   pointsAccepted: number;
   writeErrors: number;
   sinkBacklog: number;
@@ -193,6 +196,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     idleGraceMs: config.windows.idleGraceMs,
     replica: config.replica,
     slowMs: config.alerts.latencyP95MaxMs,
+    rewriteHorizonMs: config.windows.rewriteHorizonMs,
   });
   // Messages already pending on the consumer at start were delivered to an instance that is gone
   // (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
@@ -203,6 +207,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     engine.suspendUntil(Date.now() + 3 * wait);
     logger.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * wait });
   }
+  // Closed-window marks in NATS KV serve every sink; InfluxDB 1.x can also be read back (either only raises them).
+  const marks = config.nats.closedWindowsBucket ? await step('nats (closed-window marks)', () => openKvClosedMarks(nc, config.nats.closedWindowsBucket, config.replica)) : undefined;
+  if (marks) await step('nats (closed-window marks read-back)', () => restoreClosedMarks(marks, engine, logger));
   if (config.influx.version === 1)
     await step('influxdb (window read-back)', () => restoreClosedWindows(engine, config, logger));
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
@@ -223,6 +230,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     log: logger,
     limits: { maxFutureMs: config.windows.maxFutureMs, maxPayloadChars: MAX_PAYLOAD_CHARS, maxMessageBytes: MAX_MESSAGE_BYTES, maxPastMs: maxPastMs(config) },
     sampleEventsPerSecond: config.sampleEventsPerSecond,
+    marks,
   });
   pipelineRef = pipeline;
   const maxDeliveries = watchMaxDeliveries({ nc, jsm, stream: config.nats.stream, durable: config.nats.durable, onPoison: (letter) => {
@@ -273,6 +281,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     stream: config.nats.stream,
     durable: config.nats.durable,
     fetchBatch: config.nats.fetchBatch,
+    yieldAfterMs: config.nats.yieldAfterMs,
     room: () => (sink.backlog >= config.influx.maxBacklogPoints ? 0 : maxHeld - pipeline.book.size),
     onMessage: (msg) => pipeline.handle(msg),
     afterBatch: () => pipeline.advance(),
@@ -344,6 +353,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       acked: pipeline.acked,
       pendingAcks: pipeline.book.size,
       lateEvents: engine.lateEvents,
+      lateMerged: engine.lateMerged,
       pointsAccepted: sink.stats.pointsAccepted,
       writeErrors: sink.stats.writeErrors,
       sinkBacklog: sink.backlog,

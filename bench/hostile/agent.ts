@@ -5,15 +5,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
-import { summarise } from '../stats.ts';
 import { compressionBomb, hugeGif, hugeWebp, palettePng } from './images.ts';
+import { healthzP99During } from './healthz-probe.ts';
+import { trickleUntilClosed } from './trickling-sockets.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,43 +63,6 @@ async function counted(url: string): Promise<Record<string, number>> {
   return out;
 }
 
-/**
- * Probes /healthz every 20 ms from a process of its own (the attack keeps this one busy, which
- * would count against the agent) until stopped; the latencies, a failed probe at its cost.
- */
-const PROBER = `
-const latencies = [];
-let running = true;
-process.stdin.on('end', () => (running = false)).resume();
-await (await fetch(process.argv[1])).text(); // loads fetch itself, which is not the agent's cost
-process.stderr.write('ready\\n');
-while (running) {
-  const t = performance.now();
-  try { await (await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) })).text(); } catch {}
-  latencies.push(performance.now() - t);
-  await new Promise((r) => setTimeout(r, 20));
-}
-process.stdout.write(JSON.stringify(latencies));
-`;
-
-async function probeHealth(url: string): Promise<{ stop: () => Promise<number[]> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', PROBER, `${url}/healthz`], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise((r) => child.once('exit', r));
-  await new Promise((resolve, reject) => {
-    child.stderr!.once('data', resolve);
-    child.once('exit', () => reject(new Error('the /healthz prober did not start')));
-  });
-  return {
-    stop: async () => {
-      child.stdin!.end();
-      await exited;
-      return JSON.parse(out || '[]') as number[];
-    },
-  };
-}
-
 /** Starts nats and the agent, runs the attack under /healthz probes, measures, stops it all. */
 async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalNats) => Promise<string[]> | string[], run: (url: string) => Promise<void>): Promise<HostileResult> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-hostile-'));
@@ -107,14 +71,8 @@ async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalN
   try {
     nats = await startNats(join(dir, 'nats'));
     agent = await startAgent(nats, await agentArgs(nats));
-    const probes = await probeHealth(agent.url);
-    let latencies: number[];
-    try {
-      await run(agent.url);
-    } finally {
-      latencies = await probes.stop();
-    }
-    const healthzP99Ms = Math.round(summarise(latencies).p99 * 10) / 10;
+    const url = agent.url;
+    const healthzP99Ms = await healthzP99During(`${url}/healthz`, () => run(url));
     return { attack, target: 'agent', peakRssMb: peakRssMb(agent.child.pid!), limitMb, healthzP99Ms, counted: await counted(agent.url) };
   } finally {
     if (agent) await stopAgent(agent);
@@ -217,27 +175,9 @@ const scanPalettePng: HostileAttack = async () => {
 
 /** 1000 sockets that send a header byte every second and never finish. */
 const slowClients: HostileAttack = async () =>
-  measure('slow-clients', SCAN_POD_LIMIT_MB, () => [], async (url) => {
-    const port = Number(new URL(url).port);
-    const sockets: Socket[] = [];
-    let closed = 0;
-    for (let i = 0; i < 1000; i++) {
-      const s = connect(port, '127.0.0.1');
-      s.on('error', () => {});
-      s.on('close', () => closed++);
-      s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\n');
-      sockets.push(s);
-    }
-    const trickle = setInterval(() => {
-      for (const s of sockets) if (!s.destroyed) s.write('x');
-    }, 1000);
-    try {
-      await waitFor(() => closed === sockets.length, { timeoutMs: 30_000, intervalMs: 100, what: 'the agent to close every trickling socket' });
-    } finally {
-      clearInterval(trickle);
-      for (const s of sockets) s.destroy();
-    }
-  });
+  measure('slow-clients', SCAN_POD_LIMIT_MB, () => [], (url) =>
+    trickleUntilClosed({ port: Number(new URL(url).port), sockets: 1000, everyMs: 1000, timeoutMs: 30_000 }),
+  );
 
 /** No attack: what /healthz costs on this machine right now, to read the others against. */
 const baseline: HostileAttack = () => measure('baseline', SCAN_POD_LIMIT_MB, () => [], () => new Promise((r) => setTimeout(r, 5000)));

@@ -15,7 +15,7 @@ import { waitFor } from '../../deploy/local/wait.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { benchEvent } from '../pipeline.ts';
-import { summarise } from '../stats.ts';
+import { healthzP99During } from './healthz-probe.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const encoder = new TextEncoder();
@@ -53,7 +53,9 @@ async function withRig<T>(name: string, influxMaxBody: number | undefined, run: 
     config.logLevel = 'warn';
     const configFile = join(dir, 'collector.json');
     writeFileSync(configFile, JSON.stringify(config));
-    child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // HOSTILE_PROFILE_DIR: the collector writes its V8 CPU profile there on stop (where the time goes).
+    const profile = process.env.HOSTILE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSTILE_PROFILE_DIR}`] : [];
+    child = spawn(process.execPath, [...profile, 'bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
     const httpUrl = `http://127.0.0.1:${config.http.port}`;
     await waitFor(async () => (await fetch(`${httpUrl}/readyz`).catch(() => undefined))?.status === 200, { timeoutMs: 60_000, what: 'the collector ready' });
     nc = await connect({ servers: nats.url });
@@ -69,27 +71,6 @@ async function withRig<T>(name: string, influxMaxBody: number | undefined, run: 
     await Promise.all([nats?.stop(), influx?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Polls /healthz every 20 ms while `work` runs; its p99 in ms. */
-async function healthzDuring(httpUrl: string, work: () => Promise<void>): Promise<number> {
-  const latencies: number[] = [];
-  let done = false;
-  const poll = (async () => {
-    while (!done) {
-      const start = performance.now();
-      await fetch(`${httpUrl}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
-      latencies.push(performance.now() - start);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  try {
-    await work();
-  } finally {
-    done = true;
-    await poll;
-  }
-  return summarise(latencies).p99;
 }
 
 function peakRssMb(pid: number): number {
@@ -115,11 +96,11 @@ function attack(name: string, messages: () => Uint8Array[], settled: (c: Record<
   return () =>
     withRig(name, influxMaxBody, async (rig): Promise<HostileResult> => {
       const js = rig.nc.jetstream();
-      const healthzP99Ms = await healthzDuring(rig.httpUrl, async () => {
+      const healthzP99Ms = await healthzP99During(`${rig.httpUrl}/healthz`, async () => {
         for (const data of messages()) await js.publish(eventsSubject('agent-h'), data);
         await waitFor(async () => settled(await counters(rig.httpUrl, COUNTED)), { timeoutMs: 180_000, what: `${name} settled` });
       });
-      return { attack: name, target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms: Math.round(healthzP99Ms * 10) / 10, counted: await counters(rig.httpUrl, COUNTED) };
+      return { attack: name, target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
     });
 }
 
@@ -137,7 +118,15 @@ const goodBatch = (seq: number) => {
 };
 const terminated = (n: number) => (c: Record<string, number>) => c.messages_terminated_total >= n;
 
+/** No attack: what /healthz costs on this machine right now, to read the others against. */
+const baseline: HostileAttack = () =>
+  withRig('collector-baseline', undefined, async (rig): Promise<HostileResult> => {
+    const healthzP99Ms = await healthzP99During(`${rig.httpUrl}/healthz`, () => new Promise((r) => setTimeout(r, 5000)));
+    return { attack: 'collector-baseline', target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
+  });
+
 export const attacks: Record<string, HostileAttack> = {
+  'collector-baseline': baseline,
   'collector-100k-zeros': attack('collector-100k-zeros', () => Array.from({ length: MESSAGES }, zeros), terminated(MESSAGES)),
   'collector-nested-200k': attack('collector-nested-200k', () => Array.from({ length: MESSAGES }, nested), terminated(MESSAGES)),
   'collector-2000-bad-events': attack('collector-2000-bad-events', () => Array.from({ length: MESSAGES }, badEvents), terminated(MESSAGES)),

@@ -5,7 +5,6 @@
 //   node --import tsx bench/hostile/security.ts        (prints the results as JSON)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -15,6 +14,8 @@ import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
+import { healthzP99During } from './healthz-probe.ts';
+import { upgradeStatus } from './ws-upgrade.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 /** deploy/k8s/collector.yaml: limits.memory 2Gi. */
@@ -41,21 +42,20 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     const [nats, influx] = await Promise.all([startNats(join(dir, 'nats')), startInflux(join(dir, 'influx'))]);
     services = { nats, influx };
     const [httpPort, apiPort] = [await freePort(), await freePort()];
+    // HOSTILE_PROFILE_DIR: the collector writes its V8 CPU profile there on stop (as in collector.ts).
+    const profile = process.env.HOSTILE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSTILE_PROFILE_DIR}`] : [];
     child = spawn(
       process.execPath,
-      ['bin/starwatch.js', 'collector', '--nats-url', nats.url, '--influx-url', influx.url, '--http-port', String(httpPort), '--api-port', String(apiPort), '--log-level', 'error'],
+      [...profile, 'bin/starwatch.js', 'collector', '--nats-url', nats.url, '--influx-url', influx.url, '--http-port', String(httpPort), '--api-port', String(apiPort), '--log-level', 'error'],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STARWATCH_API_TOKEN: READ_TOKEN, STARWATCH_API_WRITE_TOKEN: WRITE_TOKEN } },
     );
     const collector = { child, httpUrl: `http://127.0.0.1:${httpPort}`, apiUrl: `http://127.0.0.1:${apiPort}` };
     await waitFor(async () => (await fetch(`${collector.httpUrl}/readyz`).catch(() => null))?.ok === true, { what: 'the collector ready', timeoutMs: 60_000 });
-    const probe = probeHealthz(`${collector.httpUrl}/healthz`);
-    let counted: Record<string, number>;
-    try {
+    let counted: Record<string, number> = {};
+    const healthzP99Ms = await healthzP99During(`${collector.httpUrl}/healthz`, async () => {
       counted = await run(services as Services, collector);
-    } finally {
-      probe.stop();
-    }
-    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms: probe.p99(), counted };
+    });
+    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms, counted };
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -64,27 +64,6 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     await Promise.all([services.nats?.stop(), services.influx?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** /healthz asked every 20 ms (one at a time); p99 of the answers, a failure counted as its time. */
-function probeHealthz(url: string): { stop(): void; p99(): number } {
-  const times: number[] = [];
-  let running = true;
-  void (async () => {
-    while (running) {
-      const start = performance.now();
-      await fetch(url, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
-      times.push(performance.now() - start);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    stop: () => (running = false),
-    p99: () => {
-      const sorted = [...times].sort((a, b) => a - b);
-      return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? NaN) * 10) / 10;
-    },
-  };
 }
 
 function peakRssMb(pid: number): number {
@@ -148,7 +127,7 @@ export const attacks: Record<string, HostileAttack> = {
         while (next < 3300) {
           const i = next++;
           if (i < 3000) await fetch(`${c.apiUrl}/metrics/stats`, { headers: { authorization: `Bearer guess-${i}` } }).then((r) => r.arrayBuffer());
-          else await upgrade(`${c.apiUrl}/ws?token=guess-${i}`);
+          else await upgradeStatus(`${c.apiUrl}/ws?token=guess-${i}`).catch(() => 0);
         }
       };
       await Promise.all(Array.from({ length: 20 }, guess));
@@ -156,22 +135,6 @@ export const attacks: Record<string, HostileAttack> = {
       return { ...(await metrics(c.httpUrl, /^starwatch_collector_api_auth_refused_total/)), health_status_without_token: stillServed };
     }),
 };
-
-function upgrade(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results: HostileResult[] = [];

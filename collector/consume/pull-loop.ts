@@ -3,12 +3,15 @@
 // stops pulling and JetStream keeps the rest (that is what makes an InfluxDB outage lossless).
 import type { Consumer, JetStreamClient, JsMsg } from 'nats';
 import { backoffMs } from '../sinks/batching-sink.ts';
+import { TimeSlice } from './time-slice.ts';
 
 export interface PullLoopOptions {
   js: JetStreamClient;
   stream: string;
   durable: string;
   fetchBatch: number;
+  /** The loop yields to the event loop after handing over messages for this long (time-slice.ts). */
+  yieldAfterMs: number;
   /** How many more messages may be taken now (0 = pause). */
   room(): number;
   onMessage(msg: JsMsg): void;
@@ -32,6 +35,7 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
     let failures = 0;
     let paused = false;
     let consumer: Consumer | undefined;
+    const slice = new TimeSlice(o.yieldAfterMs);
     while (!stopped) {
       const room = Math.min(o.fetchBatch, o.room());
       if (room <= 0) {
@@ -49,6 +53,7 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
         for await (const msg of messages) {
           o.onMessage(msg);
           if (stopped) break;
+          if (slice.due) await slice.next();
         }
         o.afterBatch();
         failures = 0;

@@ -14,6 +14,7 @@
 import { ALL, GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { WindowAccumulator } from './accumulator.ts';
+import { ClosedMinutes } from './closed-minutes.ts';
 import { GRANULARITY_MS, type WindowResult } from './window-result.ts';
 
 export interface EngineOptions {
@@ -22,6 +23,8 @@ export interface EngineOptions {
   replica: string;
   /** Latency target: events slower than this are counted in each window's `slow` field. */
   slowMs?: number;
+  /** Closed minutes ending less than this behind the watermark still take late events (0 = none). */
+  rewriteHorizonMs?: number;
 }
 
 type Open = Map<number, Map<string, WindowAccumulator>>;
@@ -41,12 +44,17 @@ export class WindowEngine {
   };
   private readonly open: Record<Granularity, Open> = { '1s': new Map(), '10s': new Map(), '1m': new Map() };
   lateEvents = 0;
+  /** Late events merged into a closed minute, which is then written again (closed-minutes.ts). */
+  lateMerged = 0;
+  private readonly closedMinutes: ClosedMinutes;
   private suspendedUntil = 0;
   private backlogged = false;
   /** The last accumulator found by openAccumulator; forgotten whenever windows may close. */
   private last: { g: Granularity; start: number; version: string; agent: string; acc: WindowAccumulator } | undefined;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.closedMinutes = new ClosedMinutes(options.rewriteHorizonMs ?? 0, options.slowMs);
+  }
 
   /**
    * Counts one event. Returns the start of the 1 min window its contribution sits in: the
@@ -85,6 +93,12 @@ export class WindowEngine {
         return floor(tsMs, 60_000);
       }
     }
+    const minute = floor(tsMs, 60_000);
+    if (this.closedMinutes.add(minute, event.model.version + SEP + event.agent_id, event)) {
+      // Its minute is written again by the next advance(), before any ack is released.
+      this.lateMerged++;
+      return minute;
+    }
     this.lateEvents++;
     const open = this.closedThrough['1s'] + 1000;
     this.openAccumulator('1s', open, event).late++;
@@ -105,6 +119,13 @@ export class WindowEngine {
     const candidate = idle > 0 ? this.maxEventMs + idle : this.maxEventMs;
     if (candidate > this.wm) this.wm = candidate;
     return this.wm;
+  }
+
+  /** Per granularity, the start through which windows are closed (closed-marks.ts); none yet left out. */
+  closedMarks(): Partial<Record<Granularity, number>> {
+    const marks: Partial<Record<Granularity, number>> = {};
+    for (const g of GRANULARITIES) if (Number.isFinite(this.closedThrough[g])) marks[g] = this.closedThrough[g];
+    return marks;
   }
 
   /**
@@ -130,10 +151,20 @@ export class WindowEngine {
       for (const start of due.sort((a, b) => a - b)) {
         const keys = this.open[g].get(start)!;
         this.open[g].delete(start);
+        if (g === '1m') this.closedMinutes.keep(start, keys);
         results.push(...this.close(g, start, keys));
       }
     }
+    this.closedMinutes.prune(wm);
     return results;
+  }
+
+  /**
+   * Closed minutes that took late events since the last call, as whole windows to write again
+   * over their first write. Only for the sink: subscribers saw each window once, at close.
+   */
+  rewrites(): WindowResult[] {
+    return this.closedMinutes.takeDirty().flatMap(({ start, keys }) => this.rollUps('1m', start, keys));
   }
 
   /** Open windows, for tests and metrics. */
@@ -143,13 +174,18 @@ export class WindowEngine {
 
   private close(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
     const parent = PARENT[g];
+    if (parent) for (const [key, acc] of keys) this.mergeUp(parent, start, key, acc);
+    return this.rollUps(g, start, keys);
+  }
+
+  /** The window of each key, then per model version, per agent and overall. */
+  private rollUps(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
     const byModel = new Map<string, WindowAccumulator>();
     const byAgent = new Map<string, WindowAccumulator>();
     const overall = new WindowAccumulator();
     const results: WindowResult[] = [];
     for (const [key, acc] of keys) {
       const [modelVersion, agent] = key.split(SEP);
-      if (parent) this.mergeUp(parent, start, key, acc);
       rollUp(byModel, modelVersion).merge(acc);
       rollUp(byAgent, agent).merge(acc);
       overall.merge(acc);

@@ -5,6 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { trickleUntilClosed } from '../../bench/hostile/trickling-sockets.ts';
 import { useServices, waitFor } from '../harness/services.ts';
 import { readStoredEvents, startTestAgent } from '../integration/agent-stream.ts';
 import { hugeGif, hugeWebp, palettePng } from '../../bench/hostile/images.ts';
@@ -146,25 +147,8 @@ test('slow clients: trickled headers are cut at the headers timeout, connections
     model: undefined,
     serverLimits: { headersTimeoutMs: 1000, maxConnections: 40 },
   });
-  const sockets: Socket[] = [];
   try {
-    const { port } = new URL(agent.url);
-    let closed = 0;
-    for (let i = 0; i < 60; i++) {
-      const s = connect(Number(port), '127.0.0.1');
-      s.on('error', () => {});
-      s.on('close', () => closed++);
-      s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\n');
-      sockets.push(s);
-    }
-    const trickle = setInterval(() => {
-      for (const s of sockets) if (!s.destroyed) s.write('x');
-    }, 200);
-    try {
-      await waitFor(() => closed === 60, { timeoutMs: 15_000, what: 'every trickling socket closed by the server' });
-    } finally {
-      clearInterval(trickle);
-    }
+    await trickleUntilClosed({ port: Number(new URL(agent.url).port), sockets: 60, everyMs: 200, timeoutMs: 15_000 });
     const dropped = await metric(agent.url, 'starwatch_agent_refused_total{reason="connections"}');
     const timedOut = await metric(agent.url, 'starwatch_agent_refused_total{reason="request_timeout"}');
     assert.ok(dropped >= 20, `${dropped} connections dropped`);
@@ -172,7 +156,6 @@ test('slow clients: trickled headers are cut at the headers timeout, connections
     const health = await fetch(`${agent.url}/healthz`);
     assert.equal(health.status, 200);
   } finally {
-    for (const s of sockets) s.destroy();
     await agent.close();
   }
 });

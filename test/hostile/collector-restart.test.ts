@@ -2,37 +2,20 @@
 // its messages acked) about 10 s after it starts, not after the dead instance's 94 s ack wait.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { exited, startRestartRig } from '../../bench/hostile/collector-child.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { tempDir, useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, natsConnect, prepareStreams, rawCounts } from '../integration/collector-setup.ts';
+import { collectorConfig, rawCounts } from '../integration/collector-setup.ts';
 
 const services = useServices({ nats: true, influx: true });
 const dir = tempDir();
-
-function startChild(configFile: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  return { child, output: () => text };
-}
-
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
 
 test('kill -9, start again: current (recovered, windows closing) within about 10 s', async (t) => {
   const db = 'restart_test';
   const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'restart' });
   config.nats.ackWaitMs = 0; // the derived default is what is tested
-  config.logLevel = 'info';
-  const configFile = join(dir, 'collector.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const nc = await natsConnect(services.nats.url);
-  await prepareStreams(nc, config);
-  const first = startChild(configFile);
-  let second: ReturnType<typeof startChild> | undefined;
+  const rig = await startRestartRig(config, dir);
+  const { nc, first } = rig;
   try {
     // Events of the current minute: the first collector holds their messages (window open).
     const now = Date.now();
@@ -45,8 +28,7 @@ test('kill -9, start again: current (recovered, windows closing) within about 10
     await exited(first.child);
 
     const started = Date.now();
-    second = startChild(configFile);
-    const s = second;
+    const s = rig.startAgain();
     await waitFor(() => /"event":"recovered"/.test(s.output()), { timeoutMs: 60_000, what: 'recovered' });
     const recoveredAfterMs = Date.now() - started;
     t.diagnostic(`recovered ${recoveredAfterMs} ms after start`);
@@ -55,9 +37,6 @@ test('kill -9, start again: current (recovered, windows closing) within about 10
     await waitFor(async () => (await (await nc.jetstreamManager()).consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending === 0, { timeoutMs: 90_000, what: 'every message acked' });
     assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
   } finally {
-    first.child.kill('SIGKILL');
-    second?.child.kill('SIGTERM');
-    if (second) await exited(second.child);
-    await nc.close();
+    await rig.close();
   }
 });

@@ -10,6 +10,7 @@ import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from 'nats';
 import { useServices, waitFor } from '../harness/services.ts';
+import { upgradeStatus } from '../../bench/hostile/ws-upgrade.ts';
 import { startApi, type RunningApi } from '../../collector/api/start.ts';
 import { WeakTokenError } from '../../collector/api/token-policy.ts';
 import { ConfigError, loadConfig, redacted } from '../../collector/config.ts';
@@ -37,25 +38,6 @@ after(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
-
-/** The status line of a WebSocket upgrade request (101 if it was upgraded). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('tokens', () => {
   test('placeholder and short tokens are refused at start, by the API and by the config', async () => {

@@ -6,7 +6,8 @@
 //   await watch.close();                                       // flushes queued events
 import type { InferenceSession } from 'onnxruntime-node';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
-import { StarwatchAgent } from './library/agent.ts';
+import { StarwatchAgent, type ScanOptions } from './library/agent.ts';
+import type { ScanResult } from '../v4/path.ts';
 import { createAgent as createCore, type CreateAgentOptions } from './library/create-agent.ts';
 import { observationOf, type RecordInput } from './library/record.ts';
 import { wrapSession, type WrapOptions } from './library/wrap-session.ts';
@@ -18,7 +19,8 @@ export type { ScanOptions, ScanOutcome } from './library/agent.ts';
 
 export interface Watch {
   readonly agent: StarwatchAgent;
-  scan: StarwatchAgent['scan'];
+  /** Scans with the V4 path and emits its event; rejects with the V4Error as the path would. */
+  scan(bytes: Uint8Array, options?: ScanOptions): Promise<ScanResult>;
   wrapSession<S extends InferenceSession>(session: S, options: WrapOptions): S;
   record(input: RecordInput): InferenceEvent;
   stats: StarwatchAgent['stats'];
@@ -29,7 +31,11 @@ export async function createAgent(options: CreateAgentOptions): Promise<Watch> {
   const agent = await createCore(options);
   return {
     agent,
-    scan: (bytes, scanOptions) => agent.scan(bytes, scanOptions),
+    scan: async (bytes, scanOptions) => {
+      const outcome = await agent.scanOutcome(bytes, scanOptions);
+      if (outcome.ok) return outcome.result;
+      throw outcome.error;
+    },
     wrapSession: (session, wrapOptions) => wrapSession(agent, session, wrapOptions),
     record: (input) => agent.emit(observationOf(input)),
     stats: () => agent.stats(),

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNats } from '../deploy/local/nats.ts';
-import { silentLogger } from '../agent/publish/logger.ts';
+import { silentLogger } from '../log/logger.ts';
 import { startAgentServer, type RunningAgent } from '../agent/server/start.ts';
 import { DEFAULT_MODEL_PATH } from '../v4/path.ts';
 import { writePhotoSet } from './photo-set.ts';

@@ -12,7 +12,7 @@ import { startNats } from '../deploy/local/nats.ts';
 import { waitFor } from '../deploy/local/wait.ts';
 import { EventBuilder, observeResult } from '../agent/events/build.ts';
 import { encodeBatch } from '../agent/publish/batch-encoding.ts';
-import { silentLogger } from '../agent/publish/logger.ts';
+import { silentLogger } from '../log/logger.ts';
 import { EventPublisher } from '../agent/publish/publisher.ts';
 import { createAgent } from '../agent/library.ts';
 import { DEFAULT_MODEL_PATH, V4Path, type ScanResult } from '../v4/path.ts';

@@ -13,7 +13,7 @@ import { startApi } from '../collector/api/start.ts';
 import { startInflux } from '../deploy/local/influxd.ts';
 import { startNats } from '../deploy/local/nats.ts';
 import { TOPICS } from '../schemas/live.ts';
-import { MEASUREMENTS } from '../schemas/measurements.ts';
+import { MEASUREMENTS, METHODS, methodField } from '../schemas/measurements.ts';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '../schemas/subjects.ts';
 import type { Bench, BenchReport } from './registry.ts';
 import { formatMs, summarise, type Summary } from './stats.ts';
@@ -150,7 +150,7 @@ async function fanOut(load: ChildProcess, api: Awaited<ReturnType<typeof startAp
 /** A window payload the size of a real one (about 1.5 kB of fields). */
 function windowFields(i: number) {
   const fields: Record<string, number> = { count: 400 + i, errors: 2, rps: 400 + i, latency_p50: 3.4, latency_p95: 6.1, latency_p99: 8.8, latency_max: 20 };
-  for (const m of ['alpha', 'palette', 'lsb_rgb', 'exif', 'raw']) Object.assign(fields, { [`rate_${m}`]: 0.05, [`det_${m}`]: 0.93, [`det_${m}_n`]: 10 });
+  for (const m of METHODS.map(methodField)) Object.assign(fields, { [`rate_${m}`]: 0.05, [`det_${m}`]: 0.93, [`det_${m}_n`]: 10 });
   for (const f of ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP']) fields[`fmt_${f}`] = 80;
   return { granularity: '1s', model_version: '*', agent: '*', start: Date.now() - 1000, end: Date.now(), fields };
 }

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { DEFAULT_MODEL_PATH, V4Path } from '../v4/path.ts';
 import { V4Model } from '../v4/model.ts';
 import { defaultModelThreads, defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
-import { isImageFile, listFiles } from '../corpus/files.ts';
+import { isImageFile, listFiles } from '../v4/image-files.ts';
 import { preprocess } from '../v4/preprocess.ts';
 import type { V4Streams } from '../v4/contract.ts';
 import { writePhotoSet } from './photo-set.ts';

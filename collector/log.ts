@@ -2,19 +2,13 @@
 // and credentials inside URLs (scheme://user:password@host) are masked in every string value,
 // error messages included, since those often quote the URL they failed on.
 
-export type Level = 'debug' | 'info' | 'warn' | 'error';
+import { byLevel, type Level, type Logger } from '../log/logger.ts';
+
+export type { Level, Logger };
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /token|password|pass$|secret|authorization|creds|seed|nkey/i;
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s,"']*@/gi;
 const BEARER = /(bearer[ \t]+)[^\s,"']+/gi;
-
-export interface Logger {
-  log(level: Level, event: string, fields?: Record<string, unknown>): void;
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-  debug(event: string, fields?: Record<string, unknown>): void;
-}
 
 /** `text` with URL credentials and bearer tokens masked; for logs, errors and responses alike. */
 export function withoutSecrets(text: string): string {
@@ -32,17 +26,6 @@ export function createLogger(
     write(JSON.stringify(record, redact) + '\n');
   };
   return byLevel(log);
-}
-
-/** A Logger whose level methods all go through one `log`. */
-function byLevel(log: Logger['log']): Logger {
-  return {
-    log,
-    info: (e, f) => log('info', e, f),
-    warn: (e, f) => log('warn', e, f),
-    error: (e, f) => log('error', e, f),
-    debug: (e, f) => log('debug', e, f),
-  };
 }
 
 function redact(key: string, value: unknown): unknown {

@@ -4,7 +4,6 @@ export type CorpusErrorCode =
   | 'CORPUS_BAD_OPTION'
   | 'CORPUS_NO_COVERS'
   | 'CORPUS_PAYLOAD_TOO_LARGE'
-  | 'CORPUS_BAD_LABEL'
   | 'CORPUS_BAD_IMAGE';
 
 export class CorpusError extends Error {

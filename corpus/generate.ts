@@ -8,7 +8,7 @@ import type { PixelImage } from './image.ts';
 import { proceduralCover } from './covers/procedural.ts';
 import { listPhotos, loadPhoto } from './covers/photos.ts';
 import { makeItem } from './item.ts';
-import { labelKey, type Label } from './labels.ts';
+import { labelKey, type Label } from '../schemas/corpus-label.ts';
 import { allocate, DEFAULT_MIX, type MixEntry } from './mix.ts';
 import { itemSeed, Rng } from './random.ts';
 

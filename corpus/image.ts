@@ -16,10 +16,6 @@ export interface IndexedImage {
   indices: Uint8Array;
 }
 
-export function copyPixels(image: PixelImage): PixelImage {
-  return { ...image, data: new Uint8Array(image.data) };
-}
-
 /** Adds an alpha plane to an RGB image. */
 export function withAlpha(rgb: PixelImage, alpha: Uint8Array): PixelImage {
   if (rgb.channels !== 3) throw new Error('withAlpha needs an RGB image');

@@ -17,7 +17,7 @@ import { encodeGif } from './encode/gif.ts';
 import { encodeBmp } from './encode/bmp.ts';
 import { insertJpegExif, insertPngExif, insertWebpExif } from './encode/exif-containers.ts';
 import { makeMessage, type MessageRules } from './messages.ts';
-import type { Format, Label, Mode } from './labels.ts';
+import type { Format, Label, Mode } from '../schemas/corpus-label.ts';
 import type { Container, Method, Recipe } from './mix.ts';
 import type { Rng } from './random.ts';
 

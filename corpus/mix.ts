@@ -1,10 +1,11 @@
 // What a corpus is made of: recipes (category, method, bit order, container) with weights.
 // Clean images mirror the stego containers weight for weight, so the file format and pixel mode
 // carry no information about the label; only the hidden payload does.
+import type { StegoMethod } from '../v4/contract.ts';
 import type { BitOrder } from './embed/bits.ts';
 import type { Rng } from './random.ts';
 
-export type Method = 'alpha' | 'palette' | 'lsb.rgb' | 'exif' | 'raw';
+export type Method = StegoMethod;
 export type Container = 'png-rgb' | 'png-rgba' | 'png-indexed' | 'gif' | 'jpeg' | 'webp' | 'bmp';
 
 export type Recipe =

@@ -8,7 +8,7 @@ import { bitsToTerminatedBytes, type BitOrder } from './embed/bits.ts';
 import { ALPHA_PREFIX } from './embed/capacity.ts';
 import { TAG, USER_COMMENT_HEADER } from './embed/exif.ts';
 import { CorpusError } from './errors.ts';
-import type { StegoLabel } from './labels.ts';
+import type { StegoLabel } from '../schemas/corpus-label.ts';
 
 export async function readPayload(file: Uint8Array, label: StegoLabel): Promise<Uint8Array> {
   switch (label.method) {

@@ -12,9 +12,10 @@ import {
   methodField,
   retentionOf,
 } from '../schemas/measurements.ts';
+import { INFLUX_FIELDS, type InfluxType } from '../schemas/event-fields.ts';
 import { VALIDATION_FIELDS } from '../schemas/validation-summary.ts';
 
-export type FieldType = 'float' | 'int' | 'bool' | 'string';
+export type FieldType = InfluxType;
 
 export interface MeasurementContract {
   tags: readonly string[];
@@ -36,15 +37,8 @@ const perMethod = (prefix: string): string[] => METHOD_FIELDS.map((m) => `${pref
 export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
   [MEASUREMENTS.inference]: {
     tags: INFERENCE_TAGS,
-    fields: {
-      event_id: 'string',
-      ...floats('stego_prob', 'method_prob', 'decode_ms', 'preprocess_ms', 'infer_ms', 'total_ms'),
-      bytes: 'int',
-      width: 'int',
-      height: 'int',
-      is_stego: 'bool',
-      error_code: 'string',
-    },
+    // The event's field table says which of its fields the point stores, and as what.
+    fields: Object.fromEntries(INFLUX_FIELDS.map((f) => [f.name, f.influx])),
     fieldPrefixes: [],
     specified: true,
   },

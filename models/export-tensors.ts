@@ -10,7 +10,7 @@ import { openSync, writeSync, closeSync, writeFileSync, mkdirSync, readdirSync, 
 import { join } from 'node:path';
 import { preprocess } from '../v4/preprocess.ts';
 import { STREAM_NAMES, streamSize, METHODS, BIT_ORDERS, type StreamName } from '../v4/contract.ts';
-import { readLabel } from '../corpus/labels.ts';
+import { readLabel } from '../schemas/corpus-label.ts';
 
 /** Per stream: how a float value is stored. 'u8x255': round(x*255); 'alpha': ch0 x255, ch1 as 0/1. */
 const STORAGE: Record<StreamName, 'u8x255' | 'u8x1' | 'alpha' | 'f32'> = {

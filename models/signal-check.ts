@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { preprocess } from '../v4/preprocess.ts';
 import { CROP } from '../v4/contract.ts';
 import { centreCrop } from '../v4/streams/crop.ts';
-import { readLabel } from '../corpus/labels.ts';
+import { readLabel } from '../schemas/corpus-label.ts';
 
 interface Row {
   key: string;

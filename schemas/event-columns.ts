@@ -5,14 +5,36 @@
 // arrays: a batch is about 4x smaller and decodes about 3x faster (bench/pipeline.ts measures
 // it), which is the same trade OTel Arrow makes for telemetry.
 //
-// Row i of a batch is the event { v: 1, agent_id, event_id: event_id[i], ..., model:
-// models[model[i]], outputs: null when all five output columns are null at i, label:
-// label[i] unless null or the column is absent, rollout: likewise }. The collector validates each row exactly as
-// it validates a v1 event.
-import { Type, type Static } from '@sinclair/typebox';
-import { MAX_BATCH_EVENTS, MAX_INTEGER, Model, type InferenceEvent, type Label } from './inference-event.ts';
+// There is one column per field of event-fields.ts, plus `model`, `label` and `rollout`. Row i of a batch is
+// the event { v: 1, agent_id, model: models[model[i]], event_id: event_id[i], ..., input: {...},
+// timings: {...}, outputs: null when every output column is null at i, label: label[i] unless
+// null or the column is absent, rollout: likewise }. The collector validates each row exactly as it validates a v1
+// event.
+import { Type, type Static, type TArray, type TObject, type TOptional, type TUnknown } from '@sinclair/typebox';
+import { compile } from './field-code.ts';
+import { EVENT_FIELDS, fieldValue, type EventField, type FieldGroup } from './event-fields.ts';
+import { MAX_BATCH_EVENTS, MAX_INTEGER, Model, type InferenceEvent } from './inference-event.ts';
 
 const column = Type.Array(Type.Unknown(), { maxItems: MAX_BATCH_EVENTS });
+type Column = TArray<TUnknown>;
+type Fields = (typeof EVENT_FIELDS)[number];
+/** One column per field of the table (left out when optional and no row has it), plus the envelope's. */
+type ColumnProperties = { [F in Fields as F['name']]: F extends { optional: true } ? TOptional<Column> : Column } & {
+  model: Column;
+  label: TOptional<Column>;
+  rollout: TOptional<Column>;
+};
+
+function columnProperties(): ColumnProperties {
+  const properties: Record<string, Column | TOptional<Column>> = {};
+  for (const f of EVENT_FIELDS as readonly EventField[]) properties[f.name] = f.optional ? Type.Optional(column) : column;
+  properties.model = column;
+  /** Left out when no row has a label. */
+  properties.label = Type.Optional(column);
+  /** Left out when no row is part of a model rollout (agent/rollout). */
+  properties.rollout = Type.Optional(column);
+  return properties as ColumnProperties;
+}
 
 export const EventColumns = Type.Object(
   {
@@ -24,47 +46,24 @@ export const EventColumns = Type.Object(
     n: Type.Integer({ minimum: 1, maximum: MAX_BATCH_EVENTS }),
     /** The models the rows were scored by; the `model` column holds indexes into this list. */
     models: Type.Array(Model, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
-    columns: Type.Object(
-      {
-        event_id: column,
-        ts_ns: column,
-        source: column,
-        model: column,
-        format: column,
-        bytes: column,
-        width: column,
-        height: column,
-        decode_ms: column,
-        preprocess_ms: column,
-        infer_ms: column,
-        total_ms: column,
-        stego_prob: column,
-        is_stego: column,
-        method: column,
-        method_prob: column,
-        bit_order: column,
-        error_code: column,
-        /** Left out when no row has a label. */
-        label: Type.Optional(column),
-        /** Left out when no row is part of a rollout. */
-        rollout: Type.Optional(column),
-      },
-      { additionalProperties: false },
-    ),
+    columns: Type.Object(columnProperties(), { additionalProperties: false }) as TObject<ColumnProperties>,
   },
   { additionalProperties: false },
 );
 export type EventColumns = Static<typeof EventColumns>;
 
-type Columns = Record<Exclude<keyof EventColumns['columns'], 'label' | 'rollout'>, unknown[]>;
+const FIELDS = EVENT_FIELDS as readonly EventField[];
+const inGroup = (group: FieldGroup) => FIELDS.filter((f) => f.group === group);
+const TOP = inGroup('event');
+const INPUT = inGroup('input');
+const TIMINGS = inGroup('timings');
+const OUTPUTS = inGroup('outputs');
 
 /** Columns from events, which must all carry `agentId` (the agent's EventBuilder makes them so). */
 export function toColumns(agentId: string, seq: number, events: readonly InferenceEvent[]): EventColumns {
-  const c: Columns = {
-    event_id: [], ts_ns: [], source: [], model: [], format: [], bytes: [], width: [], height: [],
-    decode_ms: [], preprocess_ms: [], infer_ms: [], total_ms: [],
-    stego_prob: [], is_stego: [], method: [], method_prob: [], bit_order: [], error_code: [],
-  };
+  const c: Record<string, unknown[]> = {};
+  for (const f of FIELDS) c[f.name] = [];
+  const modelColumn: number[] = [];
   const labels: unknown[] = [];
   const rollouts: unknown[] = [];
   let inRollout = false;
@@ -76,33 +75,19 @@ export function toColumns(agentId: string, seq: number, events: readonly Inferen
     const modelKey = `${e.model.id}\n${e.model.version}\n${e.model.sha256}`;
     let m = modelIndex.get(modelKey);
     if (m === undefined) modelIndex.set(modelKey, (m = models.push(e.model) - 1));
-    const o = e.outputs;
-    c.event_id.push(e.event_id);
-    c.ts_ns.push(e.ts_ns);
-    c.source.push(e.source);
-    c.model.push(m);
-    c.format.push(e.input.format);
-    c.bytes.push(e.input.bytes);
-    c.width.push(e.input.width);
-    c.height.push(e.input.height);
-    c.decode_ms.push(e.timings.decode_ms);
-    c.preprocess_ms.push(e.timings.preprocess_ms);
-    c.infer_ms.push(e.timings.infer_ms);
-    c.total_ms.push(e.timings.total_ms);
-    c.stego_prob.push(o ? o.stego_prob : null);
-    c.is_stego.push(o ? o.is_stego : null);
-    c.method.push(o ? o.method : null);
-    c.method_prob.push(o ? o.method_prob : null);
-    c.bit_order.push(o ? o.bit_order : null);
-    c.error_code.push(e.error_code);
+    modelColumn.push(m);
+    for (const f of FIELDS) c[f.name].push(fieldValue(e, f) ?? null);
     labels.push(e.label ?? null);
     if (e.label !== undefined) labelled = true;
     rollouts.push(e.rollout ?? null);
     if (e.rollout !== undefined) inRollout = true;
   }
-  const columns: EventColumns['columns'] = labelled ? { ...c, label: labels } : c;
-  if (inRollout) columns.rollout = rollouts;
-  return { v: 2, agent_id: agentId, seq, n: events.length, models, columns };
+  // An optional field no row has stays off the wire, so collectors that predate it read the batch.
+  for (const f of FIELDS) if (f.optional && c[f.name].every((x) => x === null)) delete c[f.name];
+  c.model = modelColumn;
+  if (labelled) c.label = labels;
+  if (inRollout) c.rollout = rollouts;
+  return { v: 2, agent_id: agentId, seq, n: events.length, models, columns: c as EventColumns['columns'] };
 }
 
 /** Why the columns do not line up with `n`, or undefined when they do. */
@@ -114,30 +99,45 @@ export function columnsMisfit(batch: EventColumns): string | undefined {
 
 /** Row `i` as an event, not yet validated (a column may hold anything). */
 export function rowOf(batch: EventColumns, i: number): unknown {
-  const c = batch.columns;
-  const modelIndex = c.model[i];
-  const isStego = c.is_stego[i];
-  const stegoProb = c.stego_prob[i];
-  const method = c.method[i];
-  const methodProb = c.method_prob[i];
-  const bitOrder = c.bit_order[i];
-  const scored = isStego !== null || stegoProb !== null || method !== null || methodProb !== null || bitOrder !== null;
-  const row: Record<string, unknown> = {
-    v: 1,
-    event_id: c.event_id[i],
-    agent_id: batch.agent_id,
-    ts_ns: c.ts_ns[i],
-    source: c.source[i],
-    // A bad index stays as it is, so the schema names it (/model must be object).
-    model: (Number.isInteger(modelIndex) && batch.models[modelIndex as number]) || modelIndex,
-    input: { format: c.format[i], bytes: c.bytes[i], width: c.width[i], height: c.height[i] },
-    timings: { decode_ms: c.decode_ms[i], preprocess_ms: c.preprocess_ms[i], infer_ms: c.infer_ms[i], total_ms: c.total_ms[i] },
-    outputs: scored ? { stego_prob: stegoProb, is_stego: isStego, method, method_prob: methodProb, bit_order: bitOrder } : null,
-    error_code: c.error_code[i],
-  };
-  const label = c.label?.[i] as Label | null | undefined;
+  return readRow(batch, batch.columns, i);
+}
+
+// Written from the table (schema/field-code.ts says why): what rowOf did by hand before.
+const readRow = compile<(batch: EventColumns, c: EventColumns['columns'], i: number) => unknown>(
+  ['batch', 'c', 'i'],
+  `const m = c.model[i];
+  // A bad index stays as it is, so the schema names it (/model must be object).
+  const row = { v: 1, agent_id: batch.agent_id, model: (Number.isInteger(m) && batch.models[m]) || m, ${members(TOP)} };
+  ${optionalMembers('row', TOP)}
+  const input = { ${members(INPUT)} };
+  ${optionalMembers('input', INPUT)}
+  row.input = input;
+  const timings = { ${members(TIMINGS)} };
+  ${optionalMembers('timings', TIMINGS)}
+  row.timings = timings;
+  // Outputs are null when every output column is (the request failed, there is no verdict).
+  let outputs = null;
+  if (${OUTPUTS.map((f) => `${has(f)}`).join(' || ')}) {
+    outputs = { ${members(OUTPUTS)} };
+    ${optionalMembers('outputs', OUTPUTS)}
+  }
+  row.outputs = outputs;
+  const label = c.label === undefined ? null : c.label[i];
   if (label !== null && label !== undefined) row.label = label;
-  const rollout = c.rollout?.[i];
+  const rollout = c.rollout === undefined ? null : c.rollout[i];
   if (rollout !== null && rollout !== undefined) row.rollout = rollout;
-  return row;
+  return row;`,
+);
+
+function members(fields: readonly EventField[]): string {
+  return fields.filter((f) => !f.optional).map((f) => `${f.name}: c.${f.name}[i]`).join(', ');
+}
+
+/** An optional field goes in only when its column is there and holds a value at `i`. */
+function optionalMembers(target: string, fields: readonly EventField[]): string {
+  return fields.filter((f) => f.optional).map((f) => `if (${has(f)}) ${target}.${f.name} = c.${f.name}[i];`).join('\n');
+}
+
+function has(f: EventField): string {
+  return f.optional ? `(c.${f.name} !== undefined && c.${f.name}[i] !== null && c.${f.name}[i] !== undefined)` : `c.${f.name}[i] !== null`;
 }

@@ -1,6 +1,12 @@
 // InferenceEvent v1: one per request the agent sees. The TypeBox definition is the single
-// source: its JSON Schema validates on the wire, its Static type is the TypeScript type.
+// source: its JSON Schema validates on the wire, its Static type is the TypeScript type. Its
+// fields come from the table in event-fields.ts; this file adds the envelope (v, agent_id,
+// model, label) and how the groups nest.
 import { Type, type Static } from '@sinclair/typebox';
+import { BIT_ORDERS, METHODS } from '../v4/contract.ts';
+import { MAX_INTEGER, groupProperties, groupSchema } from './event-fields.ts';
+
+export { MAX_INTEGER };
 
 /**
  * Bounds of one JetStream message of events. A batch is cut by the agent at its batch size (256
@@ -15,18 +21,14 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
  * a second on 200,000 levels.
  */
 export const MAX_JSON_DEPTH = 16;
-/** Largest integer InfluxDB stores (int64); JSON numbers above 2^53 are not exact anyway. */
-export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 /**
  * ts_ns is written as the point's int64 timestamp: 2^63 - 1 ns (2262-04-11), as the decimal
  * string ts_ns is; a 19-digit ts_ns compares with it as text.
  */
 export const MAX_TS_NS = '9223372036854775807';
 
-const Method = Type.Union(
-  ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'].map((m) => Type.Literal(m)),
-);
-const BitOrder = Type.Union(['lsb-first', 'msb-first', 'none'].map((m) => Type.Literal(m)));
+const Method = Type.Union(METHODS.map((m) => Type.Literal(m)));
+const BitOrder = Type.Union(BIT_ORDERS.map((m) => Type.Literal(m)));
 
 export const Label = Type.Object(
   {
@@ -63,53 +65,22 @@ export const Model = Type.Object(
 );
 export type Model = Static<typeof Model>;
 
-export const Timings = Type.Object(
-  {
-    decode_ms: Type.Number({ minimum: 0 }),
-    preprocess_ms: Type.Number({ minimum: 0 }),
-    infer_ms: Type.Number({ minimum: 0 }),
-    total_ms: Type.Number({ minimum: 0 }),
-  },
-  { additionalProperties: false },
-);
+export const Timings = groupSchema('timings');
 export type Timings = Static<typeof Timings>;
 
-export const Outputs = Type.Object(
-  {
-    stego_prob: Type.Number({ minimum: 0, maximum: 1 }),
-    is_stego: Type.Boolean(),
-    method: Type.Union([Method, Type.Null()]),
-    method_prob: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
-    bit_order: Type.Union([BitOrder, Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const Outputs = groupSchema('outputs');
 export type Outputs = Static<typeof Outputs>;
 
 export const InferenceEvent = Type.Object(
   {
     v: Type.Literal(1),
-    event_id: Type.String({ minLength: 1, maxLength: 64 }),
+    ...groupProperties('event'),
     agent_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-    /** Nanoseconds since the epoch, as a decimal string (it exceeds 2^53); unique within an agent. */
-    ts_ns: Type.String({ pattern: '^[0-9]{1,19}$' }),
-    source: Type.Union(
-      ['scan', 'library', 'proxy', 'probe', 'validate', 'http'].map((s) => Type.Literal(s)),
-    ),
     model: Model,
-    input: Type.Object(
-      {
-        format: Type.String({ maxLength: 16 }),
-        bytes: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
-        width: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
-        height: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
-      },
-      { additionalProperties: false },
-    ),
+    input: groupSchema('input'),
     timings: Timings,
     /** Null when the request failed; then error_code says why. */
     outputs: Type.Union([Outputs, Type.Null()]),
-    error_code: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
     label: Type.Optional(Label),
     /** Set only while a candidate model is rolled out beside the primary (agent/rollout). */
     rollout: Type.Optional(Rollout),

@@ -3,8 +3,6 @@
 // page, `starwatch tail` and the tests read the same types.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const LIVE_PROTOCOL_VERSION = 1;
-
 /** A topic or pattern: dot-separated segments; a pattern may use `*` (one segment) and a final `>`. */
 const Pattern = Type.String({ minLength: 1, maxLength: 256 });
 

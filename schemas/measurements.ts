@@ -2,6 +2,8 @@
 // that the HTTP API, the Grafana dashboards and the tests read. Tags have bounded cardinality
 // (ids are fields, never tags). Change a name here and every reader follows.
 
+import { IMAGE_FORMATS, METHODS } from '../v4/contract.ts';
+
 export const MEASUREMENTS = {
   /** One point per InferenceEvent; timestamp = the event's ts_ns (unique per agent => idempotent). */
   inference: 'inference',
@@ -67,8 +69,8 @@ export const INFERENCE_TAGS = [
   'label_method', //  true method, or none
   'size_bucket', //   lt64k | 64k-256k | 256k-1m | 1m-4m | ge4m (bytes)
 ] as const;
-// Fields of `inference`: event_id (string), stego_prob, method_prob, decode_ms, preprocess_ms,
-// infer_ms, total_ms, bytes (int), width (int), height (int), is_stego (bool), error_code (string).
+// Fields of `inference`: the event's fields that name an InfluxDB type in the field table
+// (schemas/event-fields.ts: INFLUX_FIELDS), under the same names; a null or absent one is left out.
 
 /**
  * Tags of `window` points. `*` in agent/model_version means "all of them". `replica` names the
@@ -145,7 +147,7 @@ export const VALIDATION_KINDS = ['run', 'ablation'] as const;
 export const methodField = (method: string): string => method.replace('.', '_');
 
 /** Input formats as tagged and counted; anything else is `unknown`. */
-export const FORMATS = ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP', 'unknown'] as const;
+export const FORMATS = [...IMAGE_FORMATS, 'unknown'] as const;
 export const formatOf = (format: string): (typeof FORMATS)[number] => {
   if ((FORMATS as readonly string[]).includes(format)) return format as (typeof FORMATS)[number];
   const upper = format.toUpperCase();
@@ -153,7 +155,7 @@ export const formatOf = (format: string): (typeof FORMATS)[number] => {
   return (FORMATS as readonly string[]).includes(upper) ? (upper as (typeof FORMATS)[number]) : 'unknown';
 };
 
-export const METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'] as const;
+export { METHODS };
 
 /** Input size buckets (bytes), the `size_bucket` tag and the `size_<b>` window fields. */
 export const SIZE_BUCKETS = ['lt64k', '64k-256k', '256k-1m', '1m-4m', 'ge4m'] as const;

@@ -35,4 +35,6 @@ export type BitOrder = (typeof BIT_ORDERS)[number];
 
 /** Image modes as the reference decoder (Pillow) names them. */
 export type ImageMode = 'RGB' | 'RGBA' | 'L' | 'LA' | 'P' | 'CMYK' | 'I';
-export type ImageFormat = 'PNG' | 'JPEG' | 'GIF' | 'WEBP' | 'BMP';
+/** The formats the V4 path decodes; the event's `format` tag and the corpus labels use these names. */
+export const IMAGE_FORMATS = ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];

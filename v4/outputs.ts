@@ -10,7 +10,6 @@ export const OUTPUT_WIDTHS = {
 } as const;
 
 export type OutputName = keyof typeof OUTPUT_WIDTHS;
-export const OUTPUT_NAMES = Object.keys(OUTPUT_WIDTHS) as OutputName[];
 export const REQUIRED_OUTPUT: OutputName = 'stego_logits';
 
 export function isOutputName(name: string): name is OutputName {

@@ -6,8 +6,8 @@
 // silently skipping it.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { listFiles } from '../corpus/files.ts';
-import { readLabel, sidecarPath } from '../corpus/labels.ts';
+import { listFiles } from '../v4/image-files.ts';
+import { readLabel, sidecarPath } from '../schemas/corpus-label.ts';
 import { Label as EventLabelSchema, type Label } from '../schemas/inference-event.ts';
 import { parseMethodAliases, withMethodResolved, type MethodAliases } from '../schemas/method-aliases.ts';
 import { validator } from '../schemas/validate.ts';

@@ -4,7 +4,7 @@
 // stego: it is labelled stego without a method and its name is kept, so it is counted, not refused.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { listFiles } from '../corpus/files.ts';
+import { listFiles } from '../v4/image-files.ts';
 import { resolveMethod, type MethodAliases } from '../schemas/method-aliases.ts';
 import type { DatasetItem } from './dataset.ts';
 

@@ -32,8 +32,6 @@ export interface ModelRef {
   sha256: string;
 }
 
-export const NO_TIMINGS: Timings = { decode_ms: 0, preprocess_ms: 0, infer_ms: 0, total_ms: 0 };
-
 export function unknownInput(bytes: number): InputInfo {
   return { format: 'unknown', bytes, width: 0, height: 0 };
 }

@@ -12,7 +12,7 @@ import type { ScanResult, V4Path } from '../../v4/path.ts';
 
 export type ScanOutcome =
   | { ok: true; result: ScanResult; event: InferenceEvent }
-  | { ok: false; code: string; message: string; event: InferenceEvent };
+  | { ok: false; code: string; message: string; event: InferenceEvent; /** What the V4 path threw. */ error: unknown };
 
 export interface ScanOptions {
   source?: Source;
@@ -72,24 +72,7 @@ export class StarwatchAgent {
       const message = (e as Error)?.message ?? String(e);
       const input = { ...unknownInput(bytes.length), format: sniffFormat(bytes) };
       const event = this.emit({ ...observeError(source, code, input, performance.now() - start), ...extra });
-      return { ok: false, code, message, event };
-    }
-  }
-
-  /** Scans with the V4 path; rejects with the V4Error as the path would. */
-  async scan(bytes: Uint8Array, options: ScanOptions = {}): Promise<ScanResult> {
-    if (!this.path) throw new Error('this agent has no model: create it with a model to scan');
-    const source = options.source ?? 'library';
-    const start = performance.now();
-    try {
-      const result = await this.path.scan(bytes);
-      this.emit(observeResult(source, result, { label: options.label }));
-      return result;
-    } catch (e) {
-      const code = isV4Error(e) ? e.code : 'INTERNAL';
-      const input = { ...unknownInput(bytes.length), format: sniffFormat(bytes) };
-      this.emit(observeError(source, code, input, performance.now() - start, { label: options.label }));
-      throw e;
+      return { ok: false, code, message, event, error: e };
     }
   }
 

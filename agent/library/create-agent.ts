@@ -2,7 +2,7 @@
 // none, for wrapped sessions and proxies), its NATS publisher and its heartbeats.
 import { Heartbeater } from '../publish/heartbeat.ts';
 import type { NatsOptions } from '../publish/connection.ts';
-import type { Logger } from '../publish/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 import { EventPublisher, type PublisherOptions } from '../publish/publisher.ts';
 import type { DecodeLimits } from '../../v4/limits.ts';
 import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';

@@ -2,9 +2,9 @@
 // real traffic, so the collector can measure accuracy and false positives in production.
 // Each probe emits a labelled event with source "probe".
 import { readFile, stat } from 'node:fs/promises';
-import { isImageFile, listFiles } from '../../corpus/files.ts';
+import { isImageFile, listFiles } from '../../v4/image-files.ts';
 import type { Label } from '../../schemas/inference-event.ts';
-import { silentLogger, type Logger } from '../publish/logger.ts';
+import { silentLogger, type Logger } from '../../log/logger.ts';
 import { readProbeLabel, sidecarPath } from './probe-label.ts';
 
 export interface Probe {

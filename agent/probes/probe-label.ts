@@ -1,9 +1,9 @@
 // The label of a golden probe, from the JSON sidecar beside the image (same base name +
-// .json). A full corpus label is checked by corpus/labels.ts; a minimal one
+// .json). A full corpus label is checked by schemas/corpus-label.ts; a minimal one
 // ({"category":"clean"} or {"category":"stego","method":...,"bit_order":...}) is accepted
 // too, checked against the event contract's Label.
 import { readFile } from 'node:fs/promises';
-import { readLabel, sidecarPath } from '../../corpus/labels.ts';
+import { readLabel, sidecarPath } from '../../schemas/corpus-label.ts';
 import { Label } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
 

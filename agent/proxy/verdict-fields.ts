@@ -96,13 +96,15 @@ export function readUpstreamVerdict(body: unknown, fields: VerdictFields, thresh
   const message = fields.extractedMessage ? pick(body, fields.extractedMessage) : undefined;
   const extracted = typeof message === 'string' && message.length > 0;
   const { method, unknown } = methodOf(body, fields, aliases);
+  const judged = typeof isStego === 'boolean' ? isStego : stegoProb > threshold;
   const outputs: Outputs = {
     stego_prob: stegoProb,
-    is_stego: extracted || (typeof isStego === 'boolean' ? isStego : stegoProb > threshold),
+    is_stego: extracted || judged,
     method,
     method_prob: probability(pick(body, fields.methodProb)),
     bit_order: fromIndex(pick(body, fields.bitOrder), BIT_ORDERS),
   };
+  if (extracted && !judged) outputs.extraction_override = true;
   // A method name beside a clean verdict ("clean", "none") names no method that was missed.
   return { outputs, unknownMethod: outputs.is_stego ? unknown : null, extracted };
 }

@@ -1,14 +1,8 @@
-// The agent's log lines go through this small interface so tests and the library can
-// silence or capture them. Callers never pass secrets in.
+// The agent's log lines: plain text on stderr, for an operator reading a sidecar's output. The
+// interface is the one every component takes (log/logger.ts), so tests and the library can
+// silence or capture them.
+import { byLevel } from '../../log/logger.ts';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export const stderrLogger: Logger = {
-  info: (m) => process.stderr.write(`starwatch agent: ${m}\n`),
-  warn: (m) => process.stderr.write(`starwatch agent: warning: ${m}\n`),
-};
-
-export const silentLogger: Logger = { info: () => {}, warn: () => {} };
+export const stderrLogger = byLevel((level, event, fields) =>
+  process.stderr.write(`starwatch agent: ${level === 'info' ? '' : `${level}: `}${event}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`),
+);

@@ -4,6 +4,7 @@
 // drops the oldest events, counting each drop. A batch taken from the queue is retried with
 // the same Nats-Msg-Id until the stream acknowledges it, so a retry is never stored twice.
 // So every event enqueued is either in the stream or counted in `dropped`.
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { connect, Events, type JetStreamClient, type NatsConnection } from 'nats';
 import { MAX_BATCH_EVENTS, MAX_MESSAGE_BYTES, type InferenceEvent } from '../../schemas/inference-event.ts';
@@ -11,7 +12,7 @@ import { EVENTS_STREAM, eventsSubject } from '../../schemas/subjects.ts';
 import { batchMsgId, encodeBatch } from './batch-encoding.ts';
 import { BoundedQueue } from './bounded-queue.ts';
 import { connectionOptions, describeConnection, type NatsOptions } from './connection.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger, type Logger } from '../../log/logger.ts';
 import { ensureEventsStream } from './stream.ts';
 
 export interface PublisherOptions {
@@ -59,7 +60,6 @@ const RETRY_MS = 200;
 /** What nats-server answers when a bounded stream will not take a message. */
 const REFUSAL = /maximum (bytes|messages|message size)|exceeds maximum|insufficient (resources|storage)/i;
 const isStreamRefusal = (e: Error): boolean => REFUSAL.test(e.message);
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class EventPublisher {
   readonly agentId: string;

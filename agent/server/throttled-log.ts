@@ -1,6 +1,6 @@
 // A warning that may repeat for every hostile request is logged at most once per interval
 // per kind, with how many were held back, so an attack cannot flood the log.
-import type { Logger } from '../publish/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export class ThrottledLog {
   private readonly lastAt = new Map<string, number>();

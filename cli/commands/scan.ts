@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { isV4Error } from '../../v4/errors.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { V4Path, type ScanResult } from '../../v4/path.ts';
-import { isImageFile, listFiles } from '../../corpus/files.ts';
+import { isImageFile, listFiles } from '../../v4/image-files.ts';
 
 
 interface ScanOptions {

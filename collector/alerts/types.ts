@@ -54,6 +54,3 @@ export interface AlertTransition {
   kind: TransitionKind;
   alert: Alert;
 }
-
-/** Only these reach people; the rest are state bookkeeping. */
-export const NOTIFIED_TRANSITIONS: ReadonlySet<TransitionKind> = new Set(['firing', 'resolved']);

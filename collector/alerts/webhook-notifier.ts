@@ -1,6 +1,7 @@
 // Posts Slack-compatible JSON ({ text, attachments }) to an incoming-webhook URL. Each try
 // has a timeout; network errors, timeouts, 429 and 5xx are retried a bounded number of
 // times with doubling delays; other 4xx are final (retrying a bad request will not help).
+import { setTimeout as delay } from 'node:timers/promises';
 import { headline, NotifyError, type AlertNotification, type Notifier } from './notification.ts';
 import { redactUrl, scrub } from './redact.ts';
 
@@ -97,6 +98,3 @@ export function rootCauseText(ranking: readonly unknown[]): string {
     .join('\n');
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -5,10 +5,11 @@
 //   flagged series, the alert rules through the state machine (time = the window's end, in event
 //   time, so for-durations hold for replayed data too), and notifications;
 // - forecast granularity (1 min), same scopes: forecasts with intervals and time to threshold.
-// Everything is written to the sink and offered on anomaly$, alert$, forecast$ (and `publish`).
+// Everything is written to the sink and offered on anomaly$, alert$, forecast$ (the live feed
+// subscribes to those: collector/live/feed.ts).
 import { IdleKeys } from './idle-keys.ts';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { TOPICS, type LiveAnomaly } from '../../schemas/live.ts';
+import type { LiveAnomaly } from '../../schemas/live.ts';
 import { ALL } from '../../schemas/measurements.ts';
 import type { AlertDispatcher } from '../alerts/dispatcher.ts';
 import { groupNotification, type AlertNotification } from '../alerts/notification.ts';
@@ -22,7 +23,6 @@ import { detectorForKind, type SeriesKind } from '../detect/factory.ts';
 import type { AnomalyPoint, Detector } from '../detect/types.ts';
 import { DriftMonitor, type DriftReport, type SavedReference } from '../drift/drift-monitor.ts';
 import { referencePoint } from '../drift/reference-store.ts';
-import { liveAlert } from '../live/feed.ts';
 import type { Logger } from '../log.ts';
 import type { Point } from '../sinks/point.ts';
 import type { PointSink } from '../sinks/sink.ts';
@@ -71,7 +71,6 @@ export interface StageParts {
   rules: Partial<RuleOptions>;
   settings: AlertSettings;
   tuning: AnalysisTuning;
-  publish?: (topic: string, payload: unknown) => void;
   /** Drift references saved before a restart, per model version. */
   driftReferences?: ReadonlyMap<string, SavedReference>;
   /** Called once a drift monitor has learned its reference (to keep it across restarts). */
@@ -247,7 +246,6 @@ export class AnalysisStage {
       root_cause: cause,
     };
     this.anomaly$.next(live);
-    this.p.publish?.(TOPICS.anomalies, live);
   }
 
   /**
@@ -265,7 +263,6 @@ export class AnalysisStage {
       this.p.log.info('alert_transition', { kind: t.kind, rule: t.alert.ruleId, key: t.alert.key, severity: t.alert.severity });
     }
     this.alert$.next(t);
-    this.p.publish?.(TOPICS.alerts, liveAlert(t));
   }
 
   /** In order, one batch after the other, so a resolve never overtakes its firing. */
@@ -289,7 +286,6 @@ export class AnalysisStage {
         points.push(...forecastPoints(forecast));
         this.counts.forecasts++;
         this.forecast$.next(forecast);
-        this.p.publish?.(TOPICS.forecasts, forecast);
       }
     }
     this.p.sink.write(points);

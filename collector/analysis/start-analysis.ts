@@ -33,8 +33,6 @@ export interface AnalysisDeps {
   natsPublish: Publish;
   settings?: Partial<AlertSettings>;
   log: Logger;
-  /** The live hub's publish (topics anomalies, alerts, forecasts), when there is one. */
-  publish?: (topic: string, payload: unknown) => void;
   /** More notifiers besides the configured ones. */
   notifiers?: Notifier[];
   tuning?: Partial<AnalysisTuning>;
@@ -112,7 +110,6 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     rules,
     settings,
     tuning,
-    publish: deps.publish,
     driftReferences: await driftReferencesOf(references, tuning.detectGranularity, deps.driftReferences, deps.log),
     onDriftReference: (model, granularity, reference) =>
       void references?.save(model, granularity, reference).catch((e: Error) => deps.log.warn('drift_reference_save_failed', { model_version: model, error: e.message })),

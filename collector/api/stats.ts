@@ -7,12 +7,13 @@
 // latency max is exact.
 import { ALL, MEASUREMENTS, methodField } from '../../schemas/measurements.ts';
 import { ApiError, oneOf } from './http.ts';
+import { METHODS } from '../../v4/contract.ts';
 import { InfluxQL, quote, type Row } from './influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 export const STATS_WINDOWS = ['1h', '6h', '24h', '7d'] as const;
 export const STATS_GRANULARITIES = ['1m', '5m', '1h'] as const;
-export const METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'raw'] as const;
+export { METHODS };
 
 const SECONDS: Record<string, number> = { '1m': 60, '5m': 300, '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800 };
 

@@ -4,45 +4,57 @@
 // schema, which decides and explains. test/unit/collector-common-columns.test.ts holds the two to
 // that. The models were checked with the batch (EventColumns), so rows need not check them again.
 import type { EventColumns } from '../../schemas/event-columns.ts';
-import { AGENT_ID, BIT_ORDERS, METHODS, SOURCES, TS_NS, atLeast0, count, sized, unit } from './common-event.ts';
+import { AGENT_ID, CHECKED, type CheckedField } from './common-event.ts';
+
+type Columns = Readonly<Record<string, readonly unknown[] | undefined>>;
+const PER_COLUMN = [...CHECKED.event, ...CHECKED.input, ...CHECKED.timings];
 
 /** Per row, 1 when it is plain (valid for sure), 0 when the schema must look at it. */
 export function plainRows(batch: EventColumns): Uint8Array {
-  const c = batch.columns;
+  const c = batch.columns as Columns;
   const n = batch.n;
   const plain = new Uint8Array(n);
   if (!AGENT_ID.test(batch.agent_id)) return plain;
   plain.fill(1);
-  const doubt = (ok: (x: any) => boolean, values: unknown[]) => {
-    for (let i = 0; i < n; i++) if (!ok(values[i])) plain[i] = 0;
-  };
-  doubt((x) => sized(x, 1, 64), c.event_id);
-  doubt((x) => typeof x === 'string' && TS_NS.test(x), c.ts_ns);
-  doubt((x) => SOURCES.has(x), c.source);
-  doubt((x) => Number.isInteger(x) && x >= 0 && x < batch.models.length, c.model);
-  doubt((x) => sized(x, 0, 16), c.format);
-  for (const counts of [c.bytes, c.width, c.height]) doubt(count, counts);
-  for (const timings of [c.decode_ms, c.preprocess_ms, c.infer_ms, c.total_ms]) doubt(atLeast0, timings);
-  doubt((x) => x === null || sized(x, 0, 64), c.error_code);
-  if (c.label) doubt((x) => x === null, c.label);
-  if (c.rollout) doubt((x) => x === null, c.rollout);
-  for (let i = 0; i < n; i++) if (plain[i] === 1 && !plainOutputs(c, i)) plain[i] = 0;
+  for (const f of PER_COLUMN) doubtColumn(plain, f, c[f.name], n);
+  const models = batch.models.length;
+  const model = c.model as unknown[];
+  for (let i = 0; i < n; i++) {
+    const m = model[i];
+    if (!(Number.isInteger(m) && (m as number) >= 0 && (m as number) < models)) plain[i] = 0;
+  }
+  const label = c.label;
+  if (label) for (let i = 0; i < n; i++) if (label[i] !== null) plain[i] = 0;
+  const rollout = c.rollout;
+  if (rollout) for (let i = 0; i < n; i++) if (rollout[i] !== null) plain[i] = 0;
+  doubtOutputs(plain, c, n);
   return plain;
 }
 
-/** All five output columns null (no verdict), or a whole verdict. */
-function plainOutputs(c: EventColumns['columns'], i: number): boolean {
-  const isStego = c.is_stego[i];
-  if (isStego === null)
-    return c.stego_prob[i] === null && c.method[i] === null && c.method_prob[i] === null && c.bit_order[i] === null;
-  const method = c.method[i];
-  const methodProb = c.method_prob[i];
-  const bitOrder = c.bit_order[i];
-  return (
-    typeof isStego === 'boolean' &&
-    unit(c.stego_prob[i]) &&
-    (method === null || METHODS.has(method)) &&
-    (methodProb === null || unit(methodProb)) &&
-    (bitOrder === null || BIT_ORDERS.has(bitOrder))
-  );
+function doubtColumn(plain: Uint8Array, f: CheckedField, values: readonly unknown[] | undefined, n: number): void {
+  // An optional column left out: every row lacks the field, which is fine.
+  if (values === undefined) return;
+  const { check, mayLack } = f;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x === null ? !mayLack : !check(x)) plain[i] = 0;
+  }
+}
+
+/** Per row, every output column null (no verdict), or a whole verdict. */
+function doubtOutputs(plain: Uint8Array, c: Columns, n: number): void {
+  const scored = new Uint8Array(n);
+  for (const f of CHECKED.outputs) {
+    const values = c[f.name];
+    if (values !== undefined) for (let i = 0; i < n; i++) if (values[i] !== null) scored[i] = 1;
+  }
+  for (const f of CHECKED.outputs) {
+    const values = c[f.name];
+    const { check, mayLack } = f;
+    for (let i = 0; i < n; i++) {
+      if (scored[i] === 0) continue;
+      const x = values === undefined ? null : values[i];
+      if (x === null ? !mayLack : !check(x)) plain[i] = 0;
+    }
+  }
 }

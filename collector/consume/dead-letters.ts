@@ -3,6 +3,7 @@
 // letter keeps one Nats-Msg-Id across its retries, so a retry whose first try was stored after
 // all (its answer timed out) is kept once; and the retries are bounded, so a letter that cannot
 // be stored gives up (counted) instead of piling up behind a dead-letter stream that refuses.
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from 'nats';
 import { DEAD_LETTER_SUBJECT } from '../../schemas/subjects.ts';
@@ -35,7 +36,7 @@ export class DeadLetterPublisher {
         return true;
       } catch (e) {
         this.onRetry(e as Error, attempt);
-        if (attempt < this.maxAttempts) await new Promise((r) => setTimeout(r, backoffMs(attempt, 5000)));
+        if (attempt < this.maxAttempts) await delay(backoffMs(attempt, 5000));
       }
     }
     this.lost++;

@@ -1,6 +1,7 @@
 // The pull side of the durable consumer: fetch a batch, hand each message over, repeat. Flow
 // control lives here: while too many messages are held or too many points wait for InfluxDB, it
 // stops pulling and JetStream keeps the rest (that is what makes an InfluxDB outage lossless).
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, JetStreamClient, JsMsg } from 'nats';
 import { backoffMs } from '../sinks/batching-sink.ts';
 import { TimeSlice } from './time-slice.ts';
@@ -79,4 +80,3 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
   };
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -21,9 +21,6 @@ export const SERIES_KINDS = [
 ] as const;
 export type SeriesKind = (typeof SERIES_KINDS)[number];
 
-export const DETECTOR_METHODS = ['adaptive', 'robust-z', 'ewma-cusum', 'seasonal-profile', 'robust-z+ewma-cusum'] as const;
-export type DetectorMethod = (typeof DETECTOR_METHODS)[number];
-
 export type Season = 'none' | 'daily' | 'weekly';
 
 /** How one kind of series is watched; the numbers are in the series' own units. */
@@ -86,14 +83,23 @@ export function detectorForKind(kind: SeriesKind, overrides: DetectorOverrides =
 /** A series kind name or a single method name, as the CLI's --detector takes it. */
 export function detectorByName(name: string, overrides: DetectorOverrides = {}): Detector {
   if (isSeriesKind(name)) return detectorForKind(name, overrides);
-  const generic = KIND_PROFILES.generic;
-  if (name === 'adaptive') return adaptive(generic, overrides);
-  if (name === 'robust-z+ewma-cusum') return new CompositeDetector([robustZ(generic, overrides), ewmaCusum(generic, overrides)]);
-  if (name === 'robust-z') return robustZ(generic, overrides);
-  if (name === 'ewma-cusum') return ewmaCusum(generic, overrides);
-  if (name === 'seasonal-profile') return seasonal(generic, overrides.season === 'weekly' ? 'weekly' : 'daily', overrides);
-  throw new UnknownDetectorError(name);
+  if (!Object.hasOwn(DETECTORS, name)) throw new UnknownDetectorError(name);
+  return DETECTORS[name as DetectorMethod](KIND_PROFILES.generic, overrides);
 }
+
+type MakeDetector = (profile: KindProfile, overrides: DetectorOverrides) => Detector;
+
+/** Every single method by name: a new detector is one entry, and the compiler checks each. */
+const DETECTORS = {
+  adaptive: (p, o) => adaptive(p, o),
+  'robust-z': (p, o) => robustZ(p, o),
+  'ewma-cusum': (p, o) => ewmaCusum(p, o),
+  'seasonal-profile': (p, o) => seasonal(p, o.season === 'weekly' ? 'weekly' : 'daily', o),
+  'robust-z+ewma-cusum': (p, o) => new CompositeDetector([robustZ(p, o), ewmaCusum(p, o)]),
+} as const satisfies Record<string, MakeDetector>;
+
+type DetectorMethod = keyof typeof DETECTORS;
+export const DETECTOR_METHODS = Object.keys(DETECTORS) as DetectorMethod[];
 
 export function isSeriesKind(name: string): name is SeriesKind {
   return (SERIES_KINDS as readonly string[]).includes(name);

@@ -4,6 +4,7 @@
 // A refused batch (400, 413) is split in halves until every line is either accepted or refused
 // alone: nothing good is dropped with a bad neighbour, and each refused line is reported with
 // the server's reason. Bodies stay under maxBodyBytes, so a proxy's body limit is never hit.
+import { setTimeout as delay } from 'node:timers/promises';
 import { retentionOf, type RetentionTarget } from '../../schemas/measurements.ts';
 import { formatLine } from './line-protocol.ts';
 import type { Point } from './point.ts';
@@ -270,4 +271,3 @@ export function backoffMs(attempt: number, maxMs: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

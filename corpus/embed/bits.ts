@@ -1,6 +1,8 @@
 // Bytes <-> bit sequences in the two bit orders the V4 methods use.
+import type { BitOrder as ContractBitOrder } from '../../v4/contract.ts';
 
-export type BitOrder = 'lsb-first' | 'msb-first';
+/** The orders that place bits (the contract's `none` is for methods that place bytes). */
+export type BitOrder = Exclude<ContractBitOrder, 'none'>;
 
 export function bytesToBits(bytes: Uint8Array, order: BitOrder): Uint8Array {
   const bits = new Uint8Array(bytes.length * 8);

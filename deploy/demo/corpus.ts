@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateCorpus } from '../../corpus/generate.ts';
-import { readLabel, type Label } from '../../corpus/labels.ts';
+import { readLabel, type Label } from '../../schemas/corpus-label.ts';
 
 export interface CorpusItem {
   file: string;

@@ -1,11 +1,12 @@
 // One demo run: services, collector, agent, traffic, the incident on schedule, a status line now
 // and then, and a clean stop of everything it started (in reverse order).
+import { byLevel } from '../../log/logger.ts';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgentServer, type RunningAgent } from '../../agent/server/start.ts';
-import type { Logger as AgentLogger } from '../../agent/publish/logger.ts';
+import type { Logger as AgentLogger } from '../../log/logger.ts';
 import { createLogger } from '../../collector/log.ts';
 import { LIVE_PATH } from '../../collector/api/server.ts';
 import { liveAlert } from '../../collector/live/feed.ts';
@@ -173,7 +174,7 @@ function progress(say: Say, total: number): (done: number) => void {
 }
 
 async function startAgent(services: DemoServices, log: WriteStream, shadowShare: number): Promise<RunningAgent> {
-  const logger: AgentLogger = { info: (m) => log.write(`${m}\n`), warn: (m) => log.write(`warning: ${m}\n`) };
+  const logger: AgentLogger = byLevel((level, m) => log.write(`${level === 'info' ? '' : `${level}: `}${m}\n`));
   return startAgentServer({
     nats: { servers: [services.nats.url] },
     agentId: DEMO_AGENT_ID,

@@ -1,4 +1,5 @@
 // Waiting on a condition with a deadline: the one way tests and launchers wait for things.
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface WaitOptions {
   timeoutMs?: number;
@@ -25,6 +26,6 @@ export async function waitFor<T>(
       const why = lastError instanceof Error ? `: ${lastError.message}` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await delay(intervalMs);
   }
 }

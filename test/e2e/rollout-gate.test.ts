@@ -18,7 +18,7 @@ import type { StarwatchAgent } from '../../agent/library/agent.ts';
 import type { Observation } from '../../agent/events/observation.ts';
 import type { Label, Rollout } from '../../schemas/inference-event.ts';
 import { ROLLBACK_SUBJECT } from '../../schemas/subjects.ts';
-import { silentLogger } from '../../agent/publish/logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 
 const services = useServices({ nats: true, influx: true });
 const DB = 'rollout_gate';

@@ -1,6 +1,7 @@
 // Issue 19 item 9: the events stream is bounded (age, bytes, message size; full refuses new),
 // its usage is a metric with an alert rule at 80%, and a publisher the full stream refuses is
 // told, counts it and logs it, instead of losing events silently.
+import { byLevel } from '../../log/logger.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -69,7 +70,7 @@ test('usage is exposed as a metric; the alert rule fires at 80%', async () => {
 test('a full stream refuses the agent: it is told, counts and logs it, and drops nothing silently', async () => {
   const nc = await natsConnect(services.nats.url);
   const warnings: string[] = [];
-  const publisher = new EventPublisher({ agentId: 'agent-full', nats: { servers: [services.nats.url] }, createStream: false, batchSize: 50, logger: { info: () => {}, warn: (m) => warnings.push(m) } });
+  const publisher = new EventPublisher({ agentId: 'agent-full', nats: { servers: [services.nats.url] }, createStream: false, batchSize: 50, logger: byLevel((level, m) => level === 'warn' && warnings.push(m)) });
   try {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: 'STARWATCH_EVENTS', subjects: [EVENTS_FILTER], storage: StorageType.File, max_bytes: 30_000, discard: DiscardPolicy.New });

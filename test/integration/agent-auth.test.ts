@@ -1,5 +1,6 @@
 // NATS with a token: the agent connects with it (several servers listed, the first one dead),
 // its events arrive, and the token appears in none of its log lines.
+import { byLevel } from '../../log/logger.ts';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { startProcess } from '../../deploy/local/process.ts';
 import { tempDir, waitFor } from '../harness/services.ts';
 import { EVENTS_STREAM } from '../../schemas/subjects.ts';
 import { createAgent } from '../../agent/library.ts';
-import type { Logger } from '../../agent/publish/logger.ts';
+import type { Logger } from '../../log/logger.ts';
 
 const dir = tempDir('starwatch-auth-');
 const TOKEN = 's3cret-token-0451';
@@ -23,7 +24,7 @@ test('token auth with several servers; the token is never logged', async () => {
   await waitFor(async () => (await connect({ servers: url, token: TOKEN, reconnect: false })).close().then(() => true), { what: 'nats-server with auth' });
 
   const lines: string[] = [];
-  const logger: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m) };
+  const logger: Logger = byLevel((_, m) => lines.push(m));
   const watch = await createAgent({
     agentId: 'auth',
     nats: { servers: [`nats://127.0.0.1:${dead}`, `nats://user:pw-in-url@127.0.0.1:${dead}`, url], token: TOKEN },

@@ -7,7 +7,7 @@ import { useServices, waitFor } from '../harness/services.ts';
 import { createAgent } from '../../agent/library.ts';
 import { STREAM_SHAPES } from '../../v4/contract.ts';
 import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
-import { silentLogger } from '../../agent/publish/logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { makeImages, readStoredEvents } from './agent-stream.ts';
 import { assertAll } from '../harness/assert-all.ts';
 

@@ -1,6 +1,7 @@
 // The scan server against a real nats-server: every request (good or refused) arrives in the
 // stream exactly once as a valid event with the right fields; typed 4xx errors; metrics;
 // heartbeats on core NATS; shutdown flushes the queue.
+import { byLevel } from '../../log/logger.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -155,7 +156,7 @@ test('shutdown flushes what is queued', async () => {
   // posted before the publisher's first connection would be sent by the pump that follows it,
   // so the posts wait for its "connected" line (logged in the same tick as that pump).
   const lines: string[] = [];
-  const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
+  const logger = byLevel((_, m) => lines.push(m));
   const agent = await startTestAgent(services.nats.url, { agentId: 'server-flush', batchSize: 1000, batchMs: 600_000, logger });
   let closed = false;
   try {

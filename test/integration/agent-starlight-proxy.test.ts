@@ -2,6 +2,7 @@
 // --proxy-preset starlight-v4: Starlight's method names become ours in the events (they used to
 // become null), a verdict made stego by an extracted message is counted, an unknown method name is
 // counted and logged (never dropped silently), and a label {"method":"eoi"} is accepted.
+import { byLevel } from '../../log/logger.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -41,7 +42,7 @@ describe('agent in front of Starlight (proxy preset starlight-v4)', () => {
     agent = await startTestAgent(services.nats.url, {
       proxy: `http://127.0.0.1:${port}/v1/scan`,
       proxyFields: VERDICT_PRESETS['starlight-v4'],
-      logger: { info: log, warn: log },
+      logger: byLevel((_, line) => log(line)),
     });
   });
 

@@ -4,7 +4,7 @@ import { connect, type Msg, type Subscription } from 'nats';
 import { EVENTS_STREAM } from '../../schemas/subjects.ts';
 import { decodeMessage } from '../../collector/consume/decode.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
-import { silentLogger } from '../../agent/publish/logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { startAgentServer, type AgentServerOptions, type RunningAgent } from '../../agent/server/start.ts';
 
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { AckPolicy, connect } from 'nats';
 import sharp from 'sharp';
 import { startAgentServer, type RunningAgent } from '../../agent/server/start.ts';
-import { silentLogger } from '../../agent/publish/logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { EVENTS_FILTER } from '../../collector/consume/streams.ts';
 import { createLogger } from '../../collector/log.ts';
 import { EVENTS_STREAM } from '../../schemas/subjects.ts';

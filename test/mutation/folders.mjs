@@ -17,8 +17,8 @@ export const FOLDERS = {
     tests: unit('detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
   },
   schemas: {
-    mutate: ['schemas/{event-columns,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
-    tests: unit('schemas-event-columns', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
+    mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
+    tests: unit('schemas-event-columns', 'schemas-fast-check', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
   streams: { mutate: ['v4/streams/*.ts'], tests: unit('v4-preprocess-pieces', 'v4-path', 'v4-parity') },
 };

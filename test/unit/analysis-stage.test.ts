@@ -1,6 +1,8 @@
 // The analysis stage on windows from the real WindowEngine, without services: which points it
 // writes, the alert lifecycle in event time, root cause by dimension, and that bad settings and
 // failures are typed, counted and contained.
+import { connectLiveFeed } from '../../collector/live/feed.ts';
+import type { LiveHub } from '../../collector/live/hub.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -47,10 +49,12 @@ async function run(s: Scenario, settings: Partial<AlertSettings> = {}, sinkWrite
     natsPublish: (subject, data) => void out.onNats.push(`${subject} ${new TextDecoder().decode(data)}`),
     settings: { forMs: 30_000, ...settings },
     log: recordingLog(out.logs),
-    publish: (topic, payload) => out.published.push({ topic, payload }),
     notifiers: [recorder],
   });
   handle.anomaly$.subscribe((a) => out.anomalies.push(a));
+  // The live feed as the collector wires it, into a hub that records what it is given.
+  const hub = { publish: (topic: string, payload: unknown) => out.published.push({ topic, payload }) } as unknown as LiveHub;
+  connectLiveFeed(hub, { window$: new Subject<WindowResult>(), anomaly$: handle.anomaly$, alert$: handle.alert$, forecast$: handle.forecast$ });
   const engine = new WindowEngine({ allowedLatenessMs: 500, idleGraceMs: 1000, replica: '0' });
   const wall = Date.now();
   for (const e of scenarioEvents(s)) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { minBytesToReachCrop } from '../../corpus/embed/crop-reach.ts';
 import { centreCrop } from '../../v4/streams/crop.ts';
 import { generateCorpus } from '../../corpus/generate.ts';
-import { readLabel, type StegoLabel } from '../../corpus/labels.ts';
+import { readLabel, type StegoLabel } from '../../schemas/corpus-label.ts';
 import { CorpusError } from '../../corpus/errors.ts';
 
 test('minBytesToReachCrop counts the rows above the crop plus the rows asked for', () => {

@@ -24,7 +24,7 @@ import { encodeBmp } from '../../corpus/encode/bmp.ts';
 import { insertJpegExif, insertPngExif, insertWebpExif } from '../../corpus/encode/exif-containers.ts';
 import { readBmp24, readPayload, readTail } from '../../corpus/readback.ts';
 import { CorpusError } from '../../corpus/errors.ts';
-import type { StegoLabel } from '../../corpus/labels.ts';
+import type { StegoLabel } from '../../schemas/corpus-label.ts';
 import type { Method } from '../../corpus/mix.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);

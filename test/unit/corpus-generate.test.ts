@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { generateCorpus, type GenerateOptions } from '../../corpus/generate.ts';
-import { readLabel, labelKey } from '../../corpus/labels.ts';
+import { readLabel, labelKey } from '../../schemas/corpus-label.ts';
 import { findExif, paletteIndices, readBmp24, readPayload, readTail } from '../../corpus/readback.ts';
 import { CorpusError } from '../../corpus/errors.ts';
 import { proceduralCover } from '../../corpus/covers/procedural.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labelKey, readLabel, sidecarPath, validateLabel } from '../../corpus/labels.ts';
+import { labelKey, readLabel, sidecarPath, validateLabel } from '../../schemas/corpus-label.ts';
 
 const clean = { category: 'clean', format: 'PNG', mode: 'RGB', width: 256, height: 256, seed: 7, cover: 'procedural' };
 const stego = {

@@ -33,11 +33,18 @@ function isPrefixOf(bytes: Uint8Array, magic: number[]): boolean {
   return bytes.length < magic.length && bytes.every((b, i) => b === magic[i]);
 }
 
-export function sniffFormat(bytes: Uint8Array): ImageFormat {
-  if (bytes.length === 0) throw new V4Error('EMPTY_INPUT', 'the image is empty (0 bytes)');
+/** The supported format the magic bytes name, or undefined: the one place formats are sniffed. */
+export function formatOfMagic(bytes: Uint8Array): ImageFormat | undefined {
   for (const s of SUPPORTED) {
     if (matches(bytes, s.magic) && (!s.also || matches(bytes, s.also.magic, s.also.at))) return s.format;
   }
+  return undefined;
+}
+
+export function sniffFormat(bytes: Uint8Array): ImageFormat {
+  if (bytes.length === 0) throw new V4Error('EMPTY_INPUT', 'the image is empty (0 bytes)');
+  const format = formatOfMagic(bytes);
+  if (format) return format;
   for (const u of UNSUPPORTED) {
     if (matches(bytes, u.magic, u.at)) throw new V4Error('UNSUPPORTED_FORMAT', `${u.name} images are not supported`);
   }

@@ -1,12 +1,25 @@
 // The label sidecar beside every corpus image (same base name + .json), and `readLabel`, which
-// later code (validation, golden probes) uses to read one back with every field checked.
+// later code (validation, golden probes, the demo) uses to read one back with every field
+// checked. A contract between the corpus that writes labels and everything that reads them, so
+// readers (the agent's probes) need no corpus code.
 import { readFile } from 'node:fs/promises';
-import { CorpusError } from './errors.ts';
-import type { Method } from './mix.ts';
+import { IMAGE_FORMATS, type BitOrder, type ImageFormat, type StegoMethod } from '../v4/contract.ts';
 
-export type Format = 'PNG' | 'GIF' | 'JPEG' | 'WEBP' | 'BMP';
+type Method = StegoMethod;
+
+/** A label that cannot be read or breaks the contract; `code` as the corpus errors have it. */
+export class LabelError extends Error {
+  readonly code = 'CORPUS_BAD_LABEL';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabelError';
+  }
+}
+
+export type Format = ImageFormat;
 export type Mode = 'RGB' | 'RGBA' | 'P';
-export type LabelBitOrder = 'lsb-first' | 'msb-first' | 'none';
+export type LabelBitOrder = BitOrder;
 
 interface CommonFields {
   format: Format;
@@ -34,7 +47,7 @@ export interface StegoLabel extends CommonFields {
 
 export type Label = CleanLabel | StegoLabel;
 
-const FORMATS: readonly Format[] = ['PNG', 'GIF', 'JPEG', 'WEBP', 'BMP'];
+const FORMATS: readonly Format[] = IMAGE_FORMATS;
 const MODES: readonly Mode[] = ['RGB', 'RGBA', 'P'];
 const METHOD_RULES: Record<Method, { formats: Format[]; orders: LabelBitOrder[] }> = {
   alpha: { formats: ['PNG'], orders: ['lsb-first'] },
@@ -57,20 +70,20 @@ export async function readLabel(path: string): Promise<Label> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CorpusError('CORPUS_BAD_LABEL', `cannot read label ${file}: ${(error as Error).message}`);
+    throw new LabelError(`cannot read label ${file}: ${(error as Error).message}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CorpusError('CORPUS_BAD_LABEL', `label ${file} is not JSON: ${(error as Error).message}`);
+    throw new LabelError(`label ${file} is not JSON: ${(error as Error).message}`);
   }
   return validateLabel(value, file);
 }
 
 export function validateLabel(value: unknown, where = 'label'): Label {
   const fail = (why: string): never => {
-    throw new CorpusError('CORPUS_BAD_LABEL', `${where}: ${why}`);
+    throw new LabelError(`${where}: ${why}`);
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not an object');
   const v = value as Record<string, unknown>;

@@ -19,12 +19,16 @@ import { DEFAULT_MODEL_PATH, V4Path, type ScanResult } from '../v4/path.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { writePhotoSet } from './photo-set.ts';
 import type { Bench, BenchReport } from './registry.ts';
+import { runShadowBench } from './agent-shadow.ts';
 
 interface AgentBenchOptions {
   count?: number;
   rounds?: number;
   events?: number;
   model?: string;
+  shadowShare?: number;
+  candidateModel?: string;
+  rate?: number;
 }
 
 const IMAGES = 32;
@@ -97,6 +101,7 @@ async function publisherThroughput(url: string, n: number, result: ScanResult): 
 }
 
 async function runAgentBench(o: AgentBenchOptions): Promise<BenchReport> {
+  if (o.shadowShare !== undefined) return runShadowBench({ ...o, shadowShare: o.shadowShare });
   const count = o.count ?? 400;
   const rounds = o.rounds ?? 20;
   const eventCount = o.events ?? 200_000;
@@ -193,6 +198,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function shareOf(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected a share in (0, 1], got "${v}"`);
+  return n;
+}
+
 export const agentBench: Bench = {
   name: 'agent',
   description: 'Agent cost: scans/s bare vs publishing to a real nats-server; publisher events/s',
@@ -201,6 +212,9 @@ export const agentBench: Bench = {
       .option('--count <n>', 'scans per variant (default 400)', positiveInt)
       .option('--rounds <n>', 'interleaved rounds (default 20)', positiveInt)
       .option('--events <n>', 'events for the publisher throughput (default 200000)', positiveInt)
-      .option('--model <path>', 'ONNX model (default: the reference model)'),
+      .option('--model <path>', 'ONNX model (default: the reference model)')
+      .option('--shadow-share <x>', 'instead: served latency of an agent shadowing a candidate on this share of requests vs none', shareOf)
+      .option('--candidate-model <path>', 'with --shadow-share: the candidate (default: the same model as --model)')
+      .option('--rate <n>', 'with --shadow-share: requests per second (default 20)', positiveInt),
   run: (options) => runAgentBench(options as AgentBenchOptions),
 };

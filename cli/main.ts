@@ -17,12 +17,13 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerTraining } from './commands/training.ts';
 import { registerServices } from './commands/services.ts';
 import { registerSilence } from './commands/silence.ts';
+import { registerRollout } from './commands/rollout.ts';
 
 const program = new Command('starwatch')
   .description('Observability for the Starlight V4 steganography detector')
   .version('0.1.0')
   .showHelpAfterError();
 
-for (const register of [registerScan, registerAgent, registerBench, registerGenerate, registerParity, registerDetect, registerForecast, registerTail, registerCollector, registerDemo, registerValidate, registerCompare, registerSilence, registerDoctor, registerTraining, registerServices]) register(program);
+for (const register of [registerScan, registerAgent, registerBench, registerGenerate, registerParity, registerDetect, registerForecast, registerTail, registerCollector, registerDemo, registerValidate, registerCompare, registerSilence, registerDoctor, registerTraining, registerServices, registerRollout]) register(program);
 
 await program.parseAsync(process.argv);

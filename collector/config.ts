@@ -6,6 +6,7 @@ import { ConfigError } from './config-error.ts';
 import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { CLUSTER_DEFAULTS, type ClusterSettings } from './cluster/settings.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
+import { ROLLOUT_DEFAULTS, type RolloutConfig } from './rollout/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -120,6 +121,8 @@ export interface CollectorConfig {
   analysis: AnalysisConfig;
   /** Replica mode: partial windows merged exactly, analysis on one leader (collector/cluster). */
   cluster: ClusterSettings;
+  /** Rollout comparison windows and the gate a running canary is watched with (collector/rollout). */
+  rollout: RolloutConfig;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -245,6 +248,18 @@ export const SETTINGS: Setting[] = [
   { path: 'cluster.streamReplicas', kind: 'number', description: 'replicas of the cluster stream and lease bucket (3 on a NATS cluster)' },
   { path: 'cluster.heartbeatMs', kind: 'number', description: 'a replica says it is alive this often (ms)' },
   { path: 'cluster.streamMaxAgeMs', kind: 'number', description: 'age limit of the cluster stream (ms)' },
+  { path: 'rollout.windowMs', kind: 'number', description: 'rollout comparison window (ms)' },
+  { path: 'rollout.closeAfterMs', kind: 'number', description: 'a rollout window is written this long after its end (ms)' },
+  { path: 'rollout.maxPairsWaiting', kind: 'number', description: 'shadow verdicts waiting for their pair at most (then the oldest is dropped)' },
+  { path: 'rollout.rollbackWebhook', kind: 'string', description: 'URL a canary rollback request is POSTed to, besides NATS', secret: true },
+  { path: 'rollout.fprMax', kind: 'number', description: 'gate: highest candidate FPR (0.0005 = 0.05%)' },
+  { path: 'rollout.fprRiseMax', kind: 'number', description: 'gate: highest FPR rise over the baseline (0.0002 = 0.02 points)' },
+  { path: 'rollout.detectionDropMax', kind: 'number', description: 'gate: largest detection drop per method below the baseline (0.01 = 1 point)' },
+  { path: 'rollout.latencyRatioMax', kind: 'number', description: 'gate: highest candidate/baseline p95 latency' },
+  { path: 'rollout.minDurationMs', kind: 'number', description: 'gate: shortest comparison judged (ms)' },
+  { path: 'rollout.minCleanLabelled', kind: 'number', description: 'gate: fewest clean labelled requests per side (0: what shows fprMax)' },
+  { path: 'rollout.minStegoPerMethod', kind: 'number', description: 'gate: fewest labelled stego per method per side' },
+  { path: 'rollout.minLatencySamples', kind: 'number', description: 'gate: fewest scored requests per side for the latency rule' },
 ];
 
 export const DEFAULTS: CollectorConfig = {
@@ -298,6 +313,7 @@ export const DEFAULTS: CollectorConfig = {
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
   },
   cluster: { ...CLUSTER_DEFAULTS },
+  rollout: { ...ROLLOUT_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -423,6 +439,8 @@ function check(c: CollectorConfig): void {
     ['cluster.streamMaxAgeMs', c.cluster.streamMaxAgeMs],
     ['prometheus.batchSeries', c.prometheus.batchSeries],
     ['prometheus.maxQueueSeries', c.prometheus.maxQueueSeries],
+    ['rollout.windowMs', c.rollout.windowMs],
+    ['rollout.maxPairsWaiting', c.rollout.maxPairsWaiting],
   ] as const)
     if (!(v >= 1)) throw new ConfigError(`${name} must be at least 1`);
 }

@@ -38,6 +38,8 @@ export interface PipelineDeps {
   keys?: KeyBound;
   /** Replica mode (collector/cluster): partial windows go there instead of InfluxDB. */
   cluster?: PipelineCluster;
+  /** Takes the events of a model rollout (collector/rollout); shadow verdicts go only there. */
+  rollout?: { add(event: InferenceEvent, tsMs: number): void };
   /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
   marks?: ClosedMarksStore;
 }
@@ -125,6 +127,9 @@ export class Pipeline {
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
       valid[i] = event;
       origins[i] = tsMs;
+      if (event.rollout) this.d.rollout?.add(event, tsMs);
+      // A shadow verdict answered no one: it is compared, never counted as traffic.
+      if (event.rollout?.role === 'shadow') continue;
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
       this.sample(event, now);

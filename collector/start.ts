@@ -37,6 +37,12 @@ import { SummarisedLog } from './consume/summarised-log.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
 import { untilDone, type Waiting } from './until-done.ts';
+import { RolloutComparer } from './rollout/comparer.ts';
+import { RolloutWatch } from './rollout/watch.ts';
+import { gateRulesOf } from './rollout/settings.ts';
+import { LateLabelApplier } from './labels/apply.ts';
+import { subscribeLabels } from './labels/subscribe.ts';
+import { subscribeModels } from './registry/subscribe.ts';
 
 /** Dead-letter payloads are cut to this many characters. */
 const MAX_PAYLOAD_CHARS = 65_536;
@@ -202,7 +208,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
+  const rollout = new RolloutComparer(sink, config.rollout);
+  new RolloutWatch({ comparer: rollout, rules: gateRulesOf(config.rollout), sink, publish: (subject, data) => nc.publish(subject, data), webhook: config.rollout.rollbackWebhook, log: logger });
   const pipeline = new Pipeline({
+    rollout,
     keys,
     nc,
     engine,
@@ -226,9 +235,13 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
+  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });
+  const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
+    lateLabels.stop();
+    models.stop();
     validation.unsubscribe();
     heartbeats.unsubscribe();
     await analysis.stop();
@@ -272,6 +285,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     eventRate.mark(pipeline.validEvents - countedEvents);
     countedEvents = pipeline.validEvents;
     pipeline.advance(now);
+    rollout.advance(now);
     pipeline.keepAlive(now, wait / 3);
     metrics.sinkBacklog.set(sink.backlog);
   }, 200);
@@ -309,10 +323,13 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await api?.close();
         validation.unsubscribe();
         heartbeats.unsubscribe();
+        lateLabels.stop();
+        models.stop();
         await flow.stop();
         clearInterval(clock);
         await pipeline.stop();
         await cluster?.stop();
+        rollout.flush();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
         await analysis.stop();

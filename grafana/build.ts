@@ -12,6 +12,7 @@ import { agentsBoard } from './boards/agents.ts';
 import { anomaliesBoard } from './boards/anomalies.ts';
 import { modelsBoard } from './boards/models.ts';
 import { overviewBoard } from './boards/overview.ts';
+import { rolloutBoard } from './boards/rollout.ts';
 
 export const DASHBOARDS_DIR = fileURLToPath(new URL('./dashboards/', import.meta.url));
 /** Copies for Dashboards > Import in the UI: they ask for the datasource instead of naming one. */
@@ -23,6 +24,7 @@ const BOARDS: Record<string, () => dashboard.DashboardBuilder> = {
   'anomalies.json': anomaliesBoard,
   'models.json': modelsBoard,
   'agents.json': agentsBoard,
+  'rollout.json': rolloutBoard,
 };
 
 /** Stable panel ids (Grafana would invent them otherwise, and the files would churn). */

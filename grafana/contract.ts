@@ -132,6 +132,40 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
     fieldPrefixes: [],
     specified: true,
   },
+  // collector/rollout/comparison-window.ts; p_ is the primary (baseline), c_ the candidate.
+  [MEASUREMENTS.rollout]: {
+    tags: ['agent', 'primary', 'candidate'],
+    fields: {
+      ...Object.fromEntries(['p_', 'c_'].flatMap((side) => [
+        [`${side}n`, 'int'], [`${side}errors`, 'int'], [`${side}clean_labelled`, 'int'], [`${side}fp`, 'int'],
+        [`${side}latency_sketch`, 'string'], [`${side}fpr`, 'float'], [`${side}p95_ms`, 'float'],
+      ])),
+      pairs: 'int',
+      agree: 'int',
+      window_ms: 'int',
+      ...floats('agreement', 'latency_ratio'),
+    },
+    fieldPrefixes: ['p_det_', 'c_det_', 'conf_'],
+    specified: true,
+  },
+  [MEASUREMENTS.model]: {
+    tags: ['model_version', 'agent', 'role'],
+    fields: { id: 'string', sha256: 'string', inputs: 'string', outputs: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.lateLabel]: {
+    tags: ['source', 'truth'],
+    fields: { event_id: 'string', method: 'string', labelled_ms: 'int' },
+    fieldPrefixes: [],
+    specified: true,
+  },
+  [MEASUREMENTS.rolloutDecision]: {
+    tags: ['primary', 'candidate', 'verdict'],
+    fields: { message: 'string', broken: 'string' },
+    fieldPrefixes: [],
+    specified: true,
+  },
 };
 
 export { GRANULARITIES, MEASUREMENTS, METHODS };

@@ -5,10 +5,10 @@
 // arrays: a batch is about 4x smaller and decodes about 3x faster (bench/pipeline.ts measures
 // it), which is the same trade OTel Arrow makes for telemetry.
 //
-// There is one column per field of event-fields.ts, plus `model` and `label`. Row i of a batch is
+// There is one column per field of event-fields.ts, plus `model`, `label` and `rollout`. Row i of a batch is
 // the event { v: 1, agent_id, model: models[model[i]], event_id: event_id[i], ..., input: {...},
 // timings: {...}, outputs: null when every output column is null at i, label: label[i] unless
-// null or the column is absent }. The collector validates each row exactly as it validates a v1
+// null or the column is absent, rollout: likewise }. The collector validates each row exactly as it validates a v1
 // event.
 import { Type, type Static, type TArray, type TObject, type TOptional, type TUnknown } from '@sinclair/typebox';
 import { compile } from './field-code.ts';
@@ -22,6 +22,7 @@ type Fields = (typeof EVENT_FIELDS)[number];
 type ColumnProperties = { [F in Fields as F['name']]: F extends { optional: true } ? TOptional<Column> : Column } & {
   model: Column;
   label: TOptional<Column>;
+  rollout: TOptional<Column>;
 };
 
 function columnProperties(): ColumnProperties {
@@ -30,6 +31,8 @@ function columnProperties(): ColumnProperties {
   properties.model = column;
   /** Left out when no row has a label. */
   properties.label = Type.Optional(column);
+  /** Left out when no row is part of a model rollout (agent/rollout). */
+  properties.rollout = Type.Optional(column);
   return properties as ColumnProperties;
 }
 
@@ -62,6 +65,8 @@ export function toColumns(agentId: string, seq: number, events: readonly Inferen
   for (const f of FIELDS) c[f.name] = [];
   const modelColumn: number[] = [];
   const labels: unknown[] = [];
+  const rollouts: unknown[] = [];
+  let inRollout = false;
   const models: InferenceEvent['model'][] = [];
   const modelIndex = new Map<string, number>();
   let labelled = false;
@@ -74,11 +79,14 @@ export function toColumns(agentId: string, seq: number, events: readonly Inferen
     for (const f of FIELDS) c[f.name].push(fieldValue(e, f) ?? null);
     labels.push(e.label ?? null);
     if (e.label !== undefined) labelled = true;
+    rollouts.push(e.rollout ?? null);
+    if (e.rollout !== undefined) inRollout = true;
   }
   // An optional field no row has stays off the wire, so collectors that predate it read the batch.
   for (const f of FIELDS) if (f.optional && c[f.name].every((x) => x === null)) delete c[f.name];
   c.model = modelColumn;
   if (labelled) c.label = labels;
+  if (inRollout) c.rollout = rollouts;
   return { v: 2, agent_id: agentId, seq, n: events.length, models, columns: c as EventColumns['columns'] };
 }
 
@@ -116,6 +124,8 @@ const readRow = compile<(batch: EventColumns, c: EventColumns['columns'], i: num
   row.outputs = outputs;
   const label = c.label === undefined ? null : c.label[i];
   if (label !== null && label !== undefined) row.label = label;
+  const rollout = c.rollout === undefined ? null : c.rollout[i];
+  if (rollout !== null && rollout !== undefined) row.rollout = rollout;
   return row;`,
 );
 

@@ -40,6 +40,21 @@ export const Label = Type.Object(
 );
 export type Label = Static<typeof Label>;
 
+/**
+ * A request scored during a model rollout: `primary` answered as usual, `canary` is the candidate
+ * answering its share, `shadow` is the candidate scoring after the answer went out. The two
+ * verdicts of one image (primary and shadow) carry the same pair_id.
+ */
+export const ROLLOUT_ROLES = ['primary', 'shadow', 'canary'] as const;
+export const Rollout = Type.Object(
+  {
+    role: Type.Union(ROLLOUT_ROLES.map((r) => Type.Literal(r))),
+    pair_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type Rollout = Static<typeof Rollout>;
+
 export const Model = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 128 }),
@@ -67,6 +82,8 @@ export const InferenceEvent = Type.Object(
     /** Null when the request failed; then error_code says why. */
     outputs: Type.Union([Outputs, Type.Null()]),
     label: Type.Optional(Label),
+    /** Set only while a candidate model is rolled out beside the primary (agent/rollout). */
+    rollout: Type.Optional(Rollout),
   },
   { additionalProperties: false },
 );

@@ -33,6 +33,28 @@ export const MEASUREMENTS = {
    * plateau | overfitting | unstable), metric; fields step (float), message (string).
    */
   trainingFinding: 'training_finding',
+  /**
+   * Rollout comparison per window (collector/rollout): tags agent, primary, candidate (model
+   * versions). Fields per side, p_ the primary (baseline) and c_ the candidate: p_n, p_errors,
+   * p_latency_sketch (string), p_p95_ms, p_clean_labelled, p_fp, p_fpr, p_det_<m>_n,
+   * p_det_<m>_hits, p_det_<m>, and c_n, c_errors, c_latency_sketch, c_p95_ms, c_clean_labelled,
+   * c_fp, c_fpr, c_det_<m>; of shadow pairs: pairs, agree, agreement, conf_<a>__<b> (methods or
+   * none); window_ms, latency_ratio. Zero bases (pairs, *_clean_labelled, *_det_<m>_n) are left out.
+   */
+  rollout: 'rollout',
+  /** Gate decisions of a running rollout (annotations): tags primary, candidate, verdict; fields message, broken. */
+  rolloutDecision: 'rollout_decision',
+  /**
+   * Labels that came after their events (POST /labels, starwatch.v1.labels), at the event's time:
+   * tags source, truth (clean | stego); fields event_id, method (or none), labelled_ms (int).
+   */
+  lateLabel: 'late_label',
+  /**
+   * The model registry: one point per model an agent announced (schemas/model-announce.ts), at
+   * the collector's time: tags model_version, agent, role (primary | candidate); fields id, sha256,
+   * inputs, outputs (comma-separated names).
+   */
+  model: 'model',
 } as const;
 
 /** Tags of `inference` points. */

@@ -6,6 +6,12 @@ export const EVENTS_SUBJECT_PREFIX = 'starwatch.v1.events';
 export const HEARTBEAT_SUBJECT_PREFIX = 'starwatch.v1.heartbeat';
 export const DEAD_LETTER_SUBJECT = 'starwatch.v1.deadletter';
 export const ALERTS_SUBJECT = 'starwatch.v1.alerts';
+/** A running canary broke a gate rule: roll it back (collector/rollout/watch.ts). */
+/** Models an agent has loaded (schemas/model-announce.ts), per agent: starwatch.v1.models.<agent>. */
+export const MODELS_SUBJECT_PREFIX = 'starwatch.v1.models';
+/** Late labels for stored events (collector/labels). */
+export const LABELS_SUBJECT = 'starwatch.v1.labels';
+export const ROLLBACK_SUBJECT = 'starwatch.v1.rollout.rollback';
 /** Core NATS (not JetStream): `starwatch validate --publish` sends one validation summary point per message. */
 export const VALIDATION_SUBJECT = 'starwatch.v1.validation';
 

@@ -1,6 +1,6 @@
 // What the agent saw of one request, before it becomes an InferenceEvent: every source
 // (scan server, library, proxy, probes) describes its request in this one shape.
-import type { InferenceEvent, Label, Outputs, Timings } from '../../schemas/inference-event.ts';
+import type { InferenceEvent, Label, Outputs, Rollout, Timings } from '../../schemas/inference-event.ts';
 
 export type Source = InferenceEvent['source'];
 
@@ -22,6 +22,8 @@ export interface Observation {
   label?: Label;
   /** The model that answered, when it is not the agent's own (wrapped sessions, proxies). */
   model?: ModelRef;
+  /** The request's role in a model rollout (agent/rollout), when one runs. */
+  rollout?: Rollout;
 }
 
 export interface ModelRef {

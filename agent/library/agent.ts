@@ -1,7 +1,7 @@
 // The agent core every mode shares: it turns what it observed of a request into an
 // InferenceEvent, hands it to the publisher (O(1), never waits) and tells listeners (metrics).
 // With a model it also runs the V4 path itself.
-import type { InferenceEvent, Label } from '../../schemas/inference-event.ts';
+import type { InferenceEvent, Label, Rollout } from '../../schemas/inference-event.ts';
 import { EventBuilder, observeError, observeResult, UNKNOWN_MODEL } from '../events/build.ts';
 import { unknownInput, type ModelRef, type Observation, type Source } from '../events/observation.ts';
 import { sniffFormat } from '../events/sniff-format.ts';
@@ -17,6 +17,9 @@ export type ScanOutcome =
 export interface ScanOptions {
   source?: Source;
   label?: Label;
+  /** Another model than the agent's own (a rollout candidate); its identity names the events. */
+  path?: V4Path;
+  rollout?: Rollout;
 }
 
 export type EventListener = (event: InferenceEvent) => void;
@@ -56,17 +59,19 @@ export class StarwatchAgent {
 
   /** Scans with the V4 path; emits one event whatever happens. Never throws for bad input. */
   async scanOutcome(bytes: Uint8Array, options: ScanOptions = {}): Promise<ScanOutcome> {
-    if (!this.path) throw new Error('this agent has no model: create it with a model to scan');
+    const path = options.path ?? this.path;
+    if (!path) throw new Error('this agent has no model: create it with a model to scan');
     const source = options.source ?? 'library';
+    const extra = { label: options.label, ...(options.path ? { model: options.path.identity } : {}), ...(options.rollout ? { rollout: options.rollout } : {}) };
     const start = performance.now();
     try {
-      const result = await this.path.scan(bytes);
-      return { ok: true, result, event: this.emit(observeResult(source, result, { label: options.label })) };
+      const result = await path.scan(bytes);
+      return { ok: true, result, event: this.emit({ ...observeResult(source, result), ...extra }) };
     } catch (e) {
       const code = isV4Error(e) ? e.code : 'INTERNAL';
       const message = (e as Error)?.message ?? String(e);
       const input = { ...unknownInput(bytes.length), format: sniffFormat(bytes) };
-      const event = this.emit(observeError(source, code, input, performance.now() - start, { label: options.label }));
+      const event = this.emit({ ...observeError(source, code, input, performance.now() - start), ...extra });
       return { ok: false, code, message, event, error: e };
     }
   }

@@ -5,7 +5,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { StarwatchAgent } from '../library/agent.ts';
 import { sendError } from '../server/http-errors.ts';
 import type { ScanHandler, ScanRequest } from '../server/scan-handler.ts';
-import type { Label } from '../../schemas/inference-event.ts';
+import type { Label, Rollout } from '../../schemas/inference-event.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { observeError } from '../events/build.ts';
 import { unknownInput } from '../events/observation.ts';
@@ -16,6 +16,7 @@ import { checkUpstreamBase, upstreamUrl } from './request-target.ts';
 import { callUpstream, forwardableHeaders, type UpstreamReply } from './upstream.ts';
 import type { MethodAliases } from '../../schemas/method-aliases.ts';
 import { DEFAULT_VERDICT_FIELDS, type VerdictFields } from './verdict-fields.ts';
+import { asCandidate, type ProxyCandidate } from '../rollout/proxy-candidate.ts';
 
 export const PROXY_DEFAULTS = {
   timeoutMs: 30_000,
@@ -35,6 +36,8 @@ export interface ProxyOptions {
   /** Largest upstream answer after undoing its Content-Encoding. */
   maxDecodedBytes?: number;
   logger?: Logger;
+  /** A second upstream in shadow or canary (agent/rollout). */
+  candidate?: ProxyCandidate;
 }
 
 const MESSAGES = {
@@ -69,7 +72,10 @@ export class ProxyScanHandler implements ScanHandler {
     };
     this.log = new ThrottledLog(options.logger ?? silentLogger);
     this.aliases = options.aliases;
+    this.candidate = options.candidate;
   }
+
+  private readonly candidate?: ProxyCandidate;
 
   private readonly aliases?: MethodAliases;
 
@@ -85,18 +91,35 @@ export class ProxyScanHandler implements ScanHandler {
       sendError(res, 'BAD_TARGET', target.message, { eventId: event.event_id });
       return;
     }
-    const reply = await this.call(target.url, body, forwardableHeaders(req.headers));
+    const turn = this.candidate?.plan.next();
+    const canary = turn?.served.role === 'canary' && this.candidate ? upstreamUrl(this.candidate.upstream, req.url ?? '') : null;
+    const requestHeaders = forwardableHeaders(req.headers);
+    const reply = await this.call(canary?.ok ? canary.url : target.url, body, requestHeaders);
     const seen = this.count(await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
-    const event = this.agent.emit(seen.observation);
+    const observation = !turn ? seen.observation : canary?.ok && this.candidate ? asCandidate(seen.observation, this.candidate, turn.served) : { ...seen.observation, rollout: turn.served };
+    const event = this.agent.emit(observation);
     if (seen.refusal || !reply.ok) {
       const code = seen.refusal ?? 'UPSTREAM_UNREACHABLE';
       sendError(res, code, MESSAGES[code], { eventId: event.event_id });
-      return;
+    } else {
+      const headers: OutgoingHttpHeaders = { ...forwardableHeaders(reply.headers), 'content-length': String(reply.body.length) };
+      headers['x-starwatch-event-id'] = event.event_id;
+      res.writeHead(reply.status, headers);
+      res.end(reply.body);
     }
-    const headers: OutgoingHttpHeaders = { ...forwardableHeaders(reply.headers), 'content-length': String(reply.body.length) };
-    headers['x-starwatch-event-id'] = event.event_id;
-    res.writeHead(reply.status, headers);
-    res.end(reply.body);
+    if (turn?.shadow) this.shadow(req.url ?? '', body, requestHeaders, label, turn.shadow);
+  }
+
+  /** The candidate upstream scores the same request after the answer went out. */
+  private shadow(path: string, body: Buffer, headers: OutgoingHttpHeaders, label: Label | undefined, rollout: Rollout): void {
+    const candidate = this.candidate;
+    const target = candidate ? upstreamUrl(candidate.upstream, path) : null;
+    if (!candidate || !target?.ok) return;
+    candidate.shadows.offer(async () => {
+      const reply = await this.call(target.url, body, headers);
+      const seen = this.count(await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
+      this.agent.emit(asCandidate(seen.observation, candidate, rollout));
+    });
   }
 
   /** The same call for bytes that did not come over HTTP (golden probes in proxy mode). */

@@ -65,6 +65,14 @@ export class AgentMetrics {
     syncedCounter(registers, 'starwatch_agent_upstream_extraction_overrides_total', 'Upstream verdicts made stego because a message was extracted', () => counts.extractionOverrides);
   }
 
+  /** Shadow scans of a rollout candidate: scored, dropped (queue full) and their time, read when scraped. */
+  watchShadows(counts: { scored: number; dropped: number; ms: number }): void {
+    const registers = [this.registry];
+    syncedCounter(registers, 'starwatch_agent_shadow_scored_total', 'Requests the rollout candidate scored in shadow, after the answer went out', () => counts.scored);
+    syncedCounter(registers, 'starwatch_agent_shadow_dropped_total', 'Shadow scans dropped because the shadow queue was full', () => counts.dropped);
+    syncedCounter(registers, 'starwatch_agent_shadow_seconds_total', 'Wall time spent scoring shadows (the extra cost of shadowing)', () => counts.ms / 1000);
+  }
+
   countRefusal(reason: string): void {
     this.refused.inc({ reason });
   }

@@ -9,6 +9,7 @@ import { unknownInput } from '../events/observation.ts';
 import { sniffFormat } from '../events/sniff-format.ts';
 import { declaredPixels } from '../../v4/decode/declared-size.ts';
 import type { Admission } from './admission.ts';
+import type { ModelRollout } from '../rollout/model-rollout.ts';
 import { sendError, sendJson } from './http-errors.ts';
 
 export interface ScanRequest {
@@ -43,6 +44,8 @@ export class ModelScanHandler implements ScanHandler {
   constructor(
     private readonly agent: StarwatchAgent,
     private readonly admission: Admission | null = null,
+    /** A candidate model in shadow or canary, when one is rolled out. */
+    private readonly rollout: ModelRollout | null = null,
   ) {}
 
   acceptsMediaType(contentType: string | undefined): boolean {
@@ -74,14 +77,16 @@ export class ModelScanHandler implements ScanHandler {
   }
 
   private async scan({ res, body, label }: ScanRequest): Promise<void> {
-    const outcome = await this.agent.scanOutcome(body, { source: this.source, label });
+    const turn = this.rollout?.scan(body, this.source, label);
+    const outcome = await this.agent.scanOutcome(body, turn?.served ?? { source: this.source, label });
     const eventId = outcome.event.event_id;
     if (!outcome.ok) {
       const headers: Record<string, string> = outcome.code === 'OVERLOADED' ? { 'retry-after': String(this.admission?.limits.retryAfterSec ?? 1) } : {};
       sendError(res, outcome.code, outcome.message, { eventId, headers });
-      return;
+    } else {
+      const { info, verdict, timings } = outcome.result;
+      sendJson(res, 200, { event_id: eventId, model: outcome.event.model, info, verdict, timings }, { 'x-starwatch-event-id': eventId });
     }
-    const { info, verdict, timings } = outcome.result;
-    sendJson(res, 200, { event_id: eventId, model: this.agent.model, info, verdict, timings }, { 'x-starwatch-event-id': eventId });
+    turn?.afterAnswer();
   }
 }

@@ -20,6 +20,9 @@ import { AgentMetrics } from './metrics.ts';
 import { ThrottledLog } from './throttled-log.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
 import { createScanServer, type ServerLimits } from './server.ts';
+import type { ShadowQueue } from '../rollout/shadow-queue.ts';
+import { announcedModel, ModelAnnouncer } from '../registry/announce.ts';
+import { startRollout, type RolloutOptions } from '../rollout/start-rollout.ts';
 
 export interface AgentServerOptions {
   /** ONNX model file (model mode). */
@@ -56,12 +59,18 @@ export interface AgentServerOptions {
   admission?: Partial<AdmissionLimits>;
   /** Connections and timeouts against slow clients (SERVER_LIMITS). */
   serverLimits?: Partial<ServerLimits>;
+  /** A candidate model (or upstream) in shadow or canary beside the primary (agent/rollout). */
+  rollout?: RolloutOptions;
+  /** How often the loaded models are announced to the registry (ANNOUNCE_DEFAULTS; 0: never). */
+  announceMs?: number;
 }
 
 export interface RunningAgent {
   url: string;
   agent: StarwatchAgent;
   probes: GoldenProbes | null;
+  /** The shadow queue of a rollout in shadow mode (its counts: scored, dropped, time). */
+  shadows: ShadowQueue | null;
   /** Stops taking requests, finishes those in progress, flushes the queue, disconnects. */
   close(flushTimeoutMs?: number): Promise<void>;
 }
@@ -91,8 +100,13 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     createStream: o.createStream,
     logger,
   });
+  const rollout = await startRollout(agent, o.rollout, { proxy: Boolean(o.proxy), threads: o.threads, maxBytes, maxPixels: o.maxPixels }).catch(async (e: unknown) => {
+    await agent.close(1_000);
+    throw e;
+  });
   const proxy = o.proxy
     ? new ProxyScanHandler(agent, {
+        candidate: rollout.proxy,
         upstream: o.proxy,
         fields: o.proxyFields,
         aliases: o.methodAliases,
@@ -108,7 +122,8 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     metrics.countRefusal(reason);
     refusals.warn(reason, `refused a scan with 503: ${reason.replaceAll('_', ' ')} at the limit`);
   });
-  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission);
+  if (rollout.shadows) metrics.watchShadows(rollout.shadows.counts);
+  const handler: ScanHandler = proxy ?? new ModelScanHandler(agent, admission, rollout.model);
   const http = createScanServer({ agent, handler, metrics, maxBytes, admission, limits: o.serverLimits, methodAliases: o.methodAliases });
 
   let probes: GoldenProbes | null = null;
@@ -128,15 +143,22 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
   const address = http.server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   probes?.start();
+  const models = [...(agent.path ? [announcedModel(agent.path, 'primary')] : []), ...(rollout.model ? [announcedModel(rollout.model.candidate, 'candidate')] : [])];
+  const announcer = new ModelAnnouncer(agent.publisher, models, o.announceMs);
+  announcer.start();
   logger.info(`${proxy ? `proxy to ${proxy.upstream.origin}` : `model ${agent.model.id}`}; listening on ${url}`);
+  if (rollout.describe) logger.info(rollout.describe);
 
   return {
     url,
     agent,
     probes,
+    shadows: rollout.shadows,
     async close(flushTimeoutMs = 10_000) {
       probes?.stop();
+      announcer.stop();
       await http.close();
+      await rollout.close(); // shadows still running emit their events before the flush
       await agent.close(flushTimeoutMs);
     },
   };

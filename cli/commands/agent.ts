@@ -13,6 +13,7 @@ import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
 import { positiveInt } from './scan.ts';
+import { SHADOW_DEFAULTS } from '../../agent/rollout/shadow-queue.ts';
 
 interface AgentCliOptions {
   model?: string;
@@ -51,6 +52,18 @@ interface AgentCliOptions {
   maxConnections: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  candidateModel?: string;
+  candidateUpstream?: string;
+  candidateVersion?: string;
+  shadowShare?: number;
+  canaryShare?: number;
+  shadowMaxQueued: number;
+}
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new Error(`expected a share in (0, 1], got "${value}"`);
+  return n;
 }
 
 function positiveNumber(value: string): number {
@@ -120,6 +133,12 @@ export function registerAgent(program: Command): void {
     .option('--max-connections <n>', 'open sockets at most; more are closed on accept', positiveInt, SERVER_LIMITS.maxConnections)
     .option('--headers-timeout-ms <n>', 'time a client gets to send its headers', positiveInt, SERVER_LIMITS.headersTimeoutMs)
     .option('--request-timeout-ms <n>', 'time a client gets to send its whole request', positiveInt, SERVER_LIMITS.requestTimeoutMs)
+    .option('--candidate-model <path>', 'rollout: a candidate ONNX model beside --model (with --shadow-share or --canary-share)')
+    .option('--candidate-upstream <url>', 'rollout, proxy mode: the candidate inference service beside --proxy')
+    .option('--candidate-version <v>', 'rollout, proxy mode: the candidate\'s version when its answers name none', 'candidate')
+    .option('--shadow-share <x>', 'rollout: share of requests the candidate scores after the answer went out (e.g. 0.1)', share)
+    .option('--canary-share <x>', 'rollout: share of requests the candidate answers (e.g. 0.1)', share)
+    .option('--shadow-max-queued <n>', 'rollout: shadow scans waiting at most; more are dropped and counted', positiveInt, SHADOW_DEFAULTS.maxQueued)
     .action(async (options: AgentCliOptions) => {
       process.exitCode = await agentCommand(options);
     });
@@ -160,6 +179,14 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
       serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,
+      rollout: {
+        candidateModel: o.candidateModel,
+        candidateUpstream: o.candidateUpstream,
+        candidateVersion: o.candidateVersion,
+        shadowShare: o.shadowShare,
+        canaryShare: o.canaryShare,
+        shadowMaxQueued: o.shadowMaxQueued,
+      },
     });
   } catch (e) {
     const code = (e as { code?: string }).code;

@@ -19,11 +19,18 @@ interface DemoFlags {
   latencyMax?: number;
   incidentFor: number;
   json?: boolean;
+  shadowShare: number;
 }
 
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`expected seconds (a number >= 0), got "${value}"`);
+  return n;
+}
+
+function shadowShare(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new Error(`expected a share in [0, 1], got "${value}"`);
   return n;
 }
 
@@ -61,6 +68,7 @@ export function registerDemo(program: Command): void {
     .option('--latency-max <ms>', 'p95 latency target (ms) a threshold alert checks (default: none; the latency anomaly notifies)', positive)
     .option('--incident-for <s>', 'seconds the incident lasts', seconds, d.incidentForS)
     .option('--json', 'one JSON object per line instead of text')
+    .option('--shadow-share <x>', 'share of requests the int8 reference model scores in shadow (the Rollout board; 0: none)', shadowShare, d.shadowShare)
     .action(async (flags: DemoFlags) => {
       // Exit outright: everything is stopped by now, and a client library's retry timer (left
       // behind when a service died first, as with Ctrl-C in a terminal) must not keep us up.
@@ -87,6 +95,7 @@ async function demoCommand(flags: DemoFlags): Promise<number> {
       latencyP95MaxMs: flags.latencyMax,
       incidentForS: flags.incidentFor,
       json: Boolean(flags.json),
+      shadowShare: flags.shadowShare,
     };
   } catch (e) {
     return fail(say, e, 1, flags.json);

@@ -245,6 +245,36 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/labels': {
+      post: {
+        operationId: 'postLabels',
+        summary: 'Late labels for stored events ({event_id, truth, method, source} or a list); the windows they fall in are recomputed',
+        responses: {
+          '200': { description: 'applied, unknown event ids, windows rewritten', content: json(Type.Object({ ok: Type.Boolean(), applied: Type.Number(), unknown: Type.Array(Type.String()) }, { additionalProperties: true })) },
+          '400': error('not labels'),
+          '401': unauthorized,
+          '503': error('no collector took them'),
+        },
+      },
+    },
+    '/rollout/compare': {
+      get: {
+        operationId: 'rolloutCompare',
+        summary: 'A model rollout: baseline and candidate side by side over a period (agreement, method confusion, latency ratio, FPR and detection per method with Wilson intervals)',
+        parameters: [
+          { name: 'baseline', in: 'query', required: true, description: 'the primary model version', schema: { type: 'string' } },
+          { name: 'candidate', in: 'query', required: true, description: 'the candidate model version', schema: { type: 'string' } },
+          { name: 'since', in: 'query', description: 'how far back, e.g. 2h', schema: { type: 'string', default: '24h' } },
+        ],
+        responses: {
+          '200': { description: 'the comparison (collector/rollout/summary.ts)', content: json(Type.Object({ baseline: Type.String(), candidate: Type.String(), windows: Type.Number(), span_ms: Type.Number(), pairs: Type.Number() }, { additionalProperties: true })) },
+          '400': error('bad query parameter'),
+          '401': unauthorized,
+          '502': error('InfluxDB refused the query'),
+          '503': error('InfluxDB unreachable'),
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'openapi',

@@ -8,6 +8,8 @@ import { rates, recentWindows } from './rates.ts';
 import { addSilence, expireSilence, listSilences } from './silences.ts';
 import type { Route } from './route.ts';
 import { stats } from './stats.ts';
+import { rolloutCompare } from './rollout.ts';
+import { postLabels } from './labels.ts';
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', auth: false, handle: health },
@@ -21,5 +23,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/alerts/silences/add', auth: true, scope: 'write', handle: addSilence },
   { method: 'POST', path: '/alerts/silences/expire', auth: true, scope: 'write', handle: expireSilence },
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
+  // Labels change stored figures: the write token.
+  { method: 'POST', path: '/labels', auth: true, scope: 'write', handle: postLabels },
+  { method: 'GET', path: '/rollout/compare', auth: true, handle: rolloutCompare },
   { method: 'GET', path: '/openapi.json', auth: true, handle: async () => ({ status: 200, body: openApiDocument }) },
 ];

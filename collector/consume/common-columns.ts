@@ -25,6 +25,8 @@ export function plainRows(batch: EventColumns): Uint8Array {
   }
   const label = c.label;
   if (label) for (let i = 0; i < n; i++) if (label[i] !== null) plain[i] = 0;
+  const rollout = c.rollout;
+  if (rollout) for (let i = 0; i < n; i++) if (rollout[i] !== null) plain[i] = 0;
   doubtOutputs(plain, c, n);
   return plain;
 }

@@ -52,6 +52,9 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
   config.windows.idleGraceMs = 1000;
   config.http.port = 0;
   config.sampleEventsPerSecond = 20;
+  // The shadow comparison in 10 s windows, so the Rollout board fills within the demo's first minute.
+  config.rollout.windowMs = 10_000;
+  config.rollout.closeAfterMs = 2000;
   config.alerts.forMs = o.alertForMs;
   config.alerts.latencyP95MaxMs = o.latencyP95MaxMs ?? Number.POSITIVE_INFINITY;
   // Judged against its validation baseline: the known shortfalls are one standing notice, and only

@@ -1,6 +1,7 @@
 // What `starwatch demo` can be told, with its defaults.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IncidentKind } from './incident.ts';
 
 export interface DemoOptions {
@@ -27,6 +28,8 @@ export interface DemoOptions {
   /** Seconds the incident lasts, so its alert is seen resolving too. */
   incidentForS: number;
   json: boolean;
+  /** Share of requests the int8 reference model scores in shadow, filling the Rollout board (0: none). */
+  shadowShare: number;
 }
 
 export function defaultDataDir(): string {
@@ -44,7 +47,11 @@ export const DEMO_DEFAULTS: DemoOptions = {
   alertForS: 10,
   incidentForS: 45,
   json: false,
+  shadowShare: 0.1,
 };
+
+/** The shadow candidate of the demo: the reference model quantised to int8 (models/README.md). */
+export const DEMO_CANDIDATE_MODEL = fileURLToPath(new URL('../../models/v4-reference-int8.onnx', import.meta.url));
 
 /** The InfluxDB database the demo writes; the provisioned Grafana datasource reads the same name. */
 export const DEMO_DATABASE = 'starwatch';

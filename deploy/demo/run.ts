@@ -16,7 +16,7 @@ import { startDemoCollector, type DemoCollector } from './collector.ts';
 import { ensureCorpus, loadCorpus, type CorpusItem } from './corpus.ts';
 import { INCIDENT_HELP, prepareIncident } from './incident.ts';
 import { incidentStartMs, incidentTiming } from './incident-timing.ts';
-import { DEMO_AGENT_ID, DEMO_DATABASE, type DemoOptions } from './options.ts';
+import { DEMO_AGENT_ID, DEMO_CANDIDATE_MODEL, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
 import { TrafficGenerator } from './traffic.ts';
 import { publishValidationRun, validateCorpus, writeDemoBaseline } from './validation.ts';
@@ -90,7 +90,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       baselineFile: writeDemoBaseline(validation, runDir),
     });
     undo.push(() => collector.stop());
-    const agent = await startAgent(services, logFile('agent.log'));
+    const agent = await startAgent(services, logFile('agent.log'), o.shadowShare);
     undo.push(() => agent.close(2000));
 
     const corpus = await loadCorpus(corpusDir);
@@ -188,7 +188,7 @@ function progress(say: Say, total: number): (done: number) => void {
   };
 }
 
-async function startAgent(services: DemoServices, log: WriteStream): Promise<RunningAgent> {
+async function startAgent(services: DemoServices, log: WriteStream, shadowShare: number): Promise<RunningAgent> {
   const logger: AgentLogger = byLevel((level, m) => log.write(`${level === 'info' ? '' : `${level}: `}${m}\n`));
   return startAgentServer({
     nats: { servers: [services.nats.url] },
@@ -198,6 +198,8 @@ async function startAgent(services: DemoServices, log: WriteStream): Promise<Run
     batchMs: 50,
     heartbeatMs: 2000,
     logger,
+    // The int8 model in shadow fills the Rollout board; it scores after each answer went out.
+    rollout: shadowShare > 0 ? { candidateModel: DEMO_CANDIDATE_MODEL, shadowShare } : undefined,
   });
 }
 

@@ -68,6 +68,8 @@ const READY = [
   `SELECT count("value") FROM "alert" WHERE "state" = 'firing'`,
   // An alert episode that resolved (a region) with the root cause it fired with.
   `SELECT count("ends_ms") FROM "alert" WHERE "state" = 'firing' AND "root_cause" =~ /./`,
+  // The demo's shadow comparison (the Rollout board).
+  `SELECT count("pairs") FROM "rollout"`,
 ];
 const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
 
@@ -180,7 +182,7 @@ test('a dead agent does not count as reporting: only heartbeats of the last 35 s
 
 test('the alerts annotation draws a resolved episode as a region whose text names its root cause', async () => {
   const alerts = queries.filter((q) => q.where.endsWith('annotation "Alerts firing"'));
-  assert.equal(alerts.length, 4, 'the alerts annotation is on every board');
+  assert.equal(alerts.length, 5, 'the alerts annotation is on every board (Rollout included)');
   const body = await influxQL(influxUrl, fillVariablesFor(alerts[0]));
   const series = body.results[0].series ?? [];
   assert.equal(series.length, 1, JSON.stringify(body));

@@ -23,9 +23,9 @@ test('building twice gives the same bytes', () => {
   assert.deepEqual(renderDashboards(), rendered);
 });
 
-test('the four boards exist with distinct uids', () => {
+test('the five boards exist with distinct uids', () => {
   const uids = boards.map(([, b]) => b.uid);
-  assert.deepEqual(uids.sort(), ['starwatch-agents', 'starwatch-anomalies', 'starwatch-models', 'starwatch-overview']);
+  assert.deepEqual(uids.sort(), ['starwatch-agents', 'starwatch-anomalies', 'starwatch-models', 'starwatch-overview', 'starwatch-rollout']);
 });
 
 test('every panel has at least one query, and every query targets the Starwatch datasource', () => {
@@ -65,6 +65,7 @@ test('each board has the variables it asks for, then the anomaly window and the 
     'anomalies.json': ['anomaly_granularity', 'forecast_granularity', 'model_version', 'series', 'rp_raw', 'rp_windows'],
     'models.json': ['granularity', 'model_version', 'run', ...shared],
     'agents.json': ['granularity', 'agent', ...shared],
+    'rollout.json': ['baseline', 'candidate', ...shared],
   };
   for (const [file, board] of boards) {
     const names = (board.templating?.list ?? []).map((v) => v.name);
@@ -85,10 +86,10 @@ test('every variable a query uses is defined on its board', () => {
   }
 });
 
-test('alerts (as regions), anomalies and agent starts are annotations on every board; training findings on Models', () => {
+test('alerts (as regions), anomalies and agent starts are annotations on every board; training findings on Models, rollout decisions on Rollout', () => {
   for (const [file, board] of boards) {
     const list = board.annotations?.list ?? [];
-    const own = file === 'models.json' ? ['Training findings'] : [];
+    const own = file === 'models.json' ? ['Training findings'] : file === 'rollout.json' ? ['Rollout decisions'] : [];
     assert.deepEqual(list.map((a) => a.name), ['Alerts firing', 'Anomalies', 'Agent starts (deploys)', ...own], file);
     assert.equal((list[0].target as { timeEndColumn?: string }).timeEndColumn, 'ends_ms', `${file}: alerts are drawn firing-to-resolved`);
   }

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DATASOURCE_INPUT, IMPORT_DIR, renderDashboards, renderFiles } from '../../grafana/build.ts';
 import { boardQueries } from '../../grafana/queries.ts';
+import { ROLLOUT_RATE_BASES } from '../../collector/rollout/comparison-window.ts';
 import { RATE_BASES } from '../../collector/points/rate-bases.ts';
 import { SLO_PERIODS } from '../../grafana/boards/slo.ts';
 
@@ -40,7 +41,7 @@ test('FPR panels show three decimals of a percent (the target is 0.050 %) and a 
 });
 
 test('rates are weighted sums of counts over a base that is never written as 0; no mean of ratios, no spread()', () => {
-  const bases = new Set(['count', ...Object.keys(RATE_BASES)]);
+  const bases = new Set(['count', ...Object.keys(RATE_BASES), ...ROLLOUT_RATE_BASES]);
   let ratios = 0;
   for (const [file, b] of boards)
     for (const q of boardQueries(b)) {

@@ -1,0 +1,48 @@
+// A candidate model beside the agent's own (model mode): the plan says who scores each
+// request; the canary's share is answered by the candidate, the shadow's share is scored by
+// it after the primary's answer went out, both verdicts paired by one id.
+import type { Label } from '../../schemas/inference-event.ts';
+import type { Source } from '../events/observation.ts';
+import type { ScanOptions, StarwatchAgent } from '../library/agent.ts';
+import type { V4Path } from '../../v4/path.ts';
+import type { RolloutPlan } from './rollout-plan.ts';
+import { ShadowQueue } from './shadow-queue.ts';
+
+export interface RolloutScan {
+  /** How to scan the request the client waits for. */
+  served: ScanOptions;
+  /** Call once the answer went out (a no-op unless this request is shadowed). */
+  afterAnswer(): void;
+}
+
+export class ModelRollout {
+  readonly shadows: ShadowQueue;
+
+  constructor(
+    private readonly agent: StarwatchAgent,
+    readonly candidate: V4Path,
+    readonly plan: RolloutPlan,
+    maxQueued?: number,
+  ) {
+    this.shadows = new ShadowQueue(maxQueued);
+  }
+
+  scan(bytes: Uint8Array, source: Source, label: Label | undefined): RolloutScan {
+    const turn = this.plan.next();
+    const path = turn.served.role === 'canary' ? this.candidate : undefined;
+    const served: ScanOptions = { source, label, rollout: turn.served, ...(path ? { path } : {}) };
+    const shadow = turn.shadow;
+    if (!shadow) return { served, afterAnswer: () => {} };
+    return {
+      served,
+      afterAnswer: () => {
+        this.shadows.offer(() => this.agent.scanOutcome(bytes, { source, label, path: this.candidate, rollout: shadow }));
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.shadows.idle();
+    await this.candidate.close();
+  }
+}

@@ -1,0 +1,57 @@
+// Shadow scoring runs after the answer went out, one image at a time, so it never holds a
+// client; what it cannot keep up with is dropped and counted (a shadow is a sample, never a
+// backlog that grows with traffic).
+export const SHADOW_DEFAULTS = {
+  /** Shadow scans waiting to run; more are dropped (starwatch_agent_shadow_scans_total{outcome="dropped"}). */
+  maxQueued: 32,
+};
+
+export interface ShadowCounts {
+  scored: number;
+  dropped: number;
+  /** Wall time spent scoring shadows, ms: the extra cost of shadowing. */
+  ms: number;
+}
+
+export class ShadowQueue {
+  readonly counts: ShadowCounts = { scored: 0, dropped: 0, ms: 0 };
+  private readonly waiting: (() => Promise<unknown>)[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(readonly maxQueued = SHADOW_DEFAULTS.maxQueued) {}
+
+  /** False when the queue is full (the job is dropped and counted). */
+  offer(job: () => Promise<unknown>): boolean {
+    if (this.waiting.length >= this.maxQueued) {
+      this.counts.dropped++;
+      return false;
+    }
+    this.waiting.push(job);
+    // After the current I/O turn, so the answer that scheduled this is written first.
+    this.running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    return true;
+  }
+
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  /** Resolves once every queued shadow has run. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (let job = this.waiting.shift(); job; job = this.waiting.shift()) {
+      const start = performance.now();
+      try {
+        await job();
+      } catch {
+        // A shadow scan's failure is its event's error_code; nothing else to do here.
+      }
+      this.counts.ms += performance.now() - start;
+      this.counts.scored++;
+    }
+    this.running = null;
+  }
+}

@@ -1,0 +1,122 @@
+// Applies late labels: finds each labelled event among the stored raw events (within their
+// retention), stores the label (a `late_label` point at the event's time), and rewrites the
+// labelled fields of the 1 min and 10 s `window` points those events fall in, recomputed from
+// every event and label of the window (relabel.ts), so a label applied twice changes nothing.
+// One collector replica: with several, each writes partial windows, which this does not split.
+import { InfluxQL, type Series } from '../sinks/influxql.ts';
+import { MEASUREMENTS } from '../../schemas/measurements.ts';
+import type { Point } from '../sinks/point.ts';
+import type { PointSink } from '../sinks/sink.ts';
+import { isCountField } from '../windows/accumulator.ts';
+import type { LateLabel } from './late-label.ts';
+import { labelledFields, type StoredEvent } from './relabel.ts';
+
+const SIZES = [
+  { granularity: '1m', ms: 60_000 },
+  { granularity: '10s', ms: 10_000 },
+] as const;
+const MINUTE = 60_000;
+const RAW_COLUMNS = `"event_id", "is_stego", "agent", "model_version", "label", "label_method"`;
+
+export interface ApplyDeps {
+  query: (q: string) => Promise<Series[][]>;
+  sink: PointSink;
+  /** Retention policy of the raw `inference` points. */
+  rpRaw: string;
+  replica: string;
+  now?: () => number;
+}
+
+export interface ApplyResult {
+  applied: number;
+  /** Event ids not found among the stored events (never sent, or past the raw retention). */
+  unknown: string[];
+  windowsRewritten: number;
+  /** Seconds from each labelled event to its label. */
+  delaysS: number[];
+}
+
+const escapeRegex = (s: string): string => s.replace(/[.\\^$|()[\]{}*+?/-]/g, '\\$&');
+
+/** A nanosecond offset from the event id: labels of two events in the same millisecond stay apart. */
+function nsOffset(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 1_000_000;
+  return h;
+}
+
+function storedEvent(row: Record<string, unknown>): StoredEvent {
+  const category = row.label === 'clean' || row.label === 'stego' ? row.label : null;
+  const method = typeof row.label_method === 'string' && row.label_method !== 'none' ? row.label_method : null;
+  return {
+    timeMs: Number(row.time),
+    eventId: String(row.event_id),
+    agent: String(row.agent),
+    modelVersion: String(row.model_version),
+    isStego: typeof row.is_stego === 'boolean' ? row.is_stego : null,
+    label: category ? { category, method } : null,
+  };
+}
+
+export class LateLabelApplier {
+  constructor(private readonly d: ApplyDeps) {}
+
+  async apply(labels: readonly LateLabel[]): Promise<ApplyResult> {
+    const now = (this.d.now ?? Date.now)();
+    const raw = `"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`;
+    const ids = [...new Set(labels.map((l) => l.event_id))];
+    const [found] = await this.d.query(`SELECT ${RAW_COLUMNS} FROM ${raw} WHERE "event_id" =~ /^(${ids.map(escapeRegex).join('|')})$/`);
+    const events = new Map(InfluxQL.rows(found ?? []).map((r) => [String(r.event_id), storedEvent(r)]));
+    const known = labels.filter((l) => events.has(l.event_id));
+    const inHand = new Map<string, StoredEvent['label']>();
+    const points: Point[] = [];
+    const delaysS: number[] = [];
+    for (const l of known) {
+      const event = events.get(l.event_id) as StoredEvent;
+      const label = { category: l.truth, method: l.truth === 'stego' ? (l.method ?? null) : null };
+      inHand.set(l.event_id, label);
+      delaysS.push(Math.max(0, (now - event.timeMs) / 1000));
+      points.push({
+        measurement: MEASUREMENTS.lateLabel,
+        tags: { source: l.source, truth: l.truth },
+        fields: { event_id: l.event_id, method: label.method ?? 'none', labelled_ms: BigInt(now) },
+        timestampNs: (BigInt(event.timeMs) * 1_000_000n + BigInt(nsOffset(l.event_id))).toString(),
+      });
+    }
+    const minutes = [...new Set([...inHand.keys()].map((id) => { const t = (events.get(id) as StoredEvent).timeMs; return t - (t % MINUTE); }))];
+    let windowsRewritten = 0;
+    for (const minute of minutes) {
+      const range = `time >= ${minute}ms AND time < ${minute + MINUTE}ms`;
+      const [inMinute, labelled] = await this.d.query(
+        `SELECT ${RAW_COLUMNS} FROM ${raw} WHERE ${range}; SELECT "event_id", "truth", "method", "labelled_ms" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range}`,
+      );
+      const late = latestLabels(InfluxQL.rows(labelled ?? []));
+      for (const [id, label] of inHand) late.set(id, label);
+      const stored = InfluxQL.rows(inMinute ?? []).map(storedEvent);
+      for (const size of SIZES) {
+        for (const { key, fields } of labelledFields(stored, late, size.ms).values()) {
+          const tags = { granularity: size.granularity, agent: key.agent, model_version: key.modelVersion, replica: this.d.replica };
+          const typed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isCountField(k) ? BigInt(v) : v]));
+          points.push({ measurement: MEASUREMENTS.window, tags, fields: typed, timestampNs: `${key.startMs}000000` });
+          windowsRewritten++;
+        }
+      }
+    }
+    this.d.sink.write(points);
+    return { applied: known.length, unknown: ids.filter((id) => !events.has(id)), windowsRewritten, delaysS };
+  }
+}
+
+/** The last label given to each event (by when it was given). */
+function latestLabels(rows: Record<string, unknown>[]): Map<string, StoredEvent['label']> {
+  const out = new Map<string, { at: number; label: StoredEvent['label'] }>();
+  for (const r of rows) {
+    const at = Number(r.labelled_ms);
+    const id = String(r.event_id);
+    if ((out.get(id)?.at ?? -1) > at) continue;
+    const category = r.truth === 'stego' ? 'stego' : 'clean';
+    const method = typeof r.method === 'string' && r.method !== 'none' ? r.method : null;
+    out.set(id, { at, label: { category, method } });
+  }
+  return new Map([...out].map(([id, v]) => [id, v.label]));
+}

@@ -17,6 +17,7 @@ import type { ClosedMarksStore } from './windows/closed-marks.ts';
 import type { WindowEngine } from './windows/engine.ts';
 import type { KeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
+import { within } from './within.ts';
 
 const ACK = new TextEncoder().encode('+ACK');
 const NAK = new TextEncoder().encode('-NAK');
@@ -213,9 +214,7 @@ export class Pipeline {
    */
   async stop(): Promise<void> {
     // Poison messages are terminated, not handed back: the next start must not see them again.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.terminating), new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
-    clearTimeout(timer);
+    await within(Promise.all(this.terminating), STOP_GRACE_MS);
     this.letterLog.stop();
     this.stopped = true;
     const held = this.book.due(Number.POSITIVE_INFINITY);

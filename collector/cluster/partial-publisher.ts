@@ -8,6 +8,7 @@ import { ALL } from '../../schemas/measurements.ts';
 import { encodeState } from '../windows/state.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { clusterSubject, deltaEncode, type MarkMessage, type PartialMessage, type PartialWindow } from './messages.ts';
+import { within } from '../within.ts';
 
 export interface PublisherDeps {
   replica: string;
@@ -100,9 +101,7 @@ export class PartialPublisher {
   /** Lets what is queued be stored (at most graceMs while stores fail), then publishes no more. */
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.chain.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await within(this.chain, graceMs);
     this.stopped = true;
     await this.chain.catch(() => undefined);
   }

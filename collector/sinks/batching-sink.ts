@@ -10,6 +10,7 @@ import { backoffMs } from '../backoff.ts';
 import { formatLine } from './line-protocol.ts';
 import type { Point } from './point.ts';
 import { WriteError, emptyStats, type SinkStats } from './sink.ts';
+import { within } from '../within.ts';
 
 export interface Transport {
   /**
@@ -146,9 +147,7 @@ export class BatchingSink {
 
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.timer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await within(this.flush(), graceMs);
     this.closed = true;
   }
 

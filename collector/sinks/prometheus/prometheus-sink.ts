@@ -15,6 +15,7 @@ import { SlowestEvents } from './slowest-events.ts';
 import { snappyLiterals } from './snappy.ts';
 import { windowSeries } from './window-series.ts';
 import { encodeWriteRequest, type TimeSeries } from './write-request.ts';
+import { within } from '../../within.ts';
 
 export interface PrometheusSinkOptions {
   /** The remote write endpoint, e.g. http://prometheus:9090/api/v1/write. */
@@ -89,9 +90,7 @@ export class PrometheusSink implements PointSink {
 
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.timer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await within(this.flush(), graceMs);
     this.closed = true;
   }
 

@@ -12,9 +12,8 @@ import { postParts } from '../http-post.ts';
 import type { Point } from '../point.ts';
 import { WriteError, emptyStats, type PointSink, type SinkStats } from '../sink.ts';
 import { SlowestEvents } from './slowest-events.ts';
-import { snappyLiterals } from './snappy.ts';
 import { windowSeries } from './window-series.ts';
-import { encodeWriteRequest, type TimeSeries } from './write-request.ts';
+import { writeRequestBody, type TimeSeries } from './write-request.ts';
 import { within } from '../../within.ts';
 
 export interface PrometheusSinkOptions {
@@ -126,7 +125,7 @@ export class PrometheusSink implements PointSink {
 
   /** True once accepted or refused for good; false when closed first. */
   private async sendUntilSettled(batch: TimeSeries[]): Promise<boolean> {
-    const body = snappyLiterals(encodeWriteRequest(batch));
+    const body = writeRequestBody(batch);
     for (let attempt = 1; !this.closed; attempt++) {
       try {
         const res = await postParts(this.url, [body], HEADERS, this.o.timeoutMs);

@@ -3,10 +3,11 @@
 // same merged windows: the leader's feed the analysis, every replica's feed its live page.
 // Leaves (agent, model version) are merged; the rollups (`*`) are computed from the merged
 // leaves as the engine computes them from its own.
-import { ALL, GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
+import { GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
 import { WindowAccumulator } from '../windows/accumulator.ts';
 import { decodeState } from '../windows/state.ts';
-import { GRANULARITY_MS, type WindowResult } from '../windows/window-result.ts';
+import type { WindowResult } from '../windows/window-result.ts';
+import { rollUps } from '../windows/roll-ups.ts';
 import type { MergeMessage, PartialMessage, PartialWindow } from './messages.ts';
 
 /** The `replica` tag of merged windows. */
@@ -113,37 +114,7 @@ function mergeMinute(windows: readonly PartialWindow[]): WindowResult[] {
   for (const g of GRANULARITIES) {
     const byStart = merged.get(g);
     if (!byStart) continue;
-    for (const start of [...byStart.keys()].sort((a, b) => a - b)) results.push(...withRollups(g, start, byStart.get(start)!));
+    for (const start of [...byStart.keys()].sort((a, b) => a - b)) results.push(...rollUps(g, start, byStart.get(start)!, MERGED_REPLICA));
   }
   return results;
-}
-
-/** The leaves, then per model version, per agent and overall, as WindowEngine.close emits them. */
-function withRollups(g: Granularity, start: number, leaves: Map<string, WindowAccumulator>): WindowResult[] {
-  const byModel = new Map<string, WindowAccumulator>();
-  const byAgent = new Map<string, WindowAccumulator>();
-  const overall = new WindowAccumulator();
-  const results: WindowResult[] = [];
-  for (const [key, acc] of leaves) {
-    const [modelVersion, agent] = key.split(SEP);
-    into(byModel, modelVersion).merge(acc);
-    into(byAgent, agent).merge(acc);
-    overall.merge(acc);
-    results.push(result(g, start, agent, modelVersion, acc));
-  }
-  for (const [modelVersion, acc] of byModel) results.push(result(g, start, ALL, modelVersion, acc));
-  for (const [agent, acc] of byAgent) results.push(result(g, start, agent, ALL, acc));
-  results.push(result(g, start, ALL, ALL, overall));
-  return results;
-}
-
-function result(g: Granularity, start: number, agent: string, modelVersion: string, acc: WindowAccumulator): WindowResult {
-  const size = GRANULARITY_MS[g];
-  return { granularity: g, start, end: start + size, agent, model_version: modelVersion, replica: MERGED_REPLICA, fields: acc.fields(size / 1000), acc };
-}
-
-function into(map: Map<string, WindowAccumulator>, key: string): WindowAccumulator {
-  let acc = map.get(key);
-  if (!acc) map.set(key, (acc = new WindowAccumulator()));
-  return acc;
 }

@@ -11,11 +11,12 @@
 // written) it is never reopened: an event whose 1 min window has closed is late, counted in the
 // `late` field of the oldest open 1 s window of its key (its raw point is still written). An
 // event that missed only its 1 s (or 10 s) window still counts in its 10 s and 1 min windows.
-import { ALL, GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
+import { GRANULARITIES, type Granularity } from '../../schemas/measurements.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { WindowAccumulator } from './accumulator.ts';
 import { ClosedMinutes } from './closed-minutes.ts';
 import { GRANULARITY_MS, type WindowResult } from './window-result.ts';
+import { KEY_SEP, rollUps } from './roll-ups.ts';
 
 export interface EngineOptions {
   allowedLatenessMs: number;
@@ -35,7 +36,7 @@ export interface EngineOptions {
 
 type Open = Map<number, Map<string, WindowAccumulator>>;
 
-const SEP = '\u0000';
+const SEP = KEY_SEP;
 const PARENT: Partial<Record<Granularity, Granularity>> = { '1s': '10s', '10s': '1m' };
 
 export class WindowEngine {
@@ -200,21 +201,7 @@ export class WindowEngine {
 
   /** The window of each key, then per model version, per agent and overall. */
   private rollUps(g: Granularity, start: number, keys: Map<string, WindowAccumulator>): WindowResult[] {
-    const byModel = new Map<string, WindowAccumulator>();
-    const byAgent = new Map<string, WindowAccumulator>();
-    const overall = new WindowAccumulator();
-    const results: WindowResult[] = [];
-    for (const [key, acc] of keys) {
-      const [modelVersion, agent] = key.split(SEP);
-      rollUp(byModel, modelVersion).merge(acc);
-      rollUp(byAgent, agent).merge(acc);
-      overall.merge(acc);
-      results.push(this.result(g, start, agent, modelVersion, acc));
-    }
-    for (const [modelVersion, acc] of byModel) results.push(this.result(g, start, ALL, modelVersion, acc));
-    for (const [agent, acc] of byAgent) results.push(this.result(g, start, agent, ALL, acc));
-    results.push(this.result(g, start, ALL, ALL, overall));
-    return results;
+    return rollUps(g, start, keys, this.options.replica);
   }
 
   /** Into the finest open ancestor: after a restore, a parent may already have been written. */
@@ -226,20 +213,6 @@ export class WindowEngine {
         return;
       }
     }
-  }
-
-  private result(g: Granularity, start: number, agent: string, modelVersion: string, acc: WindowAccumulator): WindowResult {
-    const size = GRANULARITY_MS[g];
-    return {
-      granularity: g,
-      start,
-      end: start + size,
-      agent,
-      model_version: modelVersion,
-      replica: this.options.replica,
-      fields: acc.fields(size / 1000),
-      acc,
-    };
   }
 
   /**
@@ -263,12 +236,6 @@ export class WindowEngine {
     if (!acc) keys.set(key, (acc = new WindowAccumulator(this.options.slowMs)));
     return acc;
   }
-}
-
-function rollUp(into: Map<string, WindowAccumulator>, key: string): WindowAccumulator {
-  let acc = into.get(key);
-  if (!acc) into.set(key, (acc = new WindowAccumulator()));
-  return acc;
 }
 
 const floor = (ms: number, size: number): number => Math.floor(ms / size) * size;

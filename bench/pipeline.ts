@@ -20,6 +20,7 @@ import { inferenceLine } from '../collector/points/inference-line.ts';
 import { toColumns, type EventColumns } from '../schemas/event-columns.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
+import { ms, roundProbability } from '../agent/events/build.ts';
 import type { Bench, BenchReport } from './registry.ts';
 
 const AGENTS = 4;
@@ -181,11 +182,14 @@ export function benchEvent(id: number, agent: string, nowMs: number, model: Infe
   const prob = ((id * 7919) % 1_000_000) / 1e6;
   const stego = prob >= 0.8;
   const failed = id % 10 === 9;
-  // Spread as real scans are (decode ~1.5-3.5 ms, infer ~3.8-5.3 ms), so few values repeat.
-  const decode = 1.5 + ((id * 2654435761) % 2000) / 1000;
-  const preprocess = 0.5 + ((id * 40503) % 500) / 1000;
-  const infer = 3.8 + ((id * 2246822519) % 1500) / 1000;
-  const total = Math.round((decode + preprocess + infer + 0.2) * 1000) / 1000;
+  // Spread as real scans are (decode ~1.5-3.5 ms, infer ~3.8-5.3 ms), so few values repeat; kept to
+  // the microsecond by the agent's own rounding (agent/events/build.ts), as agents send them: the
+  // sums unrounded (3.9709999999999996) were 13 more bytes each on the wire and took the slow path
+  // of every number formatter.
+  const decode = ms(1.5 + ((id * 2654435761) % 2000) / 1000);
+  const preprocess = ms(0.5 + ((id * 40503) % 500) / 1000);
+  const infer = ms(3.8 + ((id * 2246822519) % 1500) / 1000);
+  const total = ms(decode + preprocess + infer + 0.2);
   return {
     v: 1,
     event_id: `ev-${id}`,
@@ -195,7 +199,7 @@ export function benchEvent(id: number, agent: string, nowMs: number, model: Infe
     model,
     input: { format: failed ? 'unknown' : 'PNG', bytes: 20_000 + (id % 50_000), width: 256, height: 256 },
     timings: { decode_ms: decode, preprocess_ms: preprocess, infer_ms: infer, total_ms: total },
-    outputs: failed ? null : { stego_prob: prob, is_stego: stego, method: stego ? 'alpha' : null, method_prob: stego ? 0.9 + (id % 100_000) / 1e6 : null, bit_order: null },
+    outputs: failed ? null : { stego_prob: prob, is_stego: stego, method: stego ? 'alpha' : null, method_prob: stego ? roundProbability(0.9 + (id % 100_000) / 1e6) : null, bit_order: null },
     error_code: failed ? 'CORRUPT_IMAGE' : null,
   };
 }

@@ -270,7 +270,7 @@ export const DEFAULTS: CollectorConfig = {
     durable: 'starwatch-collector',
     ackWaitMs: 0,
     maxAckPending: 200_000,
-    fetchBatch: 16,
+    fetchBatch: 64,
     yieldAfterMs: 10,
     closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,

@@ -4,6 +4,7 @@
 // schema, which decides and explains. test/unit/collector-common-columns.test.ts holds the two to
 // that. The models were checked with the batch (EventColumns), so rows need not check them again.
 import type { EventColumns } from '../../schemas/event-columns.ts';
+import { compile } from '../../schemas/field-code.ts';
 import { AGENT_ID, CHECKED, type CheckedField } from './common-event.ts';
 
 type Columns = Readonly<Record<string, readonly unknown[] | undefined>>;
@@ -16,7 +17,7 @@ export function plainRows(batch: EventColumns): Uint8Array {
   const plain = new Uint8Array(n);
   if (!AGENT_ID.test(batch.agent_id)) return plain;
   plain.fill(1);
-  for (const f of PER_COLUMN) doubtColumn(plain, f, c[f.name], n);
+  doubtColumns(plain, c, n);
   const models = batch.models.length;
   const model = c.model as unknown[];
   for (let i = 0; i < n; i++) {
@@ -31,14 +32,22 @@ export function plainRows(batch: EventColumns): Uint8Array {
   return plain;
 }
 
-function doubtColumn(plain: Uint8Array, f: CheckedField, values: readonly unknown[] | undefined, n: number): void {
+/**
+ * Each column's check over its values: one loop per column, written from the table
+ * (schemas/field-code.ts), so every check is called from a call site of its own, which V8
+ * inlines (one shared loop calling each column's check in turn: 0.26 us an event; this: 0.21).
+ */
+const doubtColumns = compile<(plain: Uint8Array, c: Columns, n: number) => void>(
+  ['plain', 'c', 'n'],
+  PER_COLUMN.map(doubtColumnCode).join('\n'),
+  Object.fromEntries(PER_COLUMN.map((f) => [`check_${f.name}`, f.check])),
+);
+
+function doubtColumnCode(f: CheckedField): string {
   // An optional column left out: every row lacks the field, which is fine.
-  if (values === undefined) return;
-  const { check, mayLack } = f;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (x === null ? !mayLack : !check(x)) plain[i] = 0;
-  }
+  const isNull = f.mayLack ? 'false' : 'true';
+  return `{ const values = c.${f.name};
+  if (values !== undefined) for (let i = 0; i < n; i++) { const x = values[i]; if (x === null ? ${isNull} : !check_${f.name}(x)) plain[i] = 0; } }`;
 }
 
 /** Per row, every output column null (no verdict), or a whole verdict. */

@@ -71,11 +71,20 @@ export class KeyBound {
     this.agents = new TagBound(limits.maxAgents, limits.keyIdleMs);
   }
 
+  /** The last pair both admitted, and when: admitting it again at that same time changes nothing. */
+  private last = { version: '', agent: '', now: Number.NaN };
+
   /** `event` itself, or a copy whose over-limit version or agent reads `_other`. */
   bound(event: InferenceEvent, now: number): InferenceEvent {
+    // Called for every event, and a message's events share their agent, model and `now`.
+    const last = this.last;
+    if (now === last.now && event.agent_id === last.agent && event.model.version === last.version) return event;
     const version = this.versions.admit(event.model.version, now);
     const agent = this.agents.admit(event.agent_id, now);
-    if (version === event.model.version && agent === event.agent_id) return event;
+    if (version === event.model.version && agent === event.agent_id) {
+      this.last = { version, agent, now };
+      return event;
+    }
     return { ...event, agent_id: agent, model: { ...event.model, version } };
   }
 }

@@ -16,6 +16,7 @@ import { windowsOfMessage } from './message-windows.ts';
 import { CountedSeqs } from './counted-seqs.ts';
 import { MergeDecider } from './decider.ts';
 import { startLease, type Lease } from './lease.ts';
+import { openNotifyClaims } from './notify-claims.ts';
 import { CLUSTER_SUBJECT_PREFIX, clusterSubject, decodeClusterMessage, deltaDecode, type ClusterMessage } from './messages.ts';
 import { MinuteMerger } from './minute-merger.ts';
 import { PartialPublisher } from './partial-publisher.ts';
@@ -48,6 +49,8 @@ export interface ClusterHandle {
   countedIn(minute: number, seq: number): void;
   countRedelivered(seq: number, events: readonly { event: InferenceEvent; tsMs: number }[]): number;
   isLeader(): boolean;
+  /** True for the one replica that is to send the notification of this key (notify-claims.ts). */
+  claimNotification(key: string): Promise<boolean>;
   stats(): { mergedThrough: number; latePartials: number; droppedPartials: number; live: string[] };
   stop(): Promise<void>;
 }
@@ -126,6 +129,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
     },
     onError: (e) => d.log.warn('cluster_lease_failed', { error: e.message }),
   });
+  const claimNotification = await openNotifyClaims(d.nc, { bucket: `${s.leaseBucket}_told`, ttlMs: s.streamMaxAgeMs, replicas: s.streamReplicas, holder: d.replica, log: d.log });
   let deciding = false;
   const decide = setInterval(() => {
     if (deciding || !lease.isLeader()) return;
@@ -157,6 +161,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
       return lastMinute;
     },
     isLeader: () => lease.isLeader(),
+    claimNotification,
     stats: () => ({ mergedThrough: merger.mergedThrough, latePartials: merger.latePartials, droppedPartials: merger.droppedPartials, live: decider.live(Date.now()) }),
     async stop() {
       clearInterval(decide);

@@ -177,7 +177,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
   }
 }
 
-function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
+export function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
   const c = structuredClone(DEFAULTS);
   c.nats.url = natsUrls;
   // The derived 10 s: shorter, a loaded machine misses keep-alives and JetStream hands held messages to another live replica.
@@ -207,14 +207,16 @@ async function createReplicatedStreams(jsm: JetStreamManager, config: CollectorC
   await ensureClusterStream(jsm, config.cluster);
 }
 
-interface Collector {
+export interface Collector {
   replica: string;
   child: ChildProcess;
   metrics(): Promise<{ up: boolean; leader: boolean; latePartials: number; recounted: number; duplicates: number; apart: number }>;
+  /** One figure of its /metrics (0 when absent). */
+  metric(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function spawnCollector(base: CollectorConfig, replica: string, logDir: string): Promise<Collector> {
+export async function spawnCollector(base: CollectorConfig, replica: string, logDir: string): Promise<Collector> {
   const config = structuredClone(base);
   config.replica = replica;
   config.http.port = await freePort();
@@ -226,13 +228,15 @@ async function spawnCollector(base: CollectorConfig, replica: string, logDir: st
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${config.http.port}/metrics`;
+  const valueIn = (text: string, name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1] ?? 0);
   return {
     replica,
     child,
+    metric: async (name) => valueIn(await (await fetch(url)).text(), name),
     async metrics() {
       if (child.exitCode !== null || child.signalCode !== null) return { up: false, leader: false, latePartials: 0, recounted: 0, duplicates: 0, apart: 0 };
       const text = await (await fetch(url)).text();
-      const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? 0);
+      const value = (name: string) => valueIn(text, name);
       return {
         up: true,
         leader: value('starwatch_collector_cluster_leader') === 1,
@@ -272,7 +276,7 @@ function incidentOf(firstMs: number, lastMs: number): { from: number; to: number
  * Events of `minutes` whole minutes of event time, ending 5 minutes ago, latencies of 1-400 ms,
  * and 1.5 s more in the incident (incidentOf).
  */
-function makeEvents(n: number, minutes: number): InferenceEvent[] {
+export function makeEvents(n: number, minutes: number): InferenceEvent[] {
   const start = (Math.floor(Date.now() / 60_000) - minutes - 5) * 60_000;
   const span = minutes * 60_000;
   const times = Array.from({ length: n }, (_, i) => start + Math.floor((i * span) / n));
@@ -295,14 +299,14 @@ function makeEvents(n: number, minutes: number): InferenceEvent[] {
   });
 }
 
-interface Batch {
+export interface Batch {
   agent: string;
   seq: number;
   data: Uint8Array;
 }
 
 /** Per agent, batches of BATCH in time order; interleaved across agents as live agents send. */
-function toBatches(events: InferenceEvent[]): Batch[] {
+export function toBatches(events: InferenceEvent[]): Batch[] {
   const perAgent = Array.from({ length: AGENTS }, (_, a) => events.filter((e) => e.agent_id === `agent-${a}`));
   const batches: Batch[] = [];
   const encoder = new TextEncoder();
@@ -314,7 +318,7 @@ function toBatches(events: InferenceEvent[]): Batch[] {
 }
 
 /** Publishes with JetStream acks at a steady rate, retrying through a node outage (Nats-Msg-Id dedupes). */
-async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>): Promise<void> {
+export async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>): Promise<void> {
   const js = nc.jetstream();
   const started = Date.now();
   const inFlight: Promise<void>[] = [];
@@ -341,7 +345,7 @@ async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: nu
 }
 
 /** What a single collector computes: one engine over every event, its overall minute windows. */
-function expectedMinutes(events: InferenceEvent[]): { start: number; count: number; p95: number }[] {
+export function expectedMinutes(events: InferenceEvent[]): { start: number; count: number; p95: number }[] {
   const engine = new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 0, replica: '0' });
   let last = 0;
   for (const e of events) {
@@ -364,12 +368,12 @@ async function influxQL(url: string, q: string): Promise<any[]> {
   return body.results[0].series?.[0]?.values ?? [];
 }
 
-async function mergedMinutes(url: string): Promise<{ start: number; count: number; p95: number }[]> {
+export async function mergedMinutes(url: string): Promise<{ start: number; count: number; p95: number }[]> {
   const rows = await influxQL(url, `SELECT "count", "latency_p95" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${MERGED_REPLICA}'`);
   return rows.map(([start, count, p95]) => ({ start, count, p95 }));
 }
 
-async function oneSecondSum(url: string): Promise<number> {
+export async function oneSecondSum(url: string): Promise<number> {
   const [row] = await influxQL(url, `SELECT sum("count") FROM "window" WHERE "granularity" = '1s' AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${MERGED_REPLICA}'`);
   return row?.[1] ?? 0;
 }

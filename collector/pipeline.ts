@@ -145,6 +145,7 @@ export class Pipeline {
       this.sample(event, now);
       if (apart) {
         apart.push({ event, tsMs });
+        this.d.engine.seen(tsMs, now);
         continue;
       }
       const m = this.d.engine.add(event, tsMs, now);

@@ -276,3 +276,15 @@ test('a replica publishes with each minute the sequences it counted, and a redel
   const minute = merger.decide({ kind: 'merge', leader: 'r', through: T0, replicas: ['r'] }).find((r) => r.granularity === '1m' && r.agent === '*' && r.model_version === '*');
   assert.equal(minute?.fields.count, 3);
 });
+
+test('events counted apart still move the replica\'s watermark, so a replica given only redeliveries closes their minute', () => {
+  const e = engine('r', true);
+  assert.equal(e.closedMinutesThrough(), Number.NEGATIVE_INFINITY);
+  e.seen(T0 + 30_000, 0);
+  e.advance(0);
+  assert.equal(e.closedMinutesThrough(), T0 - 60_000, 'its minute is still open');
+  e.seen(T0 + 61_000, 0);
+  e.advance(0);
+  assert.equal(e.closedMinutesThrough(), T0);
+  assert.equal(e.openCount(), 0, 'nothing was counted in its windows');
+});

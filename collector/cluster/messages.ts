@@ -79,7 +79,17 @@ export function decodeClusterMessage(data: Uint8Array): ClusterMessage {
   }
   const kind = (m as { kind?: unknown })?.kind;
   if (kind !== 'partial' && kind !== 'mark' && kind !== 'merge') throw new ClusterMessageError(`unknown kind ${String(kind).slice(0, 20)}`);
+  if (kind === 'partial') checkSequences(m as PartialMessage);
   return m as ClusterMessage;
+}
+
+const isSeq = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** The sequences a partial carries are what the merger trusts to count each message once. */
+function checkSequences(p: PartialMessage): void {
+  if (p.seq !== undefined && !isSeq(p.seq)) throw new ClusterMessageError('seq is not a stream sequence');
+  if (p.seqs === undefined) return;
+  if (!Array.isArray(p.seqs) || p.seqs.length % 2 !== 0 || !p.seqs.every(isSeq)) throw new ClusterMessageError('seqs are not [first, length] runs');
 }
 
 /** Sorted, distinct sequences as [first, length] runs: a pull batch is one run. */
@@ -90,12 +100,6 @@ export function toRanges(sorted: readonly number[]): number[] {
     if (out.length > 0 && out[out.length - 2] + out[out.length - 1] === n) out[out.length - 1]++;
     else out.push(n, 1);
   }
-  return out;
-}
-
-export function fromRanges(ranges: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < ranges.length; i += 2) for (let k = 0; k < ranges[i + 1]; k++) out.push(ranges[i] + k);
   return out;
 }
 

@@ -13,7 +13,8 @@ import { WindowAccumulator } from '../windows/accumulator.ts';
 import { decodeState } from '../windows/state.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { rollUps } from '../windows/roll-ups.ts';
-import { fromRanges, type MergeMessage, type PartialMessage, type PartialWindow } from './messages.ts';
+import { SeqRanges } from './seq-ranges.ts';
+import { type MergeMessage, type PartialMessage, type PartialWindow } from './messages.ts';
 
 /** The `replica` tag of merged windows. */
 export const MERGED_REPLICA = 'cluster';
@@ -25,7 +26,7 @@ interface PendingMinute {
   /** The replicas' own windows. */
   own: PartialWindow[];
   /** Stream sequences counted in `own`. */
-  seqs: Set<number>;
+  seqs: SeqRanges;
   /** Redelivered messages' windows, the first committed copy of each (by replica and incarnation). */
   redelivered: Map<number, { from: string; windows: PartialWindow[] }>;
 }
@@ -33,7 +34,7 @@ interface PendingMinute {
 export class MinuteMerger {
   private readonly partials = new Map<number, PendingMinute>();
   /** Sequences counted in recently merged minutes. */
-  private readonly mergedSeqs = new Map<number, Set<number>>();
+  private readonly mergedSeqs = new Map<number, SeqRanges>();
   /** Partials not yet confirmed by their replica's mark, per replica and incarnation. */
   private readonly staged = new Map<string, PartialMessage[]>();
   mergedThrough = Number.NEGATIVE_INFINITY;
@@ -81,10 +82,10 @@ export class MinuteMerger {
       return;
     }
     let minute = this.partials.get(p.minute);
-    if (!minute) this.partials.set(p.minute, (minute = { own: [], seqs: new Set(), redelivered: new Map() }));
+    if (!minute) this.partials.set(p.minute, (minute = { own: [], seqs: new SeqRanges(), redelivered: new Map() }));
     if (p.seq === undefined) {
       minute.own.push(...p.windows);
-      for (const seq of fromRanges(p.seqs ?? [])) minute.seqs.add(seq);
+      minute.seqs.addRanges(p.seqs ?? []);
       return;
     }
     const from = p.replica + SEP + p.incarnation;
@@ -113,7 +114,7 @@ export class MinuteMerger {
           this.duplicateMessages++;
           continue;
         }
-        pending.seqs.add(seq);
+        pending.seqs.addRanges([seq, 1]);
         windows.push(...copy.windows);
       }
       this.remember(minute, pending.seqs);
@@ -129,7 +130,7 @@ export class MinuteMerger {
     return results;
   }
 
-  private remember(minute: number, seqs: Set<number>): void {
+  private remember(minute: number, seqs: SeqRanges): void {
     this.mergedSeqs.set(minute, seqs);
     for (const old of this.mergedSeqs.keys()) {
       if (this.mergedSeqs.size <= REMEMBERED_MINUTES) break;

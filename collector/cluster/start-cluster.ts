@@ -3,7 +3,8 @@
 // minute at a time, once the analysis leader (a lease in a NATS KV bucket) has decided that every
 // live replica has published the minute. The merged windows are written (the same points by
 // each replica: an idempotent overwrite) and are the window$ the analysis and the live feed run
-// on; the analysis acts (writes, notifies) only on the leader (see isLeader).
+// on; the analysis writes only on the leader (see isLeader), and each notification is sent by
+// the one replica that claims it (notify-claims.ts).
 import { randomBytes } from 'node:crypto';
 import { DiscardPolicy, StorageType, consumerOpts, nanos, type JetStreamManager, type NatsConnection } from 'nats';
 import { Counter, Gauge, type Registry } from 'prom-client';

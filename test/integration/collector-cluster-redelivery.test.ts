@@ -22,7 +22,8 @@ test('a message redelivered to a second replica while the first held it counts o
   try {
     const base = collectorConfig(services.nats.url, services.influx.url);
     base.nats.ackWaitMs = 2000;
-    base.windows.idleGraceMs = 4000;
+    // Long enough for both replicas to be seen holding their messages on a loaded machine.
+    base.windows.idleGraceMs = 6000;
     // The frozen replica stays live (its minute waits for its windows) however long the load makes the freeze.
     base.cluster = { ...base.cluster, streamReplicas: 1, liveTimeoutMs: 120_000 };
     base.alerts.latencyP95MaxMs = 1e6;

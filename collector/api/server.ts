@@ -29,6 +29,8 @@ export interface ApiServer {
 }
 
 const LOG_PATH = '/metrics/log';
+// Only Retry-After on a refusal, as before: the x-ratelimit-* headers on every answer would be new.
+const NO_RATE_HEADERS = { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false };
 
 export function createApiServer(deps: ApiDeps): ApiServer {
   const counters: ApiCounters = {
@@ -79,7 +81,7 @@ async function setUp(app: FastifyInstance, deps: ApiDeps, counters: ApiCounters,
   app.setErrorHandler((e, req, reply) => sendError(reply, asApiError(e, deps.limits.maxBodyBytes), req, counters));
   app.setNotFoundHandler((req, reply) => notFound(req, reply, counters));
   await app.register(fastifySwagger, { openapi: OPENAPI_BASE });
-  await app.register(fastifyRateLimit, { global: false, addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false }, addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true } });
+  await app.register(fastifyRateLimit, { global: false, addHeadersOnExceeding: NO_RATE_HEADERS, addHeaders: { ...NO_RATE_HEADERS, 'retry-after': true } });
   await registerPage(app);
   for (const route of ROUTES) addRoute(app, route, deps, counters, auth);
   await app.ready();

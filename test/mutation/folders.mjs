@@ -8,8 +8,9 @@ export const FOLDERS = {
   rootcause: { mutate: ['collector/rootcause/adtributor.ts'], tests: unit('rootcause-adtributor') },
   forecast: {
     mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'],
-    tests: unit('forecast-exact', 'forecast-holt-winters'),
-    fast: unit('forecast-exact'),
+    tests: unit('forecast-exact', 'forecast-checks-exact', 'forecast-holt-winters'),
+    // Without the statistical checks (coverage over hundreds of forecasts, ten seeds).
+    fast: unit('forecast-exact', 'forecast-checks-exact'),
   },
   drift: { mutate: ['collector/drift/{buckets,distribution,drift-monitor,jensen-shannon,psi}.ts'], tests: unit('drift-monitor') },
   validate: {

@@ -41,6 +41,7 @@ import { RolloutComparer } from './rollout/comparer.ts';
 import { RolloutWatch } from './rollout/watch.ts';
 import { gateRulesOf } from './rollout/settings.ts';
 import { LateLabelApplier } from './labels/apply.ts';
+import { MERGED_REPLICA } from './cluster/minute-merger.ts';
 import { subscribeLabels } from './labels/subscribe.ts';
 import { subscribeModels } from './registry/subscribe.ts';
 
@@ -235,7 +236,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
-  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });
+  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.cluster.enabled ? MERGED_REPLICA : config.replica }) });
   const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();

@@ -83,3 +83,71 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     await collector.stop();
   }
 });
+
+const BY_REQUEST_DB = 'late_labels_by_request';
+
+async function windowAt(granularity: string, start: number, modelVersion = '*'): Promise<Record<string, any> | undefined> {
+  const series = await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT "count", "fp", "clean_labelled", "fpr", "stego_labelled", "tp", "det_lsb_rgb_n", "det_lsb_rgb_hits" FROM "window" WHERE "granularity" = '${granularity}' AND "agent" = '*' AND "model_version" = '${modelVersion}' AND time = ${start}ms`);
+  const row = rows(series)[0];
+  if (row) delete row.time;
+  return row;
+}
+
+test('labels by request_id 12 minutes late make the stored 1-minute, 10-second and 1-second figures exactly right', async () => {
+  const config = collectorConfig(services.nats.url, services.influx.url, BY_REQUEST_DB, { durable: 'late-labels-by-request' });
+  config.api.token = TOKEN;
+  config.api.writeToken = WRITE_TOKEN;
+  config.api.port = 0;
+  const collector = await startCollector(config, quietLog);
+  const nc = await natsConnect(services.nats.url);
+  try {
+    const api = collector.apiUrl as string;
+    const minute = Math.floor((Date.now() - 12 * 60_000) / 60_000) * 60_000;
+    // Eight requests a second apart (each in its own 1 s window, all in the first 10 s): the first
+    // two flagged stego by the model. Request req-0 was also scored by a shadow candidate (its
+    // own event, same request id, not flagged): one label by request id labels both.
+    const at = (i: number) => minute + 2000 + i * 1000;
+    const events = [
+      ...Array.from({ length: 8 }, (_, i) => ({ ...makeEvent({ id: `byreq-${i}`, agent: 'agent-r', tsMs: at(i), prob: i < 2 ? 0.9 : 0.1 }), request_id: `req-${i}` })),
+      { ...makeEvent({ id: 'byreq-0-shadow', agent: 'agent-r', modelVersion: 'v4.1.0', tsMs: at(0) + 500, prob: 0.1 }), request_id: 'req-0' },
+      makeEvent({ id: 'byreq-closer', agent: 'agent-r', tsMs: minute + 125_000 }),
+    ];
+    await publishBatches(nc.jetstream(), toBatches(events, 20));
+    await waitFor(async () => ((await windowAt('1m', minute))?.count === 9 || null), { what: 'the minute window', timeoutMs: 60_000 });
+    assert.deepEqual(await windowAt('1s', at(0)), { count: 2, fp: null, clean_labelled: null, fpr: null, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null }, 'nothing labelled before');
+
+    const labels = [
+      ...[0, 1, 2, 3, 4, 5].map((i) => ({ request_id: `req-${i}`, truth: 'clean', source: 'customer' })),
+      { request_id: 'req-6', truth: 'stego', method: 'lsb.rgb', source: 'customer' },
+      { event_id: 'byreq-7', truth: 'clean', source: 'review' },
+      { request_id: 'req-missing', truth: 'clean', source: 'customer' },
+    ];
+    const first = await post(api, labels);
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    assert.equal(first.json.applied, 8);
+    assert.deepEqual(first.json.unknown, ['req-missing']);
+    assert.ok(first.json.delay_s_max >= 12 * 60 - 1, `delay ${first.json.delay_s_max}`);
+
+    // Clean: req-0 (both events), req-1..5, byreq-7 = 8; false positives: byreq-0 and byreq-1.
+    const minuteAfter = await waitFor(async () => { const w = await windowAt('1m', minute); return w?.clean_labelled === 8 ? w : null; }, { what: 'the rewritten minute' });
+    assert.deepEqual(minuteAfter, { count: 9, fp: 2, clean_labelled: 8, fpr: 2 / 8, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 });
+    assert.equal((await windowAt('1m', minute, 'v4.0.0'))?.fpr, 2 / 7, 'the primary model: 2 of its 7 clean');
+    assert.equal((await windowAt('1m', minute, 'v4.1.0'))?.fpr, 0, 'the shadow candidate: its one clean not flagged');
+    assert.deepEqual(await windowAt('10s', minute), minuteAfter, 'the 10 s window holds all nine');
+    // 1 s windows: req-0's (primary flagged, shadow not), req-1's, req-6's (stego, missed).
+    assert.deepEqual(await windowAt('1s', at(0)), { count: 2, fp: 1, clean_labelled: 2, fpr: 0.5, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null });
+    assert.equal((await windowAt('1s', at(1)))?.fpr, 1);
+    assert.equal((await windowAt('1s', at(2)))?.fpr, 0);
+    assert.deepEqual(await windowAt('1s', at(6)), { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 });
+
+    // One label per event stored: nine events labelled (req-0 has two).
+    await waitFor(async () => (await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT count("event_id") FROM "late_label"`))[0]?.values[0][1] === 9 || null, { what: 'the stored labels' });
+    // A label naming both ids, or neither, is refused.
+    assert.equal((await post(api, { event_id: 'byreq-1', request_id: 'req-1', truth: 'clean', source: 'review' })).status, 400);
+    assert.equal((await post(api, { truth: 'clean', source: 'review' })).status, 400);
+    assert.equal((await post(api, { request_id: 'req 1', truth: 'clean', source: 'review' })).status, 400, 'a request id the agent would refuse');
+  } finally {
+    await nc.close();
+    await collector.stop();
+  }
+});

@@ -248,12 +248,38 @@ export const openApiDocument: OpenApiDocument = {
     '/labels': {
       post: {
         operationId: 'postLabels',
-        summary: 'Late labels for stored events ({event_id, truth, method, source} or a list); the windows they fall in are recomputed',
+        summary: 'Late labels for stored events ({event_id or request_id, truth, method, source} or a list); the windows they fall in are recomputed',
         responses: {
           '200': { description: 'applied, unknown event ids, windows rewritten', content: json(Type.Object({ ok: Type.Boolean(), applied: Type.Number(), unknown: Type.Array(Type.String()) }, { additionalProperties: true })) },
           '400': error('not labels'),
           '401': unauthorized,
           '503': error('no collector took them'),
+        },
+      },
+    },
+    '/labels/summary': {
+      get: {
+        operationId: 'labelSummary',
+        summary: 'Label coverage (scored requests with a ground truth, late labels included) and the delay of late labels per source',
+        parameters: [
+          { name: 'since', in: 'query', description: 'how far back, e.g. 2h', schema: { type: 'string', default: '24h' } },
+          { name: 'model_version', in: 'query', description: 'a model version, or * for all', schema: { type: 'string', default: '*' } },
+        ],
+        responses: {
+          '200': {
+            description: 'coverage from the 1 min windows; late labels from the late_label points',
+            content: json(
+              Type.Object({
+                since: Type.String(),
+                model_version: Type.String(),
+                coverage: Type.Object({ scored: Type.Number(), labelled_clean: Type.Number(), labelled_stego: Type.Number(), share: Nullable(Type.Number()) }),
+                late_labels: Type.Array(Type.Object({ source: Type.String(), labels: Type.Number(), delay_s: Type.Object({ p50: Nullable(Type.Number()), p95: Nullable(Type.Number()), max: Nullable(Type.Number()) }) })),
+              }),
+            ),
+          },
+          '400': error('bad query parameter'),
+          '401': unauthorized,
+          '503': error('InfluxDB unreachable'),
         },
       },
     },

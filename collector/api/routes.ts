@@ -10,6 +10,7 @@ import type { Route } from './route.ts';
 import { stats } from './stats.ts';
 import { rolloutCompare } from './rollout.ts';
 import { postLabels } from './labels.ts';
+import { labelSummary } from './label-summary.ts';
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', auth: false, handle: health },
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
   // Labels change stored figures: the write token.
   { method: 'POST', path: '/labels', auth: true, scope: 'write', handle: postLabels },
+  { method: 'GET', path: '/labels/summary', auth: true, handle: labelSummary },
   { method: 'GET', path: '/rollout/compare', auth: true, handle: rolloutCompare },
   { method: 'GET', path: '/openapi.json', auth: true, handle: async () => ({ status: 200, body: openApiDocument }) },
 ];

@@ -89,11 +89,13 @@ export class LateLabelApplier {
       const label = { category: l.truth, method: l.truth === 'stego' ? (l.method ?? null) : null };
       for (const event of matched) {
         inHand.set(event.eventId, label);
-        delaysS.push(Math.max(0, (now - event.timeMs) / 1000));
+        const delayS = Math.max(0, (now - event.timeMs) / 1000);
+        delaysS.push(delayS);
         points.push({
           measurement: MEASUREMENTS.lateLabel,
           tags: { source: l.source, truth: l.truth },
-          fields: { event_id: event.eventId, method: label.method ?? 'none', labelled_ms: BigInt(now) },
+          // delay_s as well as labelled_ms: InfluxQL cannot subtract a point's time from a field.
+          fields: { event_id: event.eventId, method: label.method ?? 'none', labelled_ms: BigInt(now), delay_s: delayS },
           timestampNs: (BigInt(event.timeMs) * 1_000_000n + BigInt(nsOffset(event.eventId))).toString(),
         });
       }

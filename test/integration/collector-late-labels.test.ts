@@ -142,6 +142,15 @@ test('labels by request_id 12 minutes late make the stored 1-minute, 10-second a
 
     // One label per event stored: nine events labelled (req-0 has two).
     await waitFor(async () => (await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT count("event_id") FROM "late_label"`))[0]?.values[0][1] === 9 || null, { what: 'the stored labels' });
+
+    // Coverage and delay through the API: 9 of the minute's 9 scored requests labelled, the
+    // delays about 12 minutes, per source (customer: 8 events, review: 1).
+    const summary: any = await (await fetch(`${api}/labels/summary?since=1h&model_version=v4.0.0`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    assert.deepEqual(summary.coverage, { scored: 8, labelled_clean: 7, labelled_stego: 1, share: 1 }, JSON.stringify(summary));
+    assert.deepEqual(summary.late_labels.map((s: any) => [s.source, s.labels]), [['customer', 8], ['review', 1]]);
+    for (const s of summary.late_labels) assert.ok(s.delay_s.max >= 12 * 60 - 1 && s.delay_s.max < 14 * 60, JSON.stringify(s));
+    const bad = await fetch(`${api}/labels/summary?since=forever`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(bad.status, 400);
     // A label naming both ids, or neither, is refused.
     assert.equal((await post(api, { event_id: 'byreq-1', request_id: 'req-1', truth: 'clean', source: 'review' })).status, 400);
     assert.equal((await post(api, { truth: 'clean', source: 'review' })).status, 400);

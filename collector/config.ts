@@ -7,6 +7,7 @@ import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { CLUSTER_DEFAULTS, type ClusterSettings } from './cluster/settings.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 import { ROLLOUT_DEFAULTS, type RolloutConfig } from './rollout/settings.ts';
+import { LABELS_CONFIG_DEFAULTS, type LabelsConfig } from './labels/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -123,6 +124,8 @@ export interface CollectorConfig {
   cluster: ClusterSettings;
   /** Rollout comparison windows and the gate a running canary is watched with (collector/rollout). */
   rollout: RolloutConfig;
+  /** Late labels (collector/labels). */
+  labels: LabelsConfig;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -248,6 +251,7 @@ export const SETTINGS: Setting[] = [
   { path: 'cluster.streamReplicas', kind: 'number', description: 'replicas of the cluster stream and lease bucket (3 on a NATS cluster)' },
   { path: 'cluster.heartbeatMs', kind: 'number', description: 'a replica says it is alive this often (ms)' },
   { path: 'cluster.streamMaxAgeMs', kind: 'number', description: 'age limit of the cluster stream (ms)' },
+  { path: 'labels.settleMs', kind: 'number', description: 'a label for a minute younger than this (after its end) is applied again then (ms; 0 = derived, about 3.6 min)' },
   { path: 'rollout.windowMs', kind: 'number', description: 'rollout comparison window (ms)' },
   { path: 'rollout.closeAfterMs', kind: 'number', description: 'a rollout window is written this long after its end (ms)' },
   { path: 'rollout.maxPairsWaiting', kind: 'number', description: 'shadow verdicts waiting for their pair at most (then the oldest is dropped)' },
@@ -314,6 +318,7 @@ export const DEFAULTS: CollectorConfig = {
   },
   cluster: { ...CLUSTER_DEFAULTS },
   rollout: { ...ROLLOUT_DEFAULTS },
+  labels: { ...LABELS_CONFIG_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */

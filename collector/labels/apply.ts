@@ -31,6 +31,14 @@ export interface ApplyDeps {
   rpRaw: string;
   /** The replica tag of the windows rewritten: this replica's, or `cluster` in replica mode. */
   replica: string;
+  /**
+   * How long after its end a minute may still be written whole by the windows (late events,
+   * lateness, the replica merge): a label for a younger minute is applied again after that.
+   * 0 = never (labels only for minutes long written). collector/labels/settle.ts derives it.
+   */
+  settleMs?: number;
+  /** Told after each settled rewrite (windows written, or the error): logs and tests. */
+  onSettled?: (minuteMs: number, windows: number, error?: Error) => void;
   now?: () => number;
 }
 
@@ -71,8 +79,7 @@ export class LateLabelApplier {
 
   async apply(labels: readonly LateLabel[]): Promise<ApplyResult> {
     const now = (this.d.now ?? Date.now)();
-    const raw = `"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`;
-    const found = await this.find(raw, labels);
+    const found = await this.find(`"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`, labels);
     const inHand = new Map<string, StoredEvent['label']>();
     const points: Point[] = [];
     const delaysS: number[] = [];
@@ -103,26 +110,64 @@ export class LateLabelApplier {
     const events = found.all;
     const minutes = [...new Set([...inHand.keys()].map((id) => { const t = (events.get(id) as StoredEvent).timeMs; return t - (t % MINUTE); }))];
     let windowsRewritten = 0;
-    for (const minute of minutes) {
-      const range = `time >= ${minute}ms AND time < ${minute + MINUTE}ms`;
-      const [inMinute, labelled] = await this.d.query(
-        `SELECT ${RAW_COLUMNS} FROM ${raw} WHERE ${range}; SELECT "event_id", "truth", "method", "labelled_ms" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range}`,
-      );
-      const late = latestLabels(InfluxQL.rows(labelled ?? []));
-      for (const [id, label] of inHand) late.set(id, label);
-      const stored = InfluxQL.rows(inMinute ?? []).map(storedEvent);
-      for (const size of SIZES) {
-        for (const { key, fields } of labelledFields(stored, late, size.ms).values()) {
-          const tags = { granularity: size.granularity, agent: key.agent, model_version: key.modelVersion, replica: this.d.replica };
-          const typed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isCountField(k) ? BigInt(v) : v]));
-          points.push({ measurement: MEASUREMENTS.window, tags, fields: typed, timestampNs: `${key.startMs}000000` });
-          windowsRewritten++;
-        }
-      }
-    }
+    for (const minute of minutes) windowsRewritten += await this.rewriteMinute(minute, inHand, points);
     this.d.sink.write(points);
+    for (const minute of minutes) this.settleLater(minute, now);
     return { applied, unknown: [...unknown], windowsRewritten, delaysS };
   }
+
+  /** Cancels the rewrites still waiting for their minutes to settle. */
+  stop(): void {
+    for (const timer of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
+  }
+
+  /** The labelled fields of every window of the minute, from its stored events and every label known for them. */
+  private async rewriteMinute(minute: number, inHand: ReadonlyMap<string, StoredEvent['label']>, points: Point[]): Promise<number> {
+    const raw = `"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`;
+    const range = `time >= ${minute}ms AND time < ${minute + MINUTE}ms`;
+    const [inMinute, labelled] = await this.d.query(
+      `SELECT ${RAW_COLUMNS} FROM ${raw} WHERE ${range}; SELECT "event_id", "truth", "method", "labelled_ms" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range}`,
+    );
+    const late = latestLabels(InfluxQL.rows(labelled ?? []));
+    for (const [id, label] of inHand) late.set(id, label);
+    const stored = InfluxQL.rows(inMinute ?? []).map(storedEvent);
+    let rewritten = 0;
+    for (const size of SIZES) {
+      for (const { key, fields } of labelledFields(stored, late, size.ms).values()) {
+        const tags = { granularity: size.granularity, agent: key.agent, model_version: key.modelVersion, replica: this.d.replica };
+        const typed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isCountField(k) ? BigInt(v) : v]));
+        points.push({ measurement: MEASUREMENTS.window, tags, fields: typed, timestampNs: `${key.startMs}000000` });
+        rewritten++;
+      }
+    }
+    return rewritten;
+  }
+
+  /**
+   * A minute that may still be written whole (open, taking late events, or not yet merged in
+   * replica mode) would lose the rewrite under the live labels: it is rewritten once more, from
+   * the stored labels, settleMs after the label (the derived value has a minute to spare for a
+   * minute still open). One timer per minute; lost if this replica stops (the labels stay stored).
+   */
+  private settleLater(minute: number, now: number): void {
+    const settleMs = this.d.settleMs ?? 0;
+    if (settleMs <= 0 || minute + MINUTE + settleMs <= now || this.settling.has(minute)) return;
+    const timer = setTimeout(() => {
+      this.settling.delete(minute);
+      const points: Point[] = [];
+      this.rewriteMinute(minute, new Map(), points)
+        .then((n) => {
+          this.d.sink.write(points);
+          this.d.onSettled?.(minute, n);
+        })
+        .catch((e: Error) => this.d.onSettled?.(minute, 0, e));
+    }, settleMs);
+    timer.unref();
+    this.settling.set(minute, timer);
+  }
+
+  private readonly settling = new Map<number, NodeJS.Timeout>();
 
   /** The stored events the labels name, by event id and by request id (a request may have two). */
   private async find(raw: string, labels: readonly LateLabel[]): Promise<{ all: Map<string, StoredEvent>; byEventId: Map<string, StoredEvent[]>; byRequestId: Map<string, StoredEvent[]> }> {

@@ -75,6 +75,9 @@ function storedEvent(row: Record<string, unknown>): StoredEvent {
 }
 
 export class LateLabelApplier {
+  /** Minutes waiting to be rewritten once settled (settleLater). */
+  private readonly settling = new Map<number, NodeJS.Timeout>();
+
   constructor(private readonly d: ApplyDeps) {}
 
   async apply(labels: readonly LateLabel[]): Promise<ApplyResult> {
@@ -166,8 +169,6 @@ export class LateLabelApplier {
     timer.unref();
     this.settling.set(minute, timer);
   }
-
-  private readonly settling = new Map<number, NodeJS.Timeout>();
 
   /** The stored events the labels name, by event id and by request id (a request may have two). */
   private async find(raw: string, labels: readonly LateLabel[]): Promise<{ all: Map<string, StoredEvent>; byEventId: Map<string, StoredEvent[]>; byRequestId: Map<string, StoredEvent[]> }> {

@@ -29,18 +29,20 @@ test('in replica mode, labels by request id 11 minutes late make the merged wind
     for (const replica of ['0', '1']) {
       const config = collectorConfig(services.nats.url, services.influx.url, DB, { durable: 'late-labels-replicas', replica });
       config.cluster = { ...config.cluster, enabled: true, leaseTtlMs: 3000, heartbeatMs: 250, liveTimeoutMs: 5000 };
+      // One message a pull, so the two replicas take turns rather than one taking them all.
+      config.nats.fetchBatch = 1;
       config.api.token = TOKEN;
       config.api.writeToken = WRITE_TOKEN;
       config.api.port = 0;
       collectors.push(await startCollector(config, quietLog));
     }
     const minute = Math.floor((Date.now() - 11 * 60_000) / 60_000) * 60_000;
-    // Twelve requests from two agents, one batch of two each, so both replicas get some: a
-    // second apart, the first three flagged stego by the model.
+    // Twelve requests from two agents, one message each, so both replicas get some: a second
+    // apart, the first three flagged stego by the model.
     const at = (i: number) => minute + 1000 + i * 1000;
     const events: InferenceEvent[] = Array.from({ length: 12 }, (_, i) => ({ ...makeEvent({ id: `rep-${i}`, agent: `agent-${i % 2}`, tsMs: at(i), prob: i < 3 ? 0.9 : 0.1 }), request_id: `rreq-${i}` }));
     events.push(makeEvent({ id: 'rep-closer-0', agent: 'agent-0', tsMs: minute + 125_000 }), makeEvent({ id: 'rep-closer-1', agent: 'agent-1', tsMs: minute + 125_000 }));
-    await publishBatches(nc.jetstream(), toBatches(events, 2));
+    await publishBatches(nc.jetstream(), toBatches(events, 1));
     await waitFor(async () => ((await merged('1m', minute))?.count === 12 || null), { what: 'the merged minute', timeoutMs: 90_000 });
     // Which replica took which messages is JetStream's choice: said, not asserted.
     t.diagnostic(`events per replica: ${collectors.map((c) => c.stats().validEvents).join(', ')}`);

@@ -6,6 +6,7 @@ import { durationMs } from '../sinks/duration.ts';
 import { InfluxQL, quote, type Row, type Series } from '../sinks/influxql.ts';
 import { ApiError } from './http.ts';
 import type { Reply, RouteContext } from './route.ts';
+import type { LabelSummaryQuery } from './route-schemas.ts';
 
 const VERSION = /^[^\s'"\\]{1,64}$/;
 /** Longest period asked for: the raw events a label needs are kept 7 days by default. */
@@ -14,13 +15,12 @@ const MAX_SINCE_MS = 400 * 86_400_000;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const orNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export async function labelSummary(ctx: RouteContext): Promise<Reply> {
-  const params = ctx.url.searchParams;
-  const modelVersion = params.get('model_version') || ALL;
+export async function labelSummary(ctx: RouteContext<LabelSummaryQuery>): Promise<Reply> {
+  const modelVersion = ctx.query.model_version || ALL;
   if (!VERSION.test(modelVersion)) throw new ApiError(400, 'bad_query', 'model_version is 1-64 characters, no quotes or spaces');
   let sinceMs: number;
   try {
-    sinceMs = durationMs(params.get('since') ?? '24h');
+    sinceMs = durationMs(ctx.query.since);
   } catch {
     throw new ApiError(400, 'bad_query', 'since is a duration such as 2h or 30m');
   }
@@ -32,7 +32,7 @@ export async function labelSummary(ctx: RouteContext): Promise<Reply> {
     `SELECT count("delay_s") AS "labels", percentile("delay_s", 50) AS "p50", percentile("delay_s", 95) AS "p95", max("delay_s") AS "max" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range} GROUP BY "source"`;
   const body = await ctx.counters.queries.get(q, async () => {
     const [windows, late] = await ctx.deps.influx.query(q);
-    return { since: params.get('since') ?? '24h', model_version: modelVersion, coverage: coverageOf(InfluxQL.rows(windows ?? [])[0]), late_labels: (late ?? []).map(bySource) };
+    return { since: ctx.query.since, model_version: modelVersion, coverage: coverageOf(InfluxQL.rows(windows ?? [])[0]), late_labels: (late ?? []).map(bySource) };
   });
   return { status: 200, body };
 }

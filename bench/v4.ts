@@ -38,6 +38,8 @@ interface V4BenchOptions {
   workers?: number;
   /** onnxruntime intra-op threads of the served model. */
   threads?: number;
+  /** Whole-scan workers (decode and model in each); 0: decode workers feeding one model worker. */
+  scanWorkers?: number;
 }
 
 interface ImageSet {
@@ -180,12 +182,13 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
   sharp.concurrency(1);
   const count = options.count ?? DEFAULT_COUNT;
   const inFlight = options.inFlight ?? DEFAULT_IN_FLIGHT;
-  const workers = options.workers ?? defaultWorkerCount();
-  const threads = options.threads ?? defaultModelThreads(workers);
+  const scanWorkers = options.scanWorkers ?? 0;
+  const workers = scanWorkers ? 0 : (options.workers ?? defaultWorkerCount());
+  const threads = options.threads ?? (scanWorkers ? 1 : defaultModelThreads(workers));
   const cores = availableParallelism();
   const set = await loadImages(options.images);
   const modelPath = options.model ?? DEFAULT_MODEL_PATH;
-  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true });
+  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true, scanWorkers });
   const alone = await V4Model.load(modelPath, { threads: 1 });
   try {
     const streams = await readyStreams(set.images);
@@ -217,6 +220,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       count,
       inFlight,
       decodeWorkers: path.workers,
+      scanWorkers: path.scanWorkers,
       modelThreads: threads,
       modelWorker: true,
       errors: { ...served.errors, ...latency.errors },
@@ -275,6 +279,7 @@ export const v4Bench: Bench = {
       .option('--model <path>', 'ONNX model (default: the reference model)')
       .option('--in-flight <n>', `scans in flight at once (default ${DEFAULT_IN_FLIGHT})`, positiveInt)
       .option('--workers <n>', 'decode workers, 0 decodes on the event loop (default: cores - 1)', nonNegativeInt)
-      .option('--threads <n>', 'onnxruntime intra-op threads (default: the cores the decode workers leave)', positiveInt),
+      .option('--threads <n>', 'onnxruntime intra-op threads (default: the cores the decode workers leave)', positiveInt)
+      .option('--scan-workers <n>', 'whole-scan workers, each decoding and running its own model (0: decode workers feed one model worker)', nonNegativeInt),
   run: (options) => runV4Bench(options as V4BenchOptions),
 };

@@ -30,6 +30,13 @@ export interface ForwardedStreams {
   preprocessMs: number;
 }
 
+/** Main thread -> model worker: an image the model worker decodes itself (no decode worker). */
+export interface ScanRequest {
+  id: number;
+  scan: Uint8Array;
+  limits: DecodeLimits;
+}
+
 /** Model worker -> main thread: the answer for an image a decode worker sent straight to it. */
 export type ForwardedReply =
   | { forwarded: true; id: number; ok: true; info: ImageInfo; outputs: ModelOutputs; decodeMs: number; preprocessMs: number; inferMs: number }

@@ -1,5 +1,5 @@
-// `starwatch bench v4`: the V4 path as the agent serves it (decode pool, model in a worker
-// thread) against a baseline measured in the same run: one core running the model on streams
+// `starwatch bench v4`: the V4 path as the agent serves it (scan workers, each decoding and
+// running its own model; or with --scan-workers 0 a decode pool feeding one model worker) against a baseline measured in the same run: one core running the model on streams
 // computed beforehand. The ratio says how much of decoding and the streams the path hides.
 // The two are timed in alternating rounds, so load from other jobs falls on both alike.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { DEFAULT_MODEL_PATH, V4Path } from '../v4/path.ts';
 import { V4Model } from '../v4/model.ts';
 import { defaultModelThreads, defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
+import { defaultScanThreads, defaultScanWorkers } from '../v4/pool/scan-pool.ts';
 import { isImageFile, listFiles } from '../v4/image-files.ts';
 import { preprocess } from '../v4/preprocess.ts';
 import type { V4Streams } from '../v4/contract.ts';
@@ -182,9 +183,10 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
   sharp.concurrency(1);
   const count = options.count ?? DEFAULT_COUNT;
   const inFlight = options.inFlight ?? DEFAULT_IN_FLIGHT;
-  const scanWorkers = options.scanWorkers ?? 0;
+  // --workers alone asks for the decode pool layout, as before scan workers existed.
+  const scanWorkers = options.scanWorkers ?? (options.workers === undefined ? defaultScanWorkers() : 0);
   const workers = scanWorkers ? 0 : (options.workers ?? defaultWorkerCount());
-  const threads = options.threads ?? (scanWorkers ? 1 : defaultModelThreads(workers));
+  const threads = options.threads ?? (scanWorkers ? defaultScanThreads() : defaultModelThreads(workers));
   const cores = availableParallelism();
   const set = await loadImages(options.images);
   const modelPath = options.model ?? DEFAULT_MODEL_PATH;
@@ -232,8 +234,11 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       batchProbe: { batch: BATCH_PROBE, imagesPerSecond: rateOf(batchTally), cpuMsPerImage: cpuPerImage(batchTally) },
       targets: { ratio: TARGET_RATIO, p95At1Ms: TARGET_P95_MS, met: met.ratio && met.p95At1 },
     };
+    const layout = scanWorkers
+      ? `${scanWorkers} scan workers, each decoding and running its own model`
+      : `${path.workers} decode workers sending streams straight to the model worker`;
     const text = [
-      `V4 path as served: ${path.workers} decode workers sending streams straight to the model worker, ${threads} intra-op thread(s), ` +
+      `V4 path as served: ${layout}, ${threads} intra-op thread(s) a model, ` +
         `${inFlight} in flight, ${cores} cores; ${set.label}; model ${path.identity.id} (${path.identity.version})`,
       `  ${servedTally.done} scans: ${figures.imagesPerSecond.toFixed(0)} images/s, ${figures.imagesPerSecondPerCore.toFixed(0)} per core` +
         (Object.keys(data.errors).length ? `  (errors: ${JSON.stringify(data.errors)})` : ''),
@@ -271,15 +276,15 @@ function nonNegativeInt(v: string): number {
 
 export const v4Bench: Bench = {
   name: 'v4',
-  description: 'V4 path as served (decode pool, model worker) vs one core of inference alone',
+  description: 'V4 path as served (scan workers, or decode pool + model worker) vs one core of inference alone',
   addOptions: (command: Command) =>
     command
       .option('--images <dir>', 'folder of images (default: a generated set of 256x256 photos)')
       .option('--count <n>', `scans to time (default ${DEFAULT_COUNT})`, positiveInt)
       .option('--model <path>', 'ONNX model (default: the reference model)')
       .option('--in-flight <n>', `scans in flight at once (default ${DEFAULT_IN_FLIGHT})`, positiveInt)
-      .option('--workers <n>', 'decode workers, 0 decodes on the event loop (default: cores - 1)', nonNegativeInt)
-      .option('--threads <n>', 'onnxruntime intra-op threads (default: the cores the decode workers leave)', positiveInt)
-      .option('--scan-workers <n>', 'whole-scan workers, each decoding and running its own model (0: decode workers feed one model worker)', nonNegativeInt),
+      .option('--scan-workers <n>', 'scan workers, each decoding and running its own model (default: one a core, at most 4; 0: decode workers feeding one model worker)', nonNegativeInt)
+      .option('--workers <n>', 'decode workers feeding one model worker, 0 decodes on the event loop (default with --scan-workers 0: cores - 1)', nonNegativeInt)
+      .option('--threads <n>', 'onnxruntime intra-op threads a model (default: 2 on 2+ cores with scan workers, else the cores the decode workers leave)', positiveInt),
   run: (options) => runV4Bench(options as V4BenchOptions),
 };

@@ -16,6 +16,16 @@ export function defaultScanWorkers(cores = availableParallelism()): number {
   return Math.max(1, Math.min(4, cores));
 }
 
+/**
+ * onnxruntime intra-op threads of each scan worker: 2 where there are 2 cores. At one image in
+ * flight the second thread takes the idle core and the model's time about halves; under full
+ * load the workers keep every core busy and idle onnxruntime threads sleep (V4Model), so the
+ * second thread costs little CPU.
+ */
+export function defaultScanThreads(cores = availableParallelism()): number {
+  return Math.min(2, cores);
+}
+
 export class ScanPool implements ModelRunner {
   private constructor(private readonly models: RemoteModel[]) {}
 

@@ -88,6 +88,18 @@ describe('a path on two scan workers', () => {
   });
 });
 
+test('with 2 intra-op threads a model (the default on 2 cores) the verdicts are still exactly those in place', async () => {
+  const images = await someImages(6);
+  const inPlace = await V4Path.load();
+  const wide = await V4Path.load({ scanWorkers: 1, threads: 2 });
+  try {
+    for (const [i, b] of images.entries()) assert.deepEqual((await wide.scan(b)).verdict, (await inPlace.scan(b)).verdict, `image ${i}`);
+  } finally {
+    await inPlace.close();
+    await wide.close();
+  }
+});
+
 test('scan workers apply the decode limits: a file past maxBytes is TOO_MANY_BYTES', async () => {
   const path = await V4Path.load({ scanWorkers: 1, limits: { maxBytes: 100 } });
   try {

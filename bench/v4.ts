@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { DEFAULT_MODEL_PATH, V4Path } from '../v4/path.ts';
 import { V4Model } from '../v4/model.ts';
 import { defaultModelThreads, defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
-import { defaultScanThreads, defaultScanWorkers } from '../v4/pool/scan-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../v4/pool/scan-pool.ts';
 import { isImageFile, listFiles } from '../v4/image-files.ts';
 import { preprocess } from '../v4/preprocess.ts';
 import type { V4Streams } from '../v4/contract.ts';
@@ -41,6 +41,8 @@ interface V4BenchOptions {
   threads?: number;
   /** Whole-scan workers (decode and model in each); 0: decode workers feeding one model worker. */
   scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight. */
+  aloneThreads?: number;
 }
 
 interface ImageSet {
@@ -186,11 +188,12 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
   // --workers alone asks for the decode pool layout, as before scan workers existed.
   const scanWorkers = options.scanWorkers ?? (options.workers === undefined ? defaultScanWorkers() : 0);
   const workers = scanWorkers ? 0 : (options.workers ?? defaultWorkerCount());
-  const threads = options.threads ?? (scanWorkers ? defaultScanThreads() : defaultModelThreads(workers));
+  const threads = options.threads ?? (scanWorkers ? 1 : defaultModelThreads(workers));
+  const aloneThreads = scanWorkers ? (options.aloneThreads ?? defaultAloneThreads()) : undefined;
   const cores = availableParallelism();
   const set = await loadImages(options.images);
   const modelPath = options.model ?? DEFAULT_MODEL_PATH;
-  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true, scanWorkers });
+  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true, scanWorkers, aloneThreads });
   const alone = await V4Model.load(modelPath, { threads: 1 });
   try {
     const streams = await readyStreams(set.images);
@@ -226,6 +229,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       decodeWorkers: path.workers,
       scanWorkers: path.scanWorkers,
       modelThreads: threads,
+      aloneThreads: aloneThreads ?? threads,
       modelWorker: true,
       errors: { ...served.errors, ...latency.errors },
       ...figures,
@@ -237,7 +241,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       targets: { ratio: TARGET_RATIO, p95At1Ms: TARGET_P95_MS, met: met.ratio && met.p95At1 },
     };
     const layout = scanWorkers
-      ? `${scanWorkers} scan workers, each decoding and running its own model`
+      ? `${scanWorkers} scan workers, each decoding and running its own model (${aloneThreads} intra-op threads for an image alone in flight)`
       : `${path.workers} decode workers sending streams straight to the model worker`;
     const text = [
       `V4 path as served: ${layout}, ${threads} intra-op thread(s) a model, ` +
@@ -287,6 +291,7 @@ export const v4Bench: Bench = {
       .option('--in-flight <n>', `scans in flight at once (default ${DEFAULT_IN_FLIGHT})`, positiveInt)
       .option('--scan-workers <n>', 'scan workers, each decoding and running its own model (default: one a core, at most 4; 0: decode workers feeding one model worker)', nonNegativeInt)
       .option('--workers <n>', 'decode workers feeding one model worker, 0 decodes on the event loop (default with --scan-workers 0: cores - 1)', nonNegativeInt)
-      .option('--threads <n>', 'onnxruntime intra-op threads a model (default: 2 on 2+ cores with scan workers, else the cores the decode workers leave)', positiveInt),
+      .option('--threads <n>', 'onnxruntime intra-op threads a model (default: 1 with scan workers, else the cores the decode workers leave)', positiveInt)
+      .option('--alone-threads <n>', 'with scan workers: intra-op threads for an image alone in flight (default: 2 on 2+ cores)', positiveInt),
   run: (options) => runV4Bench(options as V4BenchOptions),
 };

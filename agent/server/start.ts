@@ -15,7 +15,7 @@ import { type Logger } from '../../log/logger.ts';
 import { stderrLogger } from '../publish/logger.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
-import { defaultScanThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
 import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
 import { ThrottledLog } from './throttled-log.ts';
@@ -55,9 +55,11 @@ export interface AgentServerOptions {
   /**
    * Scan workers, each decoding and running its own model (default: defaultScanWorkers(), one a
    * core, at most 4, unless decodeWorkers or modelWorker is given); 0 uses decodeWorkers and
-   * modelWorker instead. With scan workers, threads defaults to defaultScanThreads().
+   * modelWorker instead.
    */
   scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight (default defaultAloneThreads(): 2 on 2+ cores). */
+  aloneThreads?: number;
   probesDir?: string;
   probeRate?: number;
   logger?: Logger;
@@ -98,10 +100,11 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     nats: o.nats,
     model: o.proxy ? null : (o.model ?? undefined),
     modelRef: o.proxy ? UPSTREAM_MODEL : undefined,
-    threads: o.threads ?? (scanWorkers ? defaultScanThreads() : 1),
+    threads: o.threads,
     decodeWorkers: o.decodeWorkers ?? defaultWorkerCount(),
     modelWorker: o.modelWorker ?? true,
     scanWorkers,
+    aloneThreads: scanWorkers ? (o.aloneThreads ?? defaultAloneThreads()) : undefined,
     limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
     batchSize: o.batchSize,
     batchMs: o.batchMs,

@@ -7,7 +7,7 @@ import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
 import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
 import { SERVER_LIMITS } from '../../agent/server/server.ts';
 import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
-import { defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
@@ -44,10 +44,11 @@ interface AgentCliOptions {
   probeRate: number;
   maxBytes: number;
   maxPixels: number;
-  threads?: number;
+  threads: number;
   decodeWorkers?: number;
   modelWorker: boolean;
   scanWorkers: number;
+  aloneThreads: number;
   maxInFlight: number;
   maxPixelsInFlight: number;
   maxBytesInFlight: number;
@@ -126,8 +127,9 @@ export function registerAgent(program: Command): void {
     .option('--probe-rate <n>', 'golden probes per second', positiveNumber, 1)
     .option('--max-bytes <n>', 'largest request body accepted', positiveInt, DEFAULT_LIMITS.maxBytes)
     .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
-    .option('--threads <n>', 'onnxruntime threads a model (default: 2 on 2+ cores with scan workers, else 1)', positiveInt)
+    .option('--threads <n>', 'onnxruntime threads a model', positiveInt, 1)
     .option('--scan-workers <n>', 'worker threads that each decode and run their own model (0: --decode-workers and --model-worker instead)', nonNegativeInt, defaultScanWorkers())
+    .option('--alone-threads <n>', 'with scan workers: onnxruntime threads for an image alone in flight', positiveInt, defaultAloneThreads())
     .option('--decode-workers <n>', `with --scan-workers 0: decode worker threads (0: decode on the event loop; default ${defaultWorkerCount()})`, nonNegativeInt)
     .option('--no-model-worker', 'with --scan-workers 0: run inference on the event loop instead of a worker thread')
     .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
@@ -180,6 +182,7 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       decodeWorkers: o.scanWorkers ? undefined : (o.decodeWorkers ?? defaultWorkerCount()),
       modelWorker: o.scanWorkers ? undefined : o.modelWorker,
       scanWorkers: o.scanWorkers,
+      aloneThreads: o.aloneThreads,
       admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
       serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,

@@ -1,11 +1,14 @@
 // Issue 17, the V4 path: whole-scan workers (each decodes and runs its own model session) give
-// exactly the verdicts of the path in place, spread concurrent images over the workers, keep
+// exactly the verdicts of the path in place, run an image alone in flight on more intra-op
+// threads (with the same outputs), spread concurrent images over the workers, keep
 // bad input typed (a decoder's plain error too), apply the decode limits and the queue bound in
 // the worker, and still run ready streams for validate's ablation.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it, test } from 'node:test';
 import { V4Error } from '../../v4/errors.ts';
+import { DEFAULT_LIMITS } from '../../v4/limits.ts';
+import { verdicts } from '../../v4/verdict.ts';
 import { V4Model } from '../../v4/model.ts';
 import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';
 import type { RemoteModel } from '../../v4/pool/remote-model.ts';
@@ -88,16 +91,39 @@ describe('a path on two scan workers', () => {
   });
 });
 
-test('with 2 intra-op threads a model (the default on 2 cores) the verdicts are still exactly those in place', async () => {
-  const images = await someImages(6);
-  const inPlace = await V4Path.load();
-  const wide = await V4Path.load({ scanWorkers: 1, threads: 2 });
-  try {
-    for (const [i, b] of images.entries()) assert.deepEqual((await wide.scan(b)).verdict, (await inPlace.scan(b)).verdict, `image ${i}`);
-  } finally {
-    await inPlace.close();
-    await wide.close();
-  }
+describe('alone threads', () => {
+  let images: Uint8Array[];
+  let inPlace: V4Path;
+  let pool: ScanPool;
+  before(async () => {
+    images = await someImages(6);
+    inPlace = await V4Path.load();
+    pool = await ScanPool.load(DEFAULT_MODEL_PATH, 2, { threads: 1 }, 2);
+  });
+  after(async () => {
+    await inPlace?.close();
+    await pool?.release();
+  });
+
+  it('an image alone in flight runs on 2 threads, images beside others on 1', async () => {
+    const alone = await pool.scan(images[0], DEFAULT_LIMITS);
+    assert.equal(alone.threads, 2);
+    const three = await Promise.all(images.slice(0, 3).map((b) => pool.scan(b, DEFAULT_LIMITS)));
+    assert.deepEqual(
+      three.map((r) => r.threads),
+      [2, 1, 1],
+    );
+  });
+
+  it('gives exactly the outputs of the model in place either way', async () => {
+    for (const [i, b] of images.entries()) {
+      const want = (await inPlace.scan(b)).verdict;
+      const [one, beside] = await Promise.all([pool.scan(b, DEFAULT_LIMITS), pool.scan(b, DEFAULT_LIMITS)]);
+      assert.deepEqual([one.threads, beside.threads], [2, 1]);
+      assert.deepEqual(verdicts(one.outputs)[0], want, `image ${i} alone`);
+      assert.deepEqual(verdicts(beside.outputs)[0], want, `image ${i} beside another`);
+    }
+  });
 });
 
 test('scan workers apply the decode limits: a file past maxBytes is TOO_MANY_BYTES', async () => {

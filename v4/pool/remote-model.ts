@@ -44,6 +44,8 @@ export interface ForwardedResult {
   decodeMs: number;
   preprocessMs: number;
   inferMs: number;
+  /** onnxruntime intra-op threads of the model that ran it. */
+  threads: number;
 }
 
 export class RemoteModel implements ModelRunner {
@@ -65,8 +67,9 @@ export class RemoteModel implements ModelRunner {
     worker.unref();
   }
 
-  static load(modelPath: string, options: V4ModelOptions = {}): Promise<RemoteModel> {
-    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options } });
+  /** `aloneThreads`: the worker also loads the model with that many intra-op threads, for scan(..., alone). */
+  static load(modelPath: string, options: V4ModelOptions = {}, aloneThreads?: number): Promise<RemoteModel> {
+    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options, aloneThreads } });
     return new Promise((resolve, reject) => {
       worker.once('message', (m: Ready) => {
         if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs, options.maxQueued ?? MODEL_MAX_QUEUED));
@@ -117,14 +120,14 @@ export class RemoteModel implements ModelRunner {
   }
 
   /** Decodes the image in the model worker itself and runs it there: no hop between threads. */
-  scan(bytes: Uint8Array, limits: DecodeLimits): Promise<ForwardedResult> {
+  scan(bytes: Uint8Array, limits: DecodeLimits, alone = false): Promise<ForwardedResult> {
     let expected;
     try {
       expected = this.expect();
     } catch (e) {
       return Promise.reject(e);
     }
-    this.worker.postMessage({ id: expected.id, scan: bytes, limits } satisfies ScanRequest);
+    this.worker.postMessage({ id: expected.id, scan: bytes, limits, alone } satisfies ScanRequest);
     return expected.answer;
   }
 
@@ -163,8 +166,8 @@ export class RemoteModel implements ModelRunner {
     this.forwarded.delete(reply.id);
     this.releaseWorker();
     if (!reply.ok) return p.reject(toError(reply));
-    const { info, outputs, decodeMs, preprocessMs, inferMs } = reply;
-    p.resolve({ info, outputs, decodeMs, preprocessMs, inferMs });
+    const { info, outputs, decodeMs, preprocessMs, inferMs, threads } = reply;
+    p.resolve({ info, outputs, decodeMs, preprocessMs, inferMs, threads });
   }
 
   /** Runs asked for and not answered yet, of every kind: the bound on the model's queue. */

@@ -17,21 +17,24 @@ export function defaultScanWorkers(cores = availableParallelism()): number {
 }
 
 /**
- * onnxruntime intra-op threads of each scan worker: 2 where there are 2 cores. At one image in
- * flight the second thread takes the idle core and the model's time about halves; under full
- * load the workers keep every core busy and idle onnxruntime threads sleep (V4Model), so the
- * second thread costs little CPU.
+ * onnxruntime intra-op threads for an image alone in flight: 2 where there are 2 cores. The
+ * other cores are idle then, and a second thread took inference from 4.3 to 2.8 ms an image;
+ * under load it would only cost CPU (4.7 -> 5.1 ms a run), so busy workers run 1 thread
+ * (`threads`) and each worker holds a second session for this (about 15 MB).
  */
-export function defaultScanThreads(cores = availableParallelism()): number {
+export function defaultAloneThreads(cores = availableParallelism()): number {
   return Math.min(2, cores);
 }
 
 export class ScanPool implements ModelRunner {
   private constructor(private readonly models: RemoteModel[]) {}
 
-  /** Starts `size` workers, each with the model loaded and warmed up. */
-  static async load(modelPath: string, size: number, options: V4ModelOptions = {}): Promise<ScanPool> {
-    const loaded = await Promise.allSettled(Array.from({ length: size }, () => RemoteModel.load(modelPath, options)));
+  /**
+   * Starts `size` workers, each with the model loaded and warmed up; with `aloneThreads` each
+   * also holds the model at that many intra-op threads for an image alone in flight.
+   */
+  static async load(modelPath: string, size: number, options: V4ModelOptions = {}, aloneThreads?: number): Promise<ScanPool> {
+    const loaded = await Promise.allSettled(Array.from({ length: size }, () => RemoteModel.load(modelPath, options, aloneThreads)));
     const models = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -59,9 +62,13 @@ export class ScanPool implements ModelRunner {
     return this.models[0].outputs;
   }
 
-  /** Decodes and runs the image in the least busy worker; the first of equals, so one in flight keeps one warm worker. */
+  /**
+   * Decodes and runs the image in the least busy worker (the first of equals, so one in flight
+   * keeps one warm worker); an image alone in flight gets the worker's alone-threads model.
+   */
   scan(bytes: Uint8Array, limits: DecodeLimits): Promise<ForwardedResult> {
-    return this.leastBusy().scan(bytes, limits);
+    const alone = this.models.every((m) => m.queued === 0);
+    return this.leastBusy().scan(bytes, limits, alone);
   }
 
   run(batch: readonly V4Streams[], options?: RunOptions): Promise<ModelOutputs> {

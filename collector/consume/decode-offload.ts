@@ -33,6 +33,11 @@ export class DecodeOffload {
     return this.started && this.worker !== undefined;
   }
 
+  /** True while the worker boots (a boot that failed is not starting any more). */
+  get starting(): boolean {
+    return !this.started && this.worker !== undefined;
+  }
+
   /** Decodes in the worker; rejects when it is not ready or fails (the caller decodes itself). */
   decode(data: Uint8Array, origin: Origin, limits: DecodeLimits, nowMs: number): Promise<Decoded> {
     const worker = this.worker;

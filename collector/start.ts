@@ -296,8 +296,6 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   ready = () => {
     if (!natsUp) return 'nats disconnected';
     if (!flow.loop.bound) return 'consumer not bound';
-    // Its boot (seconds on a busy machine) competes with the event loop for the CPU.
-    if (offload?.starting) return 'decode worker starting';
     const failing = sink.stats.lastError !== null && sink.backlog > 0 && Date.now() - sink.stats.lastAcceptedMs > 15_000;
     return failing ? `influx writes failing: ${sink.stats.lastError}` : null;
   };

@@ -1,8 +1,9 @@
 // One worker thread that decodes the messages too big to decode on the event loop (over
 // `nats.decodeOffloadBytes`): JSON.parse cannot be cut into slices, and a 1 MiB batch held
 // /healthz for 50-200 ms on a loaded machine. The agents' usual batches (about 26 KB) stay on the
-// event loop, where they cost less than the copy to and from the worker. Until the worker has
-// started (seconds on a busy machine) and if it dies, the event loop decodes everything itself.
+// event loop, where they cost less than the copy to and from the worker. The worker is started
+// by the first big message (so normal traffic never pays its boot, seconds of CPU on a busy
+// machine, nor its memory); until it is up, and if it dies, the event loop decodes it itself.
 import { Worker } from 'node:worker_threads';
 import type { DecodeLimits, Decoded, Origin } from './decode.ts';
 import type { DecodeReply, DecodeTask } from './decode-worker.ts';
@@ -22,24 +23,20 @@ export class DecodeOffload {
   private worker: Worker | undefined;
   private started = false;
   private closed = false;
-
-  /** Starts the worker in the background. */
-  constructor() {
-    this.spawn();
-  }
+  /** A worker that exited before it was ready is not started again (it would loop). */
+  private bootFailed = false;
 
   /** True once the worker has loaded the schemas (and while it lives). */
   get ready(): boolean {
     return this.started && this.worker !== undefined;
   }
 
-  /** True while the worker boots (a boot that failed is not starting any more). */
-  get starting(): boolean {
-    return !this.started && this.worker !== undefined;
-  }
-
-  /** Decodes in the worker; rejects when it is not ready or fails (the caller decodes itself). */
+  /**
+   * Decodes in the worker; rejects when it is not ready (starting it the first time) or fails,
+   * and the caller decodes the message itself.
+   */
   decode(data: Uint8Array, origin: Origin, limits: DecodeLimits, nowMs: number): Promise<Decoded> {
+    if (!this.worker && !this.closed && !this.bootFailed) this.spawn();
     const worker = this.worker;
     if (!this.ready || !worker) return Promise.reject(new Error('the decode worker is not ready'));
     const id = this.nextId++;
@@ -80,7 +77,8 @@ export class DecodeOffload {
       for (const waiting of this.pending.values()) waiting.reject(new Error(`the decode worker exited (${code})`));
       this.pending.clear();
       // Only a worker that once started is replaced: one that cannot boot would loop.
-      if (hadStarted && !this.closed) this.spawn();
+      if (!hadStarted) this.bootFailed = true;
+      else if (!this.closed) this.spawn();
     });
   }
 }

@@ -61,6 +61,13 @@ export interface PipelineCluster {
   beforeAck(): Promise<void>;
   /** For a redelivered message: the last minute whose events another replica already counted. */
   countedThrough(seq: number): number | undefined;
+  /** A first delivery `seq` has events in this replica's windows of `minute`. */
+  countedIn(minute: number, seq: number): void;
+  /**
+   * A redelivered message's events, counted apart from this replica's windows (another replica
+   * may hold and count it too; the merge keeps one copy). Returns the last minute they fall in.
+   */
+  countRedelivered(seq: number, events: readonly { event: InferenceEvent; tsMs: number }[]): number;
 }
 
 export class Pipeline {
@@ -144,11 +151,15 @@ export class Pipeline {
     if (msg.redelivered) this.redelivered++;
     const decoded = await this.decoder.decode(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now, slice);
     const { dead } = decoded;
-    const events = msg.redelivered && this.d.cluster ? uncounted(decoded.events, this.d.cluster.countedThrough(seq)) : decoded.events;
+    const cluster = this.d.cluster;
+    const events = msg.redelivered && cluster ? uncounted(decoded.events, cluster.countedThrough(seq)) : decoded.events;
+    // Replica mode: a redelivered message is counted apart (see PipelineCluster.countRedelivered).
+    const apart: { event: InferenceEvent; tsMs: number }[] | undefined = msg.redelivered && cluster ? [] : undefined;
     const valid: InferenceEvent[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
     let written = 0;
+    let countedMinute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
       if (i % EVENTS_PER_STEP === 0 && i > 0 && slice.due) {
         // New keys (windows, series, tag sets) make the first events of a key far dearer than the
@@ -164,10 +175,17 @@ export class Pipeline {
       if (event.rollout) this.d.rollout?.add(event, tsMs);
       // A shadow verdict answered no one: it is compared, never counted as traffic.
       if (event.rollout?.role === 'shadow') continue;
+      this.sample(event, now);
+      if (apart) {
+        apart.push({ event, tsMs });
+        this.d.engine.seen(tsMs, now);
+        continue;
+      }
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
-      this.sample(event, now);
+      if (cluster && m !== countedMinute) cluster.countedIn((countedMinute = m), seq);
     }
+    if (apart && apart.length > 0) minute = cluster!.countRedelivered(seq, apart);
     this.d.sink.writeEvents(written === 0 ? valid : valid.slice(written), written === 0 ? origins : origins.slice(written));
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);

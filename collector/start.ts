@@ -33,6 +33,8 @@ import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
+import { DecodeOffload } from './consume/decode-offload.ts';
+import { MessageDecoder } from './consume/message-decoder.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
@@ -208,6 +210,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const cluster = config.cluster.enabled
     ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
     : undefined;
+  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload() : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const rollout = new RolloutComparer(sink, config.rollout);
@@ -225,6 +228,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     sampleEventsPerSecond: config.sampleEventsPerSecond,
     cluster,
     marks,
+    decoder: new MessageDecoder(offload, config.nats.decodeOffloadBytes),
   });
   pipelineRef = pipeline;
   const window$ = cluster?.window$ ?? pipeline.window$;
@@ -275,7 +279,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       sinkBacklog: () => sink.backlog,
       maxBacklog: config.influx.maxBacklogPoints,
       redelivered: () => pipeline.redelivered,
-      onMessage: (msg) => pipeline.handle(msg),
+      onMessage: (msg, slice) => pipeline.handle(msg, slice),
       afterBatch: () => pipeline.advance(),
       recover: () => ensureStreams(jsm, streamSettings),
     },
@@ -330,6 +334,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await flow.stop();
         clearInterval(clock);
         await pipeline.stop();
+        await offload?.close();
         await cluster?.stop();
         rollout.flush();
         maxDeliveries.unsubscribe();

@@ -10,7 +10,7 @@ import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { observeError } from '../events/build.ts';
 import { unknownInput } from '../events/observation.ts';
 import { silentLogger, type Logger } from '../../log/logger.ts';
-import { ThrottledLog } from '../server/throttled-log.ts';
+import { ThrottledLog } from '../../log/rate-limited.ts';
 import { observeUpstream, UPSTREAM_MODEL, type UpstreamObservation } from './observe-upstream.ts';
 import { checkUpstreamBase, upstreamUrl } from './request-target.ts';
 import { callUpstream, forwardableHeaders, type UpstreamReply } from './upstream.ts';

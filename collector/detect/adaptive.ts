@@ -137,12 +137,15 @@ export class AdaptiveDetector implements Detector {
     return z;
   }
 
-  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough; -1 if none. */
+  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough (the level: `warmup` points; a season: `errorMemory`); -1 if none. */
   private bestForecast(forecasts: number[]): number {
     const trials = Math.min(this.options.errorMemory, Math.max(1, this.options.warmup));
     let best = -1;
     for (let i = 0; i < forecasts.length; i++) {
-      if (Number.isNaN(forecasts[i]) || this.errors[i].count < trials) continue;
+      // A seasonal forecast competes only once tried over a whole error memory: a week's forecast
+      // from one past week, chosen on a hundred lucky points, flagged a noiseless daily series.
+      const need = i > 0 ? this.options.errorMemory : trials;
+      if (Number.isNaN(forecasts[i]) || this.errors[i].count < need) continue;
       if (best < 0 || this.errors[i].unclipped < this.errors[best].unclipped) best = i;
     }
     return best;

@@ -58,6 +58,14 @@ export interface ClusterRunResult {
   /** Alert notifications on starwatch.v1.alerts, and the distinct (group, status) among them. */
   notifications: number;
   incidents: number;
+  /** Each notification as `group status`, in the order they came. */
+  told: string[];
+  /** The injected latency incident: event time from and to (ISO), and its notifications. */
+  incident: { from: string; to: string; firing: number; resolved: number };
+  /** Redelivered messages another replica had counted too: their copy was left out of the merge. */
+  duplicates_left_out: number;
+  /** Redelivered messages counted apart (under their stream sequence). */
+  redelivered_apart: number;
   late_partials: number;
   /** Batches published, and messages the events stream holds (more: a publish stored twice). */
   batches: number;
@@ -96,6 +104,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       },
     });
     const events = makeEvents(o.events, o.minutes);
+    const incident = incidentOf(eventMs(events[0]), eventMs(events[events.length - 1]));
     batches = toBatches(events);
     const killAt = Math.floor(batches.length * 0.35);
     const stopNodeAt = Math.floor(batches.length * 0.5);
@@ -129,8 +138,9 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       const got = byStart.get(e.start);
       return { start: new Date(e.start).toISOString(), count: got?.count ?? 0, expected_count: e.count, p95_ms: got?.p95 ?? Number.NaN, expected_p95_ms: e.p95 };
     });
-    // A notification due on the last windows is sent one group wait after them.
-    await waitFor(() => told.length > 0, { timeoutMs: 20_000 * patience, what: 'an alert notification' }).catch(() => undefined);
+    // The incident's resolve is told on the windows after it, which are merged by now.
+    await waitFor(() => told.includes(`${LATENCY_GROUP} resolved`), { timeoutMs: 30_000 * patience, what: 'the incident resolved' }).catch(() => undefined);
+    // A second copy would come from another replica judging the same windows: give it the time.
     await new Promise((r) => setTimeout(r, 3000));
     alerts.unsubscribe();
     const metrics = await Promise.all(survivors.map((c) => c.metrics()));
@@ -148,6 +158,10 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       nats_node_stopped: stoppedNode.name,
       notifications: told.length,
       incidents: new Set(told).size,
+      told,
+      incident: { from: new Date(incident.from).toISOString(), to: new Date(incident.to).toISOString(), firing: told.filter((t) => t === `${LATENCY_GROUP} firing`).length, resolved: told.filter((t) => t === `${LATENCY_GROUP} resolved`).length },
+      duplicates_left_out: Math.max(0, ...metrics.map((m) => m.duplicates)),
+      redelivered_apart: metrics.reduce((n, m) => n + m.apart, 0),
       late_partials: metrics.reduce((n, m) => n + m.latePartials, 0),
       batches: batches.length,
       stream_messages: (await (await nc.jetstreamManager()).streams.info(base.nats.stream)).state.messages,
@@ -163,7 +177,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
   }
 }
 
-function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
+export function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
   const c = structuredClone(DEFAULTS);
   c.nats.url = natsUrls;
   // The derived 10 s: shorter, a loaded machine misses keep-alives and JetStream hands held messages to another live replica.
@@ -175,8 +189,10 @@ function collectorConfig(natsUrls: string, influxUrl: string): CollectorConfig {
   // Longer than any pause a stopped node causes, so the windows close by event time, not idleness.
   c.windows.idleGraceMs = 8000;
   c.cluster = { ...c.cluster, enabled: true, leaseTtlMs: 3000, streamReplicas: 3 };
-  // Every event is slower than the p95 target: one latency incident, told once (by the leader).
+  // One latency incident (incidentOf), told once firing and once resolved, whichever replica leads.
+  c.alerts.latencyP95MaxMs = LATENCY_TARGET_MS;
   c.alerts.forMs = 20_000;
+  c.alerts.keepFiringForMs = 10_000;
   c.alerts.groupWaitMs = 1000;
   c.logLevel = 'info';
   return c;
@@ -191,14 +207,16 @@ async function createReplicatedStreams(jsm: JetStreamManager, config: CollectorC
   await ensureClusterStream(jsm, config.cluster);
 }
 
-interface Collector {
+export interface Collector {
   replica: string;
   child: ChildProcess;
-  metrics(): Promise<{ up: boolean; leader: boolean; latePartials: number; recounted: number }>;
+  metrics(): Promise<{ up: boolean; leader: boolean; latePartials: number; recounted: number; duplicates: number; apart: number }>;
+  /** One figure of its /metrics (0 when absent). */
+  metric(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function spawnCollector(base: CollectorConfig, replica: string, logDir: string): Promise<Collector> {
+export async function spawnCollector(base: CollectorConfig, replica: string, logDir: string): Promise<Collector> {
   const config = structuredClone(base);
   config.replica = replica;
   config.http.port = await freePort();
@@ -210,14 +228,23 @@ async function spawnCollector(base: CollectorConfig, replica: string, logDir: st
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${config.http.port}/metrics`;
+  const valueIn = (text: string, name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1] ?? 0);
   return {
     replica,
     child,
+    metric: async (name) => valueIn(await (await fetch(url)).text(), name),
     async metrics() {
-      if (child.exitCode !== null || child.signalCode !== null) return { up: false, leader: false, latePartials: 0, recounted: 0 };
+      if (child.exitCode !== null || child.signalCode !== null) return { up: false, leader: false, latePartials: 0, recounted: 0, duplicates: 0, apart: 0 };
       const text = await (await fetch(url)).text();
-      const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? 0);
-      return { up: true, leader: value('starwatch_collector_cluster_leader') === 1, latePartials: value('starwatch_collector_cluster_late_partials'), recounted: value('starwatch_collector_cluster_redelivered_counted_total') };
+      const value = (name: string) => valueIn(text, name);
+      return {
+        up: true,
+        leader: value('starwatch_collector_cluster_leader') === 1,
+        latePartials: value('starwatch_collector_cluster_late_partials'),
+        recounted: value('starwatch_collector_cluster_redelivered_counted_total'),
+        duplicates: value('starwatch_collector_cluster_duplicate_messages'),
+        apart: value('starwatch_collector_cluster_redelivered_apart_total'),
+      };
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -236,12 +263,26 @@ async function soleLeader(collectors: Collector[]): Promise<Collector | undefine
   return leaders.length === 1 ? leaders[0].c : undefined;
 }
 
-/** Events of `minutes` whole minutes of event time, ending 5 minutes ago, latencies of 1-400 ms. */
-function makeEvents(n: number, minutes: number): InferenceEvent[] {
+const LATENCY_TARGET_MS = 1000;
+const LATENCY_GROUP = 'latency|overall';
+
+/** The latency incident: the middle fifth of the events' span (10 s windows), 1.5 s slower. */
+function incidentOf(firstMs: number, lastMs: number): { from: number; to: number } {
+  const at = (share: number) => Math.floor((firstMs + share * (lastMs - firstMs)) / 10_000) * 10_000;
+  return { from: at(0.4), to: at(0.6) };
+}
+
+/**
+ * Events of `minutes` whole minutes of event time, ending 5 minutes ago, latencies of 1-400 ms,
+ * and 1.5 s more in the incident (incidentOf).
+ */
+export function makeEvents(n: number, minutes: number): InferenceEvent[] {
   const start = (Math.floor(Date.now() / 60_000) - minutes - 5) * 60_000;
   const span = minutes * 60_000;
-  return Array.from({ length: n }, (_, i) => {
-    const tsMs = start + Math.floor((i * span) / n);
+  const times = Array.from({ length: n }, (_, i) => start + Math.floor((i * span) / n));
+  const incident = incidentOf(times[0], times[times.length - 1]);
+  return times.map((tsMs, i) => {
+    const slower = tsMs >= incident.from && tsMs < incident.to ? 1500 : 0;
     const prob = (i % 10) / 10;
     return {
       v: 1,
@@ -251,21 +292,21 @@ function makeEvents(n: number, minutes: number): InferenceEvent[] {
       source: 'scan',
       model: { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) },
       input: { format: 'PNG', bytes: 10_000, width: 256, height: 256 },
-      timings: { decode_ms: 0.5, preprocess_ms: 0.5, infer_ms: 1, total_ms: 1 + ((i * 7919) % 3991) / 10 },
+      timings: { decode_ms: 0.5, preprocess_ms: 0.5, infer_ms: 1, total_ms: 1 + ((i * 7919) % 3991) / 10 + slower },
       outputs: { stego_prob: prob, is_stego: prob >= 0.5, method: prob >= 0.5 ? 'alpha' : null, method_prob: prob >= 0.5 ? 0.9 : null, bit_order: null },
       error_code: null,
     } satisfies InferenceEvent;
   });
 }
 
-interface Batch {
+export interface Batch {
   agent: string;
   seq: number;
   data: Uint8Array;
 }
 
 /** Per agent, batches of BATCH in time order; interleaved across agents as live agents send. */
-function toBatches(events: InferenceEvent[]): Batch[] {
+export function toBatches(events: InferenceEvent[]): Batch[] {
   const perAgent = Array.from({ length: AGENTS }, (_, a) => events.filter((e) => e.agent_id === `agent-${a}`));
   const batches: Batch[] = [];
   const encoder = new TextEncoder();
@@ -277,7 +318,7 @@ function toBatches(events: InferenceEvent[]): Batch[] {
 }
 
 /** Publishes with JetStream acks at a steady rate, retrying through a node outage (Nats-Msg-Id dedupes). */
-async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>): Promise<void> {
+export async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>): Promise<void> {
   const js = nc.jetstream();
   const started = Date.now();
   const inFlight: Promise<void>[] = [];
@@ -304,11 +345,11 @@ async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: nu
 }
 
 /** What a single collector computes: one engine over every event, its overall minute windows. */
-function expectedMinutes(events: InferenceEvent[]): { start: number; count: number; p95: number }[] {
+export function expectedMinutes(events: InferenceEvent[]): { start: number; count: number; p95: number }[] {
   const engine = new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 0, replica: '0' });
   let last = 0;
   for (const e of events) {
-    const ms = Number(e.ts_ns.slice(0, -6));
+    const ms = eventMs(e);
     last = Math.max(last, ms);
     engine.add(e, ms, 0);
   }
@@ -318,6 +359,8 @@ function expectedMinutes(events: InferenceEvent[]): { start: number; count: numb
     .map((r) => ({ start: r.start, count: r.fields.count, p95: r.fields.latency_p95 }));
 }
 
+const eventMs = (e: InferenceEvent): number => Number(e.ts_ns.slice(0, -6));
+
 async function influxQL(url: string, q: string): Promise<any[]> {
   const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q, db: 'cluster', epoch: 'ms' }) });
   const body: any = await res.json();
@@ -325,12 +368,12 @@ async function influxQL(url: string, q: string): Promise<any[]> {
   return body.results[0].series?.[0]?.values ?? [];
 }
 
-async function mergedMinutes(url: string): Promise<{ start: number; count: number; p95: number }[]> {
+export async function mergedMinutes(url: string): Promise<{ start: number; count: number; p95: number }[]> {
   const rows = await influxQL(url, `SELECT "count", "latency_p95" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${MERGED_REPLICA}'`);
   return rows.map(([start, count, p95]) => ({ start, count, p95 }));
 }
 
-async function oneSecondSum(url: string): Promise<number> {
+export async function oneSecondSum(url: string): Promise<number> {
   const [row] = await influxQL(url, `SELECT sum("count") FROM "window" WHERE "granularity" = '1s' AND "agent" = '*' AND "model_version" = '*' AND "replica" = '${MERGED_REPLICA}'`);
   return row?.[1] ?? 0;
 }

@@ -17,7 +17,7 @@ export const clusterBench: Bench = {
     const data = await runClusterScenario({ events: Number(o.events ?? 60_000), minutes: Number(o.minutes ?? 5), messagesPerSecond: Number(o.messagesPerSecond ?? 20) });
     const { minutes, ...figures } = data;
     const text = [
-      ...Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v}`),
+      ...Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : v}`),
       ...minutes.map((m) => `minute ${m.start}  count ${m.count}/${m.expected_count}  p95 ${m.p95_ms}/${m.expected_p95_ms} ms`),
     ].join('\n');
     return { name: 'cluster', text, data: data as unknown as Record<string, unknown> };

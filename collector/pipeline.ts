@@ -53,6 +53,13 @@ export interface PipelineCluster {
   beforeAck(): Promise<void>;
   /** For a redelivered message: the last minute whose events another replica already counted. */
   countedThrough(seq: number): number | undefined;
+  /** A first delivery `seq` has events in this replica's windows of `minute`. */
+  countedIn(minute: number, seq: number): void;
+  /**
+   * A redelivered message's events, counted apart from this replica's windows (another replica
+   * may hold and count it too; the merge keeps one copy). Returns the last minute they fall in.
+   */
+  countRedelivered(seq: number, events: readonly { event: InferenceEvent; tsMs: number }[]): number;
 }
 
 export class Pipeline {
@@ -119,10 +126,14 @@ export class Pipeline {
     if (msg.redelivered) this.redelivered++;
     const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
     const { dead } = decoded;
-    const events = msg.redelivered && this.d.cluster ? uncounted(decoded.events, this.d.cluster.countedThrough(seq)) : decoded.events;
+    const cluster = this.d.cluster;
+    const events = msg.redelivered && cluster ? uncounted(decoded.events, cluster.countedThrough(seq)) : decoded.events;
+    // Replica mode: a redelivered message is counted apart (see PipelineCluster.countRedelivered).
+    const apart: { event: InferenceEvent; tsMs: number }[] | undefined = msg.redelivered && cluster ? [] : undefined;
     const valid: InferenceEvent[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
+    let countedMinute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
       const { tsMs } = events[i];
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
@@ -131,10 +142,17 @@ export class Pipeline {
       if (event.rollout) this.d.rollout?.add(event, tsMs);
       // A shadow verdict answered no one: it is compared, never counted as traffic.
       if (event.rollout?.role === 'shadow') continue;
+      this.sample(event, now);
+      if (apart) {
+        apart.push({ event, tsMs });
+        this.d.engine.seen(tsMs, now);
+        continue;
+      }
       const m = this.d.engine.add(event, tsMs, now);
       if (m > minute) minute = m;
-      this.sample(event, now);
+      if (cluster && m !== countedMinute) cluster.countedIn((countedMinute = m), seq);
     }
+    if (apart && apart.length > 0) minute = cluster!.countRedelivered(seq, apart);
     this.d.sink.writeEvents(valid, origins);
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);

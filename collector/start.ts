@@ -232,7 +232,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   } });
   // Drift is judged on the detectors' windows (not configurable, so the default).
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(influxQL, config.influx.rpWindows, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
-  const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, active: cluster?.isLeader, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
+  const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });

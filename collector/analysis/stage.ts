@@ -13,6 +13,7 @@ import type { LiveAnomaly } from '../../schemas/live.ts';
 import { ALL } from '../../schemas/measurements.ts';
 import type { AlertDispatcher } from '../alerts/dispatcher.ts';
 import { groupNotification, type AlertNotification } from '../alerts/notification.ts';
+import { notificationKey } from '../alerts/notification-key.ts';
 import type { GroupedNotice, NotificationRouter } from '../alerts/router.ts';
 import { evaluateRules, RULE_DEFAULTS, type RuleOptions } from '../alerts/rules.ts';
 import { standingCondition } from '../alerts/standing.ts';
@@ -68,6 +69,8 @@ export interface StageParts {
   router: NotificationRouter;
   /** Called after each evaluation that changed alert or notification state (to persist it). */
   onStateChange?: () => void;
+  /** Replica mode: a notification is sent only if this claims its key first (see AnalysisDeps.claim). */
+  claim?: (key: string) => Promise<boolean>;
   rules: Partial<RuleOptions>;
   settings: AlertSettings;
   tuning: AnalysisTuning;
@@ -164,7 +167,7 @@ export class AnalysisStage {
     for (const t of transitions) this.onTransition(t, end, points, t.kind === 'firing' ? this.alertCause(t.alert, group, leaves) : null);
     this.p.sink.write(points);
     const notices = this.p.router.route(this.p.machine.list(), end);
-    if (notices.length > 0) this.deliver(notices.map((n) => this.notificationOf(n, group, leaves)));
+    if (notices.length > 0) this.deliver(notices.map((n) => this.notificationOf(n, group, leaves)), end);
     if (transitions.length > 0 || notices.length > 0) this.p.onStateChange?.();
   }
 
@@ -266,10 +269,19 @@ export class AnalysisStage {
   }
 
   /** In order, one batch after the other, so a resolve never overtakes its firing. */
-  private deliver(notifications: AlertNotification[]): void {
+  private deliver(notifications: AlertNotification[], toldAt: number): void {
     this.delivery = this.delivery
-      .then(() => this.p.dispatcher.sendAll(notifications))
+      .then(() => this.claimed(notifications, toldAt))
+      .then((mine) => this.p.dispatcher.sendAll(mine))
       .catch((e: Error) => this.p.log.warn('alert_dispatch_failed', { error: e.message }));
+  }
+
+  /** The notifications this replica claimed (all of them outside replica mode). */
+  private async claimed(notifications: AlertNotification[], toldAt: number): Promise<AlertNotification[]> {
+    const claim = this.p.claim;
+    if (!claim) return notifications;
+    const won = await Promise.all(notifications.map((n) => claim(notificationKey(n, toldAt))));
+    return notifications.filter((_, i) => won[i]);
   }
 
   private forecastGroup(group: WindowResult[]): void {

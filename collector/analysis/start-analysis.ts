@@ -42,8 +42,12 @@ export interface AnalysisDeps {
   replica?: string;
   /** Drift references saved before a restart (collector/drift/reference-store.ts). */
   driftReferences?: ReadonlyMap<string, SavedReference>;
-  /** Replica mode: notifications are sent only while this says true (the analysis leader). */
-  active?: () => boolean;
+  /**
+   * Replica mode: every replica runs the analysis on the same merged windows and so comes to the
+   * same notifications; each is sent only by the replica that claims its key first
+   * (collector/cluster/notify-claims.ts), so it is sent once, whichever replica dies.
+   */
+  claim?: (key: string) => Promise<boolean>;
 }
 
 /** Silences through the API and CLI; every change is saved with the alert state. */
@@ -83,7 +87,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     keepFiringForMs: settings.keepFiringForMs,
     anomalyNotify: (settings.anomalyNotify ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
-  const notifiers = leaderOnly([...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])], deps.active);
+  const notifiers = [...(await makeNotifiers(settings, deps.natsPublish, deps.log)), ...(deps.notifiers ?? [])];
   const dispatcher = new AlertDispatcher(notifiers, (line) => deps.log.warn('alert_notify_failed', { detail: line }));
   const machine = new AlertStateMachine();
   const silences = new SilenceStore(settings.maxSilences);
@@ -109,6 +113,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     dispatcher,
     router,
     onStateChange: () => saver?.request(),
+    claim: deps.claim,
     rules,
     settings,
     tuning,
@@ -135,15 +140,6 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
       await saver?.flush();
     },
   };
-}
-
-/**
- * Every replica runs the analysis on the same merged windows, so a new leader's alert state is
- * already current; only the leader's notifications are sent, so each is sent once.
- */
-function leaderOnly(notifiers: Notifier[], active: (() => boolean) | undefined): Notifier[] {
-  if (!active) return notifiers;
-  return notifiers.map((n) => ({ name: n.name, notify: (x) => (active() ? n.notify(x) : Promise.resolve()) }));
 }
 
 /** 'family,scope' -> the labels; an unknown one stops the start (notifications must not regroup silently). */

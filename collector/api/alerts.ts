@@ -1,9 +1,9 @@
 // GET /alerts/recent: alert state changes, newest first, from the `alert` measurement. The source
 // is an interface so the alert engine can answer from memory instead, if it keeps its state there.
 import { MEASUREMENTS } from '../../schemas/measurements.ts';
-import { ApiError, boolParam, intParam } from './http.ts';
 import { InfluxQL, quote } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
+import type { AlertsQuery } from './route-schemas.ts';
 
 export interface AlertRecord {
   time: string;
@@ -28,17 +28,9 @@ export interface AlertSource {
   recent(query: AlertQuery): Promise<AlertRecord[]>;
 }
 
-export async function recentAlerts(ctx: RouteContext): Promise<Reply> {
-  const params = ctx.url.searchParams;
-  const severity = params.get('severity') || undefined;
-  if (severity !== undefined && !/^[a-z]{1,16}$/.test(severity)) {
-    throw new ApiError(400, 'bad_query', 'severity is a lower-case word (e.g. warning, critical)', [`severity=${severity}`]);
-  }
-  const query: AlertQuery = {
-    severity,
-    limit: intParam(params, 'limit', 1, 1000, 50),
-    activeOnly: boolParam(params, 'active_only', false),
-  };
+export async function recentAlerts(ctx: RouteContext<AlertsQuery>): Promise<Reply> {
+  const { severity, limit, active_only } = ctx.query;
+  const query: AlertQuery = { severity, limit, activeOnly: active_only === 'true' || active_only === '1' };
   const key = `alerts ${JSON.stringify(query)}`;
   const alerts = await ctx.counters.queries.get(key, () => ctx.deps.alerts.recent(query));
   return { status: 200, body: { alerts } };

@@ -5,19 +5,17 @@
 // scope, oldest first, so the live page opens with history instead of empty charts.
 import { STARLIGHT_TARGETS } from '../alerts/rules.ts';
 import { ALL, MEASUREMENTS, methodField } from '../../schemas/measurements.ts';
-import { ApiError, intParam, oneOf } from './http.ts';
 import { InfluxQL, quote, type Row } from '../sinks/influxql.ts';
 import { rateWithEvidence } from './rate-evidence.ts';
 import type { Reply, RouteContext } from './route.ts';
+import { HISTORY_GRANULARITIES, RATE_WINDOWS, type RatesQuery, type WindowsQuery } from './route-schemas.ts';
 import { METHODS } from './stats.ts';
 
-export const RATE_WINDOWS = ['1m', '5m', '15m', '1h'] as const;
-export const HISTORY_GRANULARITIES = ['10s', '1m'] as const;
+export { HISTORY_GRANULARITIES, RATE_WINDOWS };
 
-export async function rates(ctx: RouteContext): Promise<Reply> {
-  const params = ctx.url.searchParams;
-  const window = oneOf(params, 'window', RATE_WINDOWS, '1m');
-  const model = modelParam(params);
+export async function rates(ctx: RouteContext<RatesQuery>): Promise<Reply> {
+  const { window } = ctx.query;
+  const model = ctx.query.model_version ?? ALL;
   const q = `SELECT * FROM "${MEASUREMENTS.window}" WHERE "granularity" = '10s' AND "agent" = ${quote(ALL)} AND "model_version" = ${quote(model)} AND time > now() - ${window}`;
   const body = await ctx.counters.queries.get(q, async () => {
     const [series] = await ctx.deps.influx.query(q);
@@ -46,11 +44,9 @@ export function ratesOf(rows: Row[]) {
   };
 }
 
-export async function recentWindows(ctx: RouteContext): Promise<Reply> {
-  const params = ctx.url.searchParams;
-  const granularity = oneOf(params, 'granularity', HISTORY_GRANULARITIES, '10s');
-  const minutes = intParam(params, 'minutes', 1, 60, 15);
-  const model = modelParam(params);
+export async function recentWindows(ctx: RouteContext<WindowsQuery>): Promise<Reply> {
+  const { granularity, minutes } = ctx.query;
+  const model = ctx.query.model_version ?? ALL;
   const q = `SELECT * FROM "${MEASUREMENTS.window}" WHERE "granularity" = ${quote(granularity)} AND "agent" = ${quote(ALL)} AND "model_version" = ${quote(model)} AND time > now() - ${minutes}m`;
   const body = await ctx.counters.queries.get(q, async () => {
     const [series] = await ctx.deps.influx.query(q);
@@ -69,8 +65,3 @@ function numericFields(r: Row): Record<string, number> {
   return out;
 }
 
-function modelParam(params: URLSearchParams): string {
-  const model = params.get('model_version') || ALL;
-  if (model.length > 64) throw new ApiError(400, 'bad_query', 'model_version is at most 64 characters');
-  return model;
-}

@@ -1,5 +1,7 @@
-// The shape every API route has; routes.ts lists them, server.ts serves them, openapi.ts describes them.
+// The shape every API route has; routes.ts lists them, server.ts hands them to Fastify, and
+// their `schema` (TypeBox) both checks the request and describes the route in /openapi.json.
 import type { IncomingMessage } from 'node:http';
+import type { FastifySchema } from 'fastify';
 import type { ApiCounters, ApiDeps } from './deps.ts';
 
 export interface Reply {
@@ -8,13 +10,24 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export interface RouteContext {
+export interface RouteContext<Query = Record<string, string | undefined>, Body = unknown> {
   req: IncomingMessage;
-  url: URL;
+  /** The query, checked and with defaults filled in from the route's schema. */
+  query: Query;
+  /** The JSON body, checked against the route's schema when it has one. */
+  body: Body;
   deps: ApiDeps;
   counters: ApiCounters;
   /** The request carries the read token (always true on routes with auth). */
   reader: boolean;
+  /** The OpenAPI document, built by @fastify/swagger from the routes' schemas. */
+  openapi(): unknown;
+}
+
+/** What a body that fails the route's schema is called in the 400. */
+export interface InvalidBody {
+  code: string;
+  message: string;
 }
 
 export interface Route {
@@ -24,5 +37,7 @@ export interface Route {
   auth: boolean;
   /** Which token it takes: read (default) or write (injecting events). */
   scope?: 'read' | 'write';
-  handle(ctx: RouteContext): Promise<Reply>;
+  schema: FastifySchema;
+  invalidBody?: InvalidBody;
+  handle(ctx: RouteContext<any, any>): Promise<Reply>;
 }

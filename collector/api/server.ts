@@ -1,18 +1,24 @@
-// The collector's HTTP server: the API routes, the live page and the WebSocket upgrade on one port.
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The collector's HTTP server on Fastify: the API routes (routes.ts, checked and documented by
+// their schemas), the live page (@fastify/static) and the WebSocket upgrade, on one port.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { servePage, PAGE_PREFIX } from '../page/serve.ts';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import { registerPage, PAGE_PREFIX } from '../page/serve.ts';
 import type { ApiCounters, ApiDeps } from './deps.ts';
-import { ApiError, sendError, sendJson } from './http.ts';
+import { ApiError, errorBody } from './http.ts';
 import { QueryCache } from './query-cache.ts';
 import { RateMeter } from './rate-meter.ts';
 import { ROUTES } from './routes.ts';
-import { createAuthenticator } from './authenticate.ts';
-import { withoutSecrets } from '../log.ts';
-import { InfluxQLError } from '../sinks/influxql.ts';
+import { createAuthenticator, type Authenticator } from './authenticate.ts';
+import { asApiError, parseJsonBody } from './errors.ts';
+import { OPENAPI_BASE } from './openapi.ts';
+import { parseQuery, validatorCompiler } from './validation.ts';
+import { attachLiveFeed, LIVE_PATH } from './ws-upgrade.ts';
+import type { Route } from './route.ts';
 
-export const LIVE_PATH = '/ws';
+export { LIVE_PATH };
 
 export interface ApiServer {
   server: Server;
@@ -21,6 +27,10 @@ export interface ApiServer {
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
+
+const LOG_PATH = '/metrics/log';
+// Only Retry-After on a refusal, as before: the x-ratelimit-* headers on every answer would be new.
+const NO_RATE_HEADERS = { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false };
 
 export function createApiServer(deps: ApiDeps): ApiServer {
   const counters: ApiCounters = {
@@ -32,83 +42,97 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     authRefused: new Map(),
   };
   const auth = createAuthenticator(deps, counters);
-
-  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    counters.requests.mark();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = ROUTES.find((r) => r.path === url.pathname);
-    try {
-      if (!route) {
-        if (req.method === 'GET' && (await servePage(url.pathname, res))) return;
-        if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/live')) {
-          res.writeHead(302, { location: PAGE_PREFIX }).end();
-          return;
-        }
-        throw new ApiError(404, 'not_found', `no route ${url.pathname}`);
-      }
-      if (route.method !== req.method) {
-        throw new ApiError(405, 'method_not_allowed', `${url.pathname} takes ${route.method}`, [], { allow: route.method });
-      }
-      if (route.auth) auth.require(req, route.scope ?? 'read');
-      const reply = await route.handle({ req, url, deps, counters, reader: route.auth || auth.isReader(req) });
-      if (route.path === '/metrics/log') counters.logAccepted.mark();
-      sendJson(res, reply.status, reply.body, reply.headers);
-    } catch (e) {
-      const error = e instanceof ApiError ? e : e instanceof InfluxQLError ? influxApiError(e) : new ApiError(500, 'internal', 'internal error');
-      if (!(e instanceof ApiError) && !(e instanceof InfluxQLError)) console.error('starwatch api: unexpected error', withoutSecrets(String((e as Error)?.stack ?? e)));
-      if (route?.path === '/metrics/log') {
-        counters.logRejected.mark();
-        counters.rejectedByCode.set(error.code, (counters.rejectedByCode.get(error.code) ?? 0) + 1);
-      }
-      if (res.headersSent) res.destroy();
-      else {
-        if (error.status === 413) res.setHeader('connection', 'close'); // the rest of the body is not read
-        sendError(res, error);
-      }
-    }
-  };
-
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void onRequest(req, res));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== LIVE_PATH || !deps.hub) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    // Checked before the upgrade: a stranger gets an HTTP refusal, never a WebSocket.
-    try {
-      auth.require(req, 'read', true);
-    } catch (e) {
-      const error = e as ApiError;
-      const headers = Object.entries(error.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      const body = JSON.stringify({ error: { code: error.code, message: error.message } });
-      socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`);
-      return;
-    }
-    deps.hub.handleUpgrade(req, socket, head);
+  const app = Fastify({
+    bodyLimit: deps.limits.maxBodyBytes,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 300_000, // Node's own default, which Fastify turns off: a trickling client is cut off
+    forceCloseConnections: true,
+    exposeHeadRoutes: false,
+    routerOptions: { querystringParser: parseQuery },
   });
-  server.on('clientError', (_e, socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  const ready = setUp(app, deps, counters, auth);
+  attachLiveFeed(app.server, deps.hub, auth);
 
   return {
-    server,
+    server: app.server,
     counters,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const { port: chosen } = server.address() as AddressInfo;
-          resolve(`http://${host}:${chosen}`);
-        });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    listen: async (port, host = '127.0.0.1') => {
+      await ready;
+      await app.listen({ port, host });
+      return `http://${host}:${(app.server.address() as AddressInfo).port}`;
+    },
+    close: async () => {
+      await ready.catch(() => undefined);
+      await app.close();
+    },
   };
 }
 
-/** InfluxDB away is the API's 503 (try again), InfluxDB refusing a query its 502. */
-function influxApiError(e: InfluxQLError): ApiError {
-  return e.kind === 'unreachable' ? new ApiError(503, 'influx_unavailable', e.message) : new ApiError(502, 'influx_error', e.message);
+async function setUp(app: FastifyInstance, deps: ApiDeps, counters: ApiCounters, auth: Authenticator): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
+  app.setValidatorCompiler(validatorCompiler((url) => ROUTES.find((r) => r.path === url)?.invalidBody ?? { code: 'invalid_body', message: 'the body does not fit this route' }));
+  // Replies are written as given: the response schemas document them, they do not filter them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook('onRequest', (_req, _reply, done) => {
+    counters.requests.mark();
+    done();
+  });
+  app.setErrorHandler((e, req, reply) => sendError(reply, asApiError(e, deps.limits.maxBodyBytes), req, counters));
+  app.setNotFoundHandler((req, reply) => notFound(req, reply, counters));
+  await app.register(fastifySwagger, { openapi: OPENAPI_BASE });
+  await app.register(fastifyRateLimit, { global: false, addHeadersOnExceeding: NO_RATE_HEADERS, addHeaders: { ...NO_RATE_HEADERS, 'retry-after': true } });
+  await registerPage(app);
+  for (const route of ROUTES) addRoute(app, route, deps, counters, auth);
+  await app.ready();
+}
+
+function addRoute(app: FastifyInstance, route: Route, deps: ApiDeps, counters: ApiCounters, auth: Authenticator): void {
+  const { limits } = deps;
+  app.route({
+    method: route.method,
+    url: route.path,
+    schema: route.schema,
+    onRequest: route.auth ? async (req) => auth.require(req.raw, route.scope ?? 'read') : undefined,
+    // One bucket for the whole API: it guards JetStream, not fairness between clients.
+    config: route.path === LOG_PATH ? { rateLimit: logRateLimit(limits.logRatePerSec, limits.logBurst) } : {},
+    handler: async (req, reply) => {
+      const ctx = { req: req.raw, query: req.query, body: req.body, deps, counters, reader: route.auth || auth.isReader(req.raw), openapi: () => app.swagger() };
+      const answer = await route.handle(ctx);
+      if (route.path === LOG_PATH) counters.logAccepted.mark();
+      return reply.code(answer.status).headers({ 'cache-control': 'no-store', ...answer.headers }).send(answer.body);
+    },
+  });
+}
+
+/** `burst` requests per `burst / ratePerSec` seconds: on average the configured rate. */
+function logRateLimit(ratePerSec: number, burst: number) {
+  return {
+    max: burst,
+    timeWindow: Math.max(1, Math.round((burst / ratePerSec) * 1000)),
+    keyGenerator: () => LOG_PATH,
+    errorResponseBuilder: () => Object.assign(new ApiError(429, 'rate_limited', `over ${ratePerSec} events/s`), { statusCode: 429 }),
+  };
+}
+
+function sendError(reply: FastifyReply, error: ApiError, req: FastifyRequest, counters: ApiCounters): FastifyReply {
+  if (req.routeOptions.url === LOG_PATH) {
+    counters.logRejected.mark();
+    counters.rejectedByCode.set(error.code, (counters.rejectedByCode.get(error.code) ?? 0) + 1);
+  }
+  if (reply.sent) return reply;
+  // The rest of a body over the limit is not read, so the connection cannot be reused.
+  if (error.status === 413) reply.header('connection', 'close');
+  return reply.code(error.status).headers({ 'cache-control': 'no-store', ...error.headers }).send(errorBody(error));
+}
+
+/** The old entry points go to the page; a known path with the wrong method is 405, not 404. */
+function notFound(req: FastifyRequest, reply: FastifyReply, counters: ApiCounters): FastifyReply {
+  const path = req.url.split('?')[0];
+  if (req.method === 'GET' && (path === '/' || path === '/live')) return reply.redirect(PAGE_PREFIX, 302);
+  const route = ROUTES.find((r) => r.path === path);
+  const error = route
+    ? new ApiError(405, 'method_not_allowed', `${path} takes ${route.method}`, [], { allow: route.method })
+    : new ApiError(404, 'not_found', `no route ${path}`);
+  return sendError(reply, error, req, counters);
 }

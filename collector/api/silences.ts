@@ -5,45 +5,31 @@
 import { SilenceError } from '../alerts/silences.ts';
 import type { SilenceControl } from '../analysis/start-analysis.ts';
 import { parseDuration } from '../alerts/duration.ts';
-import { ApiError, readBody } from './http.ts';
+import { ApiError } from './http.ts';
 import type { Reply, RouteContext } from './route.ts';
+import type { AddSilenceBody, ExpireSilenceBody } from './route-schemas.ts';
 
 export async function listSilences(ctx: RouteContext): Promise<Reply> {
   return { status: 200, body: { silences: control(ctx).list().map(shown) } };
 }
 
-export async function addSilence(ctx: RouteContext): Promise<Reply> {
+export async function addSilence(ctx: RouteContext<unknown, AddSilenceBody>): Promise<Reply> {
   const silences = control(ctx);
-  const body = await jsonBody(ctx);
-  const duration = typeof body.for === 'string' ? parseDuration(body.for) : null;
+  const { matchers, comment } = ctx.body;
+  const duration = parseDuration(ctx.body.for);
   if (duration === null) throw new ApiError(400, 'silence_invalid', '"for" is a duration such as 30m, 2h or 1d');
-  if (typeof body.matchers !== 'object' || body.matchers === null) throw new ApiError(400, 'silence_invalid', '"matchers" is an object, e.g. {"rule": "fpr_regression"}');
-  const comment = typeof body.comment === 'string' ? body.comment : undefined;
-  return { status: 200, body: { silence: shown(typed(() => silences.add({ matchers: body.matchers as Record<string, string>, durationMs: duration, comment }))) } };
+  return { status: 200, body: { silence: shown(typed(() => silences.add({ matchers, durationMs: duration, comment }))) } };
 }
 
-export async function expireSilence(ctx: RouteContext): Promise<Reply> {
+export async function expireSilence(ctx: RouteContext<unknown, ExpireSilenceBody>): Promise<Reply> {
   const silences = control(ctx);
-  const body = await jsonBody(ctx);
-  if (typeof body.id !== 'string') throw new ApiError(400, 'silence_invalid', '"id" of the silence is needed');
-  const id = body.id;
+  const { id } = ctx.body;
   return { status: 200, body: { silence: shown(typed(() => silences.expire(id))) } };
 }
 
-function control(ctx: RouteContext): SilenceControl {
+function control(ctx: RouteContext<unknown, unknown>): SilenceControl {
   if (!ctx.deps.silences) throw new ApiError(503, 'silences_unavailable', 'this API runs without the analysis stage');
   return ctx.deps.silences;
-}
-
-async function jsonBody(ctx: RouteContext): Promise<Record<string, unknown>> {
-  const raw = await readBody(ctx.req, ctx.deps.limits.maxBodyBytes);
-  try {
-    const parsed: unknown = JSON.parse(raw.toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new ApiError(400, 'bad_json', 'the body is not a JSON object');
 }
 
 function typed<T>(f: () => T): T {

@@ -6,14 +6,12 @@
 // for the totals (an approximation: exact ones would mean merging every window's sketch); the
 // latency max is exact.
 import { ALL, MEASUREMENTS, methodField } from '../../schemas/measurements.ts';
-import { ApiError, oneOf } from './http.ts';
 import { METHODS } from '../../v4/contract.ts';
 import { InfluxQL, quote, type Row } from '../sinks/influxql.ts';
 import type { Reply, RouteContext } from './route.ts';
+import { STATS_GRANULARITIES, STATS_WINDOWS, type StatsQuery } from './route-schemas.ts';
 
-export const STATS_WINDOWS = ['1h', '6h', '24h', '7d'] as const;
-export const STATS_GRANULARITIES = ['1m', '5m', '1h'] as const;
-export { METHODS };
+export { METHODS, STATS_GRANULARITIES, STATS_WINDOWS };
 
 const SECONDS: Record<string, number> = { '1m': 60, '5m': 300, '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800 };
 
@@ -31,12 +29,9 @@ const SELECT = [
   `max("latency_max") AS "latency_max"`,
 ].join(', ');
 
-export async function stats(ctx: RouteContext): Promise<Reply> {
-  const params = ctx.url.searchParams;
-  const window = oneOf(params, 'window', STATS_WINDOWS, '1h');
-  const granularity = oneOf(params, 'granularity', STATS_GRANULARITIES, '1m');
-  const modelVersion = params.get('model_version') || ALL;
-  if (modelVersion.length > 64) throw new ApiError(400, 'bad_query', 'model_version is at most 64 characters');
+export async function stats(ctx: RouteContext<StatsQuery>): Promise<Reply> {
+  const { window, granularity } = ctx.query;
+  const modelVersion = ctx.query.model_version ?? ALL;
   const q =
     `SELECT ${SELECT} FROM "${MEASUREMENTS.window}" ` +
     `WHERE "granularity" = '1m' AND "agent" = ${quote(ALL)} AND "model_version" = ${quote(modelVersion)} ` +

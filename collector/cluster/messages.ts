@@ -1,6 +1,8 @@
 // What replicas say to each other on the cluster stream (one JetStream stream, so every replica
 // reads the same messages in the same order and computes the same merged windows):
-// - `partial`: closed partial windows of one minute of one replica (leaf keys only, exact states);
+// - `partial`: closed partial windows of one minute of one replica (leaf keys only, exact states)
+//   with the stream sequences of the messages counted in them, or the windows of one redelivered
+//   message (`seq`);
 // - `mark`: how far the replica has published (every window of minutes <= through), and the
 //   stream sequences of the messages it still holds whose events up to `through` it has counted;
 // - `merge`: the leader's decision that minutes <= through are merged from these replicas.
@@ -26,6 +28,17 @@ export interface PartialMessage {
   incarnation: string;
   minute: number;
   windows: PartialWindow[];
+  /**
+   * Stream sequences of the messages whose events are in these windows (toRanges). On a replica's
+   * own windows: what it counted of this minute, first deliveries only. With `seq`: none.
+   */
+  seqs?: number[];
+  /**
+   * Set on the windows of one redelivered message, kept apart from the replica's own windows: the
+   * merger counts them only when no other committed partial of the minute counted that message
+   * (it may have been handed out twice: the first holder stalled past the ack wait).
+   */
+  seq?: number;
 }
 
 export interface MarkMessage {
@@ -66,7 +79,28 @@ export function decodeClusterMessage(data: Uint8Array): ClusterMessage {
   }
   const kind = (m as { kind?: unknown })?.kind;
   if (kind !== 'partial' && kind !== 'mark' && kind !== 'merge') throw new ClusterMessageError(`unknown kind ${String(kind).slice(0, 20)}`);
+  if (kind === 'partial') checkSequences(m as PartialMessage);
   return m as ClusterMessage;
+}
+
+const isSeq = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** The sequences a partial carries are what the merger trusts to count each message once. */
+function checkSequences(p: PartialMessage): void {
+  if (p.seq !== undefined && !isSeq(p.seq)) throw new ClusterMessageError('seq is not a stream sequence');
+  if (p.seqs === undefined) return;
+  if (!Array.isArray(p.seqs) || p.seqs.length % 2 !== 0 || !p.seqs.every(isSeq)) throw new ClusterMessageError('seqs are not [first, length] runs');
+}
+
+/** Sorted, distinct sequences as [first, length] runs: a pull batch is one run. */
+export function toRanges(sorted: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const n = sorted[i];
+    if (out.length > 0 && out[out.length - 2] + out[out.length - 1] === n) out[out.length - 1]++;
+    else out.push(n, 1);
+  }
+  return out;
 }
 
 /** Sorted sequences as first value + gaps: small numbers, so a minute of holds stays small. */

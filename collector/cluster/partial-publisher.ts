@@ -3,11 +3,13 @@
 // in there. A message is acked only after such a mark is stored (Pipeline's beforeAck), so a
 // replica dying between the two loses nothing and counts nothing twice (counted-seqs.ts).
 // A minute is published whole (1 s, 10 s and 1 min windows together): then "counted through
-// minute M" is exact for every granularity.
+// minute M" is exact for every granularity. Each minute's windows go out with the stream
+// sequences of the messages counted in them; a redelivered message's windows go out apart, under
+// its sequence, so the merger can count every message once (minute-merger.ts).
 import { ALL } from '../../schemas/measurements.ts';
 import { encodeState } from '../windows/state.ts';
 import type { WindowResult } from '../windows/window-result.ts';
-import { clusterSubject, deltaEncode, type MarkMessage, type PartialMessage, type PartialWindow } from './messages.ts';
+import { clusterSubject, deltaEncode, toRanges, type MarkMessage, type PartialMessage, type PartialWindow } from './messages.ts';
 import { within } from '../within.ts';
 
 export interface PublisherDeps {
@@ -29,6 +31,10 @@ export interface PublisherDeps {
 
 export class PartialPublisher {
   private readonly byMinute = new Map<number, PartialWindow[]>();
+  /** Per minute, the stream sequences of the (first delivered) messages counted in byMinute. */
+  private readonly seqsByMinute = new Map<number, Set<number>>();
+  /** Per minute, the windows of each redelivered message, kept apart. */
+  private readonly redelivered = new Map<number, { seq: number; windows: PartialWindow[] }[]>();
   private publishedThrough = -1;
   private lastMarkMs = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -45,7 +51,27 @@ export class PartialPublisher {
     const minute = Math.floor(r.start / 60_000) * 60_000;
     let list = this.byMinute.get(minute);
     if (!list) this.byMinute.set(minute, (list = []));
-    list.push({ g: r.granularity, start: r.start, agent: r.agent, model_version: r.model_version, state: encodeState(r.acc) });
+    list.push(windowOf(r));
+  }
+
+  /** Message `seq` (a first delivery) has events in the replica's windows of `minute`. */
+  countedIn(minute: number, seq: number): void {
+    let seqs = this.seqsByMinute.get(minute);
+    if (!seqs) this.seqsByMinute.set(minute, (seqs = new Set()));
+    seqs.add(seq);
+  }
+
+  /** A redelivered message's own windows (leaves, every granularity), published with their minute. */
+  addRedelivered(seq: number, results: readonly WindowResult[]): void {
+    for (const r of results) {
+      if (r.agent === ALL || r.model_version === ALL) continue;
+      const minute = Math.floor(r.start / 60_000) * 60_000;
+      let list = this.redelivered.get(minute);
+      if (!list) this.redelivered.set(minute, (list = []));
+      let entry = list.find((e) => e.seq === seq);
+      if (!entry) list.push((entry = { seq, windows: [] }));
+      entry.windows.push(windowOf(r));
+    }
   }
 
   /** Resolves once a mark taken after the next window close is stored: then held messages may be acked. */
@@ -60,19 +86,14 @@ export class PartialPublisher {
   afterAdvance(nowMs: number): void {
     if (this.stopping) return;
     const through = Math.max(this.publishedThrough, this.d.closedThrough());
-    const minutes = [...this.byMinute.keys()].filter((m) => m <= through).sort((a, b) => a - b);
+    const minutes = [...new Set([...this.byMinute.keys(), ...this.redelivered.keys()])].filter((m) => m <= through).sort((a, b) => a - b);
     const waiting = this.waiters;
     const due = minutes.length > 0 || through > this.publishedThrough || waiting.length > 0;
     if (!due && nowMs - this.lastMarkMs < this.d.heartbeatMs) return;
     this.waiters = [];
     this.lastMarkMs = nowMs;
     const partials: PartialMessage[] = [];
-    for (const minute of minutes) {
-      const windows = this.byMinute.get(minute)!;
-      this.byMinute.delete(minute);
-      for (let i = 0; i < windows.length; i += this.d.windowsPerMessage)
-        partials.push({ kind: 'partial', replica: this.d.replica, incarnation: this.d.incarnation, minute, windows: windows.slice(i, i + this.d.windowsPerMessage) });
-    }
+    for (const minute of minutes) partials.push(...this.takeMinute(minute));
     const mark: MarkMessage = { kind: 'mark', replica: this.d.replica, incarnation: this.d.incarnation, through };
     if (this.d.idle()) mark.idle = true;
     if (due) mark.held = deltaEncode(this.d.held().sort((a, b) => a - b));
@@ -82,6 +103,23 @@ export class PartialPublisher {
       await this.send(mark);
       for (const resolve of waiting) resolve();
     });
+  }
+
+  /** A minute's windows as messages: its own (the first carrying their sequences), then each redelivered message's. */
+  private takeMinute(minute: number): PartialMessage[] {
+    const base = { kind: 'partial' as const, replica: this.d.replica, incarnation: this.d.incarnation, minute };
+    const out: PartialMessage[] = [];
+    const windows = this.byMinute.get(minute) ?? [];
+    const seqs = toRanges([...(this.seqsByMinute.get(minute) ?? [])].sort((a, b) => a - b));
+    this.byMinute.delete(minute);
+    // The sequences go with the windows they are in (none yet: they wait for them).
+    if (windows.length > 0) this.seqsByMinute.delete(minute);
+    for (let i = 0; i < windows.length; i += this.d.windowsPerMessage)
+      out.push({ ...base, windows: windows.slice(i, i + this.d.windowsPerMessage), ...(i === 0 ? { seqs } : {}) });
+    for (const { seq, windows: own } of this.redelivered.get(minute) ?? [])
+      for (let i = 0; i < own.length; i += this.d.windowsPerMessage) out.push({ ...base, seq, windows: own.slice(i, i + this.d.windowsPerMessage) });
+    this.redelivered.delete(minute);
+    return out;
   }
 
   /** Retried until stored: acks wait for it, and a lost partial would be lost events. */
@@ -106,3 +144,5 @@ export class PartialPublisher {
     await this.chain.catch(() => undefined);
   }
 }
+
+const windowOf = (r: WindowResult): PartialWindow => ({ g: r.granularity, start: r.start, agent: r.agent, model_version: r.model_version, state: encodeState(r.acc) });

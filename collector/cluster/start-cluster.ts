@@ -3,7 +3,8 @@
 // minute at a time, once the analysis leader (a lease in a NATS KV bucket) has decided that every
 // live replica has published the minute. The merged windows are written (the same points by
 // each replica: an idempotent overwrite) and are the window$ the analysis and the live feed run
-// on; the analysis acts (writes, notifies) only on the leader (see isLeader).
+// on; the analysis writes only on the leader (see isLeader), and each notification is sent by
+// the one replica that claims it (notify-claims.ts).
 import { randomBytes } from 'node:crypto';
 import { DiscardPolicy, StorageType, consumerOpts, nanos, type JetStreamManager, type NatsConnection } from 'nats';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -11,9 +12,12 @@ import { Subject, type Observable } from 'rxjs';
 import type { Logger } from '../log.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
+import type { InferenceEvent } from '../../schemas/inference-event.ts';
+import { windowsOfMessage } from './message-windows.ts';
 import { CountedSeqs } from './counted-seqs.ts';
 import { MergeDecider } from './decider.ts';
 import { startLease, type Lease } from './lease.ts';
+import { openNotifyClaims } from './notify-claims.ts';
 import { CLUSTER_SUBJECT_PREFIX, clusterSubject, decodeClusterMessage, deltaDecode, type ClusterMessage } from './messages.ts';
 import { MinuteMerger } from './minute-merger.ts';
 import { PartialPublisher } from './partial-publisher.ts';
@@ -28,6 +32,8 @@ export interface ClusterDeps {
   /** True when the replica holds no message and no open window. */
   idle(): boolean;
   held(): number[];
+  /** Latency target of the `slow` field (the engine's slowMs). */
+  slowMs?: number;
   sink: Pick<PointSink, 'write' | 'writeWindow'>;
   log: Logger;
   registry: Registry;
@@ -41,7 +47,11 @@ export interface ClusterHandle {
   afterAdvance(nowMs: number): void;
   beforeAck(): Promise<void>;
   countedThrough(seq: number): number | undefined;
+  countedIn(minute: number, seq: number): void;
+  countRedelivered(seq: number, events: readonly { event: InferenceEvent; tsMs: number }[]): number;
   isLeader(): boolean;
+  /** True for the one replica that is to send the notification of this key (notify-claims.ts). */
+  claimNotification(key: string): Promise<boolean>;
   stats(): { mergedThrough: number; latePartials: number; droppedPartials: number; live: string[] };
   stop(): Promise<void>;
 }
@@ -120,6 +130,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
     },
     onError: (e) => d.log.warn('cluster_lease_failed', { error: e.message }),
   });
+  const claimNotification = await openNotifyClaims(d.nc, { bucket: `${s.leaseBucket}_told`, ttlMs: s.streamMaxAgeMs, replicas: s.streamReplicas, holder: d.replica, log: d.log });
   let deciding = false;
   const decide = setInterval(() => {
     if (deciding || !lease.isLeader()) return;
@@ -143,7 +154,15 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
       if (through !== undefined) metrics.recounted.inc();
       return through;
     },
+    countedIn: (minute, seq) => publisher.countedIn(minute, seq),
+    countRedelivered: (seq, events) => {
+      metrics.apart.inc();
+      const { windows, lastMinute } = windowsOfMessage(events, d.slowMs);
+      publisher.addRedelivered(seq, windows);
+      return lastMinute;
+    },
     isLeader: () => lease.isLeader(),
+    claimNotification,
     stats: () => ({ mergedThrough: merger.mergedThrough, latePartials: merger.latePartials, droppedPartials: merger.droppedPartials, live: decider.live(Date.now()) }),
     async stop() {
       clearInterval(decide);
@@ -170,10 +189,13 @@ export async function ensureClusterStream(jsm: JetStreamManager, s: ClusterSetti
 
 function clusterMetrics(registry: Registry, merger: MinuteMerger) {
   new Gauge({ name: 'starwatch_collector_cluster_late_partials', help: 'partial windows read after their minute was merged (not in it)', registers: [registry], collect() { this.set(merger.latePartials); } });
+  new Gauge({ name: 'starwatch_collector_cluster_duplicate_partials', help: 'partial windows of redelivered messages left out of the merge: another replica had counted the message', registers: [registry], collect() { this.set(merger.duplicatePartials); } });
+  new Gauge({ name: 'starwatch_collector_cluster_duplicate_messages', help: 'redelivered messages whose copy was left out of a merged minute: another replica had counted them', registers: [registry], collect() { this.set(merger.duplicateMessages); } });
   new Gauge({ name: 'starwatch_collector_cluster_dropped_partials', help: 'partial windows of replicas a merge left out as dead', registers: [registry], collect() { this.set(merger.droppedPartials); } });
   return {
     leader: new Gauge({ name: 'starwatch_collector_cluster_leader', help: '1 while this replica is the analysis leader', registers: [registry] }),
     recounted: new Counter({ name: 'starwatch_collector_cluster_redelivered_counted_total', help: 'redelivered messages another replica had already counted (in part or whole): those events are not counted again', registers: [registry] }),
+    apart: new Counter({ name: 'starwatch_collector_cluster_redelivered_apart_total', help: 'redelivered messages counted apart (published under their stream sequence, merged once)', registers: [registry] }),
     bad: new Counter({ name: 'starwatch_collector_cluster_messages_refused_total', help: 'cluster stream messages that could not be read', registers: [registry] }),
   };
 }
@@ -186,7 +208,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 
 /** What start.ts hands over: the collector's own parts, so its wiring stays a few lines. */
 export interface ReplicaParts {
-  config: { cluster: ClusterSettings; replica: string };
+  config: { cluster: ClusterSettings; replica: string; alerts: { latencyP95MaxMs?: number } };
   ackWaitMs: number;
   nc: NatsConnection;
   engine: { closedMinutesThrough(): number; openCount(): number };
@@ -206,6 +228,7 @@ export function startReplicaMode(p: ReplicaParts): Promise<ClusterHandle> {
     closedThrough: () => p.engine.closedMinutesThrough(),
     idle: () => p.heldCount() === 0 && p.engine.openCount() === 0,
     held: p.held,
+    slowMs: p.config.alerts.latencyP95MaxMs,
     sink: p.sink,
     log: p.log,
     registry: p.registry,

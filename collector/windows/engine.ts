@@ -89,10 +89,7 @@ export class WindowEngine {
   }
 
   add(event: InferenceEvent, tsMs: number, wallMs: number): number {
-    if (tsMs > this.maxEventMs) {
-      this.maxEventMs = tsMs;
-      this.wallAtMax = wallMs;
-    }
+    this.seen(tsMs, wallMs);
     if (this.options.reopenLate) return this.addReopening(event, tsMs);
     for (const g of GRANULARITIES) {
       const start = floor(tsMs, GRANULARITY_MS[g]);
@@ -111,6 +108,17 @@ export class WindowEngine {
     const open = this.closedThrough['1s'] + 1000;
     this.openAccumulator('1s', open, event).late++;
     return floor(open, 60_000);
+  }
+
+  /**
+   * An event counted elsewhere (replica mode counts a redelivered message apart) still moves the
+   * watermark, so the windows it falls in close here too and its hold is released.
+   */
+  seen(tsMs: number, wallMs: number): void {
+    if (tsMs > this.maxEventMs) {
+      this.maxEventMs = tsMs;
+      this.wallAtMax = wallMs;
+    }
   }
 
   /**

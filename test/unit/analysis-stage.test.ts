@@ -39,7 +39,7 @@ const recordingLog = (logs: string[]): Logger => {
 };
 
 /** Feeds the scenario through the window engine into the stage, in event-time order. */
-async function run(s: Scenario, settings: Partial<AlertSettings> = {}, sinkWrite?: (p: readonly Point[]) => void): Promise<Run> {
+async function run(s: Scenario, settings: Partial<AlertSettings> = {}, sinkWrite?: (p: readonly Point[]) => void, claim?: (key: string) => Promise<boolean>): Promise<Run> {
   const window$ = new Subject<WindowResult>();
   const out = { points: [] as Point[], notified: [] as AlertNotification[], onNats: [] as string[], published: [] as Run['published'], anomalies: [] as AnalysisAnomaly[], logs: [] as string[] };
   const recorder: Notifier = { name: 'recorder', notify: async (n) => void out.notified.push(n) };
@@ -50,6 +50,7 @@ async function run(s: Scenario, settings: Partial<AlertSettings> = {}, sinkWrite
     settings: { forMs: 30_000, ...settings },
     log: recordingLog(out.logs),
     notifiers: [recorder],
+    claim,
   });
   handle.anomaly$.subscribe((a) => out.anomalies.push(a));
   // The live feed as the collector wires it, into a hub that records what it is given.
@@ -90,6 +91,23 @@ test('a slow stretch: pending at the first slow window, firing after the for-dur
   const live = r.published.filter((p) => p.topic === 'alerts' && (p.payload as { rule: string; key: string }).rule === 'latency_p95_above_target' && (p.payload as { key: string }).key === 'overall');
   assert.deepEqual(live.map((p) => (p.payload as { kind: string }).kind).filter((k) => k !== 'updated'), ['pending', 'firing', 'resolved']);
   assert.equal(r.handle.stats().failures, 0);
+});
+
+test('replicas judging the same windows come to the same notification keys: the claim lets one of them tell each', async () => {
+  const s: Scenario = { base, end: 500 * S, slow: { from: 300 * S, to: 400 * S } };
+  const claimed: string[] = [];
+  const claim = async (key: string) => !claimed.includes(key) && claimed.push(key) > 0;
+  const first = await run(s, {}, undefined, claim);
+  const second = await run(s, {}, undefined, claim);
+  const latency = first.notified.filter((n) => n.rule === 'latency_p95_above_target' && n.key === 'overall');
+  assert.deepEqual(latency.map((n) => n.status), ['firing', 'resolved']);
+  assert.ok(first.notified.length > 0);
+  assert.deepEqual(second.notified, [], 'the same keys: already claimed');
+  assert.equal(claimed.length, first.notified.length, 'one key per notification');
+  // Each notification is claimed, not each notifier: NATS and the recorder both told by the claimant.
+  assert.equal(first.onNats.length, first.notified.length);
+  const refused = await run(s, {}, undefined, async () => false);
+  assert.deepEqual([refused.notified, refused.onNats], [[], []]);
 });
 
 test('a shorter slow stretch than the for-duration is cancelled, never notified, and stored as resolved', async () => {

@@ -9,7 +9,9 @@ import { MinuteMerger, MERGED_REPLICA } from '../../collector/cluster/minute-mer
 import { MergeDecider } from '../../collector/cluster/decider.ts';
 import { CountedSeqs } from '../../collector/cluster/counted-seqs.ts';
 import { PartialPublisher } from '../../collector/cluster/partial-publisher.ts';
-import { deltaDecode, deltaEncode, type ClusterMessage, type PartialMessage } from '../../collector/cluster/messages.ts';
+import { ClusterMessageError, decodeClusterMessage, deltaDecode, deltaEncode, toRanges, type ClusterMessage, type PartialMessage } from '../../collector/cluster/messages.ts';
+import { windowsOfMessage } from '../../collector/cluster/message-windows.ts';
+import { SeqRanges } from '../../collector/cluster/seq-ranges.ts';
 import { encodeState } from '../../collector/windows/state.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
@@ -70,7 +72,7 @@ test('three replicas\' partial windows merge into exactly the windows of one eng
   assert.equal(merger.mergedThrough, T0 + 2 * 60_000);
 });
 
-test('a decision merges only the replicas it names; partials after their minute are counted as late', () => {
+test('every committed partial counts, also of a replica the decision no longer names; partials after their minute are counted as late', () => {
   const merger = new MinuteMerger();
   const w = (replica: string, minute: number): PartialMessage => ({ kind: 'partial', replica, incarnation: 'i', minute, windows: [{ g: '1m', start: minute, agent: 'a', model_version: 'v', state: encodeState(oneEvent(minute)) }] });
   merger.addPartial(w('a', T0));
@@ -79,14 +81,60 @@ test('a decision merges only the replicas it names; partials after their minute 
   merger.commit('a', 'i');
   merger.commit('b', 'i');
   assert.equal(merger.uncommitted(), 1);
+  // b's mark followed its windows: they are complete, and messages b acked come back to no one
   const merged = merger.decide({ kind: 'merge', leader: 'a', through: T0, replicas: ['a'] });
-  assert.equal(merged.find((r) => r.agent === '*' && r.model_version === '*')?.fields.count, 1);
-  assert.equal(merger.droppedPartials, 1);
+  assert.equal(merged.find((r) => r.agent === '*' && r.model_version === '*')?.fields.count, 2);
+  assert.equal(merger.droppedPartials, 0);
   merger.addPartial(w('c', T0));
   merger.commit('c', 'i');
   assert.equal(merger.latePartials, 1);
   assert.deepEqual(merger.decide({ kind: 'merge', leader: 'b', through: T0, replicas: ['a'] }), [], 'a decision again is a no-op');
 });
+
+test('a message counted by two replicas (redelivered while the first still held it) is merged once', () => {
+  const merger = new MinuteMerger();
+  const window = (tsMs: number, n: number) => ({ g: '1m' as const, start: T0, agent: 'a', model_version: 'v', state: encodeState(eventsAcc(tsMs, n)) });
+  // a counted messages 7 and 8 (first deliveries, 3 + 2 events) in its own windows
+  merger.addPartial({ kind: 'partial', replica: 'a', incarnation: 'i', minute: T0, windows: [window(T0, 5)], seqs: toRanges([7, 8]) });
+  // b was handed 8 again (a stalled past the ack wait) and 9 (a died holding it), and counted them apart
+  merger.addPartial({ kind: 'partial', replica: 'b', incarnation: 'j', minute: T0, windows: [window(T0, 2)], seq: 8 });
+  merger.addPartial({ kind: 'partial', replica: 'b', incarnation: 'j', minute: T0, windows: [window(T0, 4)], seq: 9 });
+  // c too was handed 9 (a second redelivery): the first committed copy counts, c's is left out
+  merger.addPartial({ kind: 'partial', replica: 'c', incarnation: 'k', minute: T0, windows: [window(T0, 4)], seq: 9 });
+  merger.commit('a', 'i');
+  merger.commit('b', 'j');
+  merger.commit('c', 'k');
+  const merged = merger.decide({ kind: 'merge', leader: 'a', through: T0, replicas: ['a', 'b', 'c'] });
+  assert.equal(merged.find((r) => r.agent === '*' && r.model_version === '*')?.fields.count, 5 + 4);
+  assert.equal(merger.duplicateMessages, 1, 'message 8: b\'s copy left out at the merge');
+  assert.equal(merger.duplicatePartials, 2, 'windows of copies left out: c\'s of 9, b\'s of 8');
+  // a copy that comes after the merge of a message the minute had is a duplicate, not news
+  merger.addPartial({ kind: 'partial', replica: 'c', incarnation: 'k', minute: T0, windows: [window(T0, 3)], seq: 7 });
+  merger.addPartial({ kind: 'partial', replica: 'c', incarnation: 'k', minute: T0, windows: [window(T0, 1)], seq: 99 });
+  merger.commit('c', 'k');
+  assert.equal(merger.duplicatePartials, 3);
+  assert.equal(merger.latePartials, 1, 'message 99 was in no merged window: late');
+  assert.deepEqual(toRanges([3, 4, 5, 9, 11, 12]), [3, 3, 9, 1, 11, 2]);
+});
+
+test('a redelivered message\'s own windows are the windows an engine computes of its events', () => {
+  const events = Array.from({ length: 40 }, (_, i) => ({ tsMs: T0 + 55_000 + i * 250, event: makeEvent({ id: `m${i}`, tsMs: T0 + 55_000 + i * 250, agent: `a${i % 2}`, totalMs: 1 + i }) }));
+  const e = engine('x', true);
+  for (const { event, tsMs } of events) e.add(event, tsMs, 0);
+  e.add(makeEvent({ id: 'end', tsMs: T0 + 300_000, agent: 'z' }), T0 + 300_000, 0);
+  const want = e.advance(0).filter((r) => r.agent !== '*' && r.model_version !== '*' && r.agent !== 'z');
+  const { windows, lastMinute } = windowsOfMessage(events);
+  const leaves = windows.filter((r) => r.agent !== '*' && r.model_version !== '*');
+  assert.equal(lastMinute, T0 + 60_000, 'its events reach into the next minute');
+  assert.deepEqual(leaves.map((r) => [keyOf(r), r.fields]), want.map((r) => [keyOf(r), r.fields]));
+});
+
+function eventsAcc(tsMs: number, n: number) {
+  const e = engine('x');
+  for (let i = 0; i < n; i++) e.add(makeEvent({ id: `x${i}`, tsMs: tsMs + i }), tsMs + i, 0);
+  e.add(makeEvent({ id: 'y', tsMs: tsMs + 120_000 }), tsMs + 120_000, 0);
+  return e.advance(0).find((r) => r.granularity === '1m' && r.agent !== '*' && r.model_version !== '*')!.acc;
+}
 
 function oneEvent(tsMs: number) {
   const e = engine('x');
@@ -198,4 +246,58 @@ test('a replica publishes a minute only once it has closed, then a mark with its
   assert.equal(mark.kind, 'mark');
   assert.equal(mark.kind === 'mark' && mark.through, T0);
   assert.deepEqual(mark.kind === 'mark' && deltaDecode(mark.held!), [10, 20, 30]);
+});
+
+test('a replica publishes with each minute the sequences it counted, and a redelivered message\'s windows apart under its sequence', async () => {
+  const stored: ClusterMessage[] = [];
+  const p = new PartialPublisher({
+    replica: 'r', incarnation: 'i', heartbeatMs: 1000, windowsPerMessage: 100,
+    store: async (_s, data) => void stored.push(JSON.parse(new TextDecoder().decode(data))),
+    closedThrough: () => T0,
+    held: () => [],
+    idle: () => false,
+    onError: () => assert.fail('no error expected'),
+  });
+  const e = engine('r');
+  e.add(makeEvent({ id: 'own', tsMs: T0 + 1000 }), T0 + 1000, 0);
+  e.add(makeEvent({ id: 'next', tsMs: T0 + 61_000 }), T0 + 61_000, 0);
+  for (const r of e.advance(0)) p.onWindow(r);
+  for (const seq of [12, 11, 13, 20]) p.countedIn(T0, seq);
+  p.countedIn(T0 + 60_000, 21); // its minute has not closed: not published yet
+  const apart = [T0 + 2000, T0 + 3000].map((tsMs, i) => ({ tsMs, event: makeEvent({ id: `again${i}`, tsMs }) }));
+  p.addRedelivered(30, windowsOfMessage(apart).windows);
+  p.afterAdvance(0);
+  await p.stop();
+  const partials = stored.filter((m): m is PartialMessage => m.kind === 'partial');
+  assert.deepEqual(partials.map((m) => [m.minute, m.seqs, m.seq]), [[T0, [11, 3, 20, 1], undefined], [T0, undefined, 30]]);
+  const merger = new MinuteMerger();
+  for (const m of stored) if (m.kind === 'partial') merger.addPartial(m);
+  merger.commit('r', 'i');
+  const minute = merger.decide({ kind: 'merge', leader: 'r', through: T0, replicas: ['r'] }).find((r) => r.granularity === '1m' && r.agent === '*' && r.model_version === '*');
+  assert.equal(minute?.fields.count, 3);
+});
+
+test('events counted apart still move the replica\'s watermark, so a replica given only redeliveries closes their minute', () => {
+  const e = engine('r', true);
+  assert.equal(e.closedMinutesThrough(), Number.NEGATIVE_INFINITY);
+  e.seen(T0 + 30_000, 0);
+  e.advance(0);
+  assert.equal(e.closedMinutesThrough(), T0 - 60_000, 'its minute is still open');
+  e.seen(T0 + 61_000, 0);
+  e.advance(0);
+  assert.equal(e.closedMinutesThrough(), T0);
+  assert.equal(e.openCount(), 0, 'nothing was counted in its windows');
+});
+
+test('sequence runs: membership without expanding them, overlapping runs joined; bad runs are refused', () => {
+  const r = new SeqRanges();
+  r.addRanges([100, 1_000_000_000, 5, 3]);
+  r.addRanges([7, 4, 2_000_000_000, 1]);
+  assert.deepEqual([4, 5, 10, 11, 99, 100, 1_000_000_099, 1_000_000_100, 2_000_000_000].map((n) => r.has(n)), [false, true, true, false, false, true, true, false, true]);
+  const partial = (extra: object) => new TextEncoder().encode(JSON.stringify({ kind: 'partial', replica: 'a', incarnation: 'i', minute: T0, windows: [], ...extra }));
+  assert.throws(() => decodeClusterMessage(partial({ seqs: [1, 2, 3] })), ClusterMessageError);
+  assert.throws(() => decodeClusterMessage(partial({ seqs: [1, -2] })), ClusterMessageError);
+  assert.throws(() => decodeClusterMessage(partial({ seqs: 'x' })), ClusterMessageError);
+  assert.throws(() => decodeClusterMessage(partial({ seq: 1.5 })), ClusterMessageError);
+  assert.equal(decodeClusterMessage(partial({ seqs: [1, 2] })).kind, 'partial');
 });

@@ -18,7 +18,7 @@ import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
 import { defaultAloneThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
 import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
-import { ThrottledLog } from './throttled-log.ts';
+import { ThrottledLog } from '../../log/rate-limited.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
 import { createScanServer, type ServerLimits } from './server.ts';
 import type { ShadowQueue } from '../rollout/shadow-queue.ts';

@@ -20,9 +20,10 @@ export const FOLDERS = {
   windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('windows-exact', 'collector-accumulator', 'collector-engine') },
   alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-exact', 'alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
   detect: {
-    mutate: ['collector/detect/{composite,ewma-cusum,factory,robust-z,rolling-window,seasonal-profile,series-csv}.ts'],
-    tests: unit('detect-mutation-exact', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
-    fast: unit('detect-mutation-exact'),
+    // The whole folder, the default (adaptive) detector and its parts included.
+    mutate: ['collector/detect/*.ts'],
+    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
+    fast: unit('detect-mutation-exact', 'detect-adaptive-exact'),
   },
   schemas: {
     mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],

@@ -1,5 +1,5 @@
-// `starwatch bench v4`: the V4 path as the agent serves it (decode pool, model in a worker
-// thread) against a baseline measured in the same run: one core running the model on streams
+// `starwatch bench v4`: the V4 path as the agent serves it (scan workers, each decoding and
+// running its own model; or with --scan-workers 0 a decode pool feeding one model worker) against a baseline measured in the same run: one core running the model on streams
 // computed beforehand. The ratio says how much of decoding and the streams the path hides.
 // The two are timed in alternating rounds, so load from other jobs falls on both alike.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { DEFAULT_MODEL_PATH, V4Path } from '../v4/path.ts';
 import { V4Model } from '../v4/model.ts';
 import { defaultModelThreads, defaultWorkerCount } from '../v4/pool/preprocess-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../v4/pool/scan-pool.ts';
 import { isImageFile, listFiles } from '../v4/image-files.ts';
 import { preprocess } from '../v4/preprocess.ts';
 import type { V4Streams } from '../v4/contract.ts';
@@ -38,6 +39,10 @@ interface V4BenchOptions {
   workers?: number;
   /** onnxruntime intra-op threads of the served model. */
   threads?: number;
+  /** Whole-scan workers (decode and model in each); 0: decode workers feeding one model worker. */
+  scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight. */
+  aloneThreads?: number;
 }
 
 interface ImageSet {
@@ -180,12 +185,15 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
   sharp.concurrency(1);
   const count = options.count ?? DEFAULT_COUNT;
   const inFlight = options.inFlight ?? DEFAULT_IN_FLIGHT;
-  const workers = options.workers ?? defaultWorkerCount();
-  const threads = options.threads ?? defaultModelThreads(workers);
+  // --workers alone asks for the decode pool layout, as before scan workers existed.
+  const scanWorkers = options.scanWorkers ?? (options.workers === undefined ? defaultScanWorkers() : 0);
+  const workers = scanWorkers ? 0 : (options.workers ?? defaultWorkerCount());
+  const threads = options.threads ?? (scanWorkers ? 1 : defaultModelThreads(workers));
+  const aloneThreads = scanWorkers ? (options.aloneThreads ?? defaultAloneThreads()) : undefined;
   const cores = availableParallelism();
   const set = await loadImages(options.images);
   const modelPath = options.model ?? DEFAULT_MODEL_PATH;
-  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true });
+  const path = await V4Path.load({ modelPath, threads, workers, modelWorker: true, scanWorkers, aloneThreads });
   const alone = await V4Model.load(modelPath, { threads: 1 });
   try {
     const streams = await readyStreams(set.images);
@@ -208,6 +216,8 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
     const figures = v4Figures(servedTally, baseTally, cores);
     const s = { decode: summarise(served.decode), preprocess: summarise(served.preprocess), infer: summarise(served.infer), total: summarise(served.total) };
     const p95At1 = summarise(latency.total).p95;
+    // Wall time an image spends neither decoding nor in the model: the hops between threads.
+    const handOffsAt1 = mean(latency.total) - mean(latency.decode) - mean(latency.preprocess) - mean(latency.infer);
     const decodeCpuMs = mean(served.decode) + mean(served.preprocess);
     const met = { ratio: figures.ratio >= TARGET_RATIO, p95At1: p95At1 < TARGET_P95_MS };
     const data = {
@@ -217,19 +227,24 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       count,
       inFlight,
       decodeWorkers: path.workers,
+      scanWorkers: path.scanWorkers,
       modelThreads: threads,
+      aloneThreads: aloneThreads ?? threads,
       modelWorker: true,
       errors: { ...served.errors, ...latency.errors },
       ...figures,
       baseline: { what: 'inference alone on ready tensors, batch 1, one thread (one core)', imagesPerSecond: figures.baselineImagesPerSecond, inferMs: summarise(inferTimes) },
       latencyMs: s,
-      latencyAtInFlight1Ms: { total: summarise(latency.total), decode: summarise(latency.decode), preprocess: summarise(latency.preprocess), infer: summarise(latency.infer) },
+      latencyAtInFlight1Ms: { total: summarise(latency.total), decode: summarise(latency.decode), preprocess: summarise(latency.preprocess), infer: summarise(latency.infer), handOffsMean: handOffsAt1 },
       decodePlusPreprocessMsPerImage: decodeCpuMs,
       batchProbe: { batch: BATCH_PROBE, imagesPerSecond: rateOf(batchTally), cpuMsPerImage: cpuPerImage(batchTally) },
       targets: { ratio: TARGET_RATIO, p95At1Ms: TARGET_P95_MS, met: met.ratio && met.p95At1 },
     };
+    const layout = scanWorkers
+      ? `${scanWorkers} scan workers, each decoding and running its own model (${aloneThreads} intra-op threads for an image alone in flight)`
+      : `${path.workers} decode workers sending streams straight to the model worker`;
     const text = [
-      `V4 path as served: ${path.workers} decode workers sending streams straight to the model worker, ${threads} intra-op thread(s), ` +
+      `V4 path as served: ${layout}, ${threads} intra-op thread(s) a model, ` +
         `${inFlight} in flight, ${cores} cores; ${set.label}; model ${path.identity.id} (${path.identity.version})`,
       `  ${servedTally.done} scans: ${figures.imagesPerSecond.toFixed(0)} images/s, ${figures.imagesPerSecondPerCore.toFixed(0)} per core` +
         (Object.keys(data.errors).length ? `  (errors: ${JSON.stringify(data.errors)})` : ''),
@@ -244,7 +259,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       `  CPU an image: ${figures.cpuMsPerImage.inferenceAlone.toFixed(2)} ms`,
       `  batch ${BATCH_PROBE}: ${data.batchProbe.imagesPerSecond.toFixed(0)} images/s, CPU an image ${data.batchProbe.cpuMsPerImage.toFixed(2)} ms (micro-batching pays only if this is lower)`,
       `at 1 in flight: total ${formatMs(data.latencyAtInFlight1Ms.total)}`,
-      `  decode + preprocess mean ${(mean(latency.decode) + mean(latency.preprocess)).toFixed(2)} ms, infer mean ${mean(latency.infer).toFixed(2)} ms, the rest is thread hand-offs`,
+      `  decode + preprocess mean ${(mean(latency.decode) + mean(latency.preprocess)).toFixed(2)} ms, infer mean ${mean(latency.infer).toFixed(2)} ms, thread hand-offs ${handOffsAt1.toFixed(2)} ms`,
       `ratio served / baseline: ${figures.ratio.toFixed(2)} (wall time); on ${cores} idle cores the CPU figures allow at most ${figures.idleRatioBound.toFixed(2)}`,
       `targets: ratio >= ${TARGET_RATIO} ${met.ratio ? 'met' : 'MISSED'}; p95 at 1 in flight < ${TARGET_P95_MS} ms ${met.p95At1 ? 'met' : 'MISSED'}`,
     ].join('\n');
@@ -267,14 +282,16 @@ function nonNegativeInt(v: string): number {
 
 export const v4Bench: Bench = {
   name: 'v4',
-  description: 'V4 path as served (decode pool, model worker) vs one core of inference alone',
+  description: 'V4 path as served (scan workers, or decode pool + model worker) vs one core of inference alone',
   addOptions: (command: Command) =>
     command
       .option('--images <dir>', 'folder of images (default: a generated set of 256x256 photos)')
       .option('--count <n>', `scans to time (default ${DEFAULT_COUNT})`, positiveInt)
       .option('--model <path>', 'ONNX model (default: the reference model)')
       .option('--in-flight <n>', `scans in flight at once (default ${DEFAULT_IN_FLIGHT})`, positiveInt)
-      .option('--workers <n>', 'decode workers, 0 decodes on the event loop (default: cores - 1)', nonNegativeInt)
-      .option('--threads <n>', 'onnxruntime intra-op threads (default: the cores the decode workers leave)', positiveInt),
+      .option('--scan-workers <n>', 'scan workers, each decoding and running its own model (default: one a core, at most 4; 0: decode workers feeding one model worker)', nonNegativeInt)
+      .option('--workers <n>', 'decode workers feeding one model worker, 0 decodes on the event loop (default with --scan-workers 0: cores - 1)', nonNegativeInt)
+      .option('--threads <n>', 'onnxruntime intra-op threads a model (default: 1 with scan workers, else the cores the decode workers leave)', positiveInt)
+      .option('--alone-threads <n>', 'with scan workers: intra-op threads for an image alone in flight (default: 2 on 2+ cores)', positiveInt),
   run: (options) => runV4Bench(options as V4BenchOptions),
 };

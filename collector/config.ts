@@ -7,6 +7,7 @@ import { EVENTS_STREAM_LIMITS } from '../schemas/subjects.ts';
 import { CLUSTER_DEFAULTS, type ClusterSettings } from './cluster/settings.ts';
 import { ALERT_DEFAULTS, TUNING_DEFAULTS, type AlertSettings, type AnalysisTuning } from './analysis/settings.ts';
 import { ROLLOUT_DEFAULTS, type RolloutConfig } from './rollout/settings.ts';
+import { LABELS_CONFIG_DEFAULTS, type LabelsConfig } from './labels/settings.ts';
 
 export interface CollectorConfig {
   nats: {
@@ -31,6 +32,8 @@ export interface CollectorConfig {
     fetchBatch: number;
     /** The consume loop yields to the event loop after this long (keeps /healthz prompt under bad batches). */
     yieldAfterMs: number;
+    /** Messages over this many bytes are decoded in a worker thread, off the event loop (0 = never). */
+    decodeOffloadBytes: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
     /** NATS KV bucket of the closed-window marks that survive a crash on every sink (empty: none). */
@@ -123,6 +126,8 @@ export interface CollectorConfig {
   cluster: ClusterSettings;
   /** Rollout comparison windows and the gate a running canary is watched with (collector/rollout). */
   rollout: RolloutConfig;
+  /** Late labels (collector/labels). */
+  labels: LabelsConfig;
 }
 
 export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
@@ -155,6 +160,7 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
   { path: 'nats.closedWindowsBucket', kind: 'string', description: 'NATS KV bucket keeping closed-window marks across crashes, for every sink (empty: none)' },
   { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
+  { path: 'nats.decodeOffloadBytes', kind: 'number', description: 'messages over this many bytes are decoded in a worker thread (0 = never)' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
   { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
@@ -248,6 +254,7 @@ export const SETTINGS: Setting[] = [
   { path: 'cluster.streamReplicas', kind: 'number', description: 'replicas of the cluster stream and lease bucket (3 on a NATS cluster)' },
   { path: 'cluster.heartbeatMs', kind: 'number', description: 'a replica says it is alive this often (ms)' },
   { path: 'cluster.streamMaxAgeMs', kind: 'number', description: 'age limit of the cluster stream (ms)' },
+  { path: 'labels.settleMs', kind: 'number', description: 'a label for a minute younger than this (after its end) is applied again then (ms; 0 = derived, about 3.6 min)' },
   { path: 'rollout.windowMs', kind: 'number', description: 'rollout comparison window (ms)' },
   { path: 'rollout.closeAfterMs', kind: 'number', description: 'a rollout window is written this long after its end (ms)' },
   { path: 'rollout.maxPairsWaiting', kind: 'number', description: 'shadow verdicts waiting for their pair at most (then the oldest is dropped)' },
@@ -272,6 +279,7 @@ export const DEFAULTS: CollectorConfig = {
     maxAckPending: 200_000,
     fetchBatch: 64,
     yieldAfterMs: 10,
+    decodeOffloadBytes: 65_536,
     closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
@@ -314,6 +322,7 @@ export const DEFAULTS: CollectorConfig = {
   },
   cluster: { ...CLUSTER_DEFAULTS },
   rollout: { ...ROLLOUT_DEFAULTS },
+  labels: { ...LABELS_CONFIG_DEFAULTS },
 };
 
 /** `nats.ackWaitMs` -> `--nats-ack-wait-ms`. */
@@ -411,6 +420,7 @@ function check(c: CollectorConfig): void {
     if (!['1s', '10s', '1m'].includes(g)) throw new ConfigError(`prometheus.granularities: "${g}" is not 1s, 10s or 1m`);
   if (c.prometheus.remoteWrite && !URL.canParse(c.prometheus.remoteWrite)) throw new ConfigError('prometheus.remoteWrite is not a URL');
   if (!(c.rawShare >= 0 && c.rawShare <= 1)) throw new ConfigError('rawShare must be between 0 and 1');
+  if (!(c.nats.decodeOffloadBytes >= 0)) throw new ConfigError('nats.decodeOffloadBytes must be 0 or more');
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');

@@ -4,6 +4,9 @@
 
 import { byLevel, type Level, type Logger } from '../log/logger.ts';
 
+// Failures an outsider can repeat at will (bad tokens, bad input) are logged through this.
+export { limitedLogger } from '../log/rate-limited.ts';
+
 export type { Level, Logger };
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /token|password|pass$|secret|authorization|creds|seed|nkey/i;
@@ -33,24 +36,4 @@ function redact(key: string, value: unknown): unknown {
   if (typeof value === 'string') return withoutSecrets(value);
   if (value instanceof Error) return withoutSecrets(value.message);
   return value;
-}
-
-/**
- * A log line per event name at most every `everyMs`; the ones held back in between are counted
- * and reported as `suppressed` on the next line that gets through. For failures an outsider can
- * repeat at will (bad tokens, bad input), so they cannot flood the log.
- */
-export function limitedLogger(logger: Logger, everyMs = 10_000, now: () => number = Date.now): Logger {
-  const last = new Map<string, { at: number; suppressed: number }>();
-  const log = (at: Level, event: string, fields: Record<string, unknown> = {}): void => {
-    const seen = last.get(event);
-    const t = now();
-    if (seen && t - seen.at < everyMs) {
-      seen.suppressed++;
-      return;
-    }
-    last.set(event, { at: t, suppressed: 0 });
-    logger.log(at, event, seen?.suppressed ? { ...fields, suppressed: seen.suppressed } : fields);
-  };
-  return byLevel(log);
 }

@@ -7,9 +7,11 @@ import type { JsMsg, NatsConnection } from 'nats';
 import { Subject, concatMap, type Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { AckBook, type Hold } from './consume/ack-book.ts';
-import { decodeMessage, type DeadLetter, type DecodeLimits } from './consume/decode.ts';
+import type { DeadLetter, DecodeLimits } from './consume/decode.ts';
 import type { DeadLetterPublisher } from './consume/dead-letters.ts';
+import { MessageDecoder } from './consume/message-decoder.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
+import { TimeSlice } from './consume/time-slice.ts';
 import type { Logger } from './log.ts';
 import type { CollectorMetrics } from './metrics.ts';
 import type { PointSink } from './sinks/sink.ts';
@@ -23,6 +25,10 @@ const ACK = new TextEncoder().encode('+ACK');
 const NAK = new TextEncoder().encode('-NAK');
 const IN_PROGRESS = new TextEncoder().encode('+WPI');
 const TERM = new TextEncoder().encode('+TERM');
+/** Events windowed between two chances to yield. */
+const EVENTS_PER_STEP = 64;
+/** For callers that take a message in one go. */
+const NEVER_YIELD = new TimeSlice(Number.POSITIVE_INFINITY);
 /** How long a clean stop waits for the letters of poison messages, so they are not handed back. */
 const STOP_GRACE_MS = 2000;
 
@@ -43,6 +49,8 @@ export interface PipelineDeps {
   rollout?: { add(event: InferenceEvent, tsMs: number): void };
   /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
   marks?: ClosedMarksStore;
+  /** Decodes big messages off the event loop (consume/message-decoder.ts); default: on it, sliced. */
+  decoder?: MessageDecoder;
 }
 
 export interface PipelineCluster {
@@ -71,6 +79,10 @@ export class Pipeline {
   private readonly advance$ = new Subject<number>();
   private readonly windows = new Subject<WindowResult>();
   private releasing = false;
+  /** A message is being taken (handle has not returned); window closes wait for it. */
+  private busy = false;
+  /** The time of an advance that came while busy, run once the message is taken. */
+  private advanceDeferred: number | undefined;
   private stopped = false;
   private sampleSecond = 0;
   private sampledInSecond = 0;
@@ -84,7 +96,10 @@ export class Pipeline {
   /** Redelivered messages this instance had not seen (crash recovery waits for these). */
   redelivered = 0;
 
+  private readonly decoder: MessageDecoder;
+
   constructor(private readonly d: PipelineDeps) {
+    this.decoder = d.decoder ?? new MessageDecoder(undefined, 0);
     this.window$ = this.windows.asObservable();
     this.letterLog = new SummarisedLog(d.log, 'dead_letter');
     // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
@@ -99,9 +114,15 @@ export class Pipeline {
     });
   }
 
-  handle(msg: JsMsg): void {
+  /**
+   * Takes one message, yielding to the event loop whenever `slice` is spent (between rows while
+   * decoding, between events while windowing), so /healthz and the API answer during a big one.
+   * The caller awaits it before taking the next message: messages are still taken one at a time.
+   */
+  async handle(msg: JsMsg, slice = NEVER_YIELD): Promise<void> {
+    this.busy = true;
     try {
-      this.take(msg);
+      await this.take(msg, slice);
     } catch (e) {
       // Whatever a message makes throw is that message's fault: it is dead-lettered and
       // terminated, never left to come back (and throw again) for ever.
@@ -109,10 +130,14 @@ export class Pipeline {
       const payload = new TextDecoder().decode(msg.data.subarray(0, this.d.limits.maxPayloadChars));
       const letter: DeadLetter = { v: 1, code: 'poison', reason: `${error.name}: ${error.message}`, origin: { subject: msg.subject, stream_seq: msg.seq }, payload };
       this.terminateAfter(replyOf(msg), [this.deadLetter(letter)]);
+    } finally {
+      this.busy = false;
     }
+    // Windows are closed between messages only (see advance).
+    if (this.advanceDeferred !== undefined) this.advance(this.advanceDeferred);
   }
 
-  private take(msg: JsMsg): void {
+  private async take(msg: JsMsg, slice: TimeSlice): Promise<void> {
     const now = Date.now();
     const seq = msg.seq;
     const reply = replyOf(msg);
@@ -124,7 +149,7 @@ export class Pipeline {
       return;
     }
     if (msg.redelivered) this.redelivered++;
-    const decoded = decodeMessage(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now);
+    const decoded = await this.decoder.decode(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now, slice);
     const { dead } = decoded;
     const cluster = this.d.cluster;
     const events = msg.redelivered && cluster ? uncounted(decoded.events, cluster.countedThrough(seq)) : decoded.events;
@@ -133,8 +158,16 @@ export class Pipeline {
     const valid: InferenceEvent[] = new Array(events.length);
     const origins: number[] = new Array(events.length);
     let minute = Number.NEGATIVE_INFINITY;
+    let written = 0;
     let countedMinute = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < events.length; i++) {
+      if (i % EVENTS_PER_STEP === 0 && i > 0 && slice.due) {
+        // New keys (windows, series, tag sets) make the first events of a key far dearer than the
+        // rest: a message of many new keys is handed over in parts.
+        this.d.sink.writeEvents(valid.slice(written, i), origins.slice(written, i));
+        written = i;
+        await slice.next();
+      }
       const { tsMs } = events[i];
       const event = this.d.keys ? this.d.keys.bound(events[i].event, now) : events[i].event;
       valid[i] = event;
@@ -153,7 +186,7 @@ export class Pipeline {
       if (cluster && m !== countedMinute) cluster.countedIn((countedMinute = m), seq);
     }
     if (apart && apart.length > 0) minute = cluster!.countRedelivered(seq, apart);
-    this.d.sink.writeEvents(valid, origins);
+    this.d.sink.writeEvents(written === 0 ? valid : valid.slice(written), written === 0 ? origins : origins.slice(written));
     this.validEvents += events.length;
     this.d.metrics.events.inc({ outcome: 'valid' }, events.length);
     const pending = dead.map((letter) => {
@@ -203,6 +236,13 @@ export class Pipeline {
 
   /** Closes due windows and acks what they release; called after each batch and on the clock. */
   advance(now = Date.now()): void {
+    // Not while a message is half taken (it yields between parts): its events would straddle a
+    // close, and a replica's mark could publish part of a message it does not hold yet.
+    if (this.busy) {
+      this.advanceDeferred = now;
+      return;
+    }
+    this.advanceDeferred = undefined;
     this.advance$.next(now);
     this.d.cluster?.afterAdvance(now);
     // Minutes that took late events are written again before any ack is released: the holds of

@@ -33,6 +33,8 @@ import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
+import { DecodeOffload } from './consume/decode-offload.ts';
+import { MessageDecoder } from './consume/message-decoder.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
@@ -41,6 +43,8 @@ import { RolloutComparer } from './rollout/comparer.ts';
 import { RolloutWatch } from './rollout/watch.ts';
 import { gateRulesOf } from './rollout/settings.ts';
 import { LateLabelApplier } from './labels/apply.ts';
+import { MERGED_REPLICA } from './cluster/minute-merger.ts';
+import { settleMsOf } from './labels/settings.ts';
 import { subscribeLabels } from './labels/subscribe.ts';
 import { subscribeModels } from './registry/subscribe.ts';
 
@@ -206,6 +210,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const cluster = config.cluster.enabled
     ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
     : undefined;
+  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload() : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const rollout = new RolloutComparer(sink, config.rollout);
@@ -223,6 +228,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     sampleEventsPerSecond: config.sampleEventsPerSecond,
     cluster,
     marks,
+    decoder: new MessageDecoder(offload, config.nats.decodeOffloadBytes),
   });
   pipelineRef = pipeline;
   const window$ = cluster?.window$ ?? pipeline.window$;
@@ -235,7 +241,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
-  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.replica }) });
+  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.cluster.enabled ? MERGED_REPLICA : config.replica, settleMs: settleMsOf(config, ackWaitMs(config)), onSettled: (minute, windows, error) => (error ? logger.warn('late_labels_settle_failed', { minute: new Date(minute).toISOString(), error: error.message }) : logger.debug('late_labels_settled', { minute: new Date(minute).toISOString(), windows })) }) });
   const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
@@ -273,7 +279,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       sinkBacklog: () => sink.backlog,
       maxBacklog: config.influx.maxBacklogPoints,
       redelivered: () => pipeline.redelivered,
-      onMessage: (msg) => pipeline.handle(msg),
+      onMessage: (msg, slice) => pipeline.handle(msg, slice),
       afterBatch: () => pipeline.advance(),
       recover: () => ensureStreams(jsm, streamSettings),
     },
@@ -328,6 +334,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await flow.stop();
         clearInterval(clock);
         await pipeline.stop();
+        await offload?.close();
         await cluster?.stop();
         rollout.flush();
         maxDeliveries.unsubscribe();

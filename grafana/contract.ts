@@ -156,7 +156,7 @@ export const CONTRACT: Readonly<Record<string, MeasurementContract>> = {
   },
   [MEASUREMENTS.lateLabel]: {
     tags: ['source', 'truth'],
-    fields: { event_id: 'string', method: 'string', labelled_ms: 'int' },
+    fields: { event_id: 'string', method: 'string', labelled_ms: 'int', delay_s: 'float' },
     fieldPrefixes: [],
     specified: true,
   },

@@ -13,6 +13,11 @@ import type { InferenceEvent } from './inference-event.ts';
 /** Largest integer InfluxDB stores (int64); JSON numbers above 2^53 are not exact anyway. */
 export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 
+/** Longest X-Request-Id kept; the characters allowed are REQUEST_ID_PATTERN's. */
+export const REQUEST_ID_MAX = 128;
+/** Letters, digits and `_ . : -`: UUIDs, ULIDs and trace ids pass; nothing that needs quoting. */
+export const REQUEST_ID_PATTERN = '^[A-Za-z0-9_.:-]+$';
+
 export const SOURCES = ['scan', 'library', 'proxy', 'probe', 'validate', 'http'] as const;
 
 /** Where a field sits in the event: at the top, or in one of its objects. */
@@ -62,6 +67,11 @@ export const EVENT_FIELDS = [
   { name: 'extraction_override', group: 'outputs', schema: Type.Boolean(), optional: true, influx: 'bool' },
   /** Null when the request succeeded; then outputs hold the verdict. */
   { name: 'error_code', group: 'event', schema: Type.String({ maxLength: 64 }), nullable: true, influx: 'string' },
+  /**
+   * The client's X-Request-Id (agent/server/request-id.ts), so late labels can name the request
+   * (collector/labels). Absent when the client sent none; the shadow's event carries its primary's.
+   */
+  { name: 'request_id', group: 'event', schema: Type.String({ minLength: 1, maxLength: REQUEST_ID_MAX, pattern: REQUEST_ID_PATTERN }), optional: true, influx: 'string' },
 ] as const satisfies readonly EventField[];
 
 type Fields = (typeof EVENT_FIELDS)[number];

@@ -46,7 +46,8 @@ export const MEASUREMENTS = {
   rolloutDecision: 'rollout_decision',
   /**
    * Labels that came after their events (POST /labels, starwatch.v1.labels), at the event's time:
-   * tags source, truth (clean | stego); fields event_id, method (or none), labelled_ms (int).
+   * tags source, truth (clean | stego); fields event_id, method (or none), labelled_ms (int),
+   * delay_s (from the event to its label).
    */
   lateLabel: 'late_label',
   /**

@@ -29,3 +29,9 @@ export class V4Error extends Error {
 export function isV4Error(e: unknown): e is V4Error {
   return e instanceof V4Error;
 }
+
+/** Decoders may throw plain errors on odd input; the caller always gets a typed one. */
+export function toV4Error(e: unknown): V4Error {
+  if (isV4Error(e)) return e;
+  return new V4Error('CORRUPT_IMAGE', `cannot decode the image: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}

@@ -1,13 +1,14 @@
 // The V4 path: raw bytes -> decode -> eight streams -> model -> verdict. The one object the
 // agent, the CLI and the benchmarks use; it loads the model once.
 import { fileURLToPath } from 'node:url';
-import { isV4Error, V4Error } from './errors.ts';
+import { toV4Error, V4Error } from './errors.ts';
 import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
 import { V4Model, type ModelIdentity } from './model.ts';
 import type { ModelRunner } from './model-runner.ts';
 import { DirectScan } from './pool/direct-scan.ts';
 import { RemoteModel } from './pool/remote-model.ts';
 import { PreprocessPool } from './pool/preprocess-pool.ts';
+import { ScanPool } from './pool/scan-pool.ts';
 import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
 import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
@@ -25,6 +26,13 @@ export interface V4PathOptions {
   maxQueued?: number;
   /** Run the model in a worker thread, so inference never blocks the event loop. Default false. */
   modelWorker?: boolean;
+  /**
+   * Whole-scan workers (v4/pool/scan-pool.ts): each decodes and runs its own model session.
+   * When > 0 they replace `workers` and `modelWorker`. Default 0.
+   */
+  scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight (default: `threads`). */
+  aloneThreads?: number;
 }
 
 export interface ScanTimings {
@@ -43,12 +51,6 @@ export interface ScanResult {
 
 export type ScanOutcome = { ok: true; result: ScanResult } | { ok: false; error: V4Error };
 
-/** Decoders may throw plain errors on odd input; the caller always gets a typed one. */
-function toV4Error(e: unknown): V4Error {
-  if (isV4Error(e)) return e;
-  return new V4Error('CORRUPT_IMAGE', `cannot decode the image: ${(e as Error)?.message ?? String(e)}`, { cause: e });
-}
-
 export class V4Path {
   private constructor(
     readonly model: ModelRunner,
@@ -62,16 +64,24 @@ export class V4Path {
   static async load(options: V4PathOptions = {}): Promise<V4Path> {
     const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
     const modelOptions = { threads: options.threads ?? 1, maxQueued: options.maxQueued };
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const threshold = options.threshold ?? STEGO_THRESHOLD;
+    if (options.scanWorkers) return new V4Path(await ScanPool.load(modelPath, options.scanWorkers, modelOptions, options.aloneThreads), limits, threshold, null, null);
     const model = options.modelWorker ? await RemoteModel.load(modelPath, modelOptions) : await V4Model.load(modelPath, modelOptions);
     await model.warmUp();
     const pool = options.workers ? await PreprocessPool.start(options.workers) : null;
     const direct = pool && model instanceof RemoteModel ? DirectScan.connect(pool, model) : null;
-    return new V4Path(model, { ...DEFAULT_LIMITS, ...options.limits }, options.threshold ?? STEGO_THRESHOLD, pool, direct);
+    return new V4Path(model, limits, threshold, pool, direct);
   }
 
-  /** Decode workers in use (0: decoding runs on the calling thread). */
+  /** Decode workers in use (0: decoding runs on the calling thread or in the scan workers). */
   get workers(): number {
     return this.pool?.size ?? 0;
+  }
+
+  /** Whole-scan workers in use (0: none, the decode pool and model layout). */
+  get scanWorkers(): number {
+    return this.model instanceof ScanPool ? this.model.size : 0;
   }
 
   get identity(): ModelIdentity {
@@ -80,7 +90,8 @@ export class V4Path {
 
   /** One image; rejects with a V4Error on bad input. */
   async scan(bytes: Uint8Array): Promise<ScanResult> {
-    if (this.direct) return this.scanDirect(this.direct, bytes);
+    if (this.model instanceof ScanPool) return this.scanForwarded(this.model, bytes);
+    if (this.direct) return this.scanForwarded(this.direct, bytes);
     const [outcome] = await this.scanBatch([bytes]);
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
@@ -110,12 +121,12 @@ export class V4Path {
     await this.model.release();
   }
 
-  /** Streams go from the decode worker to the model worker without passing through this thread. */
-  private async scanDirect(direct: DirectScan, bytes: Uint8Array): Promise<ScanResult> {
+  /** Streams are made where the model runs, or sent there straight: they never pass through this thread. */
+  private async scanForwarded(via: DirectScan | ScanPool, bytes: Uint8Array): Promise<ScanResult> {
     const start = performance.now();
     let r;
     try {
-      r = await direct.scan(bytes, this.limits);
+      r = await via.scan(bytes, this.limits);
     } catch (e) {
       throw toV4Error(e);
     }

@@ -40,6 +40,7 @@ export class EventBuilder {
       error_code: o.errorCode === null ? null : o.errorCode.slice(0, MAX_ERROR_CODE),
     };
     if (o.label) event.label = o.label;
+    if (o.requestId) event.request_id = o.requestId;
     if (o.rollout) event.rollout = o.rollout;
     return event;
   }

@@ -20,6 +20,8 @@ export interface Observation {
   /** Null when the request succeeded. */
   errorCode: string | null;
   label?: Label;
+  /** The client's X-Request-Id (agent/server/request-id.ts), when it sent one. */
+  requestId?: string;
   /** The model that answered, when it is not the agent's own (wrapped sessions, proxies). */
   model?: ModelRef;
   /** The request's role in a model rollout (agent/rollout), when one runs. */

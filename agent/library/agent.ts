@@ -17,6 +17,8 @@ export type ScanOutcome =
 export interface ScanOptions {
   source?: Source;
   label?: Label;
+  /** The client's X-Request-Id, when it sent one. */
+  requestId?: string;
   /** Another model than the agent's own (a rollout candidate); its identity names the events. */
   path?: V4Path;
   rollout?: Rollout;
@@ -62,7 +64,7 @@ export class StarwatchAgent {
     const path = options.path ?? this.path;
     if (!path) throw new Error('this agent has no model: create it with a model to scan');
     const source = options.source ?? 'library';
-    const extra = { label: options.label, ...(options.path ? { model: options.path.identity } : {}), ...(options.rollout ? { rollout: options.rollout } : {}) };
+    const extra = { label: options.label, ...(options.requestId ? { requestId: options.requestId } : {}), ...(options.path ? { model: options.path.identity } : {}), ...(options.rollout ? { rollout: options.rollout } : {}) };
     const start = performance.now();
     try {
       const result = await path.scan(bytes);

@@ -23,6 +23,10 @@ export interface CreateAgentOptions {
   decodeWorkers?: number;
   /** Run the model in a worker thread (default false for a library). */
   modelWorker?: boolean;
+  /** Scan workers, each decoding and running its own model (V4PathOptions.scanWorkers; default 0 for a library). */
+  scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight (V4PathOptions.aloneThreads). */
+  aloneThreads?: number;
   batchSize?: number;
   batchMs?: number;
   queueSize?: number;
@@ -50,7 +54,7 @@ function natsOptions(nats: CreateAgentOptions['nats'], agentId: string): NatsOpt
 async function loadPath(options: CreateAgentOptions): Promise<V4Path | null> {
   if (options.model === null) return null;
   if (options.model instanceof V4Path) return options.model;
-  return V4Path.load({ modelPath: options.model ?? DEFAULT_MODEL_PATH, threads: options.threads, limits: options.limits, workers: options.decodeWorkers, modelWorker: options.modelWorker });
+  return V4Path.load({ modelPath: options.model ?? DEFAULT_MODEL_PATH, threads: options.threads, limits: options.limits, workers: options.decodeWorkers, modelWorker: options.modelWorker, scanWorkers: options.scanWorkers, aloneThreads: options.aloneThreads });
 }
 
 export async function createAgent(options: CreateAgentOptions): Promise<StarwatchAgent> {

@@ -10,7 +10,7 @@ import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import { observeError } from '../events/build.ts';
 import { unknownInput } from '../events/observation.ts';
 import { silentLogger, type Logger } from '../../log/logger.ts';
-import { ThrottledLog } from '../server/throttled-log.ts';
+import { ThrottledLog } from '../../log/rate-limited.ts';
 import { observeUpstream, UPSTREAM_MODEL, type UpstreamObservation } from './observe-upstream.ts';
 import { checkUpstreamBase, upstreamUrl } from './request-target.ts';
 import { callUpstream, forwardableHeaders, type UpstreamReply } from './upstream.ts';
@@ -84,10 +84,11 @@ export class ProxyScanHandler implements ScanHandler {
     return true;
   }
 
-  async handle({ req, res, body, label }: ScanRequest): Promise<void> {
+  async handle({ req, res, body, label, requestId }: ScanRequest): Promise<void> {
     const target = upstreamUrl(this.upstream, req.url ?? '');
+    const id = requestId ? { requestId } : {};
     if (!target.ok) {
-      const event = this.agent.emit({ ...observeError(this.source, 'BAD_TARGET', unknownInput(body.length), 0, { label }), model: UPSTREAM_MODEL });
+      const event = this.agent.emit({ ...observeError(this.source, 'BAD_TARGET', unknownInput(body.length), 0, { label }), model: UPSTREAM_MODEL, ...id });
       sendError(res, 'BAD_TARGET', target.message, { eventId: event.event_id });
       return;
     }
@@ -97,7 +98,8 @@ export class ProxyScanHandler implements ScanHandler {
     const reply = await this.call(canary?.ok ? canary.url : target.url, body, requestHeaders);
     const seen = this.count(await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
     const observation = !turn ? seen.observation : canary?.ok && this.candidate ? asCandidate(seen.observation, this.candidate, turn.served) : { ...seen.observation, rollout: turn.served };
-    const event = this.agent.emit(observation);
+    // X-Request-Id went upstream with the other headers (forwardableHeaders); the event keeps it.
+    const event = this.agent.emit({ ...observation, ...id });
     if (seen.refusal || !reply.ok) {
       const code = seen.refusal ?? 'UPSTREAM_UNREACHABLE';
       sendError(res, code, MESSAGES[code], { eventId: event.event_id });
@@ -107,18 +109,18 @@ export class ProxyScanHandler implements ScanHandler {
       res.writeHead(reply.status, headers);
       res.end(reply.body);
     }
-    if (turn?.shadow) this.shadow(req.url ?? '', body, requestHeaders, label, turn.shadow);
+    if (turn?.shadow) this.shadow(req.url ?? '', body, requestHeaders, label, turn.shadow, requestId);
   }
 
   /** The candidate upstream scores the same request after the answer went out. */
-  private shadow(path: string, body: Buffer, headers: OutgoingHttpHeaders, label: Label | undefined, rollout: Rollout): void {
+  private shadow(path: string, body: Buffer, headers: OutgoingHttpHeaders, label: Label | undefined, rollout: Rollout, requestId?: string): void {
     const candidate = this.candidate;
     const target = candidate ? upstreamUrl(candidate.upstream, path) : null;
     if (!candidate || !target?.ok) return;
     candidate.shadows.offer(async () => {
       const reply = await this.call(target.url, body, headers);
       const seen = this.count(await observeUpstream(this.source, body, reply, this.fields, this.limits.maxDecodedBytes, label, this.aliases));
-      this.agent.emit(asCandidate(seen.observation, candidate, rollout));
+      this.agent.emit({ ...asCandidate(seen.observation, candidate, rollout), ...(requestId ? { requestId } : {}) });
     });
   }
 

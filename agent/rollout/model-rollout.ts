@@ -27,16 +27,16 @@ export class ModelRollout {
     this.shadows = new ShadowQueue(maxQueued);
   }
 
-  scan(bytes: Uint8Array, source: Source, label: Label | undefined): RolloutScan {
+  scan(bytes: Uint8Array, source: Source, label: Label | undefined, requestId?: string): RolloutScan {
     const turn = this.plan.next();
     const path = turn.served.role === 'canary' ? this.candidate : undefined;
-    const served: ScanOptions = { source, label, rollout: turn.served, ...(path ? { path } : {}) };
+    const served: ScanOptions = { source, label, requestId, rollout: turn.served, ...(path ? { path } : {}) };
     const shadow = turn.shadow;
     if (!shadow) return { served, afterAnswer: () => {} };
     return {
       served,
       afterAnswer: () => {
-        this.shadows.offer(() => this.agent.scanOutcome(bytes, { source, label, path: this.candidate, rollout: shadow }));
+        this.shadows.offer(() => this.agent.scanOutcome(bytes, { source, label, requestId, path: this.candidate, rollout: shadow }));
       },
     };
   }

@@ -17,6 +17,8 @@ export interface ScanRequest {
   res: ServerResponse;
   body: Buffer;
   label: Label | undefined;
+  /** The client's X-Request-Id, checked (request-id.ts); every event of the request carries it. */
+  requestId?: string;
 }
 
 export interface ScanHandler {
@@ -55,9 +57,9 @@ export class ModelScanHandler implements ScanHandler {
   async handle(request: ScanRequest): Promise<void> {
     const pixels = this.pixelsToReserve(request.body);
     if (this.admission && !this.admission.reservePixels(pixels)) {
-      const { res, body, label } = request;
+      const { res, body, label, requestId } = request;
       const input = { ...unknownInput(body.length), format: sniffFormat(body) };
-      const event = this.agent.emit(observeError(this.source, 'OVERLOADED', input, 0, { label }));
+      const event = this.agent.emit({ ...observeError(this.source, 'OVERLOADED', input, 0, { label }), ...(requestId ? { requestId } : {}) });
       const headers = { 'retry-after': String(this.admission.limits.retryAfterSec) };
       sendError(res, 'OVERLOADED', `${this.admission.limits.maxPixelsInFlight} pixels are being decoded already; retry later`, { eventId: event.event_id, headers });
       return;
@@ -76,9 +78,9 @@ export class ModelScanHandler implements ScanHandler {
     return declared <= cap ? declared : 0;
   }
 
-  private async scan({ res, body, label }: ScanRequest): Promise<void> {
-    const turn = this.rollout?.scan(body, this.source, label);
-    const outcome = await this.agent.scanOutcome(body, turn?.served ?? { source: this.source, label });
+  private async scan({ res, body, label, requestId }: ScanRequest): Promise<void> {
+    const turn = this.rollout?.scan(body, this.source, label, requestId);
+    const outcome = await this.agent.scanOutcome(body, turn?.served ?? { source: this.source, label, requestId });
     const eventId = outcome.event.event_id;
     if (!outcome.ok) {
       const headers: Record<string, string> = outcome.code === 'OVERLOADED' ? { 'retry-after': String(this.admission?.limits.retryAfterSec ?? 1) } : {};

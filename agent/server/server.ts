@@ -7,6 +7,7 @@ import { unknownInput } from '../events/observation.ts';
 import type { StarwatchAgent } from '../library/agent.ts';
 import { sendError, sendJson } from './http-errors.ts';
 import { parseLabel } from './label.ts';
+import { parseRequestId } from './request-id.ts';
 import type { MethodAliases } from '../../schemas/method-aliases.ts';
 import { Admission, ADMISSION_DEFAULTS } from './admission.ts';
 import type { AgentMetrics } from './metrics.ts';
@@ -61,9 +62,9 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
   let closing = false;
 
   /** A refusal before the handler: its event, then the typed error. */
-  const refuse = (req: IncomingMessage, res: ServerResponse, start: number, code: string, message: string, bytes: number, headers: Record<string, string> = {}): void => {
+  const refuse = (req: IncomingMessage, res: ServerResponse, start: number, code: string, message: string, bytes: number, headers: Record<string, string> = {}, requestId?: string): void => {
     const input = unknownInput(bytes);
-    const event = agent.emit(observeError(handler.source, code, input, performance.now() - start));
+    const event = agent.emit({ ...observeError(handler.source, code, input, performance.now() - start), ...(requestId ? { requestId } : {}) });
     sendError(res, code, message, { eventId: event.event_id, headers: { connection: 'close', ...headers } });
     discardRest(req);
   };
@@ -85,21 +86,24 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
 
   const admitted = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const start = performance.now();
+    const id = parseRequestId(req.headers);
+    if (!id.ok) return refuse(req, res, start, 'BAD_REQUEST_ID', id.message, declaredBytes(req));
+    const requestId = id.requestId;
     const label = parseLabel(url.searchParams, req.headers, options.methodAliases);
-    if (!label.ok) return refuse(req, res, start, 'BAD_LABEL', label.message, declaredBytes(req));
+    if (!label.ok) return refuse(req, res, start, 'BAD_LABEL', label.message, declaredBytes(req), {}, requestId);
     const type = req.headers['content-type'];
     if (!handler.acceptsMediaType(type)) {
-      return refuse(req, res, start, 'UNSUPPORTED_MEDIA_TYPE', `send raw image bytes, not ${type}`, declaredBytes(req));
+      return refuse(req, res, start, 'UNSUPPORTED_MEDIA_TYPE', `send raw image bytes, not ${type}`, declaredBytes(req), {}, requestId);
     }
     const body = await readBody(req, maxBytes);
     if (!body.ok && body.aborted) {
-      agent.emit(observeError(handler.source, 'CLIENT_ABORTED', unknownInput(body.bytesSeen), performance.now() - start));
+      agent.emit({ ...observeError(handler.source, 'CLIENT_ABORTED', unknownInput(body.bytesSeen), performance.now() - start), ...(requestId ? { requestId } : {}) });
       return;
     }
     if (!body.ok) {
-      return refuse(req, res, start, 'TOO_MANY_BYTES', `the body is over the limit of ${maxBytes} bytes`, body.bytesSeen);
+      return refuse(req, res, start, 'TOO_MANY_BYTES', `the body is over the limit of ${maxBytes} bytes`, body.bytesSeen, {}, requestId);
     }
-    await handler.handle({ req, res, body: body.body, label: label.label });
+    await handler.handle({ req, res, body: body.body, label: label.label, requestId });
   };
 
   const readyz = (res: ServerResponse): void => {

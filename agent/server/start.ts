@@ -15,9 +15,10 @@ import { type Logger } from '../../log/logger.ts';
 import { stderrLogger } from '../publish/logger.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
 import { Admission, ADMISSION_DEFAULTS, type AdmissionLimits } from './admission.ts';
 import { AgentMetrics } from './metrics.ts';
-import { ThrottledLog } from './throttled-log.ts';
+import { ThrottledLog } from '../../log/rate-limited.ts';
 import { ModelScanHandler, type ScanHandler } from './scan-handler.ts';
 import { createScanServer, type ServerLimits } from './server.ts';
 import type { ShadowQueue } from '../rollout/shadow-queue.ts';
@@ -51,6 +52,14 @@ export interface AgentServerOptions {
   decodeWorkers?: number;
   /** Inference in a worker thread, off the event loop (default true). */
   modelWorker?: boolean;
+  /**
+   * Scan workers, each decoding and running its own model (default: defaultScanWorkers(), one a
+   * core, at most 4, unless decodeWorkers or modelWorker is given); 0 uses decodeWorkers and
+   * modelWorker instead.
+   */
+  scanWorkers?: number;
+  /** With scan workers: intra-op threads for an image alone in flight (default defaultAloneThreads(): 2 on 2+ cores). */
+  aloneThreads?: number;
   probesDir?: string;
   probeRate?: number;
   logger?: Logger;
@@ -83,6 +92,8 @@ export function defaultAgentId(): string {
 export async function startAgentServer(o: AgentServerOptions): Promise<RunningAgent> {
   const logger = o.logger ?? stderrLogger;
   const maxBytes = o.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  // Naming the decode pool or the model worker asks for that layout, as before scan workers.
+  const scanWorkers = o.scanWorkers ?? (o.decodeWorkers === undefined && o.modelWorker === undefined ? defaultScanWorkers() : 0);
   if (o.proxy) checkUpstreamBase(o.proxy); // before anything is connected that would need closing
   const agent = await createAgent({
     agentId: o.agentId ?? defaultAgentId(),
@@ -92,6 +103,8 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     threads: o.threads,
     decodeWorkers: o.decodeWorkers ?? defaultWorkerCount(),
     modelWorker: o.modelWorker ?? true,
+    scanWorkers,
+    aloneThreads: scanWorkers ? (o.aloneThreads ?? defaultAloneThreads()) : undefined,
     limits: { maxBytes, maxPixels: o.maxPixels ?? DEFAULT_LIMITS.maxPixels },
     batchSize: o.batchSize,
     batchMs: o.batchMs,

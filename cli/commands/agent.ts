@@ -7,6 +7,7 @@ import { PROXY_DEFAULTS } from '../../agent/proxy/proxy-handler.ts';
 import { ADMISSION_DEFAULTS } from '../../agent/server/admission.ts';
 import { SERVER_LIMITS } from '../../agent/server/server.ts';
 import { defaultWorkerCount } from '../../v4/pool/preprocess-pool.ts';
+import { defaultAloneThreads, defaultScanWorkers } from '../../v4/pool/scan-pool.ts';
 import { PUBLISHER_DEFAULTS } from '../../agent/publish/publisher.ts';
 import { stderrLogger } from '../../agent/publish/logger.ts';
 import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
@@ -44,8 +45,10 @@ interface AgentCliOptions {
   maxBytes: number;
   maxPixels: number;
   threads: number;
-  decodeWorkers: number;
+  decodeWorkers?: number;
   modelWorker: boolean;
+  scanWorkers: number;
+  aloneThreads: number;
   maxInFlight: number;
   maxPixelsInFlight: number;
   maxBytesInFlight: number;
@@ -124,9 +127,11 @@ export function registerAgent(program: Command): void {
     .option('--probe-rate <n>', 'golden probes per second', positiveNumber, 1)
     .option('--max-bytes <n>', 'largest request body accepted', positiveInt, DEFAULT_LIMITS.maxBytes)
     .option('--max-pixels <n>', 'largest width x height accepted', positiveInt, DEFAULT_LIMITS.maxPixels)
-    .option('--threads <n>', 'onnxruntime threads', positiveInt, 1)
-    .option('--decode-workers <n>', 'decode worker threads (0: decode on the event loop)', nonNegativeInt, defaultWorkerCount())
-    .option('--no-model-worker', 'run inference on the event loop instead of a worker thread')
+    .option('--threads <n>', 'onnxruntime threads a model', positiveInt, 1)
+    .option('--scan-workers <n>', 'worker threads that each decode and run their own model (0: --decode-workers and --model-worker instead)', nonNegativeInt, defaultScanWorkers())
+    .option('--alone-threads <n>', 'with scan workers: onnxruntime threads for an image alone in flight', positiveInt, defaultAloneThreads())
+    .option('--decode-workers <n>', `with --scan-workers 0: decode worker threads (0: decode on the event loop; default ${defaultWorkerCount()})`, nonNegativeInt)
+    .option('--no-model-worker', 'with --scan-workers 0: run inference on the event loop instead of a worker thread')
     .option('--max-in-flight <n>', 'scans admitted at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxInFlight)
     .option('--max-bytes-in-flight <n>', 'request bytes admitted at once (chunked bodies count as --max-bytes); more get 503', positiveInt, ADMISSION_DEFAULTS.maxBytesInFlight)
     .option('--max-pixels-in-flight <n>', 'declared pixels decoded at once; more get 503 + Retry-After', positiveInt, ADMISSION_DEFAULTS.maxPixelsInFlight)
@@ -174,8 +179,10 @@ async function agentCommand(o: AgentCliOptions): Promise<number> {
       maxBytes: o.maxBytes,
       maxPixels: o.maxPixels,
       threads: o.threads,
-      decodeWorkers: o.decodeWorkers,
-      modelWorker: o.modelWorker,
+      decodeWorkers: o.scanWorkers ? undefined : (o.decodeWorkers ?? defaultWorkerCount()),
+      modelWorker: o.scanWorkers ? undefined : o.modelWorker,
+      scanWorkers: o.scanWorkers,
+      aloneThreads: o.aloneThreads,
       admission: { maxInFlight: o.maxInFlight, maxBytesInFlight: o.maxBytesInFlight, maxPixelsInFlight: o.maxPixelsInFlight },
       serverLimits: { maxConnections: o.maxConnections, headersTimeoutMs: o.headersTimeoutMs, requestTimeoutMs: o.requestTimeoutMs },
       processMetrics: true,

@@ -55,6 +55,17 @@ export type RatesQuery = Static<typeof RatesQuery>;
 export type WindowsQuery = Static<typeof WindowsQuery>;
 export type AlertsQuery = Static<typeof AlertsQuery>;
 export type RolloutQuery = Static<typeof RolloutQuery>;
+export const LabelSummaryQuery = Query({
+  since: Type.String({ default: '24h', description: 'how far back, e.g. 2h (at most 400d)' }),
+  model_version: Type.Optional(ModelVersion),
+});
+export type LabelSummaryQuery = Static<typeof LabelSummaryQuery>;
+const LabelSummary = Type.Object({
+  since: Type.String(),
+  model_version: Type.String(),
+  coverage: Type.Object({ scored: Type.Number(), labelled_clean: Type.Number(), labelled_stego: Type.Number(), share: Nullable(Type.Number()) }),
+  late_labels: Type.Array(Type.Object({ source: Type.String(), labels: Type.Number(), delay_s: Type.Object({ p50: Nullable(Type.Number()), p95: Nullable(Type.Number()), max: Nullable(Type.Number()) }) })),
+});
 export type AddSilenceBody = Static<typeof AddSilenceBody>;
 export type ExpireSilenceBody = Static<typeof ExpireSilenceBody>;
 
@@ -186,12 +197,23 @@ export const SCHEMAS: Record<string, FastifySchema> = {
   },
   '/labels': {
     operationId: 'postLabels',
-    summary: 'Late labels for stored events ({event_id, truth, method, source} or a list); the windows they fall in are recomputed',
+    summary: 'Late labels for stored events ({event_id or request_id, truth, method, source} or a list); the windows they fall in are recomputed',
     response: {
       '200': answer('applied, unknown event ids, windows rewritten', Type.Object({ ok: Type.Boolean(), applied: Type.Number(), unknown: Type.Array(Type.String()) }, { additionalProperties: true })),
       '400': failure('not labels'),
       '401': unauthorized,
       '503': failure('no collector took them'),
+    },
+  },
+  '/labels/summary': {
+    operationId: 'labelSummary',
+    summary: 'Label coverage (scored requests with a ground truth, late labels included) and the delay of late labels per source',
+    querystring: LabelSummaryQuery,
+    response: {
+      '200': answer('coverage from the 1 min windows; late labels from the late_label points', LabelSummary),
+      '400': failure('bad query parameter'),
+      '401': unauthorized,
+      ...influxFailures,
     },
   },
   '/rollout/compare': {

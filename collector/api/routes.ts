@@ -11,6 +11,7 @@ import { SCHEMAS } from './route-schemas.ts';
 import { stats } from './stats.ts';
 import { rolloutCompare } from './rollout.ts';
 import { postLabels } from './labels.ts';
+import { labelSummary } from './label-summary.ts';
 
 const silenceInvalid = { code: 'silence_invalid', message: 'not a silence request' };
 
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/models/versions', auth: true, handle: modelVersions },
   // Labels change stored figures: the write token.
   { method: 'POST', path: '/labels', auth: true, scope: 'write', handle: postLabels },
+  { method: 'GET', path: '/labels/summary', auth: true, handle: labelSummary },
   { method: 'GET', path: '/rollout/compare', auth: true, handle: rolloutCompare },
   { method: 'GET', path: '/openapi.json', auth: true, handle: async (ctx: RouteContext) => ({ status: 200, body: ctx.openapi() }) },
 ].map((r) => ({ ...r, schema: SCHEMAS[r.path] })) as Route[];

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { WindowEngine } from '../windows/engine.ts';
 import { startPullLoop, type PullLoop } from './pull-loop.ts';
+import type { TimeSlice } from './time-slice.ts';
 import { streamUsage } from './stream-usage.ts';
 
 export interface FlowSettings {
@@ -33,7 +34,7 @@ export interface FlowDeps {
   maxBacklog: number;
   /** Messages redelivered so far (logged when recovery ends). */
   redelivered(): number;
-  onMessage(msg: JsMsg): void;
+  onMessage(msg: JsMsg, slice: TimeSlice): void | Promise<void>;
   afterBatch(): void;
   /** Recreates streams and consumer after repeated pull failures. */
   recover(): Promise<void>;

@@ -15,7 +15,8 @@ export interface PullLoopOptions {
   yieldAfterMs: number;
   /** How many more messages may be taken now (0 = pause). */
   room(): number;
-  onMessage(msg: JsMsg): void;
+  /** Awaited before the next message; may yield inside with the loop's `slice` (time-slice.ts). */
+  onMessage(msg: JsMsg, slice: TimeSlice): void | Promise<void>;
   /** After each fetched batch (windows advance here). */
   afterBatch(): void;
   onPause(paused: boolean): void;
@@ -52,8 +53,10 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
         // their way then (a busy event loop) would only come back after the ack wait.
         const messages = await consumer.fetch({ max_messages: room, expires: 5000 });
         for await (const msg of messages) {
-          o.onMessage(msg);
-          if (stopped) break;
+          await o.onMessage(msg, slice);
+          // Messages already received are handed over even when stopping (a fetched batch at
+          // most): left unhandled they would sit unacked until their ack wait ran out.
+          if (stopped && messages.getPending() === 0) break;
           if (slice.due) await slice.next();
         }
         o.afterBatch();

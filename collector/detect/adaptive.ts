@@ -3,7 +3,7 @@
 // forecast's own typical error, and distance from what the series did over the last day),
 // calibrate the surprise against the series' own history with the anomaly likelihood, and flag
 // an incident once: after a flag the detector rests, so one incident is one anomaly.
-import { AnomalyLikelihood, LIKELIHOOD_DEFAULTS, type LikelihoodOptions } from './anomaly-likelihood.ts';
+import { AnomalyLikelihood, LIKELIHOOD_DEFAULTS, studentAsNormal, type LikelihoodOptions } from './anomaly-likelihood.ts';
 import { levelPredictor, periodPredictor, PredictorError, type Predictor } from './predictors.ts';
 import { RollingWindow } from './rolling-window.ts';
 import { RunningStats } from './running-stats.ts';
@@ -98,7 +98,8 @@ export class AdaptiveDetector implements Detector {
     const expected = best < 0 ? NaN : forecasts[best];
     const sampling = binomialNoise(this.recentValues.length > 0 ? this.recentValues.mean() : value, sampleSize);
     const floor = Math.max(this.floor(Number.isNaN(expected) ? value : expected), sampling.sd);
-    const z = best < 0 ? 0 : directed((value - expected) / Math.max(1.25 * this.errors[best].value, floor), this.options.direction);
+    // The typical error is a mean of `count` errors: while few, read the deviation as a Student t.
+    const z = best < 0 ? 0 : studentAsNormal(directed((value - expected) / Math.max(1.25 * this.errors[best].value, floor), this.options.direction), this.errors[best].count - 1);
     const surprise = Math.min(1, Math.max(z, this.novelty(value, sampling.sd)) / this.options.surpriseCap);
     const likely = this.likelihood.update(surprise);
     forecasts.forEach((f, i) => {
@@ -130,17 +131,21 @@ export class AdaptiveDetector implements Detector {
     // A handful of points has no meaningful spread yet (3 was tried: a false latency anomaly
     // before the demo's incident): no novelty before `noveltyMinPoints`.
     const scale = Math.max(Math.sqrt(w.variance()), this.floor(mean), samplingSd);
-    const z = w.length < Math.min(this.options.noveltyMinPoints, this.options.noveltyWindow) ? 0 : directed((value - mean) / scale, this.options.direction);
+    // A spread of n points predicts the next one as a Student t with n - 1 degrees of freedom.
+    const z = w.length < Math.min(this.options.noveltyMinPoints, this.options.noveltyWindow) ? 0 : studentAsNormal(directed((value - mean) / scale, this.options.direction) / Math.sqrt(1 + 1 / w.length), w.length - 1);
     w.push(value);
     return z;
   }
 
-  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough; -1 if none. */
+  /** Index of the forecast with the smallest (unclipped) running error among those tried long enough (the level: `warmup` points; a season: `errorMemory`); -1 if none. */
   private bestForecast(forecasts: number[]): number {
     const trials = Math.min(this.options.errorMemory, Math.max(1, this.options.warmup));
     let best = -1;
     for (let i = 0; i < forecasts.length; i++) {
-      if (Number.isNaN(forecasts[i]) || this.errors[i].count < trials) continue;
+      // A seasonal forecast competes only once tried over a whole error memory: a week's forecast
+      // from one past week, chosen on a hundred lucky points, flagged a noiseless daily series.
+      const need = i > 0 ? this.options.errorMemory : trials;
+      if (Number.isNaN(forecasts[i]) || this.errors[i].count < need) continue;
       if (best < 0 || this.errors[i].unclipped < this.errors[best].unclipped) best = i;
     }
     return best;

@@ -34,8 +34,6 @@ export function logScore(tail: number): number {
   return Math.min(1, Math.max(0, Math.log(tail + 1e-10) / Math.log(1e-10)));
 }
 
-/** History length at which the spread is taken as twice what was measured (5 kept a jump after 3 steady windows from ever flagging). */
-const SMALL_SAMPLE = 1;
 
 export class AnomalyLikelihood {
   private readonly options: LikelihoodOptions;
@@ -74,9 +72,22 @@ export class AnomalyLikelihood {
   }
 
   private zAgainst(reference: RunningStats, recent: number): number {
-    // A spread measured on few points is too small as often as not: widen it while n is small.
+    // A spread measured on n points is too small as often as not: the next value's deviation is
+    // a Student t with n - 1 degrees of freedom (prediction interval), not a normal.
     const n = reference.length;
-    const std = Math.max(this.options.minStd, Math.sqrt(reference.variance())) * (1 + SMALL_SAMPLE / n);
-    return (recent - reference.mean()) / std;
+    const t = (recent - reference.mean()) / (Math.max(this.options.minStd, Math.sqrt(reference.variance())) * Math.sqrt(1 + 1 / n));
+    return studentAsNormal(t, n - 1);
   }
+}
+
+/**
+ * A Student t with `df` degrees of freedom as the normal deviate of about the same tail
+ * (Wallace's approximation; t = 2.447 at df 6 gives 1.959): the small-sample rule. With few
+ * points the spread is uncertain, so a deviation counts for less, and yet a huge one still
+ * counts (the deviate grows like sqrt(ln t)). df < 1 is taken as 1; sign kept.
+ */
+export function studentAsNormal(t: number, df: number): number {
+  const d = Math.max(1, df);
+  const z = ((8 * d + 1) / (8 * d + 3)) * Math.sqrt(d * Math.log1p((t * t) / d));
+  return t < 0 ? -z : z;
 }

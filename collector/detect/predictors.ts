@@ -60,9 +60,12 @@ export class PredictorError {
 
   /** `floor`: the smallest scale assumed, so a series that was exact until now can still learn noise. */
   add(absError: number, floor: number): void {
-    const clipped = Number.isNaN(this.meanAbs) ? absError : Math.min(absError, this.clip * Math.max(this.meanAbs, floor));
-    this.meanAbs = Number.isNaN(this.meanAbs) ? clipped : this.meanAbs + this.alpha * (clipped - this.meanAbs);
-    this.meanAbsUnclipped = Number.isNaN(this.meanAbsUnclipped) ? absError : this.meanAbsUnclipped + this.alpha * (absError - this.meanAbsUnclipped);
     this.count++;
+    // A plain mean until the memory is full, then exponential: a first error that happened to be
+    // small does not set the scale for hundreds of points (it made early noise look like anomalies).
+    const alpha = Math.max(this.alpha, 1 / this.count);
+    const clipped = Number.isNaN(this.meanAbs) ? absError : Math.min(absError, this.clip * Math.max(this.meanAbs, floor));
+    this.meanAbs = Number.isNaN(this.meanAbs) ? clipped : this.meanAbs + alpha * (clipped - this.meanAbs);
+    this.meanAbsUnclipped = Number.isNaN(this.meanAbsUnclipped) ? absError : this.meanAbsUnclipped + alpha * (absError - this.meanAbsUnclipped);
   }
 }

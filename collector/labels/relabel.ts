@@ -7,6 +7,8 @@ import { ALL, METHODS, methodField } from '../../schemas/measurements.ts';
 export interface StoredEvent {
   timeMs: number;
   eventId: string;
+  /** The client's X-Request-Id, when it sent one. */
+  requestId?: string | null;
   agent: string;
   modelVersion: string;
   /** Null when the request failed (no verdict): such events count in no labelled figure. */

@@ -70,5 +70,5 @@ export function subscribeLabels(d: LabelsDeps): { subscription: Subscription; st
       void take(msg);
     },
   });
-  return { subscription, stop: () => { subscription.unsubscribe(); refusals.stop(); } };
+  return { subscription, stop: () => { subscription.unsubscribe(); refusals.stop(); d.applier.stop(); } };
 }

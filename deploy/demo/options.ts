@@ -38,7 +38,9 @@ export function defaultDataDir(): string {
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
-  incidentAfterS: 60,
+  // Ten 10 s windows (the first partial) before the incident: the latency detector needs about
+  // nine steady windows to know a busy machine's spread (collector/detect/README.md, small samples).
+  incidentAfterS: 100,
   incident: 'latency',
   rate: 25,
   port: 9470,

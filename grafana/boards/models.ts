@@ -1,6 +1,7 @@
 // Models: model versions side by side (over all agents), what the raw events say about each
 // version, the validation and ablation runs `starwatch validate --publish` writes, and the
-// training runs `starwatch training ingest` writes (training.ts).
+// training runs `starwatch training ingest` writes (training.ts), and the labels behind the
+// labelled figures (labels.ts).
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { ALL_VALUE, MEASUREMENTS, METHOD_FIELDS, from } from '../contract.ts';
 import { tagMatchesVar } from '../influxql.ts';
@@ -9,6 +10,7 @@ import { tableOf, timeSeries } from '../panels.ts';
 import { FPR_DECIMALS, TARGETS, neutral, upTo, type Steps } from '../targets.ts';
 import { granularity, multiTag } from '../variables.ts';
 import { trainingFindings, trainingRunVariable, withTrainingRow } from './training.ts';
+import { withLabelsRow } from './labels.ts';
 
 const W = from(MEASUREMENTS.window);
 const I = from(MEASUREMENTS.inference);
@@ -119,5 +121,5 @@ export function modelsBoard(): dashboard.DashboardBuilder {
         queries: [{ sql: `SELECT * FROM ${V} WHERE $timeFilter ORDER BY time DESC LIMIT 500`, format: 'table' }],
       }),
     );
-  return withTrainingRow(b);
+  return withTrainingRow(withLabelsRow(b));
 }

@@ -3,7 +3,7 @@
 import { byLevel } from '../../log/logger.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ThrottledLog } from '../../agent/server/throttled-log.ts';
+import { ThrottledLog } from '../../log/rate-limited.ts';
 
 test('one line per kind per interval, then a line that counts the ones held back', () => {
   const lines: string[] = [];

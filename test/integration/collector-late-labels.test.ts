@@ -83,3 +83,117 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     await collector.stop();
   }
 });
+
+const BY_REQUEST_DB = 'late_labels_by_request';
+
+async function windowAt(granularity: string, start: number, modelVersion = '*'): Promise<Record<string, any> | undefined> {
+  const series = await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT "count", "fp", "clean_labelled", "fpr", "stego_labelled", "tp", "det_lsb_rgb_n", "det_lsb_rgb_hits" FROM "window" WHERE "granularity" = '${granularity}' AND "agent" = '*' AND "model_version" = '${modelVersion}' AND time = ${start}ms`);
+  const row = rows(series)[0];
+  if (row) delete row.time;
+  return row;
+}
+
+test('labels by request_id 12 minutes late make the stored 1-minute, 10-second and 1-second figures exactly right', async () => {
+  const config = collectorConfig(services.nats.url, services.influx.url, BY_REQUEST_DB, { durable: 'late-labels-by-request' });
+  config.api.token = TOKEN;
+  config.api.writeToken = WRITE_TOKEN;
+  config.api.port = 0;
+  const collector = await startCollector(config, quietLog);
+  const nc = await natsConnect(services.nats.url);
+  try {
+    const api = collector.apiUrl as string;
+    const minute = Math.floor((Date.now() - 12 * 60_000) / 60_000) * 60_000;
+    // Eight requests a second apart (each in its own 1 s window, all in the first 10 s): the first
+    // two flagged stego by the model. Request req-0 was also scored by a shadow candidate (its
+    // own event, same request id, not flagged): one label by request id labels both.
+    const at = (i: number) => minute + 2000 + i * 1000;
+    // Their own model versions: the stream (and so this collector) also holds the other tests' events.
+    const events = [
+      ...Array.from({ length: 8 }, (_, i) => ({ ...makeEvent({ id: `byreq-${i}`, agent: 'agent-r', modelVersion: 'v4.2.0', tsMs: at(i), prob: i < 2 ? 0.9 : 0.1 }), request_id: `req-${i}` })),
+      { ...makeEvent({ id: 'byreq-0-shadow', agent: 'agent-r', modelVersion: 'v4.2.1', tsMs: at(0) + 500, prob: 0.1 }), request_id: 'req-0' },
+      makeEvent({ id: 'byreq-closer', agent: 'agent-r', tsMs: minute + 125_000 }),
+    ];
+    await publishBatches(nc.jetstream(), toBatches(events, 20));
+    await waitFor(async () => ((await windowAt('1m', minute))?.count === 9 || null), { what: 'the minute window', timeoutMs: 60_000 });
+    assert.deepEqual(await windowAt('1s', at(0)), { count: 2, fp: null, clean_labelled: null, fpr: null, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null }, 'nothing labelled before');
+
+    const labels = [
+      ...[0, 1, 2, 3, 4, 5].map((i) => ({ request_id: `req-${i}`, truth: 'clean', source: 'customer' })),
+      { request_id: 'req-6', truth: 'stego', method: 'lsb.rgb', source: 'customer' },
+      { event_id: 'byreq-7', truth: 'clean', source: 'review' },
+      { request_id: 'req-missing', truth: 'clean', source: 'customer' },
+    ];
+    const first = await post(api, labels);
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    assert.equal(first.json.applied, 8);
+    assert.deepEqual(first.json.unknown, ['req-missing']);
+    assert.ok(first.json.delay_s_max >= 12 * 60 - 1, `delay ${first.json.delay_s_max}`);
+
+    // Clean: req-0 (both events), req-1..5, byreq-7 = 8; false positives: byreq-0 and byreq-1.
+    const minuteAfter = await waitFor(async () => { const w = await windowAt('1m', minute); return w?.clean_labelled === 8 ? w : null; }, { what: 'the rewritten minute' });
+    assert.deepEqual(minuteAfter, { count: 9, fp: 2, clean_labelled: 8, fpr: 2 / 8, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 });
+    assert.equal((await windowAt('1m', minute, 'v4.2.0'))?.fpr, 2 / 7, 'the primary model: 2 of its 7 clean');
+    assert.equal((await windowAt('1m', minute, 'v4.2.1'))?.fpr, 0, 'the shadow candidate: its one clean not flagged');
+    assert.deepEqual(await windowAt('10s', minute), minuteAfter, 'the 10 s window holds all nine');
+    // 1 s windows: req-0's (primary flagged, shadow not), req-1's, req-6's (stego, missed).
+    assert.deepEqual(await windowAt('1s', at(0)), { count: 2, fp: 1, clean_labelled: 2, fpr: 0.5, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null });
+    assert.equal((await windowAt('1s', at(1)))?.fpr, 1);
+    assert.equal((await windowAt('1s', at(2)))?.fpr, 0);
+    assert.deepEqual(await windowAt('1s', at(6)), { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 });
+
+    // One label per event stored: nine events labelled (req-0 has two).
+    await waitFor(async () => (await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT count("event_id") FROM "late_label"`))[0]?.values[0][1] === 9 || null, { what: 'the stored labels' });
+
+    // Coverage and delay through the API: 9 of the minute's 9 scored requests labelled, the
+    // delays about 12 minutes, per source (customer: 8 events, review: 1).
+    const summary: any = await (await fetch(`${api}/labels/summary?since=1h&model_version=v4.2.0`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    assert.deepEqual(summary.coverage, { scored: 8, labelled_clean: 7, labelled_stego: 1, share: 1 }, JSON.stringify(summary));
+    assert.deepEqual(summary.late_labels.map((s: any) => [s.source, s.labels]), [['customer', 8], ['review', 1]]);
+    for (const s of summary.late_labels) assert.ok(s.delay_s.max >= 12 * 60 - 1 && s.delay_s.max < 14 * 60, JSON.stringify(s));
+    const bad = await fetch(`${api}/labels/summary?since=forever`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(bad.status, 400);
+    // A label naming both ids, or neither, is refused.
+    assert.equal((await post(api, { event_id: 'byreq-1', request_id: 'req-1', truth: 'clean', source: 'review' })).status, 400);
+    assert.equal((await post(api, { truth: 'clean', source: 'review' })).status, 400);
+    assert.equal((await post(api, { request_id: 'req 1', truth: 'clean', source: 'review' })).status, 400, 'a request id the agent would refuse');
+  } finally {
+    await nc.close();
+    await collector.stop();
+  }
+});
+
+const EARLY_DB = 'late_labels_early';
+
+test('a label that comes before its minute is written survives the live write of the minute (applied again once settled)', async () => {
+  // The minute stays open until told (a long idle grace); labels are settled 15 s after they came.
+  const config = collectorConfig(services.nats.url, services.influx.url, EARLY_DB, { durable: 'late-labels-early', idleGraceMs: 120_000 });
+  config.api.token = TOKEN;
+  config.api.writeToken = WRITE_TOKEN;
+  config.api.port = 0;
+  config.labels.settleMs = 15_000;
+  const collector = await startCollector(config, quietLog);
+  const nc = await natsConnect(services.nats.url);
+  try {
+    const api = collector.apiUrl as string;
+    const minute = Math.floor((Date.now() - 3000) / 60_000) * 60_000;
+    const window = async () => rows(await influxQL(services.influx.url, EARLY_DB, `SELECT "count", "fp", "clean_labelled", "fpr" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND time = ${minute}ms`))[0];
+    // Ten events of this minute: three flagged; one labelled clean by its request already, so the
+    // live write of the minute has labelled fields of its own (1 clean, 0 false positives).
+    const events = Array.from({ length: 10 }, (_, i) => makeEvent({ id: `early-${i}`, agent: 'agent-e', tsMs: minute + i * 100, prob: i < 3 ? 0.9 : 0.1, ...(i === 9 ? { label: { category: 'clean' as const } } : {}) }));
+    await publishBatches(nc.jetstream(), toBatches(events, 20));
+    await waitFor(async () => (await influxQL(services.influx.url, EARLY_DB, `SELECT count("event_id") FROM "raw"."inference" WHERE "agent" = 'agent-e'`))[0]?.values[0][1] === 10 || null, { what: 'the raw events' });
+    assert.equal((await window())?.count, undefined, 'the minute is still open');
+
+    const labelled = await post(api, Array.from({ length: 9 }, (_, i) => ({ event_id: `early-${i}`, truth: 'clean', source: 'review' })));
+    assert.equal(labelled.json.applied, 9, JSON.stringify(labelled.json));
+    // The minute closes now and is written whole, with the labels it saw live: 1 clean, FPR 0.
+    // (From another agent: a batch is deduplicated by agent and seq, and this one would be seq 0 again.)
+    await publishBatches(nc.jetstream(), toBatches([makeEvent({ id: 'early-closer', agent: 'agent-e-closer', tsMs: minute + 65_000 })], 20));
+    let last: unknown;
+    const settled = await waitFor(async () => { const w = (last = await window()); return w?.count === 10 && w.clean_labelled === 10 ? w : null; }, { what: 'the settled minute', timeoutMs: 60_000 }).catch((e) => { throw new Error(`${e.message}; last seen ${JSON.stringify(last)}`); });
+    assert.deepEqual({ ...settled, time: undefined }, { time: undefined, count: 10, fp: 3, clean_labelled: 10, fpr: 3 / 10 });
+  } finally {
+    await nc.close();
+    await collector.stop();
+  }
+});

@@ -18,6 +18,8 @@ import { windowPoints } from '../../collector/points/window-points.ts';
 import { WindowAccumulator } from '../../collector/windows/accumulator.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 import { waitFor } from '../harness/services.ts';
+import { connect } from 'nats';
+import { LABELS_SUBJECT } from '../../schemas/subjects.ts';
 import {
   dashboardQueries,
   fillVariables,
@@ -70,6 +72,8 @@ const READY = [
   `SELECT count("ends_ms") FROM "alert" WHERE "state" = 'firing' AND "root_cause" =~ /./`,
   // The demo's shadow comparison (the Rollout board).
   `SELECT count("pairs") FROM "rollout"`,
+  // Late labels (the Models board's Labels row), sent by labelLate below.
+  `SELECT count("delay_s") FROM "late_label"`,
 ];
 const count = async (q: string): Promise<number> => (await influxQL(influxUrl, q)).results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
 
@@ -105,6 +109,7 @@ before(
     );
     PICKED.single.model_version = version;
     PICKED.multi.model_version = [version];
+    await labelLate(demo.info.natsUrl);
     let counts: number[] = [];
     const ready = async () => (counts = await Promise.all(READY.map(count))).every((n) => n > 0);
     await waitFor(ready, { timeoutMs: FILL_TIMEOUT_MS, intervalMs: 1000, what: 'forecasts, anomalies, 1 min windows, drift and alerts' }).catch(() => undefined);
@@ -121,6 +126,23 @@ before(
 after(async () => {
   await demo?.stop();
 });
+
+/** A reviewer's late labels for stored events, through the collector's labels subject (as POST /labels sends them). */
+async function labelLate(natsUrl: string): Promise<void> {
+  const ids = await waitFor(async () => {
+    const series = (await influxQL(influxUrl, `SELECT "event_id" FROM "raw"."inference" WHERE "is_stego" = false LIMIT 20`)).results?.[0]?.series?.[0];
+    return series?.values?.length ? series.values.map((v: unknown[]) => String(v[1])) : null;
+  }, { timeoutMs: 30_000, intervalMs: 250, what: 'stored events to label' });
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const labels = ids.map((event_id: string) => ({ event_id, truth: 'clean', source: 'review' }));
+    const reply = JSON.parse(new TextDecoder().decode((await nc.request(LABELS_SUBJECT, new TextEncoder().encode(JSON.stringify(labels)), { timeout: 30_000 })).data));
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    progress(`late labels: ${reply.applied} applied`);
+  } finally {
+    await nc.close();
+  }
+}
 
 for (const q of queries) {
   for (const selection of selections) {

@@ -8,8 +8,9 @@ export const FOLDERS = {
   rootcause: { mutate: ['collector/rootcause/adtributor.ts'], tests: unit('rootcause-adtributor') },
   forecast: {
     mutate: ['collector/forecast/{fit,holt-winters,time-to-threshold}.ts'],
-    tests: unit('forecast-exact', 'forecast-holt-winters'),
-    fast: unit('forecast-exact'),
+    tests: unit('forecast-exact', 'forecast-checks-exact', 'forecast-holt-winters'),
+    // Without the statistical checks (coverage over hundreds of forecasts, ten seeds).
+    fast: unit('forecast-exact', 'forecast-checks-exact'),
   },
   drift: { mutate: ['collector/drift/{buckets,distribution,drift-monitor,jensen-shannon,psi}.ts'], tests: unit('drift-monitor') },
   validate: {
@@ -19,13 +20,14 @@ export const FOLDERS = {
   windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('windows-exact', 'collector-accumulator', 'collector-engine') },
   alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-exact', 'alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
   detect: {
-    mutate: ['collector/detect/{composite,ewma-cusum,factory,robust-z,rolling-window,seasonal-profile,series-csv}.ts'],
-    tests: unit('detect-mutation-exact', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
-    fast: unit('detect-mutation-exact'),
+    // The whole folder, the default (adaptive) detector and its parts included.
+    mutate: ['collector/detect/*.ts'],
+    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
+    fast: unit('detect-mutation-exact', 'detect-adaptive-exact'),
   },
   schemas: {
     mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
-    tests: unit('schemas-event-columns', 'schemas-fast-check', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
+    tests: unit('schemas-event-columns', 'schemas-fast-check', 'schemas-validate', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
   streams: {
     mutate: ['v4/streams/*.ts'],

@@ -267,3 +267,27 @@ test('Holt-Winters: one error moves level, trend and season by alpha, beta and g
   [10, 10, 10, 10, 14].forEach((v, i) => seasonal.update(i, v)); // error 4 in slot 0: level 12, season[0] 2
   assert.deepEqual(seasonal.forecast(2).map((p) => p.value), [12, 14]);
 });
+
+test('Holt-Winters: the 5 sigma cap starts with the 21st error, not the 20th', () => {
+  // 4 zeros and 15 errors of +-1, then 100 as the 20th error: not yet settled, it counts in full.
+  const ones = (n: number): number[] => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
+  const twentieth = walkModel([...ones(15), 100]).model;
+  close(twentieth.sigma ** 2, (15 + 10_000) / 20, 'sigma^2 with the outlier as the 20th error');
+  // One more error before it: the 21st is capped at 25 times the mean square of the first 20.
+  const twentyFirst = walkModel([...ones(16), 100]).model;
+  const before = 16 / 20;
+  close(twentyFirst.sigma ** 2, before + (25 * before - before) / 21, 'sigma^2 with the outlier as the 21st error');
+});
+
+test('fit: the grid reaches beta = alpha, and tries damped trends only when asked', () => {
+  const normal = gaussian(seededRandom(5));
+  const n = 48;
+  const ts = Array.from({ length: n }, (_, i) => i * 1000);
+  // An accelerating series wants the fastest trend the grid allows for its level: beta = alpha.
+  const cubic = ts.map((_, i) => 0.001 * i ** 3 + normal());
+  assert.deepEqual(fitHoltWinters(ts, cubic).params, { alpha: 0.1, beta: 0.1, gamma: 0, phi: 1, period: 0 });
+  // A levelling curve: damped when asked, undamped (phi 1) by default.
+  const levelling = ts.map((_, i) => 5 + 3 * Math.log(1 + i) + 0.3 * normal());
+  assert.ok(fitHoltWinters(ts, levelling, { damped: true }).params.phi < 1, 'damped when asked');
+  assert.equal(fitHoltWinters(ts, levelling).params.phi, 1, 'undamped by default');
+});

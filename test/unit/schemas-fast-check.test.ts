@@ -33,3 +33,19 @@ test('a schema kind the fast check does not know makes it say no', () => {
   assert.equal(fastCheckOf(Type.Array(Type.Number()))([1]), false);
   assert.equal(fastCheckOf(Type.Union([Type.Literal(1), Type.Literal(2)]))(1), false);
 });
+
+test('bounds hold at their edges: yes on them, no one past them', () => {
+  const cases: [ReturnType<typeof fastCheckOf>, unknown[], unknown[]][] = [
+    [fastCheckOf(Type.Integer({ minimum: 1, maximum: 10 })), [1, 10], [0, 11, 1.5]],
+    [fastCheckOf(Type.Integer()), [-5, 0, 2 ** 53 - 1], [2 ** 53, 0.5]],
+    [fastCheckOf(Type.Number({ minimum: 0, maximum: 1 })), [0, 1, 0.5], [-0.1, 1.1]],
+    [fastCheckOf(Type.Number()), [-1e300, 1e300], [Number.NaN, Number.POSITIVE_INFINITY]],
+    [fastCheckOf(Type.String({ minLength: 1, maxLength: 3, pattern: '^[a-c]+$' })), ['a', 'abc'], ['', 'abca', 'abd']],
+    [fastCheckOf(Type.String({ maxLength: 3 })), ['', 'xyz'], ['wxyz', 3]],
+    [fastCheckOf(Type.Union([Type.Literal('a'), Type.Literal(1)])), [], ['a', 1]],
+  ];
+  for (const [check, yes, no] of cases) {
+    for (const x of yes) assert.equal(check(x), true, `yes to ${JSON.stringify(x)}`);
+    for (const x of no) assert.equal(check(x), false, `no to ${JSON.stringify(x)}`);
+  }
+});

@@ -85,3 +85,36 @@ test('latency percentiles (nearest rank), throughput and memory', () => {
   assert.equal(percentile([3], 0.99), 3);
   assert.equal(computeMetrics([failed('TOO_MANY_BYTES')], RUN).latencyMs, null);
 });
+
+test('dataset profile: sizes around 256 on each side, formats and modes counted in name order', () => {
+  const sized = (width: number, height: number, format = 'PNG', mode = 'RGB') => ({ ...judged(CLEAN, verdict(false), format), width, height, mode });
+  const q = computeMetrics([
+    sized(255, 300, 'WEBP'), sized(300, 255, 'JPEG', 'L'), sized(256, 256),
+    sized(256, 257), sized(257, 256, 'JPEG', 'L'), sized(300, 300),
+    failed('CORRUPT_IMAGE'), // not decoded: no size, no mode
+  ], RUN).dataset;
+  assert.deepEqual(q.sizes, { smaller: 2, exact: 1, larger: 3 });
+  assert.deepEqual(Object.entries(q.formats), [['JPEG', 2], ['PNG', 3], ['WEBP', 1], ['unknown', 1]]);
+  assert.deepEqual(Object.entries(q.modes), [['L', 2], ['RGB', 4]]);
+  // Imbalance is the largest method count over the smallest present one: 3 / 2.
+  const mix = computeMetrics([...[1, 2, 3].map(() => judged(stego('alpha'), verdict(true))), ...[1, 2].map(() => judged(stego('raw'), verdict(true)))], RUN).dataset;
+  assert.equal(mix.methodImbalance, 1.5);
+  const none = computeMetrics([failed('UNLABELLED', null)], RUN).dataset;
+  assert.deepEqual([none.labelled, none.cleanShare, none.methodImbalance], [0, null, null]);
+});
+
+test('stego outside the known methods: counted per algorithm, in name order, and in overall detection only', () => {
+  const other = (algorithm: string | null, hit: boolean) => ({ ...judged({ category: 'stego' } as never, verdict(hit)), algorithm });
+  const m = computeMetrics([other('zeta', true), other('beta', false), other('beta', true), other(null, true)], RUN);
+  assert.deepEqual(Object.entries(m.unknownAlgorithms), [['beta', { hits: 1, n: 2, rate: 0.5 }], ['zeta', { hits: 1, n: 1, rate: 1 }]]);
+  assert.deepEqual(m.detection, { hits: 3, n: 4, rate: 0.75 });
+  assert.equal(m.methods.alpha.n, 0);
+});
+
+test('latency from unsorted timings; throughput only with busy time; no percentile of nothing', () => {
+  const m = computeMetrics([5, 1, 3].map((ms) => judged(CLEAN, verdict(false), 'PNG', ms)), { ...RUN, busyMs: 2000 });
+  assert.deepEqual(m.latencyMs, { n: 3, p50: 3, p95: 5, p99: 5, mean: 3, max: 5 });
+  assert.equal(m.throughput, 1.5);
+  assert.equal(computeMetrics([judged(CLEAN, verdict(false))], { ...RUN, busyMs: 0 }).throughput, null);
+  assert.ok(Number.isNaN(percentile([], 0.5)));
+});

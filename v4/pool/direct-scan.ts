@@ -8,8 +8,6 @@ import type { PreprocessPool } from './preprocess-pool.ts';
 import type { ForwardedResult, RemoteModel } from './remote-model.ts';
 
 export class DirectScan {
-  private nextId = 1;
-
   private constructor(
     private readonly pool: PreprocessPool,
     private readonly model: RemoteModel,
@@ -26,8 +24,7 @@ export class DirectScan {
 
   /** Decode in a worker, infer in the model worker; rejects with the decoder's or the model's error. */
   async scan(bytes: Uint8Array, limits: DecodeLimits): Promise<ForwardedResult> {
-    const id = this.nextId++;
-    const answer = this.model.expect(id);
+    const { id, answer } = this.model.expect();
     // The model may fail (its worker died) while the image is still decoding: caught here so
     // that is not an unhandled rejection; the caller still gets it from `answer` below.
     answer.catch(() => undefined);

@@ -30,9 +30,18 @@ export interface ForwardedStreams {
   preprocessMs: number;
 }
 
+/** Main thread -> model worker: an image the model worker decodes itself (no decode worker). */
+export interface ScanRequest {
+  id: number;
+  scan: Uint8Array;
+  limits: DecodeLimits;
+  /** No other image is in flight: the worker may run it with its alone-threads model. */
+  alone?: boolean;
+}
+
 /** Model worker -> main thread: the answer for an image a decode worker sent straight to it. */
 export type ForwardedReply =
-  | { forwarded: true; id: number; ok: true; info: ImageInfo; outputs: ModelOutputs; decodeMs: number; preprocessMs: number; inferMs: number }
+  | { forwarded: true; id: number; ok: true; info: ImageInfo; outputs: ModelOutputs; decodeMs: number; preprocessMs: number; inferMs: number; threads: number }
   | { forwarded: true; id: number; ok: false; code: string | null; message: string };
 
 export type WireStreams = Record<StreamName, Float32Array | null>;

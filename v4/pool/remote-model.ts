@@ -9,12 +9,14 @@ import type { ModelRunner } from '../model-runner.ts';
 import type { ModelOutputs, OutputName } from '../outputs.ts';
 import { STREAM_NAMES, streamSize } from '../contract.ts';
 import type { ImageInfo } from '../preprocess.ts';
-import { streamsToWire, transferList, type ConnectMessage, type ForwardedReply, type WireStreams } from './messages.ts';
+import type { DecodeLimits } from '../limits.ts';
+import { streamsToWire, transferList, type ConnectMessage, type ForwardedReply, type ScanRequest, type WireStreams } from './messages.ts';
 import { BOOT } from './preprocess-pool.ts';
 
 export type ModelRequest =
   | { id: number; release?: false; batch: WireStreams[]; zeroStreams?: readonly StreamName[] }
   | { id: number; release: true; batch?: never; zeroStreams?: never }
+  | ScanRequest
   | ConnectMessage;
 
 export type ModelReply =
@@ -42,11 +44,13 @@ export interface ForwardedResult {
   decodeMs: number;
   preprocessMs: number;
   inferMs: number;
+  /** onnxruntime intra-op threads of the model that ran it. */
+  threads: number;
 }
 
 export class RemoteModel implements ModelRunner {
   private readonly pending = new Map<number, Pending<ModelOutputs>>();
-  /** Images on their way from a decode worker, by the id DirectScan gave them. */
+  /** Images this worker decodes itself or a decode worker sends it, by the id expect() gave them. */
   private readonly forwarded = new Map<number, Pending<ForwardedResult>>();
   private nextId = 1;
   private released = false;
@@ -63,8 +67,9 @@ export class RemoteModel implements ModelRunner {
     worker.unref();
   }
 
-  static load(modelPath: string, options: V4ModelOptions = {}): Promise<RemoteModel> {
-    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options } });
+  /** `aloneThreads`: the worker also loads the model with that many intra-op threads, for scan(..., alone). */
+  static load(modelPath: string, options: V4ModelOptions = {}, aloneThreads?: number): Promise<RemoteModel> {
+    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options, aloneThreads } });
     return new Promise((resolve, reject) => {
       worker.once('message', (m: Ready) => {
         if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs, options.maxQueued ?? MODEL_MAX_QUEUED));
@@ -100,16 +105,30 @@ export class RemoteModel implements ModelRunner {
   }
 
   /**
-   * The answer for image `id`, which a decode worker will send to the model worker directly.
+   * An id for an image a decode worker will send to the model worker directly, and the answer.
    * Throws OVERLOADED at once when the model's queue is full, before any decoding is spent.
    */
-  expect(id: number): Promise<ForwardedResult> {
+  expect(): { id: number; answer: Promise<ForwardedResult> } {
     if (this.released) throw new V4Error('MODEL_ERROR', 'the model was released');
     if (this.queued >= this.maxQueued) throw new V4Error('OVERLOADED', `${this.queued} model runs queued already (limit ${this.maxQueued})`);
-    return new Promise((resolve, reject) => {
+    const id = this.nextId++;
+    const answer = new Promise<ForwardedResult>((resolve, reject) => {
       this.forwarded.set(id, { resolve, reject });
       this.holdWorker();
     });
+    return { id, answer };
+  }
+
+  /** Decodes the image in the model worker itself and runs it there: no hop between threads. */
+  scan(bytes: Uint8Array, limits: DecodeLimits, alone = false): Promise<ForwardedResult> {
+    let expected;
+    try {
+      expected = this.expect();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    this.worker.postMessage({ id: expected.id, scan: bytes, limits, alone } satisfies ScanRequest);
+    return expected.answer;
   }
 
   /** The image never reached the model (its decoding failed): stop waiting for it. */
@@ -147,12 +166,12 @@ export class RemoteModel implements ModelRunner {
     this.forwarded.delete(reply.id);
     this.releaseWorker();
     if (!reply.ok) return p.reject(toError(reply));
-    const { info, outputs, decodeMs, preprocessMs, inferMs } = reply;
-    p.resolve({ info, outputs, decodeMs, preprocessMs, inferMs });
+    const { info, outputs, decodeMs, preprocessMs, inferMs, threads } = reply;
+    p.resolve({ info, outputs, decodeMs, preprocessMs, inferMs, threads });
   }
 
-  /** Runs asked for and not answered yet, of both kinds: the bound on the model's queue. */
-  private get queued(): number {
+  /** Runs asked for and not answered yet, of every kind: the bound on the model's queue. */
+  get queued(): number {
     return this.pending.size + this.forwarded.size;
   }
 

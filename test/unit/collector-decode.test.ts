@@ -62,7 +62,7 @@ test('a column batch whose columns do not line up, or that has unknown columns, 
   assert.equal(misfit.dead[0].code, 'bad_batch');
   assert.match(misfit.dead[0].reason, /total_ms has 1 values, n is 2/);
   const extra = columns([makeEvent({ id: 'a', tsMs: now })]);
-  (extra.columns as Record<string, unknown[]>).request_id = ['r'];
+  (extra.columns as Record<string, unknown[]>).not_a_field = ['r'];
   assert.equal(decodeMessage(bytes(extra), origin, limits, now).dead[0].code, 'bad_batch');
 });
 

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiServer, type ApiServer } from '../../collector/api/server.ts';
 import { DEFAULT_API_LIMITS, type ApiDeps } from '../../collector/api/deps.ts';
+import { makeEvent } from '../fixtures/collector-events.ts';
 
 const READ = 'edges-test-token-read-0123';
 const WRITE = 'edges-test-token-write-0123';
@@ -79,18 +80,7 @@ describe('API edges on Fastify', () => {
     assert.equal(shape.code, 'invalid_event');
     assert.equal(shape.reasons?.length, 1);
     // JSON can carry Infinity (1e999): the contracts' validator refuses it, as it did before Fastify.
-    const event = {
-      v: 1,
-      event_id: 'e-1',
-      agent_id: 'http-agent',
-      ts_ns: `${Date.now()}000000`,
-      source: 'http',
-      model: { id: 'starlight-v4', version: '2.0.0', sha256: 'a'.repeat(64) },
-      input: { format: 'PNG', bytes: 1234, width: 256, height: 256 },
-      timings: { decode_ms: 0.5, preprocess_ms: 0.7, infer_ms: 2.4, total_ms: 3.6 },
-      outputs: { stego_prob: 0.9, is_stego: true, method: 'alpha', method_prob: 0.8, bit_order: 'lsb-first' },
-      error_code: null,
-    };
+    const event = makeEvent({ id: 'e-1', agent: 'http-agent', tsMs: Date.now(), totalMs: 3.6, prob: 0.9 });
     const infinite = await errorOf(await post(JSON.stringify(event).replace('"total_ms":3.6', '"total_ms":1e999'), 'application/json'));
     assert.deepEqual([infinite.code, infinite.reasons], ['invalid_event', ['/timings/total_ms must be number']]);
   });

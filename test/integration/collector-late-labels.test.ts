@@ -14,6 +14,15 @@ const DB = 'late_labels';
 const TOKEN = 'late-labels-token-0123456789abc';
 const WRITE_TOKEN = 'late-labels-write-9876543210xyz';
 
+/** A collector of these tests: its own database and durable, the API on a free port with both tokens. */
+function labelsConfig(db: string, options: Parameters<typeof collectorConfig>[3]) {
+  const config = collectorConfig(services.nats.url, services.influx.url, db, options);
+  config.api.token = TOKEN;
+  config.api.writeToken = WRITE_TOKEN;
+  config.api.port = 0;
+  return config;
+}
+
 async function minuteWindow(start: number): Promise<Record<string, any> | undefined> {
   const series = await influxQL(services.influx.url, DB, `SELECT "count", "fp", "clean_labelled", "fpr", "det_alpha_n", "det_alpha_hits" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND time = ${start}ms`);
   return rows(series)[0];
@@ -25,10 +34,7 @@ async function post(api: string, body: unknown, token = WRITE_TOKEN): Promise<{ 
 }
 
 test('labels 10+ minutes after their events make the stored 1-minute FPR exactly right, idempotently', async () => {
-  const config = collectorConfig(services.nats.url, services.influx.url, DB, { durable: 'late-labels' });
-  config.api.token = TOKEN;
-  config.api.writeToken = WRITE_TOKEN;
-  config.api.port = 0;
+  const config = labelsConfig(DB, { durable: 'late-labels' });
   const collector = await startCollector(config, quietLog);
   const nc = await natsConnect(services.nats.url);
   try {
@@ -94,10 +100,7 @@ async function windowAt(granularity: string, start: number, modelVersion = '*'):
 }
 
 test('labels by request_id 12 minutes late make the stored 1-minute, 10-second and 1-second figures exactly right', async () => {
-  const config = collectorConfig(services.nats.url, services.influx.url, BY_REQUEST_DB, { durable: 'late-labels-by-request' });
-  config.api.token = TOKEN;
-  config.api.writeToken = WRITE_TOKEN;
-  config.api.port = 0;
+  const config = labelsConfig(BY_REQUEST_DB, { durable: 'late-labels-by-request' });
   const collector = await startCollector(config, quietLog);
   const nc = await natsConnect(services.nats.url);
   try {
@@ -166,10 +169,7 @@ const EARLY_DB = 'late_labels_early';
 
 test('a label that comes before its minute is written survives the live write of the minute (applied again once settled)', async () => {
   // The minute stays open until told (a long idle grace); labels are settled 15 s after they came.
-  const config = collectorConfig(services.nats.url, services.influx.url, EARLY_DB, { durable: 'late-labels-early', idleGraceMs: 120_000 });
-  config.api.token = TOKEN;
-  config.api.writeToken = WRITE_TOKEN;
-  config.api.port = 0;
+  const config = labelsConfig(EARLY_DB, { durable: 'late-labels-early', idleGraceMs: 120_000 });
   config.labels.settleMs = 15_000;
   const collector = await startCollector(config, quietLog);
   const nc = await natsConnect(services.nats.url);

@@ -7,6 +7,7 @@
 // replica can come to an older notification again.
 import type { KV, NatsConnection } from 'nats';
 import type { Logger } from '../log.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface NotifyClaimOptions {
   bucket: string;
@@ -34,7 +35,7 @@ export async function openNotifyClaims(nc: NatsConnection, o: NotifyClaimOptions
           o.log.warn('alert_claim_failed', { key, error: message });
           return true;
         }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
+        await delay(200 * attempt);
       }
     }
   };

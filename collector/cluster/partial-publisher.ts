@@ -11,6 +11,7 @@ import { encodeState } from '../windows/state.ts';
 import type { WindowResult } from '../windows/window-result.ts';
 import { clusterSubject, deltaEncode, toRanges, type MarkMessage, type PartialMessage, type PartialWindow } from './messages.ts';
 import { within } from '../within.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface PublisherDeps {
   replica: string;
@@ -131,7 +132,7 @@ export class PartialPublisher {
         return await this.d.store(clusterSubject(m.kind, this.d.replica), data, msgId);
       } catch (e) {
         this.d.onError(e as Error);
-        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
+        await delay(Math.min(2000, 100 * attempt));
       }
     }
   }

@@ -22,6 +22,7 @@ import { CLUSTER_SUBJECT_PREFIX, clusterSubject, decodeClusterMessage, deltaDeco
 import { MinuteMerger } from './minute-merger.ts';
 import { PartialPublisher } from './partial-publisher.ts';
 import type { ClusterSettings } from './settings.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface ClusterDeps {
   nc: NatsConnection;
@@ -104,7 +105,7 @@ export async function startCluster(d: ClusterDeps): Promise<ClusterHandle> {
   })().catch((e: Error) => d.log.error('cluster_read_failed', { error: e.message }));
   // Caught up before the first event is taken: a redelivered message is judged by every mark.
   const deadline = Date.now() + 60_000;
-  while (readThrough < lastAtStart && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (readThrough < lastAtStart && Date.now() < deadline) await delay(20);
 
   const incarnation = randomBytes(6).toString('hex');
   const publisher = new PartialPublisher({
@@ -202,7 +203,7 @@ function clusterMetrics(registry: Registry, merger: MinuteMerger) {
 
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!check() && Date.now() < deadline) await delay(20);
 }
 
 

@@ -15,6 +15,7 @@ import { SlowestEvents } from './slowest-events.ts';
 import { windowSeries } from './window-series.ts';
 import { writeRequestBody, type TimeSeries } from './write-request.ts';
 import { within } from '../../within.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface PrometheusSinkOptions {
   /** The remote write endpoint, e.g. http://prometheus:9090/api/v1/write. */
@@ -147,7 +148,7 @@ export class PrometheusSink implements PointSink {
         this.stats.writeErrors++;
         // An optional sink whose series were all dropped meanwhile stops retrying them.
         if (!this.required && !this.queue.includes(batch[batch.length - 1])) return true;
-        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.o.maxBackoffMs)));
+        await delay(backoffMs(attempt, this.o.maxBackoffMs));
       }
     }
     return false;

@@ -35,11 +35,11 @@ import {
 
 // Corpus kept between runs (generated once); the run's services live in a folder the demo removes.
 const DATA = join(tmpdir(), 'starwatch-grafana-queries');
-/** Steady traffic before the latency incident: the detectors' warm-up and the drift reference. */
-const INCIDENT_AFTER_S = 30;
-/** The demo's incident length; the alert resolves 30 s (keep-firing) after it, a region the test waits for. */
-const INCIDENT_FOR_S = DEMO_DEFAULTS.incidentForS;
-const FILL_TIMEOUT_MS = 150_000;
+/** Steady traffic before the latency incident: the drift reference, and the ten steady windows the latency detector needs before it can flag (collector/detect/README.md, small samples). */
+const INCIDENT_AFTER_S = 100;
+/** Long enough for the alert (for: 5 s); it resolves 30 s (keep-firing) after it, a region the test waits for. */
+const INCIDENT_FOR_S = 20;
+const FILL_TIMEOUT_MS = 220_000;
 
 let demo: RunningDemo | undefined;
 let influxUrl = '';
@@ -120,7 +120,7 @@ before(
     const flagged = (await influxQL(influxUrl, `SELECT count("score") FROM "anomaly" WHERE "is_anomaly" = true GROUP BY "series", "model_version"`)).results?.[0]?.series ?? [];
     progress(`flagged: ${flagged.map((s: any) => `${s.tags.series}@${s.tags.model_version}=${s.values[0][1]}`).join(', ')}`);
   },
-  { timeout: 300_000 },
+  { timeout: 380_000 },
 );
 
 after(async () => {

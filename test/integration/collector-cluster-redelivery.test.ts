@@ -22,6 +22,9 @@ test('a message redelivered to a second replica while the first held it counts o
   try {
     const base = collectorConfig(services.nats.url, services.influx.url);
     base.nats.ackWaitMs = 2000;
+    // Small pulls, so both replicas hold messages at once (at the default 64 one replica took
+    // every batch first under stress-ng and the other never held any).
+    base.nats.fetchBatch = 4;
     // Long enough for both replicas to be seen holding their messages on a loaded machine.
     base.windows.idleGraceMs = 6000;
     // The frozen replica stays live (its minute waits for its windows) however long the load makes the freeze.

@@ -241,7 +241,20 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
-  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: new LateLabelApplier({ query: (q) => influxQL.query(q), sink, rpRaw: config.influx.rpRaw, replica: config.cluster.enabled ? MERGED_REPLICA : config.replica, settleMs: settleMsOf(config, ackWaitMs(config)), onSettled: (minute, windows, error) => (error ? logger.warn('late_labels_settle_failed', { minute: new Date(minute).toISOString(), error: error.message }) : logger.debug('late_labels_settled', { minute: new Date(minute).toISOString(), windows })) }) });
+  // In replica mode labels rewrite the merged windows, the ones the boards read.
+  const labelApplier = new LateLabelApplier({
+    query: (q) => influxQL.query(q),
+    sink,
+    rpRaw: config.influx.rpRaw,
+    replica: config.cluster.enabled ? MERGED_REPLICA : config.replica,
+    settleMs: settleMsOf(config, ackWaitMs(config)),
+    onSettled: (minute, windows, error) => {
+      const at = new Date(minute).toISOString();
+      if (error) logger.warn('late_labels_settle_failed', { minute: at, error: error.message });
+      else logger.debug('late_labels_settled', { minute: at, windows });
+    },
+  });
+  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: labelApplier });
   const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
   const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();

@@ -13,7 +13,7 @@ import { FeedClient } from '../../collector/live/feed-client.ts';
 import type { LiveAlert } from '../../schemas/live.ts';
 import { DEMO_AGENT_ID } from '../../deploy/demo/options.ts';
 import { PATIENCE, waitFor } from '../harness/services.ts';
-import { dashboardQueries, influxQL, ingestTrainingRuns, runDashboardQuery, type Selection } from './dashboard-queries.ts';
+import { dashboardQueries, influxQL, ingestTrainingRuns, runDashboardQuery, type Selection } from '../integration/dashboard-queries.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The corpus is kept between runs here (the demo regenerates it only if missing or of another size).

@@ -9,7 +9,10 @@ const folder = FOLDERS[name];
 if (!folder) throw new Error(`STRYKER_FOLDER=${name}: not one of ${Object.keys(FOLDERS).join(', ')}`);
 // STRYKER_FAST=1: only the folder's fast tests (where it names some), reported as <folder>-fast.
 const fast = process.env.STRYKER_FAST === '1' && folder.fast !== undefined;
-const report = fast ? `${name}-fast` : name;
+// STRYKER_TAG=<tag>: a report (and incremental file) of its own, so a run over some files (--mutate)
+// does not overwrite the folder's report.
+const tag = process.env.STRYKER_TAG ? `-${process.env.STRYKER_TAG}` : '';
+const report = `${fast ? `${name}-fast` : name}${tag}`;
 
 export default {
   testRunner: 'tap',

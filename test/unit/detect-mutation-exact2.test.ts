@@ -1,0 +1,59 @@
+// Exact checks of the adaptive detector's small parts that the first mutation run of
+// collector/detect left unchecked (README "Testing"): the time ring's edges before it is full,
+// the running sums' rebuild, scores of infinite deviations, and a period forecast with a gap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { levelPredictor, periodPredictor } from '../../collector/detect/predictors.ts';
+import { RunningStats } from '../../collector/detect/running-stats.ts';
+import { TimeRing } from '../../collector/detect/time-ring.ts';
+import { scoreOf } from '../../collector/detect/types.ts';
+
+test('time ring, not yet full: slots never written are not points, before or after the ones kept', () => {
+  assert.throws(() => new TimeRing(1), /capacity must be >= 2, got 1/);
+  const two = new TimeRing(2);
+  two.push(1, 1);
+  two.push(2, 2);
+  two.push(3, 3);
+  assert.deepEqual([two.oldestTs(), two.latestTs(), two.recent(0), two.recent(1)], [2, 3, 3, 2], 'a capacity of 2 is enough');
+  const ring = new TimeRing(5);
+  ring.push(10, 1);
+  ring.push(20, 2);
+  assert.deepEqual([ring.oldestTs(), ring.latestTs(), ring.recent(0), ring.recent(1)], [10, 20, 2, 1]);
+  // An unwritten slot holds time 0: nearer to these than any point, so reading it would answer 0.
+  assert.equal(ring.near(0, 10), 1, 'before the oldest');
+  const negative = new TimeRing(5);
+  negative.push(-100, 1);
+  negative.push(-90, 2);
+  assert.equal(negative.near(-5, 100), 2, 'after the latest');
+});
+
+test('running stats: a window of 1; removing a value other than 1; sums rebuilt every `size` pushes', () => {
+  assert.throws(() => new RunningStats(0), /window size must be >= 1, got 0/);
+  const one = new RunningStats(1);
+  one.push(4);
+  one.push(7);
+  assert.deepEqual([one.mean(), one.variance()], [7, 0]);
+  const s = new RunningStats(4);
+  for (const v of [2, 3, 4, 5, 6]) s.push(v); // 2 leaves by subtraction, before the next rebuild
+  assert.deepEqual([s.mean(), s.variance()], [4.5, 1.25]);
+  // 1e17 swallows the 1 beside it; once it leaves, only a rebuild (due at the 4th push) gets the sum back.
+  const big = new RunningStats(2);
+  for (const v of [1, 1e17, 1, 1]) big.push(v);
+  assert.deepEqual([big.mean(), big.variance()], [1, 0]);
+});
+
+test('score of a deviation that is not finite: 1 for +Infinity, 0 for -Infinity and NaN', () => {
+  assert.equal(scoreOf(Number.POSITIVE_INFINITY, 3), 1);
+  assert.equal(scoreOf(Number.NEGATIVE_INFINITY, 3), 0);
+  assert.equal(scoreOf(Number.NaN, 3), 0);
+  assert.equal(scoreOf(3, 3), 0.5);
+});
+
+test('predictors: the level is named; a missing past period is left out of the median, not read as NaN', () => {
+  assert.equal(levelPredictor(1).name, 'level');
+  assert.equal(periodPredictor('24h', 30, 3).name, '24h');
+  const ring = new TimeRing(20);
+  for (let ts = 40; ts <= 90; ts += 10) ring.push(ts, ts === 40 ? 10 : 1);
+  // From 100, one period back is 70 (1), two is 40 (10), three is 10: not kept.
+  assert.equal(periodPredictor('p', 30, 3).predict(ring, 100, 10), 5.5);
+});

@@ -27,7 +27,7 @@ export const FOLDERS = {
   },
   schemas: {
     mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
-    tests: unit('schemas-event-columns', 'schemas-fast-check', 'schemas-validate', 'schemas-validate-exact', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
+    tests: unit('schemas-event-columns', 'schemas-fast-check', 'schemas-validate', 'schemas-validate-exact', 'schemas-fast-check-exact', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
   streams: {
     mutate: ['v4/streams/*.ts'],

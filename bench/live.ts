@@ -13,6 +13,7 @@ import { startApi } from '../collector/api/start.ts';
 import { startInflux } from '../deploy/local/influxd.ts';
 import { startNats } from '../deploy/local/nats.ts';
 import { TOPICS } from '../schemas/live.ts';
+import { exampleEvent } from '../schemas/example-event.ts';
 import { MEASUREMENTS, METHODS, methodField } from '../schemas/measurements.ts';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '../schemas/subjects.ts';
 import type { Bench, BenchReport } from './registry.ts';
@@ -78,7 +79,7 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
       const fanout = await fanOut(load, api, clients, updates, rate);
       const routes: Array<[string, string, string?]> = [
         ['GET', '/health'],
-        ['POST', '/metrics/log', JSON.stringify(sampleEvent())],
+        ['POST', '/metrics/log', JSON.stringify(exampleEvent({ event_id: '__ID__', agent_id: 'bench-http' }))],
         ['GET', '/alerts/recent?limit=50'],
         ['GET', '/alerts/recent?active_only=true'],
         ['GET', '/models/versions'],
@@ -182,17 +183,3 @@ async function fillInflux(url: string): Promise<void> {
   }
 }
 
-function sampleEvent() {
-  return {
-    v: 1,
-    event_id: '__ID__',
-    agent_id: 'bench-http',
-    ts_ns: `${Date.now()}000000`,
-    source: 'http',
-    model: { id: 'starlight-v4', version: '2.0.0', sha256: 'a'.repeat(64) },
-    input: { format: 'PNG', bytes: 1234, width: 256, height: 256 },
-    timings: { decode_ms: 0.5, preprocess_ms: 0.7, infer_ms: 2.4, total_ms: 3.6 },
-    outputs: { stego_prob: 0.9, is_stego: true, method: 'alpha', method_prob: 0.8, bit_order: 'lsb-first' },
-    error_code: null,
-  };
-}

@@ -248,6 +248,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     rpRaw: config.influx.rpRaw,
     replica: config.cluster.enabled ? MERGED_REPLICA : config.replica,
     settleMs: settleMsOf(config, ackWaitMs(config)),
+    rolloutWindowMs: config.rollout.windowMs,
     onSettled: (minute, windows, error) => {
       const at = new Date(minute).toISOString();
       if (error) logger.warn('late_labels_settle_failed', { minute: at, error: error.message });

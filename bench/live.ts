@@ -16,6 +16,7 @@ import { TOPICS } from '../schemas/live.ts';
 import { exampleEvent } from '../schemas/example-event.ts';
 import { MEASUREMENTS, METHODS, methodField } from '../schemas/measurements.ts';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '../schemas/subjects.ts';
+import { IMAGE_FORMATS } from '../v4/contract.ts';
 import type { Bench, BenchReport } from './registry.ts';
 import { formatMs, summarise, type Summary } from './stats.ts';
 
@@ -152,7 +153,7 @@ async function fanOut(load: ChildProcess, api: Awaited<ReturnType<typeof startAp
 function windowFields(i: number) {
   const fields: Record<string, number> = { count: 400 + i, errors: 2, rps: 400 + i, latency_p50: 3.4, latency_p95: 6.1, latency_p99: 8.8, latency_max: 20 };
   for (const m of METHODS.map(methodField)) Object.assign(fields, { [`rate_${m}`]: 0.05, [`det_${m}`]: 0.93, [`det_${m}_n`]: 10 });
-  for (const f of ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP']) fields[`fmt_${f}`] = 80;
+  for (const f of IMAGE_FORMATS) fields[`fmt_${f}`] = 80;
   return { granularity: '1s', model_version: '*', agent: '*', start: Date.now() - 1000, end: Date.now(), fields };
 }
 

@@ -1,11 +1,13 @@
 // Exact checks of the adaptive detector's small parts that the first mutation run of
 // collector/detect left unchecked (README "Testing"): the time ring's edges before it is full,
-// the running sums' rebuild, scores of infinite deviations, and a period forecast with a gap.
+// the running sums' rebuild, scores of infinite deviations, a period forecast with a gap, and the
+// series reader's trimming and timestamp forms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelPredictor, periodPredictor } from '../../collector/detect/predictors.ts';
 import { RunningStats } from '../../collector/detect/running-stats.ts';
 import { TimeRing } from '../../collector/detect/time-ring.ts';
+import { parseSeriesCsv, parseTimestamp } from '../../collector/detect/series-csv.ts';
 import { scoreOf } from '../../collector/detect/types.ts';
 
 test('time ring, not yet full: slots never written are not points, before or after the ones kept', () => {
@@ -56,4 +58,11 @@ test('predictors: the level is named; a missing past period is left out of the m
   for (let ts = 40; ts <= 90; ts += 10) ring.push(ts, ts === 40 ? 10 : 1);
   // From 100, one period back is 70 (1), two is 40 (10), three is 10: not kept.
   assert.equal(periodPredictor('p', 30, 3).predict(ring, 100, 10), 5.5);
+});
+
+test('series csv: a comment or blank line with leading spaces is skipped; decimals and dates as timestamps', () => {
+  const { points, bad } = parseSeriesCsv('timestamp,value\n  # a note\n   \n1000,1');
+  assert.deepEqual([points.length, bad], [1, []]);
+  assert.equal(parseTimestamp('1.25'), 1250, 'seconds with two decimals');
+  assert.equal(parseTimestamp('2025-01-01'), Date.UTC(2025, 0, 1), 'a date that ends in digits is not a number');
 });

@@ -4,6 +4,7 @@
 // series reader's trimming and timestamp forms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AnomalyLikelihood } from '../../collector/detect/anomaly-likelihood.ts';
 import { levelPredictor, periodPredictor } from '../../collector/detect/predictors.ts';
 import { RunningStats } from '../../collector/detect/running-stats.ts';
 import { TimeRing } from '../../collector/detect/time-ring.ts';
@@ -65,4 +66,17 @@ test('series csv: a comment or blank line with leading spaces is skipped; decima
   assert.deepEqual([points.length, bad], [1, []]);
   assert.equal(parseTimestamp('1.25'), 1250, 'seconds with two decimals');
   assert.equal(parseTimestamp('2025-01-01'), Date.UTC(2025, 0, 1), 'a date that ends in digits is not a number');
+});
+
+test('likelihood: the recent mean is judged against past means from the point the history holds meansAfter of them', () => {
+  // shortWindow 2: the 5th point leaves three means (and three single surprises) in the history,
+  // all 0.1, so both references are the same and the means path gives exactly half the score.
+  const options = { shortWindow: 2, longWindow: 100, minStd: 0.1, pointWeight: 0 };
+  const means = new AnomalyLikelihood({ ...options, meansAfter: 3 });
+  const single = new AnomalyLikelihood({ ...options, meansAfter: Number.POSITIVE_INFINITY });
+  for (let i = 0; i < 4; i++) assert.equal(means.update(0.1), single.update(0.1), `point ${i + 1}: not yet three means`);
+  const a = means.update(1);
+  const b = single.update(1);
+  assert.ok(b > 0.1, `the break scores: ${b}`);
+  assert.equal(a, b / 2);
 });

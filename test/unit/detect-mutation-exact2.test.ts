@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnomalyLikelihood } from '../../collector/detect/anomaly-likelihood.ts';
+import { EwmaCusumDetector } from '../../collector/detect/ewma-cusum.ts';
 import { levelPredictor, periodPredictor } from '../../collector/detect/predictors.ts';
 import { RunningStats } from '../../collector/detect/running-stats.ts';
 import { TimeRing } from '../../collector/detect/time-ring.ts';
@@ -79,4 +80,8 @@ test('likelihood: the recent mean is judged against past means from the point th
   const b = single.update(1);
   assert.ok(b > 0.1, `the break scores: ${b}`);
   assert.equal(a, b / 2);
+});
+
+test('ewma-cusum: named in its verdicts', () => {
+  assert.equal(new EwmaCusumDetector().name, 'ewma-cusum');
 });

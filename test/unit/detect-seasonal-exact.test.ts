@@ -3,7 +3,7 @@
 // profile, the learning gains, readiness, the threshold and the level shift (mutation testing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SeasonalProfileDetector, type SeasonalProfileOptions } from '../../collector/detect/seasonal-profile.ts';
+import { SeasonalProfileDetector, WEEK_MS, type SeasonalProfileOptions } from '../../collector/detect/seasonal-profile.ts';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) <= 1e-9, `${what}: ${actual}, expected ${expected}`);
 
@@ -95,4 +95,46 @@ test('seasonal exact: flagged residuals are clipped before they teach; a run of 
   const f = steady({ alpha: 0 });
   for (const [ts, r] of [[14, 10], [15, 10], [16, 1], [17, 10]]) f.update(ts, FLAT[ts % 4] + r);
   assert.ok(f.update(18, 16).expected < 20, 'no shift across an unflagged point');
+});
+
+test('seasonal exact: names, the week, the refusal; the period gate at its edge, from a first point that is not 0', () => {
+  assert.equal(WEEK_MS, 604_800_000);
+  assert.equal(new SeasonalProfileDetector().name, 'seasonal-profile');
+  assert.throws(() => new SeasonalProfileDetector({ bins: 1 }), /seasonal profile needs bins >= 2 and periodMs > 0/);
+  // Starting at ts 100 (25 periods in, so the phases are those above): four warm-up periods end at 116.
+  const from100 = (spikeAt: number) => {
+    const d = new SeasonalProfileDetector({ ...TINY, warmupPeriods: 4 });
+    for (const [ts, v] of [[100, 10], [101, 12], [102, 20], [103, 22]]) d.update(ts, v);
+    for (let ts = 104; ts < spikeAt; ts++) d.update(ts, FLAT[ts % 4]);
+    return d.update(spikeAt, FLAT[spikeAt % 4] + 50).isAnomaly;
+  };
+  assert.deepEqual([from100(115), from100(116)], [false, true]);
+});
+
+test('seasonal exact: the clip is clip x scale on both sides (scale 2 here)', () => {
+  // minScale 2: a residual of +-30 is z 15, flagged, and teaches +-6 (3 x 2), half to each bin, gain 1/6.
+  const up = steady({ alpha: 0, minScale: 2 });
+  up.update(14, FLAT[2] + 30);
+  assert.equal(up.update(15, 0).expected, 21 + 0.5);
+  const down = steady({ alpha: 0, minScale: 2 });
+  down.update(14, FLAT[2] - 30);
+  assert.equal(down.update(15, 0).expected, 21 - 0.5);
+});
+
+test('seasonal exact: a residual at exactly the threshold breaks a run; a sign change starts a new one with itself', () => {
+  const d = steady({ alpha: 0 });
+  d.update(14, FLAT[2] + 10); // flag; bins [-4.75, 5.25]
+  d.update(15, 21.25 + 5); // z = 5: not past the threshold, so the run restarts
+  d.update(16, FLAT[0] + 10);
+  assert.ok(d.update(17, 0).expected < 14, 'no shift: the run was broken by the point at the threshold');
+  const e = steady({ alpha: 0 });
+  for (const [ts, r] of [[14, 10], [15, -10], [16, -10], [17, -10]]) assert.equal(e.update(ts, FLAT[ts % 4] + r).isAnomaly, true);
+  assert.ok(e.update(18, 0).expected < 10, 'the three flags down (the first of them restarted the run) shift the level down');
+});
+
+test('seasonal exact: the scale is the residuals MAD when it is above the floors', () => {
+  const noisy = learned({ alpha: 0 });
+  for (let ts = 4; ts < 14; ts++) noisy.update(ts, FLAT[ts % 4] + (ts % 2 === 0 ? 2 : -2));
+  // MAD of residuals near +-2 is about 2, a scale near 3: a residual of 10 is z about 3, not flagged.
+  assert.equal(noisy.update(14, FLAT[2] + 10).isAnomaly, false);
 });

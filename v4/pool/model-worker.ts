@@ -7,11 +7,14 @@ import { isV4Error, toV4Error } from '../errors.ts';
 import type { V4Streams } from '../contract.ts';
 import { V4Model, type V4ModelOptions } from '../model.ts';
 import { preprocess, type Preprocessed } from '../preprocess.ts';
+import { niceThisThread } from './thread-priority.ts';
 import { fromWire, type ForwardedReply, type ForwardedStreams, type ScanRequest, type WireStreams } from './messages.ts';
 import type { ModelReply, ModelRequest } from './remote-model.ts';
 
 const port = parentPort!;
-const { modelPath, options, aloneThreads } = workerData as { modelPath: string; options: V4ModelOptions; aloneThreads?: number };
+const { modelPath, options, aloneThreads, nice } = workerData as { modelPath: string; options: V4ModelOptions; aloneThreads?: number; nice?: number };
+// Before the sessions exist, so the threads onnxruntime starts inherit the priority.
+if (nice !== undefined) niceThisThread(nice);
 
 const failure = (e: unknown) => ({ code: isV4Error(e) ? e.code : null, message: (e as Error)?.message ?? String(e) });
 

@@ -14,10 +14,13 @@ export interface ShadowCounts {
   dropped: number;
   /** Wall time spent scoring shadows, ms: the extra cost of shadowing. */
   ms: number;
+  /** Served scans that started while a shadow scan ran: the only ones a shadow can still slow down. */
+  servedBeside: number;
 }
 
 export class ShadowQueue {
-  readonly counts: ShadowCounts = { scored: 0, dropped: 0, ms: 0 };
+  readonly counts: ShadowCounts = { scored: 0, dropped: 0, ms: 0, servedBeside: 0 };
+  private scoringNow = false;
   private readonly waiting: (() => Promise<unknown>)[] = [];
   private running: Promise<void> | null = null;
 
@@ -38,6 +41,11 @@ export class ShadowQueue {
     return true;
   }
 
+  /** True while a shadow scan runs. */
+  get scoring(): boolean {
+    return this.scoringNow;
+  }
+
   get depth(): number {
     return this.waiting.length;
   }
@@ -50,10 +58,13 @@ export class ShadowQueue {
   private async drain(): Promise<void> {
     for (let job = await this.nextJob(); job; job = await this.nextJob()) {
       const start = performance.now();
+      this.scoringNow = true;
       try {
         await job();
       } catch {
         // A shadow scan's failure is its event's error_code; nothing else to do here.
+      } finally {
+        this.scoringNow = false;
       }
       this.counts.ms += performance.now() - start;
       this.counts.scored++;

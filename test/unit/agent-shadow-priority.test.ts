@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { ModelRollout } from '../../agent/rollout/model-rollout.ts';
+import { RolloutPlan } from '../../agent/rollout/rollout-plan.ts';
 import { ServedInFlight } from '../../agent/rollout/served-in-flight.ts';
+import type { StarwatchAgent } from '../../agent/library/agent.ts';
 import { ShadowQueue } from '../../agent/rollout/shadow-queue.ts';
 import { DEFAULT_MODEL_PATH, V4Path } from '../../v4/path.ts';
 import { BACKGROUND_NICE, currentThreadId } from '../../v4/pool/thread-priority.ts';
@@ -56,6 +59,43 @@ test('while shadows wait for a gap the queue bound still drops and counts', asyn
   served.leave();
   await queue.idle();
   assert.equal(queue.counts.scored, 2);
+});
+
+test('the rollout holds shadows while its served scans run, and counts served scans that start beside a shadow', async () => {
+  let finishShadow = () => {};
+  const shadowsRun: string[] = [];
+  // Only scanOutcome is used, by the shadow job: it runs until the test lets it finish.
+  const agent = {
+    scanOutcome: (_bytes: Uint8Array, o: { requestId?: string }) => {
+      shadowsRun.push(o.requestId ?? '');
+      return new Promise<void>((resolve) => (finishShadow = resolve));
+    },
+  } as unknown as StarwatchAgent;
+  const rollout = new ModelRollout(agent, {} as never, new RolloutPlan('shadow', 1, () => 0));
+  const bytes = new Uint8Array(1);
+  const first = rollout.scan(bytes, 'scan', undefined, 'a');
+  const second = rollout.scan(bytes, 'scan', undefined, 'b');
+  first.afterAnswer();
+  first.afterAnswer(); // a second call changes nothing
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(shadowsRun, [], 'no shadow while request b is served');
+  second.afterAnswer();
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(shadowsRun, ['a']);
+  assert.equal(rollout.shadows.counts.servedBeside, 0);
+  const third = rollout.scan(bytes, 'scan', undefined, 'c'); // arrives while shadow a runs
+  assert.equal(rollout.shadows.counts.servedBeside, 1);
+  finishShadow();
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(shadowsRun, ['a'], 'shadow b waits for request c');
+  third.afterAnswer();
+  for (let i = 0; i < 5; i++) await tick();
+  finishShadow();
+  for (let i = 0; i < 5; i++) await tick();
+  finishShadow();
+  await rollout.shadows.idle();
+  assert.deepEqual(shadowsRun, ['a', 'b', 'c']);
+  assert.equal(rollout.shadows.counts.scored, 3);
 });
 
 /** Nice values of this process's threads, from /proc (field 19 of stat). */

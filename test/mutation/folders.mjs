@@ -22,7 +22,7 @@ export const FOLDERS = {
   detect: {
     // The whole folder, the default (adaptive) detector and its parts included.
     mutate: ['collector/detect/*.ts'],
-    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-mutation-exact2', 'detect-factory-exact', 'detect-seasonal-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli'),
+    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-mutation-exact2', 'detect-factory-exact', 'detect-seasonal-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli', 'detect-rest-break'),
     fast: unit('detect-mutation-exact', 'detect-mutation-exact2', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-factory-exact', 'detect-seasonal-exact'),
   },
   schemas: {

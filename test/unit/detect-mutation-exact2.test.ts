@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { AnomalyLikelihood } from '../../collector/detect/anomaly-likelihood.ts';
 import { EwmaCusumDetector } from '../../collector/detect/ewma-cusum.ts';
 import { levelPredictor, periodPredictor } from '../../collector/detect/predictors.ts';
+import { RollingWindow } from '../../collector/detect/rolling-window.ts';
 import { RunningStats } from '../../collector/detect/running-stats.ts';
 import { TimeRing } from '../../collector/detect/time-ring.ts';
 import { parseSeriesCsv, parseTimestamp } from '../../collector/detect/series-csv.ts';
@@ -84,4 +85,13 @@ test('likelihood: the recent mean is judged against past means from the point th
 
 test('ewma-cusum: named in its verdicts', () => {
   assert.equal(new EwmaCusumDetector().name, 'ewma-cusum');
+});
+
+test('rolling window: the largest value kept, NaN when empty', () => {
+  const w = new RollingWindow(3);
+  assert.ok(Number.isNaN(w.max()));
+  for (const v of [3, 9, 1, 2]) w.push(v);
+  assert.equal(w.max(), 9);
+  w.push(4); // drops 9
+  assert.equal(w.max(), 4);
 });

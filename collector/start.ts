@@ -210,7 +210,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const cluster = config.cluster.enabled
     ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
     : undefined;
-  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload() : undefined;
+  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload(config.nats.decodeWorkerBootMs) : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const rollout = new RolloutComparer(sink, config.rollout);

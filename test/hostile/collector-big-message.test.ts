@@ -1,7 +1,8 @@
 // Issue 19: /healthz must answer within 100 ms while the collector takes big hostile messages.
 // One 1 MiB batch of 2,000 bad events was one uninterruptible stretch (JSON.parse, then the
 // schema on every event): 50-200 ms on a loaded machine. Rows are now checked in slices, and
-// messages over `nats.decodeOffloadBytes` are decoded in a worker thread.
+// messages over `nats.decodeOffloadBytes` are decoded in a worker thread (waiting for it while it
+// boots, at most `nats.decodeWorkerBootMs`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROWS_PER_STEP, decodeMessage, decodeMessageSliced } from '../../collector/consume/decode.ts';
@@ -43,9 +44,29 @@ test('messages over decodeOffloadBytes are decoded in the worker thread, smaller
   const never = new TimeSlice(Number.POSITIVE_INFINITY);
   assert.deepEqual(await decoder.decode(small, origin, limits, now, never), decodeMessage(small, origin, limits, now));
   assert.equal(offload.ready, false, 'a message at the limit neither goes to the worker nor starts it');
-  // The first big message starts the worker and is decoded on the event loop meanwhile.
+  // The first big message starts the worker and waits for it to boot, off the event loop.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 5);
+  try {
+    assert.deepEqual(await decoder.decode(mixed, origin, limits, now, never), decodeMessage(mixed, origin, limits, now));
+  } finally {
+    clearInterval(ticker);
+  }
+  assert.deepEqual([decoder.inWorker, decoder.workerMissed], [1, 0]);
+  assert.ok(ticks > 0, 'the event loop ran while the worker booted');
+  assert.deepEqual(await decoder.decode(mixed, origin, limits, now, never), decodeMessage(mixed, origin, limits, now));
+  assert.deepEqual([decoder.inWorker, decoder.workerMissed], [2, 0]);
+});
+
+test('a big message waits for the booting worker at most bootWaitMs, then the event loop decodes it', async (t) => {
+  // 1 ms: the worker (tsx and the schemas) cannot boot that fast, so the wait runs out.
+  const offload = new DecodeOffload(1);
+  t.after(() => offload.close());
+  const decoder = new MessageDecoder(offload, 1024);
+  const never = new TimeSlice(Number.POSITIVE_INFINITY);
   assert.deepEqual(await decoder.decode(mixed, origin, limits, now, never), decodeMessage(mixed, origin, limits, now));
   assert.deepEqual([decoder.inWorker, decoder.workerMissed], [0, 1]);
+  // The worker boots on regardless, and takes the next big messages.
   await waitFor(() => offload.ready, { what: 'the decode worker started', timeoutMs: 60_000 });
   assert.deepEqual(await decoder.decode(mixed, origin, limits, now, never), decodeMessage(mixed, origin, limits, now));
   assert.deepEqual([decoder.inWorker, decoder.workerMissed], [1, 1]);

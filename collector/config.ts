@@ -132,7 +132,7 @@ export interface CollectorConfig {
   labels: LabelsConfig;
 }
 
-export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
+export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows' | 'newScopesPerWindow'>;
 
 type Kind = 'string' | 'number' | 'boolean';
 
@@ -247,6 +247,7 @@ export const SETTINGS: Setting[] = [
   { path: 'analysis.detectorWarmupWindows', kind: 'number', description: 'windows a detector sees before it may flag' },
   { path: 'analysis.forecastGranularity', kind: 'string', description: 'windows the forecasts run on: 10s | 1m' },
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
+  { path: 'analysis.newScopesPerWindow', kind: 'number', description: 'model versions one window group may start judging; more new ones wait for later windows' },
   { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
   { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
   { path: 'cluster.enabled', kind: 'boolean', description: 'replica mode: merge the replicas\' partial windows, analysis on one leader' },
@@ -323,6 +324,7 @@ export const DEFAULTS: CollectorConfig = {
     forecastMinPoints: TUNING_DEFAULTS.forecastMinPoints,
     forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
+    newScopesPerWindow: TUNING_DEFAULTS.newScopesPerWindow,
   },
   cluster: { ...CLUSTER_DEFAULTS },
   rollout: { ...ROLLOUT_DEFAULTS },
@@ -446,6 +448,7 @@ function check(c: CollectorConfig): void {
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
     ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
+    ['analysis.newScopesPerWindow', c.analysis.newScopesPerWindow],
     ['alerts.evidenceWindows', c.alerts.evidenceWindows],
     ['alerts.maxSilences', c.alerts.maxSilences],
     ['cluster.leaseTtlMs', c.cluster.leaseTtlMs],

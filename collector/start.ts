@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { startAnalysis, type AnalysisHandle, type SilenceControl } from './analysis/start-analysis.ts';
+import { watchNewScopeBudget } from './analysis/new-scope-budget.ts';
 import { RateMeter } from './api/rate-meter.ts';
 import { startApi, type RunningApi } from './api/start.ts';
 import { connectLiveFeed } from './live/feed.ts';
@@ -240,6 +241,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(influxQL, config.influx.rpWindows, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
+  const stopScopeWatch = watchNewScopeBudget(() => analysis.scopesDeferred(), metrics.registry, logger);
   const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   // In replica mode labels rewrite the merged windows, the ones the boards read.
   const labelApplier = new LateLabelApplier({
@@ -352,6 +354,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         rollout.flush();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
+        stopScopeWatch();
         await analysis.stop();
         deadLetters.stop();
         deadLetterFailures.stop();

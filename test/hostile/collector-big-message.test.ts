@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROWS_PER_STEP, decodeMessage, decodeMessageSliced } from '../../collector/consume/decode.ts';
+import { readFile, readdir } from 'node:fs/promises';
 import { DecodeOffload } from '../../collector/consume/decode-offload.ts';
+import { DECODE_WORKER_NICE } from '../../collector/consume/decode-worker-nice.ts';
 import { MessageDecoder } from '../../collector/consume/message-decoder.ts';
 import { TimeSlice } from '../../collector/consume/time-slice.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
@@ -79,4 +81,26 @@ test('without a ready worker the event loop decodes a big message itself', async
   const out = await decoder.decode(mixed, origin, limits, now, new TimeSlice(10));
   assert.deepEqual(out, decodeMessage(mixed, origin, limits, now));
   assert.deepEqual([decoder.inWorker, decoder.workerMissed], [0, 1]);
+});
+
+/** Nice values of this process's threads, from /proc (field 19 of stat). */
+async function threadNices(): Promise<Map<number, number>> {
+  const nices = new Map<number, number>();
+  for (const tid of await readdir('/proc/self/task')) {
+    const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => null);
+    if (stat) nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nices;
+}
+
+test('the decode worker runs at a lower OS priority than the event loop', async (t) => {
+  const before = await threadNices();
+  assert.ok(![...before.values()].includes(DECODE_WORKER_NICE), `no thread at nice ${DECODE_WORKER_NICE} yet: ${JSON.stringify([...before])}`);
+  const offload = new DecodeOffload();
+  t.after(() => offload.close());
+  const decoder = new MessageDecoder(offload, 1024);
+  await decoder.decode(mixed, origin, limits, now, new TimeSlice(10));
+  assert.deepEqual([decoder.inWorker, decoder.workerMissed], [1, 0]);
+  const niced = [...(await threadNices())].filter(([tid, nice]) => nice === DECODE_WORKER_NICE && !before.has(tid));
+  assert.ok(niced.length >= 1, `a new thread at nice ${DECODE_WORKER_NICE}`);
 });

@@ -13,8 +13,10 @@ import { startApi } from '../collector/api/start.ts';
 import { startInflux } from '../deploy/local/influxd.ts';
 import { startNats } from '../deploy/local/nats.ts';
 import { TOPICS } from '../schemas/live.ts';
+import { exampleEvent } from '../schemas/example-event.ts';
 import { MEASUREMENTS, METHODS, methodField } from '../schemas/measurements.ts';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '../schemas/subjects.ts';
+import { IMAGE_FORMATS } from '../v4/contract.ts';
 import type { Bench, BenchReport } from './registry.ts';
 import { formatMs, summarise, type Summary } from './stats.ts';
 
@@ -78,7 +80,7 @@ async function runLiveBench(o: LiveBenchOptions): Promise<BenchReport> {
       const fanout = await fanOut(load, api, clients, updates, rate);
       const routes: Array<[string, string, string?]> = [
         ['GET', '/health'],
-        ['POST', '/metrics/log', JSON.stringify(sampleEvent())],
+        ['POST', '/metrics/log', JSON.stringify(exampleEvent({ event_id: '__ID__', agent_id: 'bench-http' }))],
         ['GET', '/alerts/recent?limit=50'],
         ['GET', '/alerts/recent?active_only=true'],
         ['GET', '/models/versions'],
@@ -151,7 +153,7 @@ async function fanOut(load: ChildProcess, api: Awaited<ReturnType<typeof startAp
 function windowFields(i: number) {
   const fields: Record<string, number> = { count: 400 + i, errors: 2, rps: 400 + i, latency_p50: 3.4, latency_p95: 6.1, latency_p99: 8.8, latency_max: 20 };
   for (const m of METHODS.map(methodField)) Object.assign(fields, { [`rate_${m}`]: 0.05, [`det_${m}`]: 0.93, [`det_${m}_n`]: 10 });
-  for (const f of ['PNG', 'JPEG', 'GIF', 'WEBP', 'BMP']) fields[`fmt_${f}`] = 80;
+  for (const f of IMAGE_FORMATS) fields[`fmt_${f}`] = 80;
   return { granularity: '1s', model_version: '*', agent: '*', start: Date.now() - 1000, end: Date.now(), fields };
 }
 
@@ -182,17 +184,3 @@ async function fillInflux(url: string): Promise<void> {
   }
 }
 
-function sampleEvent() {
-  return {
-    v: 1,
-    event_id: '__ID__',
-    agent_id: 'bench-http',
-    ts_ns: `${Date.now()}000000`,
-    source: 'http',
-    model: { id: 'starlight-v4', version: '2.0.0', sha256: 'a'.repeat(64) },
-    input: { format: 'PNG', bytes: 1234, width: 256, height: 256 },
-    timings: { decode_ms: 0.5, preprocess_ms: 0.7, infer_ms: 2.4, total_ms: 3.6 },
-    outputs: { stego_prob: 0.9, is_stego: true, method: 'alpha', method_prob: 0.8, bit_order: 'lsb-first' },
-    error_code: null,
-  };
-}

@@ -4,12 +4,10 @@
 // events$, sink, stop) for the CLI, the demo and tests.
 // Two ports, not one: the probes and Prometheus need no token and stay inside the cluster, while
 // the API is token-guarded and meant to be reached by people and their tools.
-import type { NatsConnection } from 'nats';
-import { Counter, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { DeadLetterPublisher } from './consume/dead-letters.ts';
-import { startFlow, startRecovery } from './consume/flow.ts';
+import { startFlow } from './consume/flow.ts';
 import { ensureStreams, type StreamSettings } from './consume/streams.ts';
 import type { CollectorConfig } from './config.ts';
 import { redacted } from './config.ts';
@@ -18,16 +16,14 @@ import { startSinks } from './start-sinks.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
-import { startAnalysis, type AnalysisHandle, type SilenceControl } from './analysis/start-analysis.ts';
+import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
 import { RateMeter } from './api/rate-meter.ts';
-import { startApi, type RunningApi } from './api/start.ts';
+import { startApiFor } from './api/start-for-config.ts';
+import { subscribeSideSubjects } from './side-subjects.ts';
 import { connectLiveFeed } from './live/feed.ts';
-import { subscribeValidation } from './validation/subscribe.ts';
-import { subscribeHeartbeats } from './heartbeats/subscribe.ts';
-import { influxQLFor, influxQLOptionsFor, transportFor } from './sinks/transport-for.ts';
+import { influxQLFor, transportFor } from './sinks/transport-for.ts';
 import { connectNats, watchNats } from './consume/connection.ts';
-import { openKvClosedMarks, restoreClosedMarks } from './windows/closed-marks.ts';
-import { restoreClosedWindows } from './windows/restore.ts';
+import { startWindowEngine } from './windows/start-engine.ts';
 import { loadSavedReferences } from './drift/reference-store.ts';
 import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
@@ -42,18 +38,12 @@ import { untilDone, type Waiting } from './until-done.ts';
 import { RolloutComparer } from './rollout/comparer.ts';
 import { RolloutWatch } from './rollout/watch.ts';
 import { gateRulesOf } from './rollout/settings.ts';
-import { LateLabelApplier } from './labels/apply.ts';
-import { MERGED_REPLICA } from './cluster/minute-merger.ts';
-import { settleMsOf } from './labels/settings.ts';
-import { subscribeLabels } from './labels/subscribe.ts';
-import { subscribeModels } from './registry/subscribe.ts';
-
-/** Dead-letter payloads are cut to this many characters. */
-const MAX_PAYLOAD_CHARS = 65_536;
-import { WindowEngine } from './windows/engine.ts';
 import { leaderOnly, startReplicaMode, type ClusterHandle } from './cluster/start-cluster.ts';
 import { KeyBound, watchKeyBound } from './windows/key-bound.ts';
 import type { WindowResult } from './windows/window-result.ts';
+
+/** Dead-letter payloads are cut to this many characters. */
+const MAX_PAYLOAD_CHARS = 65_536;
 
 export interface CollectorStats {
   validEvents: number;
@@ -187,22 +177,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   });
   const js = nc.jetstream();
 
-  const engine = new WindowEngine({
-    allowedLatenessMs: config.windows.allowedLatenessMs,
-    idleGraceMs: config.windows.idleGraceMs,
-    replica: config.replica,
-    slowMs: config.alerts.latencyP95MaxMs,
-    reopenLate: config.cluster.enabled,
-    rewriteHorizonMs: config.windows.rewriteHorizonMs,
-  });
   const wait = ackWaitMs(config);
-  startRecovery(engine, pendingAtStart, wait, logger);
   const influxQL = influxQLFor(config.influx);
-  // Closed-window marks in NATS KV serve every sink; InfluxDB 1.x can also be read back (either only raises them).
-  const marks = config.nats.closedWindowsBucket ? await step('nats (closed-window marks)', () => openKvClosedMarks(nc, config.nats.closedWindowsBucket, config.replica)) : undefined;
-  if (marks) await step('nats (closed-window marks read-back)', () => restoreClosedMarks(marks, engine, logger));
-  if (config.influx.version === 1)
-    await step('influxdb (window read-back)', () => restoreClosedWindows(engine, { influx: influxQL, rpWindows: config.influx.rpWindows, replica: config.replica }, logger));
+  const { engine, marks } = await startWindowEngine({ config, nc, influxQL, pendingAtStart, ackWaitMs: wait, step, log: logger });
   const deadLetterFailures = new SummarisedLog(logger, 'dead_letter_publish_failed');
   const deadLetters = new DeadLetterPublisher(js, (error, attempt) => deadLetterFailures.warn(String(attempt), { error: error.message, attempt }));
   deadLettersRef = deadLetters;
@@ -240,29 +217,10 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(influxQL, config.influx.rpWindows, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
-  const validation = subscribeValidation({ nc, queue: config.nats.durable, sink, deadLetters, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
-  // In replica mode labels rewrite the merged windows, the ones the boards read.
-  const labelApplier = new LateLabelApplier({
-    query: (q) => influxQL.query(q),
-    sink,
-    rpRaw: config.influx.rpRaw,
-    replica: config.cluster.enabled ? MERGED_REPLICA : config.replica,
-    settleMs: settleMsOf(config, ackWaitMs(config)),
-    onSettled: (minute, windows, error) => {
-      const at = new Date(minute).toISOString();
-      if (error) logger.warn('late_labels_settle_failed', { minute: at, error: error.message });
-      else logger.debug('late_labels_settled', { minute: at, windows });
-    },
-  });
-  const lateLabels = subscribeLabels({ nc, queue: config.nats.durable, registry: metrics.registry, log: logger, applier: labelApplier });
-  const models = subscribeModels({ nc, queue: config.nats.durable, sink, registry: metrics.registry, log: logger });
-  const heartbeats = subscribeHeartbeats({ nc, queue: config.nats.durable, sink, metrics, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
+  const sideSubjects = subscribeSideSubjects({ config, ackWaitMs: wait, nc, sink, deadLetters, metrics, influxQL, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
-    lateLabels.stop();
-    models.stop();
-    validation.unsubscribe();
-    heartbeats.unsubscribe();
+    sideSubjects.stop();
     await analysis.stop();
     await sink.close(0);
     await nc.close();
@@ -340,10 +298,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       stopping ??= (async () => {
         feed?.unsubscribe();
         await api?.close();
-        validation.unsubscribe();
-        heartbeats.unsubscribe();
-        lateLabels.stop();
-        models.stop();
+        sideSubjects.stop();
         await flow.stop();
         clearInterval(clock);
         await pipeline.stop();
@@ -364,29 +319,4 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       return stopping;
     },
   };
-}
-
-/** The API, live page and feed; none without a token, since an API open to all is never wanted. */
-async function startApiFor(config: CollectorConfig, nc: NatsConnection, log: Logger, rates: () => Record<string, number>, registry: Registry, silences?: SilenceControl): Promise<RunningApi | null> {
-  const a = config.api;
-  if (!a.token) {
-    log.warn('api_disabled', { reason: 'no api.token (STARWATCH_API_TOKEN)' });
-    return null;
-  }
-  const authRefused = new Counter({ name: 'starwatch_collector_api_auth_refused_total', help: 'API and feed requests refused for authentication, by reason', labelNames: ['reason'], registers: [registry] });
-  return startApi({
-    port: a.port,
-    host: a.host,
-    token: a.token,
-    writeToken: a.writeToken,
-    minTokenLength: a.minTokenLength,
-    log,
-    onAuthRefused: (reason) => authRefused.inc({ reason }),
-    nats: nc,
-    influx: influxQLOptionsFor(config.influx),
-    limits: { logRatePerSec: a.logRatePerSec, logBurst: a.logBurst, authFailRatePerSec: a.authFailRatePerSec, authFailBurst: a.authFailBurst },
-    live: { maxClients: a.maxClients },
-    rates,
-    silences,
-  });
 }

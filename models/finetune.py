@@ -17,7 +17,6 @@ calibration corpus (training photographs, another seed; never the held-out ones)
 lowered until no clean calibration image of any format is flagged, with `--margin` to spare.
 """
 import argparse
-import json
 import math
 import os
 import random
@@ -29,32 +28,14 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from v4_arch import ALL_STREAMS, V4Detector, input_shapes  # noqa: E402
+from v4_arch import ALL_STREAMS, V4Detector  # noqa: E402
 from build_model import export  # noqa: E402
 from onnx_weights import load_onnx_weights  # noqa: E402
+from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 METHODS = ("alpha", "palette", "lsb.rgb", "exif", "raw")
 HARD_METHODS = (METHODS.index("palette"), METHODS.index("lsb.rgb"))
 HARD_CLEAN_FORMATS = ("PNG", "GIF", "BMP")
-
-
-def load_tensors(folder):
-    with open(os.path.join(folder, "index.json")) as f:
-        index = json.load(f)
-    n = len(index["images"])
-    shapes = input_shapes()
-    arrays = {}
-    for name in ALL_STREAMS:
-        storage = index["layout"][name]["storage"]
-        dtype = np.float32 if storage == "f32" else np.uint8
-        raw = np.fromfile(os.path.join(folder, f"{name}.bin"), dtype=dtype)
-        arrays[name] = (raw.reshape((n,) + shapes[name]), storage)
-    labels = {
-        key: torch.tensor([img[key] for img in index["images"]], dtype=torch.long)
-        for key in ("stego", "method", "bit_order")
-    }
-    labels["format"] = [img["format"] for img in index["images"]]
-    return arrays, labels, n
 
 
 def load_many(folders):
@@ -66,20 +47,6 @@ def load_many(folders):
     labels = {key: torch.cat([p[1][key] for p in parts]) for key in ("stego", "method", "bit_order")}
     labels["format"] = [f for p in parts for f in p[1]["format"]]
     return arrays, labels, sum(p[2] for p in parts)
-
-
-def batch_inputs(arrays, idx):
-    """uint8 storage back to the float32 values the preprocessing produced."""
-    out = []
-    for name in ALL_STREAMS:
-        data, storage = arrays[name]
-        x = torch.from_numpy(data[idx].astype(np.float32))
-        if storage == "u8x255":
-            x = x / 255.0
-        elif storage == "alpha":
-            x[:, 0] = x[:, 0] / 255.0
-        out.append(x)
-    return out
 
 
 def sample_weights(labels, hard_weight):

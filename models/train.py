@@ -10,7 +10,6 @@ the decision threshold's sanity check only; held-out evaluation is done on a sep
 (other photographs, other seed) by `starwatch validate`.
 """
 import argparse
-import json
 import os
 import random
 import sys
@@ -21,40 +20,9 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from v4_arch import ALL_STREAMS, V4Detector, input_shapes  # noqa: E402
+from v4_arch import V4Detector  # noqa: E402
 from build_model import export  # noqa: E402
-
-
-def load_tensors(folder):
-    with open(os.path.join(folder, "index.json")) as f:
-        index = json.load(f)
-    n = len(index["images"])
-    shapes = input_shapes()
-    arrays = {}
-    for name in ALL_STREAMS:
-        storage = index["layout"][name]["storage"]
-        dtype = np.float32 if storage == "f32" else np.uint8
-        raw = np.fromfile(os.path.join(folder, f"{name}.bin"), dtype=dtype)
-        arrays[name] = (raw.reshape((n,) + shapes[name]), storage)
-    labels = {
-        key: torch.tensor([img[key] for img in index["images"]], dtype=torch.long)
-        for key in ("stego", "method", "bit_order")
-    }
-    return arrays, labels, n
-
-
-def batch_inputs(arrays, idx):
-    """uint8 storage back to the float32 values the preprocessing produced."""
-    out = []
-    for name in ALL_STREAMS:
-        data, storage = arrays[name]
-        x = torch.from_numpy(data[idx].astype(np.float32))
-        if storage == "u8x255":
-            x = x / 255.0
-        elif storage == "alpha":
-            x[:, 0] = x[:, 0] / 255.0
-        out.append(x)
-    return out
+from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 
 def train(arrays, labels, n, epochs, seed, lr, batch_size=32):

@@ -1,8 +1,9 @@
 // Each route's schema: Fastify checks the query and body against it, and @fastify/swagger builds
 // /openapi.json from it, so what is checked and what is documented cannot drift apart.
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TProperties } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
+import { exampleEvent } from '../../schemas/example-event.ts';
 import { Alert, answer, Dependency, failure, influxFailures, ModelVersion, Nullable, Rate, Silence, Summary, unauthorized } from './doc-schemas.ts';
 
 export const STATS_WINDOWS = ['1h', '6h', '24h', '7d'] as const;
@@ -94,7 +95,7 @@ export const SCHEMAS: Record<string, FastifySchema> = {
   '/metrics/log': {
     operationId: 'logEvent',
     summary: 'Log one InferenceEvent (v1); it is published to JetStream as a batch of one',
-    body: InferenceEvent,
+    body: CloneType(InferenceEvent, { examples: [exampleEvent()] }),
     response: {
       '202': answer(
         'accepted: stored in JetStream',

@@ -12,7 +12,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { Logger } from '../log.ts';
 import type { PointSink } from '../sinks/sink.ts';
 import type { WindowResult } from '../windows/window-result.ts';
-import type { InferenceEvent } from '../../schemas/inference-event.ts';
+import type { PipelineCluster } from '../pipeline.ts';
 import { windowsOfMessage } from './message-windows.ts';
 import { CountedSeqs } from './counted-seqs.ts';
 import { MergeDecider } from './decider.ts';
@@ -40,16 +40,10 @@ export interface ClusterDeps {
   registry: Registry;
 }
 
-export interface ClusterHandle {
+/** The pipeline's hooks (PipelineCluster), and what the analysis and the live feed need. */
+export interface ClusterHandle extends PipelineCluster {
   /** The merged windows (every replica's), finest first; the analysis and live feed run on these. */
   window$: Observable<WindowResult>;
-  /** The pipeline's hooks (PipelineDeps.cluster). */
-  onWindow(result: WindowResult): void;
-  afterAdvance(nowMs: number): void;
-  beforeAck(): Promise<void>;
-  countedThrough(seq: number): number | undefined;
-  countedIn(minute: number, seq: number): void;
-  countRedelivered(seq: number, events: readonly { event: InferenceEvent; tsMs: number }[]): number;
   isLeader(): boolean;
   /** True for the one replica that is to send the notification of this key (notify-claims.ts). */
   claimNotification(key: string): Promise<boolean>;

@@ -45,18 +45,6 @@ export interface Flow {
   stop(): Promise<void>;
 }
 
-/**
- * Messages already pending on the consumer at start were delivered to an instance that is gone
- * (crashed), and so may be up to a pull batch more (its pull request outlives it by a moment):
- * they come back once their ack wait runs out. Every window stays open until the consumer's
- * pending count is all ours (or, with other replicas holding theirs, three ack waits).
- */
-export function startRecovery(engine: WindowEngine, pendingAtStart: number, ackWaitMs: number, log: Logger): void {
-  if (pendingAtStart <= 0) return;
-  engine.suspendUntil(Date.now() + 3 * ackWaitMs);
-  log.info('recovering', { pending_at_start: pendingAtStart, windows_open_for_ms: 3 * ackWaitMs });
-}
-
 export function startFlow(s: FlowSettings, d: FlowDeps): Flow {
   // Stay under max_ack_pending (JetStream would stop delivering anyway) and under the sink
   // backlog bound (a store slow or down: stop pulling, JetStream keeps the rest).

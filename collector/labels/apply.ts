@@ -2,8 +2,9 @@
 // retention) by its event_id or by the request_id its client sent (every event of that request,
 // primary and shadow alike), stores the label (a `late_label` point per event, at the event's
 // time), and rewrites the labelled fields of the 1 min, 10 s and 1 s `window` points those events
-// fall in, recomputed from every event and label of the minute (relabel.ts), so a label applied
-// twice changes nothing. Those are whole-minute figures, so they are written under one replica
+// fall in, and the rollout comparison windows of those events' agents (relabel-rollout.ts),
+// recomputed from every event and label of the minute (relabel.ts), so a label applied twice
+// changes nothing. Those are whole-minute figures, so they are written under one replica
 // tag: the single replica's, or `cluster` for the merged windows of replica mode; the partial
 // windows of several replicas without replica mode are not split.
 import { InfluxQL, type Series } from '../sinks/influxql.ts';
@@ -13,6 +14,8 @@ import type { PointSink } from '../sinks/sink.ts';
 import { isCountField } from '../windows/accumulator.ts';
 import { labelTarget, type LateLabel } from './late-label.ts';
 import { labelledFields, type StoredEvent } from './relabel.ts';
+import { relabelledRolloutPoints, rolloutWindowOf } from './relabel-rollout.ts';
+import { COMPARER_DEFAULTS } from '../rollout/comparer.ts';
 
 // Windows are kept for the windows retention (400 d by default), longer than the raw events a
 // label needs, so every granularity of a labelled event is still there to rewrite.
@@ -37,6 +40,8 @@ export interface ApplyDeps {
    * 0 = never (labels only for minutes long written). collector/labels/settle.ts derives it.
    */
   settleMs?: number;
+  /** The rollout comparison's window (rollout.windowMs): which of its windows a minute's labels reach. */
+  rolloutWindowMs?: number;
   /** Told after each settled rewrite (windows written, or the error): logs and tests. */
   onSettled?: (minuteMs: number, windows: number, error?: Error) => void;
   now?: () => number;
@@ -72,6 +77,11 @@ function storedEvent(row: Record<string, unknown>): StoredEvent {
     isStego: typeof row.is_stego === 'boolean' ? row.is_stego : null,
     label: category ? { category, method } : null,
   };
+}
+
+interface StoredSpan {
+  stored: StoredEvent[];
+  late: Map<string, StoredEvent['label']>;
 }
 
 export class LateLabelApplier {
@@ -127,24 +137,45 @@ export class LateLabelApplier {
 
   /** The labelled fields of every window of the minute, from its stored events and every label known for them. */
   private async rewriteMinute(minute: number, inHand: ReadonlyMap<string, StoredEvent['label']>, points: Point[]): Promise<number> {
-    const raw = `"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`;
-    const range = `time >= ${minute}ms AND time < ${minute + MINUTE}ms`;
-    const [inMinute, labelled] = await this.d.query(
-      `SELECT ${RAW_COLUMNS} FROM ${raw} WHERE ${range}; SELECT "event_id", "truth", "method", "labelled_ms" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range}`,
-    );
-    const late = latestLabels(InfluxQL.rows(labelled ?? []));
-    for (const [id, label] of inHand) late.set(id, label);
-    const stored = InfluxQL.rows(inMinute ?? []).map(storedEvent);
+    const known = await this.storedBetween(minute, minute + MINUTE, inHand);
     let rewritten = 0;
     for (const size of SIZES) {
-      for (const { key, fields } of labelledFields(stored, late, size.ms).values()) {
+      for (const { key, fields } of labelledFields(known.stored, known.late, size.ms).values()) {
         const tags = { granularity: size.granularity, agent: key.agent, model_version: key.modelVersion, replica: this.d.replica };
         const typed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isCountField(k) ? BigInt(v) : v]));
         points.push({ measurement: MEASUREMENTS.window, tags, fields: typed, timestampNs: `${key.startMs}000000` });
         rewritten++;
       }
     }
-    return rewritten;
+    return rewritten + (await this.rewriteRollout(minute, inHand, known, points));
+  }
+
+  /** The rollout comparison windows that overlap the minute (the gate and the Rollout board read them). */
+  private async rewriteRollout(minute: number, inHand: ReadonlyMap<string, StoredEvent['label']>, known: StoredSpan, points: Point[]): Promise<number> {
+    const sizeMs = this.d.rolloutWindowMs ?? COMPARER_DEFAULTS.windowMs;
+    const [series] = await this.d.query(
+      `SELECT "window_ms", "agent", "primary", "candidate" FROM "${MEASUREMENTS.rollout}" WHERE time > ${minute - sizeMs}ms AND time < ${minute + MINUTE}ms`,
+    );
+    const windows = InfluxQL.rows(series ?? []).flatMap((row) => rolloutWindowOf(row) ?? []);
+    if (windows.length === 0) return 0;
+    const fromMs = Math.min(...windows.map((w) => w.startMs));
+    const toMs = Math.max(...windows.map((w) => w.startMs + w.sizeMs));
+    const span = fromMs < minute || toMs > minute + MINUTE ? await this.storedBetween(fromMs, toMs, inHand) : known;
+    const rewritten = relabelledRolloutPoints(windows, span.stored, span.late);
+    points.push(...rewritten);
+    return rewritten.length;
+  }
+
+  /** The stored events of a span of time and the latest label of each (those in hand win). */
+  private async storedBetween(fromMs: number, toMs: number, inHand: ReadonlyMap<string, StoredEvent['label']>): Promise<StoredSpan> {
+    const raw = `"${this.d.rpRaw}"."${MEASUREMENTS.inference}"`;
+    const range = `time >= ${fromMs}ms AND time < ${toMs}ms`;
+    const [inSpan, labelled] = await this.d.query(
+      `SELECT ${RAW_COLUMNS} FROM ${raw} WHERE ${range}; SELECT "event_id", "truth", "method", "labelled_ms" FROM "${MEASUREMENTS.lateLabel}" WHERE ${range}`,
+    );
+    const late = latestLabels(InfluxQL.rows(labelled ?? []));
+    for (const [id, label] of inHand) late.set(id, label);
+    return { stored: InfluxQL.rows(inSpan ?? []).map(storedEvent), late };
   }
 
   /**

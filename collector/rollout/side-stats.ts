@@ -30,14 +30,18 @@ export class SideStats {
       return;
     }
     this.latency.recordMs(event.timings.total_ms);
-    const label = event.label;
+    this.countLabel(o.is_stego, event.label);
+  }
+
+  /** One scored request's verdict against its ground truth (none: nothing to count). */
+  countLabel(isStego: boolean, label: { category: string; method?: string | null } | null | undefined): void {
     if (label?.category === 'clean') {
       this.cleanLabelled++;
-      if (o.is_stego) this.falsePositives++;
+      if (isStego) this.falsePositives++;
     } else if (label?.category === 'stego' && label.method) {
       const m = label.method as Method;
       this.stegoLabelled.set(m, (this.stegoLabelled.get(m) ?? 0) + 1);
-      if (o.is_stego) this.detected.set(m, (this.detected.get(m) ?? 0) + 1);
+      if (isStego) this.detected.set(m, (this.detected.get(m) ?? 0) + 1);
     }
   }
 
@@ -57,7 +61,15 @@ export class SideStats {
       [`${prefix}n`]: BigInt(this.n),
       [`${prefix}errors`]: BigInt(this.errors),
       [`${prefix}latency_sketch`]: this.latency.encode(),
+      ...this.labelledFields(prefix),
     };
+    if (this.latency.count > 0) f[`${prefix}p95_ms`] = this.latency.percentileMs(95);
+    return f;
+  }
+
+  /** The fields that ground truth decides (what late labels rewrite, collector/labels). */
+  labelledFields(prefix: string): Record<string, FieldValue> {
+    const f: Record<string, FieldValue> = {};
     // A zero base is left out with its numerators, so a board's sum(fp) / sum(base) is null, not 0
     // (collector/points/rate-bases.ts).
     if (this.cleanLabelled > 0) {
@@ -65,7 +77,6 @@ export class SideStats {
       f[`${prefix}fp`] = BigInt(this.falsePositives);
       f[`${prefix}fpr`] = this.falsePositives / this.cleanLabelled;
     }
-    if (this.latency.count > 0) f[`${prefix}p95_ms`] = this.latency.percentileMs(95);
     for (const m of METHODS) {
       const n = this.stegoLabelled.get(m) ?? 0;
       if (n === 0) continue;

@@ -9,6 +9,7 @@ import { FeedClient } from '../../collector/live/feed-client.ts';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, eventsSubject } from '../../schemas/subjects.ts';
 import { MEASUREMENTS } from '../../schemas/measurements.ts';
 import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
+import { exampleEvent } from '../../schemas/example-event.ts';
 
 // Inside one describe: node 20 runs root-level before hooks concurrently, not in order.
 let services: Services;
@@ -22,21 +23,8 @@ let api: RunningApi;
 const auth = { authorization: `Bearer ${TOKEN}` };
 const writeAuth = { authorization: `Bearer ${WRITE_TOKEN}` };
 
-function event(overrides: Partial<InferenceEvent> = {}): InferenceEvent {
-  return {
-    v: 1,
-    event_id: `e-${Math.random().toString(36).slice(2)}`,
-    agent_id: 'http-agent',
-    ts_ns: `${Date.now()}000000`,
-    source: 'http',
-    model: { id: 'starlight-v4', version: '2.0.0', sha256: 'a'.repeat(64) },
-    input: { format: 'PNG', bytes: 1234, width: 256, height: 256 },
-    timings: { decode_ms: 0.5, preprocess_ms: 0.7, infer_ms: 2.4, total_ms: 3.6 },
-    outputs: { stego_prob: 0.9, is_stego: true, method: 'alpha', method_prob: 0.8, bit_order: 'lsb-first' },
-    error_code: null,
-    ...overrides,
-  };
-}
+const event = (overrides: Partial<InferenceEvent> = {}): InferenceEvent =>
+  exampleEvent({ event_id: `e-${Math.random().toString(36).slice(2)}`, agent_id: 'http-agent', ...overrides });
 
 async function influx(q: string): Promise<void> {
   const res = await fetch(`${services.influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });

@@ -198,3 +198,66 @@ test('a label that comes before its minute is written survives the live write of
     await collector.stop();
   }
 });
+
+const ROLLOUT_DB = 'late_labels_rollout';
+
+async function rolloutWindow(start: number): Promise<Record<string, any> | undefined> {
+  const fields = ['p_n', 'p_clean_labelled', 'p_fp', 'p_fpr', 'p_det_alpha_n', 'p_det_alpha_hits', 'c_n', 'c_clean_labelled', 'c_fp', 'c_fpr', 'pairs'];
+  const series = await influxQL(services.influx.url, ROLLOUT_DB, `SELECT ${fields.map((f) => `"${f}"`).join(', ')} FROM "rollout" WHERE "agent" = 'agent-ro' AND time = ${start}ms`);
+  const row = rows(series)[0];
+  if (row) delete row.time;
+  return row;
+}
+
+test('late labels make the stored rollout comparison (each side of a shadow rollout) exactly right, as the gate reads it', async () => {
+  const collector = await startCollector(labelsConfig(ROLLOUT_DB, { durable: 'late-labels-rollout' }), quietLog);
+  const nc = await natsConnect(services.nats.url);
+  try {
+    const api = collector.apiUrl as string;
+    const minute = Math.floor((Date.now() - 11 * 60_000) / 60_000) * 60_000;
+    // Ten requests served by the primary v5.0.0 (the first two flagged); four of them shadowed by
+    // the candidate v5.1.0, which flags only the first.
+    const primary = Array.from({ length: 10 }, (_, i) => ({
+      ...makeEvent({ id: `ro-${i}`, agent: 'agent-ro', modelVersion: 'v5.0.0', tsMs: minute + 2000 + i * 1000, prob: i < 2 ? 0.9 : 0.1 }),
+      request_id: `ro-req-${i}`,
+      rollout: i < 4 ? { role: 'primary' as const, pair_id: `ro-pair-${i}` } : { role: 'primary' as const },
+    }));
+    const shadows = Array.from({ length: 4 }, (_, i) => ({
+      ...makeEvent({ id: `ro-${i}-shadow`, agent: 'agent-ro', modelVersion: 'v5.1.0', tsMs: minute + 2500 + i * 1000, prob: i < 1 ? 0.9 : 0.1 }),
+      request_id: `ro-req-${i}`,
+      rollout: { role: 'shadow' as const, pair_id: `ro-pair-${i}` },
+    }));
+    const closer = makeEvent({ id: 'ro-closer', agent: 'agent-ro', modelVersion: 'v5.0.0', tsMs: minute + 125_000 });
+    await publishBatches(nc.jetstream(), toBatches([...primary, ...shadows, closer], 20));
+    const live = await waitFor(async () => { const w = await rolloutWindow(minute); return w?.p_n === 10 && w.c_n === 4 ? w : null; }, { what: 'the live rollout window', timeoutMs: 60_000 });
+    assert.equal(live.p_clean_labelled, null, 'nothing labelled live');
+    assert.equal(live.pairs, 4);
+
+    // Requests 0-3 clean (a label by request id labels the primary's and the shadow's event),
+    // 4-8 clean by event id, 9 alpha stego that the primary missed.
+    const labels = [
+      ...[0, 1, 2, 3].map((i) => ({ request_id: `ro-req-${i}`, truth: 'clean', source: 'review' })),
+      ...[4, 5, 6, 7, 8].map((i) => ({ event_id: `ro-${i}`, truth: 'clean', source: 'review' })),
+      { event_id: 'ro-9', truth: 'stego', method: 'alpha', source: 'review' },
+    ];
+    const posted = await post(api, labels);
+    assert.equal(posted.json.applied, 10, JSON.stringify(posted.json));
+    const expected = { p_n: 10, p_clean_labelled: 9, p_fp: 2, p_fpr: 2 / 9, p_det_alpha_n: 1, p_det_alpha_hits: 0, c_n: 4, c_clean_labelled: 4, c_fp: 1, c_fpr: 1 / 4, pairs: 4 };
+    let last: unknown;
+    await waitFor(async () => ((last = await rolloutWindow(minute)) as any)?.c_clean_labelled === 4 || null, { what: 'the rewritten rollout window' }).catch((e) => {
+      throw new Error(`${e.message}; last seen ${JSON.stringify(last)}`);
+    });
+    assert.deepEqual(await rolloutWindow(minute), expected);
+
+    // What the gate and GET /rollout/compare judge from: the same counts.
+    const compare: any = await (await fetch(`${api}/rollout/compare?baseline=v5.0.0&candidate=v5.1.0&since=1h`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    assert.deepEqual([compare.baseline_side?.fpr?.rate, compare.candidate_side?.fpr?.rate, compare.baseline_side?.detection?.alpha?.rate], [2 / 9, 1 / 4, 0], JSON.stringify(compare));
+
+    // Again: the same numbers (idempotent).
+    assert.equal((await post(api, labels)).json.applied, 10);
+    assert.deepEqual(await rolloutWindow(minute), expected);
+  } finally {
+    await nc.close();
+    await collector.stop();
+  }
+});

@@ -40,7 +40,7 @@ const RUN_S = 180;
  * STARWATCH_TEST_PATIENCE: npm test gives a file 420 s, and a panel that never fills must be
  * reported by name, not by that timeout (the stretched wait, 480 s, once hid two empty panels).
  */
-const WAIT_BUDGET_MS = 330_000;
+const WAIT_BUDGET_MS = 300_000;
 const FILE_STARTED_MS = Date.now();
 
 // Every panel must have data: no list of known gaps may turn an empty panel into a `todo`.

@@ -33,9 +33,7 @@ interface Held {
   tries: number;
 }
 
-// Six tries: under load the collector may store raw events tens of seconds late (30 of 151 labels
-// given up after three tries in a demo at load 23).
-export const LATE_LABEL_DEFAULTS = { everyMs: 10_000, delayMs: 5_000, tries: 6 };
+export const LATE_LABEL_DEFAULTS = { everyMs: 10_000, delayMs: 5_000, tries: 3 };
 
 /** The label a reviewer gives a request sent without one, named by its request id. */
 export function reviewLabel(requestId: string, label: Label): LateLabel {

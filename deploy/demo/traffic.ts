@@ -30,7 +30,7 @@ export interface TrafficOptions {
   truncatedEvery?: number;
   /** Every n-th steady corpus request goes without its label, which `onHeldBack` gets (0: none). */
   lateLabelEvery?: number;
-  /** Called with the label of each request sent without it. */
+  /** Called with the label of each request sent without it, once the agent answered 200. */
   onHeldBack?: (label: LateLabel) => void;
 }
 
@@ -129,7 +129,6 @@ export class TrafficGenerator {
 
   private send(request: ScanRequest): void {
     this.stats_.sent++;
-    if (request.lateLabel) this.options.onHeldBack?.(request.lateLabel);
     const url = `${this.options.agentUrl}/v1/scan${request.query ? `?${request.query}` : ''}`;
     const done = fetch(url, {
       method: 'POST',
@@ -140,6 +139,9 @@ export class TrafficGenerator {
       .then(async (res) => {
         await res.arrayBuffer(); // read to the end so the connection is reused
         this.stats_.answered++;
+        // Only a scanned request is reviewed: the agent's event of a request it refused at the
+        // door (503, too many in flight) carries no request id, so its label could never land.
+        if (request.lateLabel && res.ok) this.options.onHeldBack?.(request.lateLabel);
         this.stats_.byStatus[res.status] = (this.stats_.byStatus[res.status] ?? 0) + 1;
       })
       .catch(() => {

@@ -98,7 +98,7 @@ export async function runShadowBench(o: ShadowBenchOptions): Promise<BenchReport
       got.shadowedCpu += b.cpuMs;
       roundRatios.push(summarise(b.latencies).p95 / summarise(a.latencies).p95);
     }
-    const shadowCounts = shadowed.shadows?.counts ?? { scored: 0, dropped: 0, ms: 0 };
+    const shadowCounts = shadowed.shadows?.counts ?? { scored: 0, dropped: 0, ms: 0, servedBeside: 0 };
     const p = summarise(got.plain);
     const s = summarise(got.shadowed);
     const ratio = s.p95 / p.p95;
@@ -111,6 +111,7 @@ export async function runShadowBench(o: ShadowBenchOptions): Promise<BenchReport
       `served, shadow:      ${formatMs(s)}`,
       `p95 ratio:           ${ratio.toFixed(4)} overall, ${medianRound.toFixed(4)} median of ${rounds} rounds (target <= ${TARGET_P95_RATIO}: ${ok(ratio <= TARGET_P95_RATIO)})`,
       `shadow scans:        ${shadowCounts.scored} scored, ${shadowCounts.dropped} dropped, ${(shadowCounts.ms / Math.max(1, shadowCounts.scored)).toFixed(2)} ms each`,
+      `served beside one:   ${shadowCounts.servedBeside} of ${n} served scans started while a shadow scan ran (the only ones it can slow down)`,
       `extra cost:          CPU per request ${(got.plainCpu / n).toFixed(2)} -> ${(got.shadowedCpu / n).toFixed(2)} ms (+${((got.shadowedCpu / got.plainCpu - 1) * 100).toFixed(1)}%)`,
     ].join('\n');
     return {
@@ -128,6 +129,7 @@ export async function runShadowBench(o: ShadowBenchOptions): Promise<BenchReport
         round_p95_ratios: roundRatios,
         shadow_scored: shadowCounts.scored,
         shadow_dropped: shadowCounts.dropped,
+        served_beside_shadow: shadowCounts.servedBeside,
         shadow_ms_each: shadowCounts.ms / Math.max(1, shadowCounts.scored),
         cpu_ms_per_request_plain: got.plainCpu / n,
         cpu_ms_per_request_shadow: got.shadowedCpu / n,

@@ -33,6 +33,8 @@ export interface V4PathOptions {
   scanWorkers?: number;
   /** With scan workers: intra-op threads for an image alone in flight (default: `threads`). */
   aloneThreads?: number;
+  /** With scan workers: their OS nice value (v4/pool/thread-priority.ts). Default: the process's. */
+  workerNice?: number;
 }
 
 export interface ScanTimings {
@@ -66,7 +68,7 @@ export class V4Path {
     const modelOptions = { threads: options.threads ?? 1, maxQueued: options.maxQueued };
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const threshold = options.threshold ?? STEGO_THRESHOLD;
-    if (options.scanWorkers) return new V4Path(await ScanPool.load(modelPath, options.scanWorkers, modelOptions, options.aloneThreads), limits, threshold, null, null);
+    if (options.scanWorkers) return new V4Path(await ScanPool.load(modelPath, options.scanWorkers, modelOptions, options.aloneThreads, options.workerNice), limits, threshold, null, null);
     const model = options.modelWorker ? await RemoteModel.load(modelPath, modelOptions) : await V4Model.load(modelPath, modelOptions);
     await model.warmUp();
     const pool = options.workers ? await PreprocessPool.start(options.workers) : null;

@@ -5,6 +5,7 @@ import { decodeImage } from './decode/decode.ts';
 import { imageTail } from './decode/tail.ts';
 import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
 import { buildStreams } from './streams/build-streams.ts';
+import type { StreamBuffers } from './streams/stream-buffers.ts';
 
 export interface ImageInfo {
   format: ImageFormat;
@@ -21,11 +22,15 @@ export interface Preprocessed {
   preprocessMs: number;
 }
 
-export async function preprocess(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): Promise<Preprocessed> {
+/**
+ * `into`: write the big streams into these buffers (stream-buffers.ts), for a caller that is done
+ * with the previous image's streams before it preprocesses the next.
+ */
+export async function preprocess(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS, into?: StreamBuffers): Promise<Preprocessed> {
   const t0 = performance.now();
   const image = await decodeImage(bytes, limits);
   const t1 = performance.now();
-  const streams = buildStreams(image, imageTail(bytes, image.format));
+  const streams = buildStreams(image, imageTail(bytes, image.format), into);
   const t2 = performance.now();
   return {
     info: { format: image.format, mode: image.mode, width: image.width, height: image.height, bytes: bytes.length },

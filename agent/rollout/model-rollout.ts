@@ -7,16 +7,19 @@ import type { ScanOptions, StarwatchAgent } from '../library/agent.ts';
 import type { V4Path } from '../../v4/path.ts';
 import type { RolloutPlan } from './rollout-plan.ts';
 import { ShadowQueue } from './shadow-queue.ts';
+import { ServedInFlight } from './served-in-flight.ts';
 
 export interface RolloutScan {
   /** How to scan the request the client waits for. */
   served: ScanOptions;
-  /** Call once the answer went out (a no-op unless this request is shadowed). */
+  /** Call exactly once, when the answer went out (or the scan failed): queues the shadow, if any. */
   afterAnswer(): void;
 }
 
 export class ModelRollout {
   readonly shadows: ShadowQueue;
+  /** Served scans between scan() and afterAnswer(); shadows wait until there are none. */
+  readonly served = new ServedInFlight();
 
   constructor(
     private readonly agent: StarwatchAgent,
@@ -24,7 +27,7 @@ export class ModelRollout {
     readonly plan: RolloutPlan,
     maxQueued?: number,
   ) {
-    this.shadows = new ShadowQueue(maxQueued);
+    this.shadows = new ShadowQueue(maxQueued, this.served);
   }
 
   scan(bytes: Uint8Array, source: Source, label: Label | undefined, requestId?: string): RolloutScan {
@@ -32,13 +35,16 @@ export class ModelRollout {
     const path = turn.served.role === 'canary' ? this.candidate : undefined;
     const served: ScanOptions = { source, label, requestId, rollout: turn.served, ...(path ? { path } : {}) };
     const shadow = turn.shadow;
-    if (!shadow) return { served, afterAnswer: () => {} };
-    return {
-      served,
-      afterAnswer: () => {
-        this.shadows.offer(() => this.agent.scanOutcome(bytes, { source, label, requestId, path: this.candidate, rollout: shadow }));
-      },
+    this.served.enter();
+    if (this.shadows.scoring) this.shadows.counts.servedBeside++;
+    let answered = false;
+    const afterAnswer = () => {
+      if (answered) return;
+      answered = true;
+      if (shadow) this.shadows.offer(() => this.agent.scanOutcome(bytes, { source, label, requestId, path: this.candidate, rollout: shadow }));
+      this.served.leave();
     };
+    return { served, afterAnswer };
   }
 
   async close(): Promise<void> {

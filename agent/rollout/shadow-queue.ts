@@ -1,6 +1,9 @@
 // Shadow scoring runs after the answer went out, one image at a time, so it never holds a
 // client; what it cannot keep up with is dropped and counted (a shadow is a sample, never a
-// backlog that grows with traffic).
+// backlog that grows with traffic). Given the served scans in flight, a shadow starts only when
+// none runs: shadows take the gaps between served scans, and wait (or drop) under steady load.
+import type { ServedInFlight } from './served-in-flight.ts';
+
 export const SHADOW_DEFAULTS = {
   /** Shadow scans waiting to run; more are dropped (starwatch_agent_shadow_scans_total{outcome="dropped"}). */
   maxQueued: 32,
@@ -11,14 +14,20 @@ export interface ShadowCounts {
   dropped: number;
   /** Wall time spent scoring shadows, ms: the extra cost of shadowing. */
   ms: number;
+  /** Served scans that started while a shadow scan ran: the only ones a shadow can still slow down. */
+  servedBeside: number;
 }
 
 export class ShadowQueue {
-  readonly counts: ShadowCounts = { scored: 0, dropped: 0, ms: 0 };
+  readonly counts: ShadowCounts = { scored: 0, dropped: 0, ms: 0, servedBeside: 0 };
+  private scoringNow = false;
   private readonly waiting: (() => Promise<unknown>)[] = [];
   private running: Promise<void> | null = null;
 
-  constructor(readonly maxQueued = SHADOW_DEFAULTS.maxQueued) {}
+  constructor(
+    readonly maxQueued = SHADOW_DEFAULTS.maxQueued,
+    private readonly served?: ServedInFlight,
+  ) {}
 
   /** False when the queue is full (the job is dropped and counted). */
   offer(job: () => Promise<unknown>): boolean {
@@ -32,6 +41,11 @@ export class ShadowQueue {
     return true;
   }
 
+  /** True while a shadow scan runs. */
+  get scoring(): boolean {
+    return this.scoringNow;
+  }
+
   get depth(): number {
     return this.waiting.length;
   }
@@ -42,16 +56,25 @@ export class ShadowQueue {
   }
 
   private async drain(): Promise<void> {
-    for (let job = this.waiting.shift(); job; job = this.waiting.shift()) {
+    for (let job = await this.nextJob(); job; job = await this.nextJob()) {
       const start = performance.now();
+      this.scoringNow = true;
       try {
         await job();
       } catch {
         // A shadow scan's failure is its event's error_code; nothing else to do here.
+      } finally {
+        this.scoringNow = false;
       }
       this.counts.ms += performance.now() - start;
       this.counts.scored++;
     }
     this.running = null;
+  }
+
+  /** The oldest job, once no served scan is in flight. */
+  private async nextJob(): Promise<(() => Promise<unknown>) | undefined> {
+    while (this.served?.busy) await this.served.whenIdle();
+    return this.waiting.shift();
   }
 }

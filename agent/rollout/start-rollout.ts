@@ -3,7 +3,8 @@
 import type { StarwatchAgent } from '../library/agent.ts';
 import type { ModelRef } from '../events/observation.ts';
 import { checkUpstreamBase } from '../proxy/request-target.ts';
-import { V4Path } from '../../v4/path.ts';
+import { V4Path, type V4PathOptions } from '../../v4/path.ts';
+import { BACKGROUND_NICE } from '../../v4/pool/thread-priority.ts';
 import { ModelRollout } from './model-rollout.ts';
 import type { ProxyCandidate } from './proxy-candidate.ts';
 import { RolloutPlan } from './rollout-plan.ts';
@@ -44,6 +45,17 @@ export function planOf(o: RolloutOptions): RolloutPlan {
   throw new Error('a candidate needs --shadow-share or --canary-share');
 }
 
+/**
+ * A shadow candidate decodes and runs in one scan worker, one intra-op thread, at the lowest OS
+ * priority: shadows run one at a time anyway, and a shadow scan running when a served one
+ * arrives then yields the core to it instead of sharing it. A canary answers clients at normal
+ * priority: one decode worker and the model in a worker thread, off the event loop.
+ */
+function candidateLayout(plan: RolloutPlan, threads: number | undefined): V4PathOptions {
+  if (plan.mode === 'shadow') return { scanWorkers: 1, threads: 1, workerNice: BACKGROUND_NICE };
+  return { threads, workers: 1, modelWorker: true };
+}
+
 export async function startRollout(
   agent: StarwatchAgent,
   o: RolloutOptions | undefined,
@@ -62,8 +74,8 @@ export async function startRollout(
     const proxy = { upstream: checkUpstreamBase(candidate), model, plan, shadows };
     return { model: null, proxy, shadows: plan.mode === 'shadow' ? shadows : null, describe: `rollout: candidate upstream ${proxy.upstream.origin}, ${what}`, close: () => shadows.idle() };
   }
-  // One decode worker and the model in a worker thread: shadows run one at a time, off the event loop.
-  const path = await V4Path.load({ modelPath: candidate, threads: mode.threads, workers: 1, modelWorker: true, limits: { maxBytes: mode.maxBytes, ...(mode.maxPixels ? { maxPixels: mode.maxPixels } : {}) } });
+  const limits = { maxBytes: mode.maxBytes, ...(mode.maxPixels ? { maxPixels: mode.maxPixels } : {}) };
+  const path = await V4Path.load({ modelPath: candidate, limits, ...candidateLayout(plan, mode.threads) });
   const rollout = new ModelRollout(agent, path, plan, o.shadowMaxQueued);
   const id = path.identity;
   return { model: rollout, proxy: undefined, shadows: plan.mode === 'shadow' ? rollout.shadows : null, describe: `rollout: candidate ${id.id} ${id.version} (${id.sha256.slice(0, 12)}), ${what}`, close: () => rollout.close() };

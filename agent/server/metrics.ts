@@ -66,11 +66,12 @@ export class AgentMetrics {
   }
 
   /** Shadow scans of a rollout candidate: scored, dropped (queue full) and their time, read when scraped. */
-  watchShadows(counts: { scored: number; dropped: number; ms: number }): void {
+  watchShadows(counts: { scored: number; dropped: number; ms: number; servedBeside: number }): void {
     const registers = [this.registry];
     syncedCounter(registers, 'starwatch_agent_shadow_scored_total', 'Requests the rollout candidate scored in shadow, after the answer went out', () => counts.scored);
     syncedCounter(registers, 'starwatch_agent_shadow_dropped_total', 'Shadow scans dropped because the shadow queue was full', () => counts.dropped);
     syncedCounter(registers, 'starwatch_agent_shadow_seconds_total', 'Wall time spent scoring shadows (the extra cost of shadowing)', () => counts.ms / 1000);
+    syncedCounter(registers, 'starwatch_agent_shadow_overlapped_served_total', 'Served scans that started while a shadow scan ran (it runs at the lowest OS priority)', () => counts.servedBeside);
   }
 
   countRefusal(reason: string): void {

@@ -80,15 +80,19 @@ export class ModelScanHandler implements ScanHandler {
 
   private async scan({ res, body, label, requestId }: ScanRequest): Promise<void> {
     const turn = this.rollout?.scan(body, this.source, label, requestId);
-    const outcome = await this.agent.scanOutcome(body, turn?.served ?? { source: this.source, label, requestId });
-    const eventId = outcome.event.event_id;
-    if (!outcome.ok) {
-      const headers: Record<string, string> = outcome.code === 'OVERLOADED' ? { 'retry-after': String(this.admission?.limits.retryAfterSec ?? 1) } : {};
-      sendError(res, outcome.code, outcome.message, { eventId, headers });
-    } else {
-      const { info, verdict, timings } = outcome.result;
-      sendJson(res, 200, { event_id: eventId, model: outcome.event.model, info, verdict, timings }, { 'x-starwatch-event-id': eventId });
+    try {
+      const outcome = await this.agent.scanOutcome(body, turn?.served ?? { source: this.source, label, requestId });
+      const eventId = outcome.event.event_id;
+      if (!outcome.ok) {
+        const headers: Record<string, string> = outcome.code === 'OVERLOADED' ? { 'retry-after': String(this.admission?.limits.retryAfterSec ?? 1) } : {};
+        sendError(res, outcome.code, outcome.message, { eventId, headers });
+      } else {
+        const { info, verdict, timings } = outcome.result;
+        sendJson(res, 200, { event_id: eventId, model: outcome.event.model, info, verdict, timings }, { 'x-starwatch-event-id': eventId });
+      }
+    } finally {
+      // Also when the scan threw: the rollout counts this scan as in flight until then.
+      turn?.afterAnswer();
     }
-    turn?.afterAnswer();
   }
 }

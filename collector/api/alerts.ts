@@ -32,8 +32,8 @@ export async function recentAlerts(ctx: RouteContext<AlertsQuery>): Promise<Repl
   const { severity, limit, active_only } = ctx.query;
   const query: AlertQuery = { severity, limit, activeOnly: active_only === 'true' || active_only === '1' };
   const key = `alerts ${JSON.stringify(query)}`;
-  const alerts = await ctx.counters.queries.get(key, () => ctx.deps.alerts.recent(query));
-  return { status: 200, body: { alerts } };
+  const body = await ctx.counters.queries.get(key, async () => ({ alerts: await ctx.deps.alerts.recent(query) }));
+  return { status: 200, body };
 }
 
 export class InfluxAlertSource implements AlertSource {

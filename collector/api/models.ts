@@ -5,6 +5,6 @@ import { REGISTRY_QUERY, registryFrom } from '../registry/versions.ts';
 import type { Reply, RouteContext } from './route.ts';
 
 export async function modelVersions(ctx: RouteContext): Promise<Reply> {
-  const results = await ctx.counters.queries.get(REGISTRY_QUERY, () => ctx.deps.influx.query(REGISTRY_QUERY));
-  return { status: 200, body: { versions: registryFrom(results) } };
+  const body = await ctx.counters.queries.get(REGISTRY_QUERY, async () => ({ versions: registryFrom(await ctx.deps.influx.query(REGISTRY_QUERY)) }));
+  return { status: 200, body };
 }

@@ -8,7 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import { registerPage, PAGE_PREFIX } from '../page/serve.ts';
 import type { ApiCounters, ApiDeps } from './deps.ts';
 import { ApiError, errorBody } from './http.ts';
-import { QueryCache } from './query-cache.ts';
+import { jsonOf, QueryCache } from './query-cache.ts';
 import { RateMeter } from './rate-meter.ts';
 import { ROUTES } from './routes.ts';
 import { createAuthenticator, type Authenticator } from './authenticate.ts';
@@ -73,7 +73,7 @@ async function setUp(app: FastifyInstance, deps: ApiDeps, counters: ApiCounters,
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   app.setValidatorCompiler(validatorCompiler((url) => ROUTES.find((r) => r.path === url)?.invalidBody ?? { code: 'invalid_body', message: 'the body does not fit this route' }));
   // Replies are written as given: the response schemas document them, they do not filter them.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(() => jsonOf);
   app.addHook('onRequest', (_req, _reply, done) => {
     counters.requests.mark();
     done();

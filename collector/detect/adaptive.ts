@@ -43,6 +43,12 @@ export interface AdaptiveOptions {
   /** Points after a flag during which the detector does not flag again (one incident, one anomaly). */
   restPoints: number;
   /**
+   * While resting, a point whose deviation (in typical errors, uncapped) is at least this many
+   * times the incident's (the largest over the flag and the `shortWindow` points before it) is a
+   * new, larger incident and may flag (0: never).
+   */
+  restBreak: number;
+  /**
    * For proportions given with their sample size: a point flags only if it is at least this
    * many sampling standard deviations (arcsine scale) from the recent mean, so sampling noise
    * does not alarm.
@@ -67,6 +73,7 @@ export const ADAPTIVE_DEFAULTS: AdaptiveOptions = {
   likelihood: { ...LIKELIHOOD_DEFAULTS, minStd: 0.1, pointWeight: 0.6, meansAfter: 288 },
   flagAt: 0.15,
   restPoints: 100,
+  restBreak: 2,
   countZ: 4,
 };
 
@@ -81,6 +88,9 @@ export class AdaptiveDetector implements Detector {
   private readonly likelihood: AnomalyLikelihood;
   private seen = 0;
   private resting = 0;
+  /** Size of the incident that started the rest, in typical errors. */
+  private incidentDeviation = 0;
+  private readonly recentDeviations: RollingWindow;
 
   constructor(options: Partial<AdaptiveOptions> = {}) {
     const o = (this.options = { ...ADAPTIVE_DEFAULTS, ...options, likelihood: { ...ADAPTIVE_DEFAULTS.likelihood, ...options.likelihood } });
@@ -89,6 +99,7 @@ export class AdaptiveDetector implements Detector {
     this.errors = this.predictors.map(() => new PredictorError(1 / o.errorMemory, o.errorClip));
     this.recentValues = new RunningStats(o.noveltyWindow);
     this.likelihood = new AnomalyLikelihood(o.likelihood);
+    this.recentDeviations = new RollingWindow(o.likelihood.shortWindow);
   }
 
   update(ts: number, value: number, sampleSize?: number): AnomalyPoint {
@@ -100,7 +111,8 @@ export class AdaptiveDetector implements Detector {
     const floor = Math.max(this.floor(Number.isNaN(expected) ? value : expected), sampling.sd);
     // The typical error is a mean of `count` errors: while few, read the deviation as a Student t.
     const z = best < 0 ? 0 : studentAsNormal(directed((value - expected) / Math.max(1.25 * this.errors[best].value, floor), this.options.direction), this.errors[best].count - 1);
-    const surprise = Math.min(1, Math.max(z, this.novelty(value, sampling.sd)) / this.options.surpriseCap);
+    const deviation = Math.max(z, this.novelty(value, sampling.sd));
+    const surprise = Math.min(1, deviation / this.options.surpriseCap);
     const likely = this.likelihood.update(surprise);
     forecasts.forEach((f, i) => {
       if (!Number.isNaN(f)) this.errors[i].add(Math.abs(value - f), floor);
@@ -108,14 +120,28 @@ export class AdaptiveDetector implements Detector {
     this.history.push(ts, value);
     this.seen++;
     if (this.seen <= this.options.warmup || best < 0) return quietPoint(ts, value, expected, this.name);
-    if (this.resting > 0) {
+    const before = this.recentDeviations.length > 0 ? this.recentDeviations.max() : 0;
+    this.recentDeviations.push(deviation);
+    if (this.resting > 0 && !this.largerIncident(deviation)) {
       this.resting--;
       return quietPoint(ts, value, expected, this.name);
     }
     const beyondSampling = sampling.n === 0 || directed(samplingZ(value, sampling), this.options.direction) >= this.options.countZ;
     const isAnomaly = likely >= this.options.flagAt && beyondSampling;
-    if (isAnomaly) this.resting = this.options.restPoints;
+    if (isAnomaly) {
+      this.resting = this.options.restPoints;
+      this.incidentDeviation = Math.max(deviation, before);
+    }
     return { ts, value, expected, score: this.scoreOf(isAnomaly || likely < this.options.flagAt ? likely : this.options.flagAt * 0.99), isAnomaly, detector: this.name };
+  }
+
+  /**
+   * One incident, one flag, unless a much larger one starts during the rest: a jump to twenty
+   * times the level after a small rise (NAB exchange-4_cpc: 1.94 after 0.13) is news, and
+   * the rest after the small rise used to hide it.
+   */
+  private largerIncident(deviation: number): boolean {
+    return this.options.restBreak > 0 && deviation >= this.options.restBreak * this.incidentDeviation;
   }
 
   /** The calibrated log-likelihood rescaled so that `flagAt` lands on 0.5, as every detector reports. */

@@ -41,6 +41,11 @@ export class RollingWindow {
     return medianOfSorted(deviations);
   }
 
+  /** Largest value in the window; NaN when empty. */
+  max(): number {
+    return this.sorted.length === 0 ? NaN : this.sorted[this.sorted.length - 1];
+  }
+
   values(): readonly number[] {
     return this.sorted;
   }

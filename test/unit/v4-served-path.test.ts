@@ -109,4 +109,9 @@ describe('idleRatioBound', () => {
   it('on one core, the model and the rest share it', () => {
     assert.equal(idleRatioBound(10, 5, 1), 0.5);
   });
+  it('with the model on every core (scan workers) only the CPU an image bounds it, above 1 too', () => {
+    assert.equal(idleRatioBound(8, 5, 2, true), 1.25);
+    assert.equal(idleRatioBound(8, 5, 2), 1);
+    assert.equal(idleRatioBound(20, 5, 2, true), 0.5);
+  });
 });

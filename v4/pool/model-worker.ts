@@ -7,11 +7,15 @@ import { isV4Error, toV4Error } from '../errors.ts';
 import type { V4Streams } from '../contract.ts';
 import { V4Model, type V4ModelOptions } from '../model.ts';
 import { preprocess, type Preprocessed } from '../preprocess.ts';
+import { newStreamBuffers } from '../streams/stream-buffers.ts';
+import { niceThisThread } from './thread-priority.ts';
 import { fromWire, type ForwardedReply, type ForwardedStreams, type ScanRequest, type WireStreams } from './messages.ts';
 import type { ModelReply, ModelRequest } from './remote-model.ts';
 
 const port = parentPort!;
-const { modelPath, options, aloneThreads } = workerData as { modelPath: string; options: V4ModelOptions; aloneThreads?: number };
+const { modelPath, options, aloneThreads, nice } = workerData as { modelPath: string; options: V4ModelOptions; aloneThreads?: number; nice?: number };
+// Before the sessions exist, so the threads onnxruntime starts inherit the priority.
+if (nice !== undefined) niceThisThread(nice);
 
 const failure = (e: unknown) => ({ code: isV4Error(e) ? e.code : null, message: (e as Error)?.message ?? String(e) });
 
@@ -49,10 +53,13 @@ interface Wide {
   threads: number;
 }
 
+/** Scans here run one after the other and their streams stay here: one set of buffers serves all. */
+const buffers = newStreamBuffers();
+
 function scanHere(model: V4Model, wide: Wide | null, m: ScanRequest): void {
   const use = m.alone && wide ? wide : { model, threads: options.threads ?? 1 };
   scans = scans.then(() =>
-    preprocess(m.scan, m.limits).then(
+    preprocess(m.scan, m.limits, buffers).then(
       (p) => runOne(use.model, m.id, p, p.streams, use.threads),
       (e: unknown) => failed(m.id, toV4Error(e)),
     ),

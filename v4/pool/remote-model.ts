@@ -67,9 +67,12 @@ export class RemoteModel implements ModelRunner {
     worker.unref();
   }
 
-  /** `aloneThreads`: the worker also loads the model with that many intra-op threads, for scan(..., alone). */
-  static load(modelPath: string, options: V4ModelOptions = {}, aloneThreads?: number): Promise<RemoteModel> {
-    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options, aloneThreads } });
+  /**
+   * `aloneThreads`: the worker also loads the model with that many intra-op threads, for
+   * scan(..., alone). `nice`: the worker's thread runs at that OS priority (thread-priority.ts).
+   */
+  static load(modelPath: string, options: V4ModelOptions = {}, aloneThreads?: number, nice?: number): Promise<RemoteModel> {
+    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options, aloneThreads, nice } });
     return new Promise((resolve, reject) => {
       worker.once('message', (m: Ready) => {
         if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs, options.maxQueued ?? MODEL_MAX_QUEUED));

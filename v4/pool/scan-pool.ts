@@ -32,10 +32,11 @@ export class ScanPool implements ModelRunner {
 
   /**
    * Starts `size` workers, each with the model loaded and warmed up; with `aloneThreads` each
-   * also holds the model at that many intra-op threads for an image alone in flight.
+   * also holds the model at that many intra-op threads for an image alone in flight. `nice`:
+   * the workers' OS priority (a shadow candidate's pool runs at BACKGROUND_NICE).
    */
-  static async load(modelPath: string, size: number, options: V4ModelOptions = {}, aloneThreads?: number): Promise<ScanPool> {
-    const loaded = await Promise.allSettled(Array.from({ length: size }, () => RemoteModel.load(modelPath, options, aloneThreads)));
+  static async load(modelPath: string, size: number, options: V4ModelOptions = {}, aloneThreads?: number, nice?: number): Promise<ScanPool> {
+    const loaded = await Promise.allSettled(Array.from({ length: size }, () => RemoteModel.load(modelPath, options, aloneThreads, nice)));
     const models = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {

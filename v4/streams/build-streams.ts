@@ -7,11 +7,13 @@ import { centreCrop } from './crop.ts';
 import { metaStream } from './meta-stream.ts';
 import { paletteLsbStream, paletteStream } from './palette-streams.ts';
 import { rgbStreams } from './rgb-streams.ts';
+import type { StreamBuffers } from './stream-buffers.ts';
 import { sharedZeros } from './zeros.ts';
 
-export function buildStreams(image: DecodedImage, tail: Uint8Array | null): V4Streams {
+/** `into`: reuse these buffers for pixel_tensor and lsb (the caller is done with the last image's). */
+export function buildStreams(image: DecodedImage, tail: Uint8Array | null, into?: StreamBuffers): V4Streams {
   const crop = centreCrop(image.width, image.height);
-  const rgb = rgbStreams(image, crop);
+  const rgb = rgbStreams(image, crop, into);
   const isRgba = image.mode === 'RGBA';
   const isPalette = image.mode === 'P';
   const alpha = isRgba ? alphaStreams(image, crop) : null;

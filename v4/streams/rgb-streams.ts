@@ -5,6 +5,7 @@ import { CROP } from '../contract.ts';
 import type { DecodedImage } from '../decode/decoded-image.ts';
 import type { CropWindow } from './crop.ts';
 import { BYTE_TO_UNIT } from './scale.ts';
+import type { StreamBuffers } from './stream-buffers.ts';
 
 const PLANE = CROP * CROP;
 
@@ -14,13 +15,25 @@ export interface RgbStreams {
   packedLsb: Uint8Array;
 }
 
-export function rgbStreams(image: DecodedImage, crop: CropWindow): RgbStreams {
-  const pixel = new Float32Array(3 * PLANE);
-  const lsb = new Float32Array(3 * PLANE);
+/**
+ * `into`: buffers to write instead of new ones (stream-buffers.ts); whatever the image does not
+ * cover is zeroed first, as a new buffer would read.
+ */
+export function rgbStreams(image: DecodedImage, crop: CropWindow, into?: StreamBuffers): RgbStreams {
+  const pixel = into?.pixel ?? new Float32Array(3 * PLANE);
+  const lsb = into?.lsb ?? new Float32Array(3 * PLANE);
+  if (into && !coversCrop(crop)) {
+    pixel.fill(0);
+    lsb.fill(0);
+  }
   if (image.indices) fillFromPalette(image.indices, paletteLut(image.palette!), image.width, crop, pixel, lsb);
   else if (image.channels >= 3) fillFromRgb(image.pixels!, image.channels, image.width, crop, pixel, lsb);
   else fillFromGrey(image.pixels!, image.channels, image.width, crop, pixel, lsb);
   return { pixel, lsb, packedLsb: packBits(lsb) };
+}
+
+function coversCrop(c: CropWindow): boolean {
+  return c.x0 === 0 && c.y0 === 0 && c.x1 === CROP && c.y1 === CROP;
 }
 
 function fillFromRgb(src: Uint8Array, ch: number, width: number, c: CropWindow, pixel: Float32Array, lsb: Float32Array): void {

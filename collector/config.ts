@@ -34,6 +34,8 @@ export interface CollectorConfig {
     yieldAfterMs: number;
     /** Messages over this many bytes are decoded in a worker thread, off the event loop (0 = never). */
     decodeOffloadBytes: number;
+    /** How long a big message waits for the decode worker to boot before the event loop decodes it. */
+    decodeWorkerBootMs: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
     /** NATS KV bucket of the closed-window marks that survive a crash on every sink (empty: none). */
@@ -130,7 +132,7 @@ export interface CollectorConfig {
   labels: LabelsConfig;
 }
 
-export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows'>;
+export type AnalysisConfig = Pick<AnalysisTuning, 'detectorWarmupWindows' | 'forecastGranularity' | 'forecastMinPoints' | 'forecastRefitEvery' | 'driftReferenceWindows' | 'newScopesPerWindow'>;
 
 type Kind = 'string' | 'number' | 'boolean';
 
@@ -161,6 +163,7 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.closedWindowsBucket', kind: 'string', description: 'NATS KV bucket keeping closed-window marks across crashes, for every sink (empty: none)' },
   { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
   { path: 'nats.decodeOffloadBytes', kind: 'number', description: 'messages over this many bytes are decoded in a worker thread (0 = never)' },
+  { path: 'nats.decodeWorkerBootMs', kind: 'number', description: 'a big message waits this long (ms) for the decode worker to boot, then is decoded on the event loop' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
   { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
@@ -244,6 +247,7 @@ export const SETTINGS: Setting[] = [
   { path: 'analysis.detectorWarmupWindows', kind: 'number', description: 'windows a detector sees before it may flag' },
   { path: 'analysis.forecastGranularity', kind: 'string', description: 'windows the forecasts run on: 10s | 1m' },
   { path: 'analysis.forecastMinPoints', kind: 'number', description: 'windows before the first forecast (at least 4)' },
+  { path: 'analysis.newScopesPerWindow', kind: 'number', description: 'model versions one window group may start judging; more new ones wait for later windows' },
   { path: 'analysis.forecastRefitEvery', kind: 'number', description: 'refit the forecast model every this many windows' },
   { path: 'analysis.driftReferenceWindows', kind: 'number', description: 'windows that make the drift reference' },
   { path: 'cluster.enabled', kind: 'boolean', description: 'replica mode: merge the replicas\' partial windows, analysis on one leader' },
@@ -280,6 +284,7 @@ export const DEFAULTS: CollectorConfig = {
     fetchBatch: 64,
     yieldAfterMs: 10,
     decodeOffloadBytes: 65_536,
+    decodeWorkerBootMs: 30_000,
     closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
@@ -319,6 +324,7 @@ export const DEFAULTS: CollectorConfig = {
     forecastMinPoints: TUNING_DEFAULTS.forecastMinPoints,
     forecastRefitEvery: TUNING_DEFAULTS.forecastRefitEvery,
     driftReferenceWindows: TUNING_DEFAULTS.driftReferenceWindows,
+    newScopesPerWindow: TUNING_DEFAULTS.newScopesPerWindow,
   },
   cluster: { ...CLUSTER_DEFAULTS },
   rollout: { ...ROLLOUT_DEFAULTS },
@@ -421,6 +427,7 @@ function check(c: CollectorConfig): void {
   if (c.prometheus.remoteWrite && !URL.canParse(c.prometheus.remoteWrite)) throw new ConfigError('prometheus.remoteWrite is not a URL');
   if (!(c.rawShare >= 0 && c.rawShare <= 1)) throw new ConfigError('rawShare must be between 0 and 1');
   if (!(c.nats.decodeOffloadBytes >= 0)) throw new ConfigError('nats.decodeOffloadBytes must be 0 or more');
+  if (!(c.nats.decodeWorkerBootMs >= 0)) throw new ConfigError('nats.decodeWorkerBootMs must be 0 or more');
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');
@@ -441,6 +448,7 @@ function check(c: CollectorConfig): void {
     ['analysis.detectorWarmupWindows', c.analysis.detectorWarmupWindows],
     ['analysis.forecastRefitEvery', c.analysis.forecastRefitEvery],
     ['analysis.driftReferenceWindows', c.analysis.driftReferenceWindows],
+    ['analysis.newScopesPerWindow', c.analysis.newScopesPerWindow],
     ['alerts.evidenceWindows', c.alerts.evidenceWindows],
     ['alerts.maxSilences', c.alerts.maxSilences],
     ['cluster.leaseTtlMs', c.cluster.leaseTtlMs],

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { Pipeline } from './pipeline.ts';
 import { startAnalysis, type AnalysisHandle } from './analysis/start-analysis.ts';
+import { watchNewScopeBudget } from './analysis/new-scope-budget.ts';
 import { RateMeter } from './api/rate-meter.ts';
 import { startApiFor } from './api/start-for-config.ts';
 import { subscribeSideSubjects } from './side-subjects.ts';
@@ -187,7 +188,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const cluster = config.cluster.enabled
     ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
     : undefined;
-  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload() : undefined;
+  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload(config.nats.decodeWorkerBootMs) : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const rollout = new RolloutComparer(sink, config.rollout);
@@ -217,6 +218,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const driftReferences = config.influx.version === 1 ? await loadSavedReferences(influxQL, config.influx.rpWindows, TUNING_DEFAULTS.detectGranularity, logger) : undefined;
   const analysis = await startAnalysis({ window$, sink: cluster ? leaderOnly(sink, cluster) : sink, claim: cluster?.claimNotification, natsPublish: (subject, data) => nc.publish(subject, data), settings: config.alerts, tuning: config.analysis, log: logger, nats: nc, replica: config.replica, driftReferences })
     .catch(async (e) => { await sink.close(0); await nc.close(); await closeHttp(); throw e; });
+  const stopScopeWatch = watchNewScopeBudget(() => analysis.scopesDeferred(), metrics.registry, logger);
   const sideSubjects = subscribeSideSubjects({ config, ackWaitMs: wait, nc, sink, deadLetters, metrics, influxQL, log: logger, maxPayloadChars: MAX_PAYLOAD_CHARS });
   const eventRate = new RateMeter();
   const api = await startApiFor(config, nc, logger, () => ({ events_per_s: eventRate.perSecond() }), metrics.registry, analysis.silences).catch(async (e) => {
@@ -307,6 +309,7 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         rollout.flush();
         maxDeliveries.unsubscribe();
         stopKeyWatch();
+        stopScopeWatch();
         await analysis.stop();
         deadLetters.stop();
         deadLetterFailures.stop();

@@ -75,7 +75,9 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
     const bodyBytes = Number.isFinite(length) && length >= 0 ? Math.min(length, maxBytes) : maxBytes;
     if (!admission.enterScan(bodyBytes)) {
       const retry = { 'retry-after': String(admission.limits.retryAfterSec) };
-      return refuse(req, res, performance.now(), 'OVERLOADED', 'too many scans in flight; retry later', declaredBytes(req), retry);
+      // The client's request id stays on the refusal's event, so a label sent for it is not unknown.
+      const id = parseRequestId(req.headers);
+      return refuse(req, res, performance.now(), 'OVERLOADED', 'too many scans in flight; retry later', declaredBytes(req), retry, id.ok ? id.requestId : undefined);
     }
     try {
       await admitted(req, res, url);

@@ -20,6 +20,7 @@ interface DemoFlags {
   incidentFor: number;
   json?: boolean;
   shadowShare: number;
+  lateLabelEvery: number;
 }
 
 function seconds(value: string): number {
@@ -52,6 +53,12 @@ function whole(value: string): number {
   return n;
 }
 
+function wholeOrZero(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number >= 0, got "${value}"`);
+  return n;
+}
+
 export function registerDemo(program: Command): void {
   const d = DEMO_DEFAULTS;
   program
@@ -69,6 +76,7 @@ export function registerDemo(program: Command): void {
     .option('--incident-for <s>', 'seconds the incident lasts', seconds, d.incidentForS)
     .option('--json', 'one JSON object per line instead of text')
     .option('--shadow-share <x>', 'share of requests the int8 reference model scores in shadow (the Rollout board; 0: none)', shadowShare, d.shadowShare)
+    .option('--late-label-every <n>', 'every n-th request goes without its label, sent a few seconds later as a late label (0: none)', wholeOrZero, d.lateLabelEvery)
     .action(async (flags: DemoFlags) => {
       // Exit outright: everything is stopped by now, and a client library's retry timer (left
       // behind when a service died first, as with Ctrl-C in a terminal) must not keep us up.
@@ -96,6 +104,7 @@ async function demoCommand(flags: DemoFlags): Promise<number> {
       incidentForS: flags.incidentFor,
       json: Boolean(flags.json),
       shadowShare: flags.shadowShare,
+      lateLabelEvery: flags.lateLabelEvery,
     };
   } catch (e) {
     return fail(say, e, 1, flags.json);

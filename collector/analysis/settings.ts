@@ -2,6 +2,7 @@
 // for-duration, an optional regression baseline file, and where notifications go. Secrets (the
 // webhook URL carries its token; the SMTP password) live only here and in the notifiers.
 import { STARLIGHT_TARGETS } from '../alerts/rules.ts';
+import { DEFAULT_NEW_SCOPES_PER_WINDOW } from './new-scope-budget.ts';
 
 export interface AlertSettings {
   /** A threshold or regression must hold this long (event time, ms) before it fires. */
@@ -85,6 +86,8 @@ export interface AnalysisTuning {
   forecastRefitEvery: number;
   /** Points before the first forecast (at least 4). */
   forecastMinPoints: number;
+  /** Model versions a window group may start judging; more new ones wait for later windows (new-scope-budget.ts). */
+  newScopesPerWindow: number;
 }
 
 export const TUNING_DEFAULTS: AnalysisTuning = {
@@ -100,4 +103,5 @@ export const TUNING_DEFAULTS: AnalysisTuning = {
   forecastRefitEvery: 60,
   forecastMinPoints: 12,
   keyIdleMs: 3_600_000,
+  newScopesPerWindow: DEFAULT_NEW_SCOPES_PER_WINDOW,
 };

@@ -8,6 +8,7 @@
 // Everything is written to the sink and offered on anomaly$, alert$, forecast$ (the live feed
 // subscribes to those: collector/live/feed.ts).
 import { IdleKeys } from './idle-keys.ts';
+import { NewScopeBudget } from './new-scope-budget.ts';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { LiveAnomaly } from '../../schemas/live.ts';
 import { ALL } from '../../schemas/measurements.ts';
@@ -97,12 +98,19 @@ export class AnalysisStage {
   /** Root cause of each firing alert, by alert id, until it resolves (one per firing alert). */
   private readonly firingCauses = new Map<string, RootCauseDimension[]>();
   private readonly idle: IdleKeys;
+  private readonly newScopes: NewScopeBudget;
   private readonly evidence = new Map<string, EvidencePool>();
   private delivery: Promise<unknown> = Promise.resolve();
   private subscription: Subscription | null = null;
 
   constructor(private readonly p: StageParts) {
     this.idle = new IdleKeys(p.tuning.keyIdleMs);
+    this.newScopes = new NewScopeBudget(p.tuning.newScopesPerWindow);
+  }
+
+  /** New scopes left to later windows (analysis.newScopesPerWindow). */
+  get scopesDeferred(): number {
+    return this.newScopes.deferred;
   }
 
   /** Per-key state held (detectors, drift monitors, forecasters, time marks): bounded by the idle sweep. */
@@ -152,7 +160,9 @@ export class AnalysisStage {
     // again; judging both would tell every alert twice.
     const models = scopes.filter((w) => w.model_version !== ALL).map((w) => w.model_version);
     const oneModel = models.length === 1;
+    this.newScopes.reset();
     for (const w of scopes) {
+      if (!this.newScopes.admit(w.model_version !== ALL && !this.drift.has(w.model_version))) continue;
       if (!this.isNew(`d${SEP}${w.model_version}`, w.start)) continue;
       const snapshot = this.detectScope(w, leaves, points);
       if (oneModel && w.model_version !== ALL) continue;
@@ -286,7 +296,9 @@ export class AnalysisStage {
 
   private forecastGroup(group: WindowResult[]): void {
     const points: Point[] = [];
+    this.newScopes.reset();
     for (const w of group.filter((r) => r.agent === ALL)) {
+      if (!this.newScopes.admit(w.model_version !== ALL && !this.lastStart.has(`f${SEP}${w.model_version}`))) continue;
       if (!this.isNew(`f${SEP}${w.model_version}`, w.start)) continue;
       const values = new Map(seriesOf(w).map((s) => [s.name, s.value]));
       for (const series of FORECAST_SERIES) {

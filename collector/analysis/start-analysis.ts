@@ -66,6 +66,8 @@ export interface AnalysisHandle {
   alerts(): Alert[];
   /** Per-key state the stage holds (bounded: idle model versions are forgotten). */
   keysTracked(): number;
+  /** New model-version scopes left to later windows (analysis.newScopesPerWindow). */
+  scopesDeferred(): number;
   stats(): AnalysisStats & { notificationsSent: number; notificationsFailed: number; notifications: number };
   silences: SilenceControl;
   stop(): Promise<void>;
@@ -129,6 +131,7 @@ export async function startAnalysis(deps: AnalysisDeps): Promise<AnalysisHandle>
     forecast$: stage.forecast$.asObservable(),
     alerts: () => machine.list(),
     keysTracked: () => stage.keysTracked,
+    scopesDeferred: () => stage.scopesDeferred,
     stats: () => ({ ...stage.counts, notificationsSent: dispatcher.counts.sent, notificationsFailed: dispatcher.counts.failed, notifications: dispatcher.notifications }),
     silences: {
       add: (s) => saved(silences.add(s)),

@@ -2,7 +2,9 @@
 // their JSON.parse (one uninterruptible call, 5-10 ms a MiB on an idle core, many times that on
 // a busy machine) never holds the collector's event loop.
 import { parentPort } from 'node:worker_threads';
+import { niceThisThread } from '../../v4/pool/thread-priority.ts';
 import { decodeMessage, type DecodeLimits, type Decoded, type Origin } from './decode.ts';
+import { DECODE_WORKER_NICE } from './decode-worker-nice.ts';
 
 export interface DecodeTask {
   id: number;
@@ -14,6 +16,7 @@ export interface DecodeTask {
 
 export type DecodeReply = { id: number; ok: true; decoded: Decoded } | { id: number; ok: false; message: string };
 
+niceThisThread(DECODE_WORKER_NICE);
 const port = parentPort!;
 port.on('message', (task: DecodeTask) => {
   let reply: DecodeReply;

@@ -1,6 +1,6 @@
 // Where a message is decoded: messages over `offloadBytes` in the decode worker (JSON.parse of a
 // big message cannot be sliced), the rest on the event loop in slices (decodeMessageSliced). If
-// the worker is not ready or fails, the event loop decodes it after all: nothing waits on it.
+// the worker cannot boot (in time) or fails, the event loop decodes it after all.
 import { decodeMessageSliced, type DecodeLimits, type Decoded, type Origin } from './decode.ts';
 import type { DecodeOffload } from './decode-offload.ts';
 import type { TimeSlice } from './time-slice.ts';

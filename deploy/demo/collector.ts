@@ -79,6 +79,7 @@ export function demoCollectorConfig(o: Omit<DemoCollectorOptions, 'port' | 'toke
     forecastGranularity: '10s',
     forecastMinPoints: 4,
     forecastRefitEvery: 6,
+    newScopesPerWindow: config.analysis.newScopesPerWindow,
   };
   return config;
 }

@@ -28,6 +28,11 @@ export interface DemoOptions {
   /** Seconds the incident lasts, so its alert is seen resolving too. */
   incidentForS: number;
   json: boolean;
+  /**
+   * Every n-th steady request goes without its ground truth, which a reviewer sends a few seconds
+   * later on starwatch.v1.labels (the Models board's Labels row; 0: every label up front).
+   */
+  lateLabelEvery: number;
   /** Share of requests the int8 reference model scores in shadow, filling the Rollout board (0: none). */
   shadowShare: number;
 }
@@ -50,6 +55,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   incidentForS: 45,
   json: false,
   shadowShare: 0.1,
+  lateLabelEvery: 20,
 };
 
 /** The shadow candidate of the demo: the reference model quantised to int8 (models/README.md). */

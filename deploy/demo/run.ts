@@ -18,6 +18,7 @@ import { INCIDENT_HELP, prepareIncident } from './incident.ts';
 import { incidentStartMs, incidentTiming } from './incident-timing.ts';
 import { DEMO_AGENT_ID, DEMO_CANDIDATE_MODEL, DEMO_DATABASE, type DemoOptions } from './options.ts';
 import { startDemoServices, type DemoServices } from './services.ts';
+import { LateLabeller } from './late-labels.ts';
 import { TrafficGenerator } from './traffic.ts';
 import { publishValidationRun, validateCorpus, writeDemoBaseline } from './validation.ts';
 
@@ -98,7 +99,9 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
     await warmUp(agent, corpus);
     const published = await publishValidationRun(validation, services.nats.url);
     say('validation', { events: published.eventsSent, complete: published.complete }, `validation run published: ${published.eventsSent} labelled results`);
-    const traffic = new TrafficGenerator({ agentUrl: agent.url, rate: o.rate, corpus });
+    const reviewer = await LateLabeller.start({ natsUrl: services.nats.url });
+    undo.push(() => reviewer.stop());
+    const traffic = new TrafficGenerator({ agentUrl: agent.url, rate: o.rate, corpus, lateLabelEvery: o.lateLabelEvery, onHeldBack: (label) => reviewer.hold(label) });
     traffic.start();
     undo.push(() => traffic.stop());
 
@@ -110,7 +113,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       injectedAtMs = Date.now();
       traffic.inject(incident);
     };
-    const timers = schedule(o, say, traffic, inject, collector);
+    const timers = schedule(o, say, traffic, inject, collector, reviewer);
     const told = collector.notifications$((n, count) => {
       const at = timers.elapsed();
       say('notification', { at_s: at, count, notification: n }, `*** notification ${count}: ${n.status} ${n.severity} ${n.group ?? n.rule}: ${n.summary}`);
@@ -134,6 +137,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
       stop: () =>
         (stopping ??= (async () => {
           const sent = traffic.stats();
+          const lateLabels = reviewer.stats();
           const notifications = told.count();
           // Seconds from the incident's first affected window (and from its start) to its first notification (null: never told).
           const timing = injectedAtMs === null ? null : incidentTiming(injectedAtMs, toldAtMs);
@@ -143,7 +147,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
           rmSync(runDir, { recursive: true, force: true });
           say(
             'stopped',
-            { traffic: sent, notifications, incident_notified_after_s: incidentNotifiedAfterS, incident_told_after_first_window_s: afterFirstWindowS },
+            { traffic: sent, late_labels: lateLabels, notifications, incident_notified_after_s: incidentNotifiedAfterS, incident_told_after_first_window_s: afterFirstWindowS },
             `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${afterFirstWindowS ?? '-'} s after its first window began, ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
           );
         })()),
@@ -261,7 +265,7 @@ interface Timers {
   clear(): void;
 }
 
-function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: () => void, collector: DemoCollector): Timers {
+function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: () => void, collector: DemoCollector, reviewer: LateLabeller): Timers {
   const started = Date.now();
   const elapsed = (): number => Math.round((Date.now() - started) / 1000);
   const incidentInMs = incidentStartMs(started, o.incidentAfterS) - started;
@@ -277,7 +281,12 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
     const t = traffic.stats();
     const c = collector.handle.stats();
     const statuses = Object.entries(t.byStatus).map(([code, n]) => `${code}: ${n}`).join(', ');
-    say('status', { at_s: elapsed(), traffic: t, collector: c }, `[${elapsed()} s] sent ${t.sent} (${statuses}), skipped ${t.skipped}; collector stored ${c.pointsAccepted} points from ${c.validEvents} events`);
+    const l = reviewer.stats();
+    say(
+      'status',
+      { at_s: elapsed(), traffic: t, collector: c, late_labels: l },
+      `[${elapsed()} s] sent ${t.sent} (${statuses}), skipped ${t.skipped}; collector stored ${c.pointsAccepted} points from ${c.validEvents} events; late labels ${l.applied} applied of ${l.held} held back`,
+    );
   }, STATUS_EVERY_MS);
   const alerts = collector.handle.analysis.alert$.subscribe((transition) => {
     if (transition.kind !== 'firing' && transition.kind !== 'resolved') return;

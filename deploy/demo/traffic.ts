@@ -5,6 +5,8 @@
 // skipped (and counted) rather than queued, so a slow agent cannot make the generator pile up.
 import type { CorpusItem } from './corpus.ts';
 import { asRequest, type Incident } from './incident.ts';
+import { reviewLabel } from './late-labels.ts';
+import type { LateLabel } from '../../collector/labels/late-label.ts';
 
 export interface ScanRequest {
   bytes: Buffer;
@@ -12,6 +14,10 @@ export interface ScanRequest {
   query: string;
   /** What kind of input it is, for the generator's own counts. */
   what: string;
+  /** Sent as X-Request-Id. */
+  requestId?: string;
+  /** Ground truth held back from the query: told later by its request id (late-labels.ts). */
+  lateLabel?: LateLabel;
 }
 
 export interface TrafficOptions {
@@ -22,6 +28,10 @@ export interface TrafficOptions {
   maxInFlight?: number;
   /** Every n-th steady request is a truncated image. */
   truncatedEvery?: number;
+  /** Every n-th steady corpus request goes without its label, which `onHeldBack` gets (0: none). */
+  lateLabelEvery?: number;
+  /** Called with the label of each request sent without it, once the agent answered 200. */
+  onHeldBack?: (label: LateLabel) => void;
 }
 
 export interface TrafficStats {
@@ -105,8 +115,16 @@ export class TrafficGenerator {
     const steady: ScanRequest =
       this.truncated.length > 0 && n % every === every - 1
         ? { bytes: this.truncated[n % this.truncated.length], query: '', what: 'truncated' }
-        : asRequest(this.order[n % this.order.length]);
+        : this.corpusRequest(n);
     return this.incident ? this.incident.pick(this.incidentCount++, steady) : steady;
+  }
+
+  private corpusRequest(n: number): ScanRequest {
+    const item = this.order[n % this.order.length];
+    const every = this.options.lateLabelEvery ?? 0;
+    if (every <= 0 || n % every !== every - 1) return asRequest(item);
+    const requestId = `demo-${n}`;
+    return { bytes: item.bytes, query: '', what: 'late-labelled', requestId, lateLabel: reviewLabel(requestId, item.label) };
   }
 
   private send(request: ScanRequest): void {
@@ -114,13 +132,16 @@ export class TrafficGenerator {
     const url = `${this.options.agentUrl}/v1/scan${request.query ? `?${request.query}` : ''}`;
     const done = fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
+      headers: { 'content-type': 'application/octet-stream', ...(request.requestId ? { 'x-request-id': request.requestId } : {}) },
       body: request.bytes as Uint8Array<ArrayBuffer>, // never a SharedArrayBuffer here
       signal: AbortSignal.timeout(30_000),
     })
       .then(async (res) => {
         await res.arrayBuffer(); // read to the end so the connection is reused
         this.stats_.answered++;
+        // Only a scanned request is reviewed: the agent's event of a request it refused at the
+        // door (503, too many in flight) carries no request id, so its label could never land.
+        if (request.lateLabel && res.ok) this.options.onHeldBack?.(request.lateLabel);
         this.stats_.byStatus[res.status] = (this.stats_.byStatus[res.status] ?? 0) + 1;
       })
       .catch(() => {

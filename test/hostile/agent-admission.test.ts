@@ -23,8 +23,8 @@ interface Answer {
   eventId: string | null;
 }
 
-async function post(url: string, body: Uint8Array): Promise<Answer> {
-  const res = await fetch(`${url}/v1/scan`, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': 'application/octet-stream' } });
+async function post(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${url}/v1/scan`, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': 'application/octet-stream', ...headers } });
   const json = (await res.json()) as { error?: { code: string } };
   return { status: res.status, code: json.error?.code ?? null, retryAfter: res.headers.get('retry-after'), eventId: res.headers.get('x-starwatch-event-id') };
 }
@@ -78,11 +78,14 @@ test('scans in flight are bounded: past the limit a slow upload is refused at on
       slow.push(s);
     }
     await waitFor(async () => (await metric(agent.url, 'starwatch_agent_scans_in_flight')) === 2, { what: 'two scans in flight' });
-    const third = await post(agent.url, palettePng(64));
+    const third = await post(agent.url, palettePng(64), { 'x-request-id': 'refused-at-the-door' });
     assert.equal(third.status, 503);
     assert.equal(third.code, 'OVERLOADED');
     assert.equal(third.retryAfter, '1');
     assert.equal(await metric(agent.url, 'starwatch_agent_refused_total{reason="in_flight"}'), 1);
+    // Its event keeps the client's request id, so a label sent for that request finds it.
+    const stored = await waitFor(async () => (await readStoredEvents(services.nats.url)).events.find((e) => e.event_id === third.eventId) ?? null, { what: "the refusal's event" });
+    assert.equal(stored.request_id, 'refused-at-the-door');
   } finally {
     for (const s of slow) s.destroy();
     await agent.close();

@@ -34,7 +34,8 @@ describe('analysis stage', () => {
   test('the per-key state of model versions gone quiet is forgotten after keyIdleMs of event time', async () => {
     const window$ = new Subject<WindowResult>();
     const quiet = { log: () => {}, info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-    const analysis = await startAnalysis({ window$, sink: { write: () => {} }, natsPublish: () => {}, settings: {}, log: quiet, notifiers: [] });
+    // Every junk version judged in its first window (the budget of new scopes is tested below).
+    const analysis = await startAnalysis({ window$, sink: { write: () => {} }, natsPublish: () => {}, settings: {}, log: quiet, notifiers: [], tuning: { newScopesPerWindow: 1000 } });
     try {
       const engine = new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 1000, replica: '0' });
       const t0 = Date.UTC(2025, 0, 1);
@@ -49,6 +50,42 @@ describe('analysis stage', () => {
       for (let t = 15 * 60_000; t <= 2 * 3_600_000; t += 10_000) feed(t0 + t, 'v4.0.0', `r-${t}`);
       const after = analysis.keysTracked();
       assert.ok(after < 100, `only the live version and the overall scope keep state (${after}, peak ${peak})`);
+    } finally {
+      window$.complete();
+      await analysis.stop();
+    }
+  });
+});
+
+describe('new scopes per window', () => {
+  test('one window group starts judging at most newScopesPerWindow new model versions; the rest wait for later windows, known ones never', async () => {
+    const window$ = new Subject<WindowResult>();
+    const quiet = { log: () => {}, info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+    const analysis = await startAnalysis({ window$, sink: { write: () => {} }, natsPublish: () => {}, settings: {}, log: quiet, notifiers: [], tuning: { newScopesPerWindow: 2 } });
+    try {
+      const engine = new WindowEngine({ allowedLatenessMs: 0, idleGraceMs: 1000, replica: '0' });
+      const t0 = Date.UTC(2025, 0, 1);
+      // One 10 s window: the real version, then 5 new ones (the overall scope is never deferred).
+      // Feeds one 10 s window; the engine closes a 10 s window once the next one has begun.
+      let wall = 0;
+      const window = (start: number, versions: string[]) => {
+        versions.forEach((v, i) => engine.add(makeEvent({ id: `${v}-${start}`, tsMs: t0 + start + i, modelVersion: v }), t0 + start + i, wall));
+        wall += 10_000;
+        for (const w of engine.advance(wall)) window$.next(w);
+      };
+      const junk = ['j1', 'j2', 'j3', 'j4', 'j5'];
+      window(0, ['v4.0.0']);
+      window(10_000, ['v4.0.0', ...junk]);
+      const known = analysis.keysTracked();
+      assert.equal(analysis.scopesDeferred(), 0, 'one new version fits the budget');
+      window(20_000, ['v4.0.0', ...junk]);
+      assert.equal(analysis.scopesDeferred(), 3, 'v4.0.0 is known; j1 and j2 spend the budget; j3-j5 wait');
+      const afterOne = analysis.keysTracked();
+      window(30_000, ['v4.0.0', ...junk]);
+      assert.equal(analysis.scopesDeferred(), 4, 'j3 and j4 now; j5 waits once more');
+      window(40_000, ['v4.0.0']);
+      assert.equal(analysis.scopesDeferred(), 4, 'j5 judged: every version has its state');
+      assert.ok(afterOne > known && analysis.keysTracked() > afterOne, `state grows window by window (${known}, ${afterOne}, ${analysis.keysTracked()})`);
     } finally {
       window$.complete();
       await analysis.stop();

@@ -3,7 +3,8 @@
 // that showed as +10-15% on the served p95 (bench agent --shadow-share 0.1).
 export class ServedInFlight {
   private count = 0;
-  private waiters: (() => void)[] = [];
+  /** One promise for every waiter of the same busy spell, so waiters that give up leave nothing behind. */
+  private idle: { promise: Promise<void>; wake: () => void } | null = null;
 
   enter(): void {
     this.count++;
@@ -12,10 +13,10 @@ export class ServedInFlight {
   /** Once per enter(). */
   leave(): void {
     this.count = Math.max(0, this.count - 1);
-    if (this.count > 0) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    if (this.count > 0 || !this.idle) return;
+    const { wake } = this.idle;
+    this.idle = null;
+    wake();
   }
 
   get busy(): boolean {
@@ -25,6 +26,11 @@ export class ServedInFlight {
   /** Resolves when no served scan runs (at once if none does). */
   whenIdle(): Promise<void> {
     if (this.count === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (!this.idle) {
+      let wake = () => {};
+      const promise = new Promise<void>((resolve) => (wake = resolve));
+      this.idle = { promise, wake };
+    }
+    return this.idle.promise;
   }
 }

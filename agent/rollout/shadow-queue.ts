@@ -1,12 +1,17 @@
 // Shadow scoring runs after the answer went out, one image at a time, so it never holds a
 // client; what it cannot keep up with is dropped and counted (a shadow is a sample, never a
-// backlog that grows with traffic). Given the served scans in flight, a shadow starts only when
-// none runs: shadows take the gaps between served scans, and wait (or drop) under steady load.
+// backlog that grows with traffic). Given the served scans in flight, a shadow waits for a
+// moment when none runs, so shadows take the gaps between served scans; but for at most
+// `maxGapWaitMs`, since under steady load (or on a busy machine) the gaps may never come, and a
+// shadow that never runs leaves the rollout with no comparison at all.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ServedInFlight } from './served-in-flight.ts';
 
 export const SHADOW_DEFAULTS = {
   /** Shadow scans waiting to run; more are dropped (starwatch_agent_shadow_scans_total{outcome="dropped"}). */
   maxQueued: 32,
+  /** How long a shadow waits for no served scan to be in flight before it runs anyway. */
+  maxGapWaitMs: 500,
 };
 
 export interface ShadowCounts {
@@ -27,6 +32,7 @@ export class ShadowQueue {
   constructor(
     readonly maxQueued = SHADOW_DEFAULTS.maxQueued,
     private readonly served?: ServedInFlight,
+    private readonly maxGapWaitMs = SHADOW_DEFAULTS.maxGapWaitMs,
   ) {}
 
   /** False when the queue is full (the job is dropped and counted). */
@@ -72,9 +78,13 @@ export class ShadowQueue {
     this.running = null;
   }
 
-  /** The oldest job, once no served scan is in flight. */
+  /** The oldest job, once no served scan is in flight or it has waited maxGapWaitMs for that. */
   private async nextJob(): Promise<(() => Promise<unknown>) | undefined> {
-    while (this.served?.busy) await this.served.whenIdle();
+    if (this.served?.busy) {
+      const gaveUp = new AbortController();
+      await Promise.race([this.served.whenIdle(), delay(this.maxGapWaitMs, undefined, { signal: gaveUp.signal }).catch(() => undefined)]);
+      gaveUp.abort();
+    }
     return this.waiting.shift();
   }
 }

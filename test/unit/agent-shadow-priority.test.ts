@@ -1,5 +1,6 @@
 // Issue 13, shadow cost: a shadow scan starts only when no served scan is in flight (it takes
-// the gaps between them), a full queue still drops and counts while it waits, and a shadow
+// the gaps between them) or once it has waited maxGapWaitMs for one (a rollout under steady load
+// still gets its comparison), a full queue still drops and counts while it waits, and a shadow
 // candidate's scan worker runs at the lowest OS priority, so a shadow already running when a
 // served scan arrives yields the core to it.
 import assert from 'node:assert/strict';
@@ -31,6 +32,20 @@ test('a shadow waits while a served scan is in flight and runs once none is', as
   await queue.idle();
   assert.deepEqual(ran, ['shadow']);
   assert.equal(queue.counts.scored, 1);
+});
+
+test('under steady load a shadow waits for a gap at most maxGapWaitMs, then runs anyway', async () => {
+  const served = new ServedInFlight();
+  const queue = new ShadowQueue(4, served, 30);
+  const ran: string[] = [];
+  served.enter(); // never leaves: no gap ever comes
+  const offeredAt = performance.now();
+  queue.offer(async () => ran.push('first'));
+  queue.offer(async () => ran.push('second'));
+  await queue.idle();
+  assert.deepEqual(ran, ['first', 'second']);
+  assert.ok(performance.now() - offeredAt >= 2 * 30 - 5, 'each waited for its gap first');
+  served.leave();
 });
 
 test('a served scan arriving between two shadows holds the second one back', async () => {

@@ -44,8 +44,11 @@ describe('starwatch doctor', () => {
       const res = await fetch(`${agent.url}/v1/scan`, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
       assert.equal(res.status, 200);
     }
-    await waitFor(async () => (await influxQL(services.influx.url, DB, 'SELECT count("count") FROM "window"')).length > 0, {
-      timeoutMs: 90_000, what: 'the first windows in InfluxDB',
+    // The first 1-minute window of the agent's model version: the Models board's panels (granularity
+    // 1m by default) read it, and the second test expects its throughput panel to have data.
+    const minuteWindows = `SELECT count("count") FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" != '*'`;
+    await waitFor(async () => (await influxQL(services.influx.url, DB, minuteWindows)).length > 0, {
+      timeoutMs: 150_000, what: 'the first 1-minute window of a model version in InfluxDB',
     });
     // A Slack-style receiver: 200 and "ok", as Slack answers.
     webhook = createServer((req, res) => {

@@ -48,7 +48,7 @@ export class ModelRollout {
   }
 
   async close(): Promise<void> {
-    await this.shadows.idle();
+    await this.shadows.close();
     await this.candidate.close();
   }
 }

@@ -61,6 +61,17 @@ export class ShadowQueue {
     while (this.running) await this.running;
   }
 
+  /**
+   * For a stop: the shadows still waiting are dropped (and counted), the one running is awaited.
+   * Waiting for them all could take as long as the queue is deep at the shadows' low priority:
+   * the demo's stop under stress-ng outlasted its 30 s.
+   */
+  async close(): Promise<void> {
+    this.counts.dropped += this.waiting.length;
+    this.waiting.length = 0;
+    await this.idle();
+  }
+
   private async drain(): Promise<void> {
     for (let job = await this.nextJob(); job; job = await this.nextJob()) {
       const start = performance.now();

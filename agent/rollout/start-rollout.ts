@@ -72,7 +72,7 @@ export async function startRollout(
     const shadows = new ShadowQueue(o.shadowMaxQueued ?? SHADOW_DEFAULTS.maxQueued);
     const model: ModelRef = { id: 'upstream-candidate', version: o.candidateVersion ?? 'candidate', sha256: '0'.repeat(64) };
     const proxy = { upstream: checkUpstreamBase(candidate), model, plan, shadows };
-    return { model: null, proxy, shadows: plan.mode === 'shadow' ? shadows : null, describe: `rollout: candidate upstream ${proxy.upstream.origin}, ${what}`, close: () => shadows.idle() };
+    return { model: null, proxy, shadows: plan.mode === 'shadow' ? shadows : null, describe: `rollout: candidate upstream ${proxy.upstream.origin}, ${what}`, close: () => shadows.close() };
   }
   const limits = { maxBytes: mode.maxBytes, ...(mode.maxPixels ? { maxPixels: mode.maxPixels } : {}) };
   const path = await V4Path.load({ modelPath: candidate, limits, ...candidateLayout(plan, mode.threads) });

@@ -145,3 +145,18 @@ test('a scan worker started with workerNice runs at that priority, the rest of t
     await path.close();
   }
 });
+
+test('close drops the shadows still waiting (counted) and awaits only the one running', async () => {
+  const queue = new ShadowQueue(8);
+  const ran: string[] = [];
+  let finish = () => {};
+  queue.offer(() => new Promise<void>((resolve) => (finish = () => { ran.push('running'); resolve(); })));
+  queue.offer(async () => ran.push('waiting 1'));
+  queue.offer(async () => ran.push('waiting 2'));
+  await tick();
+  const closed = queue.close();
+  finish();
+  await closed;
+  assert.deepEqual(ran, ['running']);
+  assert.deepEqual({ scored: queue.counts.scored, dropped: queue.counts.dropped }, { scored: 1, dropped: 2 });
+});

@@ -14,6 +14,7 @@ import { defaultAgentId, startAgentServer } from '../../agent/server/start.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 import { DEFAULT_MODEL_PATH } from '../../v4/path.ts';
 import { positiveInt } from './scan.ts';
+import { nonNegativeInt, port } from './number-options.ts';
 import { SHADOW_DEFAULTS } from '../../agent/rollout/shadow-queue.ts';
 
 interface AgentCliOptions {
@@ -72,18 +73,6 @@ function share(value: string): number {
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${value}"`);
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected an integer >= 0, got "${value}"`);
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`expected a port 0-65535, got "${value}"`);
   return n;
 }
 

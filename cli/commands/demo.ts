@@ -6,6 +6,7 @@ import { MissingBinariesError, checkBinaries } from '../../deploy/demo/services.
 import { INCIDENT_KINDS, parseIncidentKind } from '../../deploy/demo/incident.ts';
 import { DEMO_DEFAULTS, type DemoOptions } from '../../deploy/demo/options.ts';
 import { startDemo, type RunningDemo, type Say } from '../../deploy/demo/run.ts';
+import { nonNegativeInt, port } from './number-options.ts';
 
 interface DemoFlags {
   duration?: number;
@@ -41,21 +42,9 @@ function positive(value: string): number {
   return n;
 }
 
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`expected a port 0-65535, got "${value}"`);
-  return n;
-}
-
 function whole(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 10) throw new Error(`expected a whole number of at least 10, got "${value}"`);
-  return n;
-}
-
-function wholeOrZero(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number >= 0, got "${value}"`);
   return n;
 }
 
@@ -68,7 +57,7 @@ export function registerDemo(program: Command): void {
     .option('--incident-after <s>', 'seconds of steady traffic before the incident (it starts on the next 10 s window boundary)', seconds, d.incidentAfterS)
     .option('--incident <kind>', `what goes wrong: ${INCIDENT_KINDS.join(', ')}`, d.incident)
     .option('--rate <n>', 'scan requests per second', positive, d.rate)
-    .option('--port <p>', 'port of the live page, WebSocket and HTTP API (0: any free one)', portNumber, d.port)
+    .option('--port <p>', 'port of the live page, WebSocket and HTTP API (0: any free one)', port, d.port)
     .option('--data <dir>', 'folder for the corpus (kept) and the services of each run (removed after)', d.dataDir)
     .option('--corpus <n>', 'images in the generated corpus', whole, d.corpusSize)
     .option('--alert-for <s>', 'seconds a threshold must hold before its alert fires', seconds, d.alertForS)
@@ -76,7 +65,7 @@ export function registerDemo(program: Command): void {
     .option('--incident-for <s>', 'seconds the incident lasts', seconds, d.incidentForS)
     .option('--json', 'one JSON object per line instead of text')
     .option('--shadow-share <x>', 'share of requests the int8 reference model scores in shadow (the Rollout board; 0: none)', shadowShare, d.shadowShare)
-    .option('--late-label-every <n>', 'every n-th request goes without its label, sent a few seconds later as a late label (0: none)', wholeOrZero, d.lateLabelEvery)
+    .option('--late-label-every <n>', 'every n-th request goes without its label, sent a few seconds later as a late label (0: none)', nonNegativeInt, d.lateLabelEvery)
     .action(async (flags: DemoFlags) => {
       // Exit outright: everything is stopped by now, and a client library's retry timer (left
       // behind when a service died first, as with Ctrl-C in a terminal) must not keep us up.

@@ -139,8 +139,8 @@ export class TrafficGenerator {
       .then(async (res) => {
         await res.arrayBuffer(); // read to the end so the connection is reused
         this.stats_.answered++;
-        // Only a scanned request is reviewed: the agent's event of a request it refused at the
-        // door (503, too many in flight) carries no request id, so its label could never land.
+        // Only a scanned request is reviewed: a request the agent refused (503, too many in
+        // flight) has no verdict, so a label for it would count in no labelled figure.
         if (request.lateLabel && res.ok) this.options.onHeldBack?.(request.lateLabel);
         this.stats_.byStatus[res.status] = (this.stats_.byStatus[res.status] ?? 0) + 1;
       })

@@ -15,7 +15,7 @@ export const FOLDERS = {
   drift: { mutate: ['collector/drift/{buckets,distribution,drift-monitor,jensen-shannon,psi}.ts'], tests: unit('drift-monitor') },
   validate: {
     mutate: ['validate/{baseline,compare,format,metrics,regression,report-md,summary-points,targets,text-summary}.ts'],
-    tests: unit('validate-metrics', 'validate-regression', 'validate-report'),
+    tests: unit('validate-exact', 'validate-text-exact', 'validate-metrics', 'validate-regression', 'validate-report'),
   },
   windows: { mutate: ['collector/windows/{accumulator,latency-sketch,state,window-result}.ts'], tests: unit('windows-exact', 'collector-accumulator', 'collector-engine') },
   alerts: { mutate: ['collector/alerts/{rules,state-machine,notification,redact}.ts'], tests: unit('alerts-exact', 'alerts-rules', 'alerts-state-machine', 'alerts-notifiers') },
@@ -27,7 +27,7 @@ export const FOLDERS = {
   },
   schemas: {
     mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],
-    tests: unit('schemas-event-columns', 'schemas-fast-check', 'schemas-validate', 'schemas-validate-exact', 'schemas-fast-check-exact', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
+    tests: unit('schemas-exact', 'schemas-event-columns', 'schemas-fast-check', 'schemas-validate', 'schemas-validate-exact', 'schemas-fast-check-exact', 'event-extraction-override', 'collector-decode', 'collector-common-columns', 'collector-common-event', 'collector-validation-decode', 'agent-events'),
   },
   streams: {
     mutate: ['v4/streams/*.ts'],

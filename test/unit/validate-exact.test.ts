@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { BASELINE_KIND, baselineOf, parseBaseline, readBaseline, writeBaseline } from '../../validate/baseline.ts';
 import { ValidateError } from '../../validate/errors.ts';
 import { counts, msText, pct, rateText, signedPoints } from '../../validate/format.ts';
-import type { Metrics } from '../../validate/metrics.ts';
+import { computeMetrics, percentile, type Metrics } from '../../validate/metrics.ts';
 import { VALIDATION_SUBJECT, validationPoints } from '../../validate/summary-points.ts';
 import { checkTargets, TARGETS } from '../../validate/targets.ts';
 import { tempDir } from '../harness/services.ts';
+import { CLEAN, failed, judged, stego, verdict } from './validate-fixture.ts';
 import { emptyMetrics, emptyReport, fullMetrics, fullReport, MODEL, NONE, r } from './validate-exact-fixture.ts';
 
 test('format: percentages, rates, signed points, milliseconds and counts', () => {
@@ -177,4 +178,36 @@ test('validation points: unmeasured figures are left out, never 0; a root datase
   const [run] = validationPoints(odd, 'r', 0);
   assert.deepEqual([run.fields.throughput, run.fields.method_entropy, run.fields.passed, run.ts_ns], [undefined, undefined, true, '0']);
   assert.equal(VALIDATION_SUBJECT, 'starwatch.v1.validation');
+});
+
+const RUN = { busyMs: 1000, peakRss: { sampledBytes: 1_500_000, processMaxBytes: 1024 * 1024 } };
+
+test('metrics: problem codes and clean formats are listed in name order', () => {
+  const m = computeMetrics([failed('ZETA'), failed('ALPHA'), failed('ZETA'), judged(CLEAN, verdict(true), 'PNG'), judged(CLEAN, verdict(false), 'JPEG')], RUN);
+  assert.deepEqual(Object.entries(m.errors), [['ALPHA', 1], ['ZETA', 2]]);
+  assert.deepEqual(Object.keys(m.fprByFormat), ['JPEG', 'PNG']);
+});
+
+test('metrics: memory in MB to one decimal', () => {
+  // 1,500,000 bytes are 1.43 MB; 1 MiB is 1.0.
+  assert.deepEqual(computeMetrics([], RUN).memory, { peakRssMb: 1.4, processMaxRssMb: 1 });
+  assert.equal(computeMetrics([], { ...RUN, peakRss: { sampledBytes: 1.25 * 1024 * 1024, processMaxBytes: 0 } }).memory.peakRssMb, 1.3);
+});
+
+test('metrics: a stego class is named by method, else algorithm, else "unnamed"; no clean file is a 0 share', () => {
+  const unnamed = (algorithm: string | null) => ({ ...judged({ category: 'stego' } as never, verdict(true)), algorithm });
+  const q = computeMetrics([judged(stego('raw'), verdict(true)), unnamed('dct'), unnamed(null)], RUN).dataset;
+  assert.deepEqual(q.classes, { 'stego:dct': 1, 'stego:raw': 1, 'stego:unnamed': 1 });
+  assert.equal(q.cleanShare, 0);
+});
+
+test('metrics: bit order is judged only where the label has one and the model gave one', () => {
+  const noOrder = { category: 'stego', method: 'alpha' } as never;
+  const m = computeMetrics([judged(noOrder, verdict(true, { bitOrder: 'lsb-first' })), judged(stego('alpha', 'lsb-first'), verdict(true, { bitOrder: null }))], RUN);
+  assert.deepEqual([m.bitOrder.overall, m.methods.alpha.bitOrderAccuracy], [{ hits: 0, n: 0, rate: null }, { hits: 0, n: 0, rate: null }]);
+  assert.equal(m.methods.alpha.n, 2);
+});
+
+test('percentile: nearest rank, clamped to the first and the last value', () => {
+  assert.deepEqual([0, 0.01, 0.34, 0.5, 1, 2].map((p) => percentile([10, 20, 30], p)), [10, 10, 20, 20, 30, 30]);
 });

@@ -1,9 +1,11 @@
 // Exact checks of validate/'s small pieces: number formats, the targets at their limits, the
 // baseline file and its parser, and the `validation` points. Each figure is pinned to its value,
 // each comparison at the limit itself, so a changed constant, bound or branch fails here.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASELINE_KIND, baselineOf, parseBaseline, readBaseline, writeBaseline } from '../../validate/baseline.ts';
 import { ValidateError } from '../../validate/errors.ts';
@@ -11,9 +13,13 @@ import { counts, msText, pct, rateText, signedPoints } from '../../validate/form
 import { computeMetrics, percentile, type Metrics } from '../../validate/metrics.ts';
 import { VALIDATION_SUBJECT, validationPoints } from '../../validate/summary-points.ts';
 import { checkTargets, TARGETS } from '../../validate/targets.ts';
-import { tempDir } from '../harness/services.ts';
 import { CLEAN, failed, judged, stego, verdict } from './validate-fixture.ts';
 import { emptyMetrics, emptyReport, fullMetrics, fullReport, MODEL, NONE, r } from './validate-exact-fixture.ts';
+
+// A folder of its own, removed at the end (not the harness's tempDir: its import of the service
+// starters doubles this file's start-up, which every mutant of validate/ pays).
+const dir = mkdtempSync(join(tmpdir(), 'starwatch-validate-exact-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('format: percentages, rates, signed points, milliseconds and counts', () => {
   assert.equal(pct(0.123456), '12.35%');
@@ -92,7 +98,6 @@ test('baseline: the figures of a run, with its model, dataset and time', () => {
 });
 
 test('baseline: written as indented JSON with a final newline, read back the same', async () => {
-  const dir = tempDir('starwatch-baseline-exact-');
   const file = join(dir, 'b.json');
   const baseline = baselineOf(fullMetrics(), MODEL, 'set', 'then');
   await writeBaseline(file, baseline);
@@ -113,7 +118,6 @@ function badBaseline(call: () => unknown): string {
 }
 
 test('baseline: files that cannot be read or parsed name the file', async () => {
-  const dir = tempDir('starwatch-baseline-exact-');
   const file = join(dir, 'bad.json');
   await writeFile(file, '{not json');
   await assert.rejects(readBaseline(file), (e: unknown) => e instanceof ValidateError && e.code === 'BAD_BASELINE' && e.message.startsWith(`cannot read baseline ${file}: `) && e.message.length > `cannot read baseline ${file}: `.length);

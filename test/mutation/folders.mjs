@@ -22,8 +22,8 @@ export const FOLDERS = {
   detect: {
     // The whole folder, the default (adaptive) detector and its parts included.
     mutate: ['collector/detect/*.ts'],
-    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-mutation-exact2', 'detect-factory-exact', 'detect-seasonal-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli', 'detect-rest-break'),
-    fast: unit('detect-mutation-exact', 'detect-mutation-exact2', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-factory-exact', 'detect-seasonal-exact'),
+    tests: unit('detect-mutation-exact', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-adaptive-exact3', 'detect-mutation-exact2', 'detect-factory-exact', 'detect-seasonal-exact', 'detect-adaptive', 'detect-binomial', 'detect-ewma-cusum', 'detect-factory', 'detect-robust-z', 'detect-seasonal', 'detect-cli', 'detect-rest-break'),
+    fast: unit('detect-mutation-exact', 'detect-mutation-exact2', 'detect-adaptive-exact', 'detect-adaptive-exact2', 'detect-adaptive-exact3', 'detect-factory-exact', 'detect-seasonal-exact'),
   },
   schemas: {
     mutate: ['schemas/{event-columns,event-fields,fast-check,field-code,heartbeat,inference-event,live,measurements,subjects,validate,validation-summary}.ts'],

@@ -27,8 +27,17 @@ export interface NatsOptions {
   name?: string;
 }
 
+/**
+ * Options every Starwatch connection shares. nats.js captures a stack trace (`new Error()`) for
+ * each request and JetStream publish, to report where a later timeout came from: about a tenth of
+ * a publisher's CPU at thousands of publishes a second (collector/README.md, "Throughput").
+ * Timeouts still come back as errors with their code, only without the caller's stack.
+ */
+export const HOT_PATH_OPTIONS: ConnectionOptions = { noAsyncTraces: true };
+
 export function connectionOptions(o: NatsOptions): ConnectionOptions {
   return {
+    ...HOT_PATH_OPTIONS,
     servers: o.servers,
     name: o.name,
     // Keep trying for ever: the agent queues (and drops the oldest) while NATS is away.

@@ -1,12 +1,13 @@
 // The collector's NATS connection: every server of the list, credentials (user/password, token,
 // creds file, NKey), TLS, endless reconnects, and its ups and downs logged and reported.
 import { connect, type NatsConnection } from 'nats';
-import { identityOptions } from '../../agent/publish/connection.ts';
+import { HOT_PATH_OPTIONS, identityOptions } from '../../agent/publish/connection.ts';
 import type { CollectorConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 
 export function connectNats(n: CollectorConfig['nats'], replica: string): Promise<NatsConnection> {
   return connect({
+    ...HOT_PATH_OPTIONS,
     servers: n.url.split(','),
     ...identityOptions({
       user: n.user,

@@ -36,7 +36,7 @@ export class ModelRollout {
     const served: ScanOptions = { source, label, requestId, rollout: turn.served, ...(path ? { path } : {}) };
     const shadow = turn.shadow;
     this.served.enter();
-    if (this.shadows.scoring) this.shadows.counts.servedBeside++;
+    this.shadows.servedScanStarts();
     let answered = false;
     const afterAnswer = () => {
       if (answered) return;

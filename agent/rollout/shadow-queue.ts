@@ -52,6 +52,11 @@ export class ShadowQueue {
     return this.scoringNow;
   }
 
+  /** A served scan starts: counted when a shadow runs beside it (the only case it can slow). */
+  servedScanStarts(): void {
+    if (this.scoringNow) this.counts.servedBeside++;
+  }
+
   get depth(): number {
     return this.waiting.length;
   }

@@ -6,6 +6,7 @@
 // never deferred, so real traffic keeps every verdict.
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
+import { warnOnGrowth } from '../warn-on-growth.ts';
 
 /** New scopes per window group (`analysis.newScopesPerWindow`). */
 export const DEFAULT_NEW_SCOPES_PER_WINDOW = 4;
@@ -46,13 +47,5 @@ export function watchNewScopeBudget(deferred: () => number, registry: Registry, 
       this.set(deferred());
     },
   });
-  let logged = 0;
-  const timer = setInterval(() => {
-    const now = deferred();
-    if (now === logged) return;
-    log.warn('analysis_scopes_deferred', { deferred: now - logged, total: now });
-    logged = now;
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return warnOnGrowth(deferred, (growth, total) => log.warn('analysis_scopes_deferred', { deferred: growth, total }), everyMs);
 }

@@ -5,6 +5,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 import type { Logger } from '../log.ts';
+import { warnOnGrowth } from '../warn-on-growth.ts';
 
 export const OTHER = '_other';
 
@@ -104,14 +105,8 @@ export function watchKeyBound(keys: KeyBound, registry: Registry, log: Logger, e
       for (const [tag, bound] of Object.entries(tags)) this.set({ tag }, bound.overflowed);
     },
   });
-  const logged = { model_version: 0, agent: 0 };
-  const timer = setInterval(() => {
-    for (const [tag, bound] of Object.entries(tags) as [keyof typeof tags, TagBound][]) {
-      if (bound.overflowed === logged[tag]) continue;
-      log.warn('tag_limit_reached', { tag, folded_into_other: bound.overflowed - logged[tag], total: bound.overflowed, distinct: bound.size });
-      logged[tag] = bound.overflowed;
-    }
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const stops = Object.entries(tags).map(([tag, bound]) =>
+    warnOnGrowth(() => bound.overflowed, (growth, total) => log.warn('tag_limit_reached', { tag, folded_into_other: growth, total, distinct: bound.size }), everyMs),
+  );
+  return () => stops.forEach((stop) => stop());
 }

@@ -47,11 +47,6 @@ export class ShadowQueue {
     return true;
   }
 
-  /** True while a shadow scan runs. */
-  get scoring(): boolean {
-    return this.scoringNow;
-  }
-
   /** A served scan starts: counted when a shadow runs beside it (the only case it can slow). */
   servedScanStarts(): void {
     if (this.scoringNow) this.counts.servedBeside++;

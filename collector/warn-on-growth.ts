@@ -1,6 +1,6 @@
 // A count that only grows from 0 (events folded away, scopes deferred) is read every `everyMs`;
-// when it grew since the last look, `warn` gets the growth and the total: one log line per period at most,
-// however fast it grows. Returns the stop function.
+// when it grew since the last look, `warn` gets the growth and the total: one log line a period
+// at most, however fast it grows. Returns the stop function.
 export function warnOnGrowth(read: () => number, warn: (growth: number, total: number) => void, everyMs: number): () => void {
   let seen = 0;
   const timer = setInterval(() => {

@@ -82,7 +82,10 @@ def quantize(float_path, maxima, out_path):
                     node.input[k] = dq
         new_nodes.append(helper.make_node("QuantizeLinear", [tensor, s, z], [q]))
         new_nodes.append(helper.make_node("DequantizeLinear", [q, s, z], [dq]))
-        scale_of[tensor] = scale
+        # A later convolution reads the DQ output: it must find the scale under that name too, or it
+        # would put a second Q -> DQ on it (a DQ with two consumers, which onnxruntime never fuses)
+        # and quantize its bias at the wrong scale.
+        scale_of[tensor] = scale_of[dq] = scale
 
     for relu, top in zip(relu_after, maxima):
         qdq(relu.output[0], max(top, 1e-6) / 255.0)

@@ -7,7 +7,9 @@
 # 2. generates labelled corpora with `starwatch generate` (photo covers and procedural covers);
 # 3. turns the training corpora into tensors with the project's own TypeScript preprocessing;
 # 4. trains with PyTorch (Debian's python3-torch) and exports models/v4-reference.onnx;
-# 5. validates on the held-out corpora (other photographs, other seeds) with `starwatch validate`.
+# 5. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
+# 6. validates on the held-out corpora (other photographs, other seeds) with `starwatch validate`,
+#    writes the collector's baseline from the held-out photographs, and compares INT8 with float.
 # The photographs and corpora stay in WORK_DIR; nothing of them is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-10}
 LR=${LR:-3e-3}
+VERSION=${VERSION:-v4-reference-1}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -27,9 +30,12 @@ starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
 
 node --import tsx models/export-tensors.ts "$WORK/tensors" "$WORK/photos" "$WORK/proc"
-/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --lr "$LR" --seed 7
+/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --lr "$LR" --seed 7 --version "$VERSION"
+/usr/bin/python3 models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
-for set in heldout heldout-proc; do
-  starwatch validate --model models/v4-reference.onnx --dataset "$WORK/$set" \
-    --json --report "models/validation-$set.md" > "models/validation-$set.json" || true
-done
+starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --write-baseline models/v4-reference.baseline.json \
+  --json --report models/validation-heldout.md > models/validation-heldout.json || true
+starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout-proc" \
+  --json --report models/validation-heldout-proc.md > models/validation-heldout-proc.json || true
+starwatch compare --models models/v4-reference.onnx models/v4-reference-int8.onnx --dataset "$WORK/heldout" \
+  > models/compare-int8-heldout.txt

@@ -2,6 +2,7 @@
 // (FPR, every method's detection and latency: none silently dropped); anything else stops the
 // start with a clear, typed error. The shipped reference baseline matches its validation report.
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +60,12 @@ test('a file of another shape or version is refused with what is wrong and how t
   }
 });
 
-test('the shipped reference baseline is the held-out validation report of v4-reference-1', async () => {
+test('the shipped reference baseline is the held-out validation report of the shipped reference model', async () => {
   const b = await loadBaseline(new URL('../../models/v4-reference.baseline.json', import.meta.url).pathname);
   const report = JSON.parse(readFileSync(new URL('../../models/validation-heldout.json', import.meta.url), 'utf8'));
-  assert.equal(b.model, 'v4-reference-1');
+  const model = readFileSync(new URL('../../models/v4-reference.onnx', import.meta.url));
+  assert.equal(report.model.sha256, createHash('sha256').update(model).digest('hex'), 'the report judged the model that ships');
+  assert.equal(b.model, report.model.version);
   assert.equal(b.fpr, report.metrics.fpr.rate);
   for (const m of METHODS) assert.equal(b.detectionByMethod?.[m], report.metrics.methods[m].detection.rate, m);
   assert.equal(b.latencyP95Ms, report.metrics.latencyMs.p95);

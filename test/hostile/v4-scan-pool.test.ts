@@ -51,7 +51,8 @@ describe('a path on two scan workers', () => {
     for (const [i, r] of there.entries()) {
       assert.deepEqual(r.verdict, here[i].verdict, `image ${i}`);
       assert.deepEqual(r.info, here[i].info, `image ${i}`);
-      assert.ok(r.timings.decodeMs > 0 && r.timings.inferMs > 0, `image ${i} timings`);
+      // Decoding hidden behind the inference before it counts as none (visible-decode.ts).
+      assert.ok(r.timings.decodeMs >= 0 && r.timings.preprocessMs > 0 && r.timings.inferMs > 0, `image ${i} timings`);
     }
   });
 

@@ -9,6 +9,7 @@ import { V4Model, type V4ModelOptions } from '../model.ts';
 import { preprocess, type Preprocessed } from '../preprocess.ts';
 import { newStreamBuffers } from '../streams/stream-buffers.ts';
 import { niceThisThread } from './thread-priority.ts';
+import { visibleDecodeMs } from './visible-decode.ts';
 import { fromWire, type ForwardedReply, type ForwardedStreams, type ScanRequest, type WireStreams } from './messages.ts';
 import type { ModelReply, ModelRequest } from './remote-model.ts';
 
@@ -24,12 +25,16 @@ const decoders: MessagePort[] = [];
 
 const failed = (id: number, e: unknown) => port.postMessage({ forwarded: true, id, ok: false, ...failure(e) } satisfies ForwardedReply);
 
+/** When this thread's last inference ended (performance.now()). */
+let lastInferenceEnd = 0;
+
 /** Runs one image's streams and answers the main thread under `id`. */
 function runOne(model: V4Model, id: number, p: Omit<Preprocessed, 'streams'>, streams: V4Streams, threads = options.threads ?? 1): Promise<void> {
   const start = performance.now();
   return model.run([streams]).then(
     (outputs) => {
-      const inferMs = performance.now() - start;
+      lastInferenceEnd = performance.now();
+      const inferMs = lastInferenceEnd - start;
       const reply: ForwardedReply = { forwarded: true, id, ok: true, info: p.info, outputs, decodeMs: p.decodeMs, preprocessMs: p.preprocessMs, inferMs, threads };
       port.postMessage(reply);
     },
@@ -38,32 +43,50 @@ function runOne(model: V4Model, id: number, p: Omit<Preprocessed, 'streams'>, st
 }
 
 /**
- * Images sent here to decode go one at a time, decode and run: started together, a second
- * image's decoding would wait behind the first's inference on this thread, and both be late.
+ * Images sent here to decode: an image's decoding (libvips, on a libuv thread) starts while the
+ * image before it is inferred (onnxruntime runs on this thread), so a worker keeps a second core
+ * busy instead of leaving it idle between its two phases. Decodings go one at a time, and so do
+ * inferences, in arrival order: started together, they would only compete for the same cores.
  */
-let scans: Promise<void> = Promise.resolve();
+let decoding: Promise<unknown> = Promise.resolve();
+let inferring: Promise<unknown> = Promise.resolve();
 
 /**
  * The same model with more intra-op threads, for an image alone in flight (ScanRequest.alone):
  * the other cores are idle then, and a second thread took inference from 4.3 to 2.8 ms; under
- * load it only costs CPU (4.7 -> 5.1 ms a run), so busy images use the first model.
+ * load it would only cost CPU (4.7 -> 5.1 ms a run), so busy images use the first model.
  */
 interface Wide {
   model: V4Model;
   threads: number;
 }
 
-/** Scans here run one after the other and their streams stay here: one set of buffers serves all. */
-const buffers = newStreamBuffers();
+/**
+ * Two sets of stream buffers, used in turn: an image's streams are built while the one before it
+ * may still be waiting for its inference. A set is written again only once the image that last
+ * used it was inferred.
+ */
+const slots = [newStreamBuffers(), newStreamBuffers()];
+const slotFree: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+let nextSlot = 0;
 
 function scanHere(model: V4Model, wide: Wide | null, m: ScanRequest): void {
   const use = m.alone && wide ? wide : { model, threads: options.threads ?? 1 };
-  scans = scans.then(() =>
-    preprocess(m.scan, m.limits, buffers).then(
-      (p) => runOne(use.model, m.id, p, p.streams, use.threads),
+  const slot = nextSlot;
+  nextSlot = 1 - slot;
+  let started = 0;
+  const decoded = Promise.all([decoding, slotFree[slot]]).then(() => {
+    started = performance.now();
+    return preprocess(m.scan, m.limits, slots[slot]);
+  });
+  decoding = decoded.catch(() => undefined);
+  const done = Promise.all([inferring, decoding]).then(() =>
+    decoded.then(
+      (p) => runOne(use.model, m.id, { ...p, decodeMs: visibleDecodeMs(started, p.decodeMs, lastInferenceEnd) }, p.streams, use.threads),
       (e: unknown) => failed(m.id, toV4Error(e)),
     ),
   );
+  inferring = slotFree[slot] = done;
 }
 
 try {

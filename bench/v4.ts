@@ -221,7 +221,9 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
     const p95At1 = summarise(latency.total).p95;
     // Wall time an image spends neither decoding nor in the model: the hops between threads.
     const handOffsAt1 = mean(latency.total) - mean(latency.decode) - mean(latency.preprocess) - mean(latency.infer);
-    const decodeCpuMs = mean(served.decode) + mean(served.preprocess);
+    // At 1 in flight: under load a scan worker hides decoding behind the inference before it and
+    // reports only the part it waited for (v4/pool/visible-decode.ts).
+    const decodeCpuMs = mean(latency.decode) + mean(latency.preprocess);
     const met = { ratio: figures.ratio >= TARGET_RATIO, p95At1: p95At1 < TARGET_P95_MS };
     const data = {
       images: set.label,
@@ -255,7 +257,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       `  preprocess  ${formatMs(s.preprocess)}`,
       `  infer       ${formatMs(s.infer)}  (includes the wait for the model)`,
       `  total       ${formatMs(s.total)}`,
-      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, of which decode + preprocess ${decodeCpuMs.toFixed(2)} ms (worker wall time);` +
+      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, decode + preprocess ${decodeCpuMs.toFixed(2)} ms (wall time at 1 in flight);` +
         ` cores used ${figures.servedCoresUsed.toFixed(2)} of ${cores}`,
       `baseline (same run, alternating rounds): inference alone on ready tensors, one thread: ${figures.baselineImagesPerSecond.toFixed(0)} images/s`,
       `  infer       ${formatMs(data.baseline.inferMs)}`,

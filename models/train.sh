@@ -15,9 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
-EPOCHS=${EPOCHS:-10}
+EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-1}
+VERSION=${VERSION:-v4-reference-2}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"

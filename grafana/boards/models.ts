@@ -104,7 +104,7 @@ export function modelsBoard(): dashboard.DashboardBuilder {
     .withPanel(
       tableOf({
         title: 'Event timings by version',
-        description: 'From the raw events: where the time goes in each version (p95 of each stage)',
+        description: 'From the raw events: where the time goes in each version (p95 of each stage; decode counts only the decoding a request waited for, not what a scan worker hid behind the inference of the image before it)',
         queries: [
           {
             sql: `SELECT count("total_ms") AS "events", percentile("decode_ms", 95) AS "decode p95", percentile("preprocess_ms", 95) AS "preprocess p95", percentile("infer_ms", 95) AS "infer p95", percentile("total_ms", 95) AS "total p95" FROM ${I} WHERE ${eventScope} GROUP BY "model_version"`,

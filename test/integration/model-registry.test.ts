@@ -4,14 +4,19 @@
 // for it and the state of its rollout (the collector's gate decision).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { useServices, waitFor } from '../harness/services.ts';
 import { collectorConfig, quietLog } from './collector-setup.ts';
 import { startCollector } from '../../collector/start.ts';
 import { makeImages, postScan, startTestAgent } from './agent-stream.ts';
+import { readOnnxMetadata } from '../../v4/onnx-metadata.ts';
 
 const services = useServices({ nats: true, influx: true });
 const DB = 'model_registry';
 const TOKEN = 'model-registry-token-0123456789';
+const CANDIDATE = 'models/v4-reference-int8.onnx';
+/** The version the candidate announces, which the fixture runs below must name. */
+const CANDIDATE_VERSION = readOnnxMetadata(readFileSync(CANDIDATE)).version;
 
 test('agents announce their models; /models/versions lists every model with identity, roles, runs, share and rollout state', async () => {
   const config = collectorConfig(services.nats.url, services.influx.url, DB, { durable: 'model-registry' });
@@ -20,7 +25,7 @@ test('agents announce their models; /models/versions lists every model with iden
   config.rollout.windowMs = 1000;
   config.rollout.closeAfterMs = 300;
   const collector = await startCollector(config, quietLog);
-  const agent = await startTestAgent(services.nats.url, { agentId: 'registry-agent', rollout: { candidateModel: 'models/v4-reference-int8.onnx', shadowShare: 0.5 } }).catch(async (e) => {
+  const agent = await startTestAgent(services.nats.url, { agentId: 'registry-agent', rollout: { candidateModel: CANDIDATE, shadowShare: 0.5 } }).catch(async (e) => {
     await collector.stop();
     throw e;
   });
@@ -31,7 +36,7 @@ test('agents announce their models; /models/versions lists every model with iden
     const now = Date.now() * 1e6;
     const write = await fetch(`${services.influx.url}/write?db=${DB}&rp=windows`, {
       method: 'POST',
-      body: [`validation,model_version=v4-reference-1-int8,dataset=d,kind=run,stream=none run_id="r1",fpr=0.1 ${now}`, `training,run=t1,model_version=v4-reference-1-int8,metric=loss value=0.5,step=1 ${now}`].join('\n'),
+      body: [`validation,model_version=${CANDIDATE_VERSION},dataset=d,kind=run,stream=none run_id="r1",fpr=0.1 ${now}`, `training,run=t1,model_version=${CANDIDATE_VERSION},metric=loss value=0.5,step=1 ${now}`].join('\n'),
     });
     assert.equal(write.status, 204, await write.text());
     const get = async () => (await (await fetch(`${collector.apiUrl}/models/versions`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).versions as any[];
@@ -49,7 +54,7 @@ test('agents announce their models; /models/versions lists every model with iden
     assert.equal(p.inputs.length, 8, `the V4 model takes eight streams: ${p.inputs}`);
     assert.ok(p.outputs.length > 0);
     assert.notEqual(c.sha256, p.sha256);
-    assert.equal(c.model_version, 'v4-reference-1-int8', 'the fixture run names this version');
+    assert.equal(c.model_version, CANDIDATE_VERSION, 'the fixture runs name this version');
     assert.equal(c.validation_runs, 1);
     assert.equal(c.training_runs, 1);
     assert.equal(c.rollout_state, 'wait', 'four requests are far from the 2 hours the gate wants');

@@ -15,13 +15,18 @@ const overTime = 'GROUP BY time($__interval) fill(null)';
 // The rollout windows are a minute by default.
 const rolloutInterval = { minInterval: '1m' };
 
+/**
+ * A window that closes before its agent's first candidate event is named 'unknown'
+ * (collector/rollout/comparer.ts) and holds no pairs; sorted first, it would be the board's
+ * default and show nothing, so the variables leave it out.
+ */
 function pairTag(name: 'baseline' | 'candidate'): dashboard.QueryVariableBuilder {
   const tag = name === 'baseline' ? 'primary' : 'candidate';
   return new dashboard.QueryVariableBuilder(name)
     .label(name)
     .description(`The ${name} model version of a rollout`)
     .datasource(DATASOURCE)
-    .query(`SHOW TAG VALUES FROM "${MEASUREMENTS.rollout}" WITH KEY = "${tag}"`)
+    .query(`SHOW TAG VALUES FROM "${MEASUREMENTS.rollout}" WITH KEY = "${tag}" WHERE "${tag}" != 'unknown'`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
 }

@@ -223,7 +223,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
     const handOffsAt1 = mean(latency.total) - mean(latency.decode) - mean(latency.preprocess) - mean(latency.infer);
     // At 1 in flight: under load a scan worker hides decoding behind the inference before it and
     // reports only the part it waited for (v4/pool/visible-decode.ts).
-    const decodeCpuMs = mean(latency.decode) + mean(latency.preprocess);
+    const decodeMsAtOne = mean(latency.decode) + mean(latency.preprocess);
     const met = { ratio: figures.ratio >= TARGET_RATIO, p95At1: p95At1 < TARGET_P95_MS };
     const data = {
       images: set.label,
@@ -241,7 +241,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       baseline: { what: 'inference alone on ready tensors, batch 1, one thread (one core)', imagesPerSecond: figures.baselineImagesPerSecond, inferMs: summarise(inferTimes) },
       latencyMs: s,
       latencyAtInFlight1Ms: { total: summarise(latency.total), decode: summarise(latency.decode), preprocess: summarise(latency.preprocess), infer: summarise(latency.infer), handOffsMean: handOffsAt1 },
-      decodePlusPreprocessMsPerImage: decodeCpuMs,
+      decodePlusPreprocessMsPerImage: decodeMsAtOne,
       batchProbe: { batch: BATCH_PROBE, imagesPerSecond: rateOf(batchTally), cpuMsPerImage: cpuPerImage(batchTally) },
       targets: { ratio: TARGET_RATIO, p95At1Ms: TARGET_P95_MS, met: met.ratio && met.p95At1 },
     };
@@ -257,7 +257,7 @@ export async function runV4Bench(options: V4BenchOptions): Promise<BenchReport> 
       `  preprocess  ${formatMs(s.preprocess)}`,
       `  infer       ${formatMs(s.infer)}  (includes the wait for the model)`,
       `  total       ${formatMs(s.total)}`,
-      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, decode + preprocess ${decodeCpuMs.toFixed(2)} ms (wall time at 1 in flight);` +
+      `  CPU an image (all threads): ${figures.cpuMsPerImage.served.toFixed(2)} ms, decode + preprocess ${decodeMsAtOne.toFixed(2)} ms (wall time at 1 in flight);` +
         ` cores used ${figures.servedCoresUsed.toFixed(2)} of ${cores}`,
       `baseline (same run, alternating rounds): inference alone on ready tensors, one thread: ${figures.baselineImagesPerSecond.toFixed(0)} images/s`,
       `  infer       ${formatMs(data.baseline.inferMs)}`,

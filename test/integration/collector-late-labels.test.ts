@@ -10,6 +10,9 @@ import { startCollector } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 
 const services = useServices({ nats: true, influx: true });
+const DB = 'late_labels';
+const TOKEN = 'late-labels-token-0123456789abc';
+const WRITE_TOKEN = 'late-labels-write-9876543210xyz';
 
 /**
  * InfluxDB 1.x stores a rewritten point's fields one by one: a query may see some new values and
@@ -18,9 +21,6 @@ const services = useServices({ nats: true, influx: true });
  */
 const whole = (w: Record<string, any> | undefined, expected: Record<string, unknown>): boolean =>
   w !== undefined && Object.entries(expected).every(([k, v]) => v === undefined || w[k] === v);
-const DB = 'late_labels';
-const TOKEN = 'late-labels-token-0123456789abc';
-const WRITE_TOKEN = 'late-labels-write-9876543210xyz';
 
 /** A collector of these tests: its own database and durable, the API on a free port with both tokens. */
 function labelsConfig(db: string, options: Parameters<typeof collectorConfig>[3]) {

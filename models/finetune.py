@@ -30,7 +30,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from v4_arch import ALL_STREAMS, V4Detector  # noqa: E402
 from build_model import export  # noqa: E402
-from onnx_weights import load_onnx_weights  # noqa: E402
+from onnx_weights import load_onnx_model  # noqa: E402
 from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 METHODS = ("alpha", "palette", "lsb.rgb", "exif", "raw")
@@ -166,9 +166,7 @@ def main():
     torch.set_num_threads(os.cpu_count() or 1)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
-    model = V4Detector()
-    if args.init:
-        load_onnx_weights(model, args.init)
+    model = load_onnx_model(args.init) if args.init else V4Detector()
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         for p in model.streams[model.stream_names.index(name)].parameters():

@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from v4_arch import V4Detector
+
 
 def _varint(buf, i):
     value = shift = 0
@@ -72,6 +74,13 @@ def read_initializers(path):
     return out
 
 
+def load_onnx_model(path):
+    """A V4Detector shaped like the file (with the parity-residual stream if it has one), loaded."""
+    names = {name for name, _ in read_initializers(path)}
+    model = V4Detector(parity_residual=any(name.startswith("parity.") for name in names))
+    return load_onnx_weights(model, path)
+
+
 def load_onnx_weights(model, path):
     named = dict(read_initializers(path))
     folded = [v for k, v in named.items() if k.startswith("onnx::Conv_")]
@@ -80,7 +89,9 @@ def load_onnx_weights(model, path):
         if key in named:
             state[key] = torch.from_numpy(named[key])
     model.load_state_dict(state)
-    convs = [m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d))]
+    # Convolutions without a bias (the parity stream's fixed residual) have no BatchNorm to fold:
+    # they keep their own names and were loaded with the state above.
+    convs = [m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d)) and m.bias is not None]
     if len(folded) != 2 * len(convs):
         raise ValueError(f"{path}: {len(folded)} folded conv tensors for {len(convs)} convolutions")
     with torch.no_grad():

@@ -24,16 +24,15 @@ from onnx import helper, numpy_helper, TensorProto
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from v4_arch import V4Detector  # noqa: E402
-from onnx_weights import load_onnx_weights  # noqa: E402
+from onnx_weights import load_onnx_model  # noqa: E402
 from finetune import load_tensors, batch_inputs  # noqa: E402
 
 
 def relu_maxima(float_path, calib_dir, images):
     """Largest output of every ReLU that follows a convolution, in forward order."""
-    model = load_onnx_weights(V4Detector(), float_path).eval()
+    model = load_onnx_model(float_path).eval()
     relus = []
-    for stream in model.streams:
+    for stream in list(model.streams) + ([model.parity] if hasattr(model, "parity") else []):
         body = getattr(stream, "body", None)
         if body is None or not any(isinstance(m, (nn.Conv1d, nn.Conv2d)) for m in body):
             continue
@@ -63,7 +62,9 @@ def quantize(float_path, maxima, out_path):
     for node in graph.node:
         for name in node.input:
             consumers.setdefault(name, []).append(node)
-    convs = [n for n in graph.node if n.op_type == "Conv"]
+    # Only trained convolutions (each followed by a ReLU); a fixed one (the parity stream's
+    # residual) stays float: its output is signed and its weights are exact fractions.
+    convs = [n for n in graph.node if n.op_type == "Conv" and any(c.op_type == "Relu" for c in consumers[n.output[0]])]
     relu_after = [next(c for c in consumers[conv.output[0]] if c.op_type == "Relu") for conv in convs]
     if len(relu_after) != len(maxima):
         raise ValueError(f"{len(relu_after)} conv ReLUs in the graph, {len(maxima)} measured")

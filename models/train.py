@@ -25,11 +25,11 @@ from build_model import export  # noqa: E402
 from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 
-def train(arrays, labels, n, epochs, seed, lr, batch_size=32):
+def train(arrays, labels, n, epochs, seed, lr, parity_residual, batch_size=32):
     torch.manual_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
-    model = V4Detector()
+    model = V4Detector(parity_residual=parity_residual)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((n + batch_size - 1) // batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
@@ -71,12 +71,15 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--version", default="v4-reference-1")
     parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--parity-residual", action="store_true",
+                        help="add the parity-residual stream (models/v4_arch.py, ParityResidualStream)")
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     arrays, labels, n = load_tensors(args.tensors)
     print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
-    model = train(arrays, labels, n, args.epochs, args.seed, args.lr)
-    export(model, args.out, args.version, source="models/train.py (seed %d, %d epochs)" % (args.seed, args.epochs))
+    model = train(arrays, labels, n, args.epochs, args.seed, args.lr, args.parity_residual)
+    export(model, args.out, args.version, source="models/train.py (seed %d, %d epochs%s)" % (
+        args.seed, args.epochs, ", parity residual" if args.parity_residual else ""))
     print(f"wrote {args.out}")
 
 

@@ -76,8 +76,9 @@ def read_initializers(path):
 
 def load_onnx_model(path):
     """A V4Detector shaped like the file (with the parity-residual stream if it has one), loaded."""
-    names = {name for name, _ in read_initializers(path)}
-    model = V4Detector(parity_residual=any(name.startswith("parity.") for name in names))
+    residual = dict(read_initializers(path)).get("parity.residual.weight")
+    parity = None if residual is None else ("rgba" if residual.shape[0] == 4 else "rgb")
+    model = V4Detector(parity_residual=parity)
     return load_onnx_weights(model, path)
 
 

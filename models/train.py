@@ -71,7 +71,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--version", default="v4-reference-1")
     parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--parity-residual", action="store_true",
+    parser.add_argument("--parity-residual", choices=("rgb", "rgba"),
                         help="add the parity-residual stream (models/v4_arch.py, ParityResidualStream)")
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
@@ -79,7 +79,7 @@ def main():
     print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
     model = train(arrays, labels, n, args.epochs, args.seed, args.lr, args.parity_residual)
     export(model, args.out, args.version, source="models/train.py (seed %d, %d epochs%s)" % (
-        args.seed, args.epochs, ", parity residual" if args.parity_residual else ""))
+        args.seed, args.epochs, f", parity residual {args.parity_residual}" if args.parity_residual else ""))
     print(f"wrote {args.out}")
 
 

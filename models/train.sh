@@ -6,7 +6,8 @@
 # 1. splits the photographs by file name: the first 250 are training covers, the rest held out;
 # 2. generates labelled corpora with `starwatch generate` (photo covers and procedural covers);
 # 3. turns the training corpora into tensors with the project's own TypeScript preprocessing;
-# 4. trains with PyTorch (Debian's python3-torch) and exports models/v4-reference.onnx;
+# 4. trains with PyTorch (Debian's python3-torch) and exports models/v4-reference.onnx (the
+#    contract's streams plus the parity-residual stream, PARITY);
 # 5. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
 # 6. validates on the held-out corpora (other photographs, other seeds) with `starwatch validate`,
 #    writes the collector's baseline from the held-out photographs, and compares INT8 with float.
@@ -17,7 +18,9 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-2}
+VERSION=${VERSION:-v4-reference-3}
+# The parity-residual stream (models/v4_arch.py): rgb, rgba, or none for the contract's streams only.
+PARITY=${PARITY:-rgb}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -30,7 +33,9 @@ starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
 
 node --import tsx models/export-tensors.ts "$WORK/tensors" "$WORK/photos" "$WORK/proc"
-/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --lr "$LR" --seed 7 --version "$VERSION"
+PARITY_ARGS=()
+[ "$PARITY" = none ] || PARITY_ARGS=(--parity-residual "$PARITY")
+/usr/bin/python3 models/train.py "$WORK/tensors" models/v4-reference.onnx --epochs "$EPOCHS" --lr "$LR" --seed 7 --version "$VERSION" "${PARITY_ARGS[@]}"
 /usr/bin/python3 models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --write-baseline models/v4-reference.baseline.json \

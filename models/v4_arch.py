@@ -56,7 +56,7 @@ class MetaStream(nn.Module):
 
 class ParityResidualStream(nn.Module):
     """Not in the contract: each pixel's LSB parity times its prediction residual, for R, G and
-    B, the weighted-stego statistic of LSB steganalysis.
+    B (and alpha with `with_alpha`), the weighted-stego statistic of LSB steganalysis.
 
     LSB replacement moves a pixel towards the value that shares its other bits, so on a stego
     pixel (2 * lsb - 1) * (x - mean of its 4 neighbours) averages 1/2 grey level; on a photograph
@@ -70,22 +70,28 @@ class ParityResidualStream(nn.Module):
 
     CLIP = 6.0
 
-    def __init__(self):
+    def __init__(self, with_alpha=False):
         super().__init__()
-        self.residual = nn.Conv2d(3, 3, 3, stride=2, padding=1, bias=False)
+        self.with_alpha = with_alpha
+        channels = 4 if with_alpha else 3
+        self.residual = nn.Conv2d(channels, channels, 3, stride=2, padding=1, bias=False)
         kernel = torch.tensor([[0.0, -0.25, 0.0], [-0.25, 1.0, -0.25], [0.0, -0.25, 0.0]])
         scale = 255.0 / (2 * self.CLIP)  # inputs are grey level / 255; output in units of 2 * CLIP
         self.residual.weight.data.zero_()
-        for c in range(3):  # block-diagonal: a dense convolution runs faster than a depthwise one
+        for c in range(channels):  # block-diagonal: a dense convolution runs faster than a depthwise one
             self.residual.weight.data[c, c] = kernel * scale
         self.residual.weight.requires_grad_(False)
         self.body = nn.Sequential(
-            nn.Conv2d(3, 16, 2, stride=2), nn.BatchNorm2d(16), nn.ReLU(), *conv_block_2d(16, 32),
+            nn.Conv2d(channels, 16, 2, stride=2), nn.BatchNorm2d(16), nn.ReLU(), *conv_block_2d(16, 32),
             nn.AvgPool2d(4), nn.Flatten(), nn.Linear(32 * 64, PROJ),  # 32x32 -> 8x8
         )
 
-    def forward(self, pixel, lsb):
-        product = (2 * lsb[:, :, ::2, ::2] - 1) * self.residual(pixel)
+    def forward(self, pixel, lsb, alpha):
+        values, parity = pixel, lsb
+        if self.with_alpha:  # the alpha stream is (alpha / 255, alpha & 1)
+            values = torch.cat([pixel, alpha[:, 0:1]], dim=1)
+            parity = torch.cat([lsb, alpha[:, 1:2]], dim=1)
+        product = (2 * parity[:, :, ::2, ::2] - 1) * self.residual(values)
         return self.body(torch.clamp(product, -0.5, 0.5) + 0.5)
 
 
@@ -110,7 +116,8 @@ def make_stream(name):
 class V4Detector(nn.Module):
     """forward(*inputs in `streams` order) -> tuple of outputs in `heads` order."""
 
-    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=False):
+    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=None):
+        """parity_residual: None, "rgb" or "rgba" (ParityResidualStream, with or without alpha)."""
         super().__init__()
         self.stream_names = tuple(streams)
         self.head_names = tuple(heads)
@@ -118,7 +125,7 @@ class V4Detector(nn.Module):
         self.streams = nn.ModuleList(m for m, _ in built)
         self.widths = [w for _, w in built]
         if parity_residual:
-            self.parity = ParityResidualStream()
+            self.parity = ParityResidualStream(with_alpha=parity_residual == "rgba")
             self.widths.append(PROJ)
         total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual
         self.gate = nn.Linear(total, len(self.widths))
@@ -138,7 +145,7 @@ class V4Detector(nn.Module):
         parts = [stream(x) for stream, x in zip(self.streams, inputs)]
         if hasattr(self, "parity"):
             named = dict(zip(self.stream_names, inputs))
-            parts.append(self.parity(named["pixel_tensor"], named["lsb"]))
+            parts.append(self.parity(named["pixel_tensor"], named["lsb"], named["alpha"]))
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)
         cls = self.fusion(gated)[:, -PROJ:]

@@ -22,6 +22,11 @@ function count(tallies: Map<string, Tally>, key: string, hit: boolean): void {
   tallies.set(key, t);
 }
 
+// Piped into `head`, the reader may go away early; that is not an error of this tool.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 async function main(): Promise<void> {
   const detection = new Map<string, Tally>();
   const bitOrder = new Map<string, Tally>();

@@ -32,7 +32,7 @@ def relu_maxima(float_path, calib_dir, images):
     """Largest output of every ReLU that follows a convolution, in forward order."""
     model = load_onnx_model(float_path).eval()
     relus = []
-    for stream in list(model.streams) + ([model.parity] if hasattr(model, "parity") else []):
+    for stream in list(model.streams) + ([model.parity] if model.parity is not None else []):
         body = getattr(stream, "body", None)
         if body is None or not any(isinstance(m, (nn.Conv1d, nn.Conv2d)) for m in body):
             continue

@@ -63,8 +63,8 @@ class ParityResidualStream(nn.Module):
     it averages about 0. The contract's pixel and LSB streams meet only after pooling, where this
     product can no longer be formed, so random-byte payloads (no zero top bits for the LSB plane
     alone to show) went undetected. The residual is a fixed convolution (not trained; the INT8
-    quantizer leaves it float) on every other pixel and row, which keeps the cost at about 0.5 ms
-    of CPU an image; the product is clipped to +-CLIP grey levels and mapped to 0..1, the range
+    quantizer leaves it float) on every other pixel and row, which keeps the stream's cost at about
+    0.6 ms of CPU an image; the product is clipped to +-CLIP grey levels and mapped to 0..1, the range
     every stream's first trained convolution sees.
     """
 
@@ -124,8 +124,8 @@ class V4Detector(nn.Module):
         built = [make_stream(n) for n in self.stream_names]
         self.streams = nn.ModuleList(m for m, _ in built)
         self.widths = [w for _, w in built]
-        if parity_residual:
-            self.parity = ParityResidualStream(with_alpha=parity_residual == "rgba")
+        self.parity = ParityResidualStream(with_alpha=parity_residual == "rgba") if parity_residual else None
+        if self.parity is not None:
             self.widths.append(PROJ)
         total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual
         self.gate = nn.Linear(total, len(self.widths))
@@ -143,7 +143,7 @@ class V4Detector(nn.Module):
 
     def forward(self, *inputs):
         parts = [stream(x) for stream, x in zip(self.streams, inputs)]
-        if hasattr(self, "parity"):
+        if self.parity is not None:
             named = dict(zip(self.stream_names, inputs))
             parts.append(self.parity(named["pixel_tensor"], named["lsb"], named["alpha"]))
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))

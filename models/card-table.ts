@@ -5,7 +5,7 @@
 //   node --import tsx models/card-table.ts models/validation-heldout.json [more.json...]
 import { readFileSync } from 'node:fs';
 
-interface Rate {
+export interface Rate {
   hits: number;
   n: number;
 }

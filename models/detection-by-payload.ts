@@ -4,18 +4,11 @@
 // top bits to find) needs a different fix from one that misses text.
 //
 //   node bin/starwatch.js scan --json CORPUS_DIR | node --import tsx models/detection-by-payload.ts
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { cell } from './card-table.ts';
+import { readLabel } from '../schemas/corpus-label.ts';
+import { cell, type Rate } from './card-table.ts';
 
-interface Tally {
-  hits: number;
-  n: number;
-}
-
-const labelOf = (file: string) => JSON.parse(readFileSync(file.replace(/\.[a-z]+$/, '.json'), 'utf8'));
-
-function count(tallies: Map<string, Tally>, key: string, hit: boolean): void {
+function count(tallies: Map<string, Rate>, key: string, hit: boolean): void {
   const t = tallies.get(key) ?? { hits: 0, n: 0 };
   t.n++;
   if (hit) t.hits++;
@@ -28,11 +21,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 async function main(): Promise<void> {
-  const detection = new Map<string, Tally>();
-  const bitOrder = new Map<string, Tally>();
+  const detection = new Map<string, Rate>();
+  const bitOrder = new Map<string, Rate>();
   for await (const line of createInterface({ input: process.stdin })) {
     const scan = JSON.parse(line);
-    const label = labelOf(scan.file);
+    const label = await readLabel(scan.file);
     if (label.category !== 'stego' || !scan.ok) continue;
     const payload = label.message_kind === 'bytes' ? 'random bytes' : 'text';
     count(detection, `${label.method}, ${payload}`, scan.verdict.isStego);
@@ -41,7 +34,7 @@ async function main(): Promise<void> {
       count(bitOrder, `${label.method}, ${label.bit_order}, ${payload}`, scan.verdict.bitOrder === label.bit_order);
     }
   }
-  const rows = (m: Map<string, Tally>) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => `| ${k} | ${cell(t)} |`);
+  const rows = (m: Map<string, Rate>) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => `| ${k} | ${cell(t)} |`);
   console.log(['| stego images | detected (hits/n; 95% interval) |', '|---|---|', ...rows(detection)].join('\n'));
   console.log();
   console.log(['| stego images | bit order named right |', '|---|---|', ...rows(bitOrder)].join('\n'));

@@ -76,14 +76,14 @@ def read_initializers(path):
 
 def load_onnx_model(path):
     """A V4Detector shaped like the file (with the parity-residual stream if it has one), loaded."""
-    residual = dict(read_initializers(path)).get("parity.residual.weight")
-    parity = None if residual is None else ("rgba" if residual.shape[0] == 4 else "rgb")
-    model = V4Detector(parity_residual=parity)
-    return load_onnx_weights(model, path)
-
-
-def load_onnx_weights(model, path):
     named = dict(read_initializers(path))
+    residual = named.get("parity.residual.weight")
+    parity = None if residual is None else ("rgba" if residual.shape[0] == 4 else "rgb")
+    return load_onnx_weights(V4Detector(parity_residual=parity), named, path)
+
+
+def load_onnx_weights(model, named, path):
+    """`named`: the file's initializers by name (read_initializers); `path` names it in errors."""
     folded = [v for k, v in named.items() if k.startswith("onnx::Conv_")]
     state = model.state_dict()
     for key in state:

@@ -1,20 +1,23 @@
 """Fine-tunes a V4 model on tensors made by models/export-tensors.ts (the project's own
-TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. Run through
-models/finetune.sh, which makes the corpora and the tensors first. (models/train.py is the recipe
-that made v4-reference-1 from scratch.)
+TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. models/train.sh
+runs it twice after models/train.py (which trains from scratch).
 
-    /usr/bin/python3 models/finetune.py TENSOR_DIR OUT.onnx [--init BASE.onnx] [--steps N]
-        [--calib CALIB_TENSOR_DIR] [--checkpoint FILE.pt] [--export-only]
+    /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha]
+        [--steps N] [--hard-methods M,M] [--calib CALIB_TENSOR_DIR] [--calib-allow SHARE]
+        [--checkpoint FILE.pt] [--export-only]
 
 Losses: binary cross-entropy on stego; cross-entropy on the method (stego images only) and on the
 bit order (clean images count as "none"). Batches are drawn with more weight on the methods the
-model finds hard (palette, lsb.rgb, `--hard-weight`) and on clean images of the formats they use
-(PNG, GIF, BMP), clean and stego kept at equal total weight so the prior stays at one half.
+model finds hard (`--hard-methods`, `--hard-weight`) and on clean images of the formats where
+false positives were (PNG, GIF, BMP), clean and stego kept at equal total weight so the prior
+stays at one half.
 
 `--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
-they stay frozen (eval mode) while everything else trains. `--calib` sets the stego threshold on a
+they stay frozen (eval mode) while everything else trains. `--parity-alpha` adds the alpha channel
+to an rgb parity-residual stream, its new weights at zero. `--calib` sets the stego threshold on a
 calibration corpus (training photographs, another seed; never the held-out ones): the stego bias is
-lowered until no clean calibration image of any format is flagged, with `--margin` to spare.
+lowered until at most `--calib-allow` of the clean calibration images of each format are flagged,
+with `--margin` to spare.
 """
 import argparse
 import math
@@ -34,7 +37,6 @@ from onnx_weights import load_onnx_model  # noqa: E402
 from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 METHODS = ("alpha", "palette", "lsb.rgb", "exif", "raw")
-HARD_METHODS = (METHODS.index("palette"), METHODS.index("lsb.rgb"))
 HARD_CLEAN_FORMATS = ("PNG", "GIF", "BMP")
 
 
@@ -49,16 +51,33 @@ def load_many(folders):
     return arrays, labels, sum(p[2] for p in parts)
 
 
-def sample_weights(labels, hard_weight):
+def sample_weights(labels, hard_weight, hard_methods):
     """Hard methods and the clean images of their formats weigh more; clean and stego sum equal."""
     stego = labels["stego"].numpy() == 1
     method = labels["method"].numpy()
     hard_format = np.array([f in HARD_CLEAN_FORMATS for f in labels["format"]])
     w = np.ones(len(stego))
-    w[stego & np.isin(method, HARD_METHODS)] = hard_weight
+    w[stego & np.isin(method, [METHODS.index(m) for m in hard_methods])] = hard_weight
     w[~stego & hard_format] = (1 + hard_weight) / 2
     w[~stego] *= w[stego].sum() / w[~stego].sum()
     return w / w.sum()
+
+
+def widen_parity_to_rgba(model):
+    """The same model with alpha added to its rgb parity-residual stream. The alpha channel's
+    weights start at zero, so the widened model computes what the loaded one did until trained."""
+    wide = V4Detector(parity_residual="rgba")
+    state = wide.state_dict()
+    for key, value in model.state_dict().items():
+        if key == "parity.residual.weight":
+            continue  # fixed, and already built block-diagonal for four channels
+        if key == "parity.body.0.weight":
+            state[key].zero_()
+            state[key][:, :3] = value
+        else:
+            state[key] = value
+    wide.load_state_dict(state)
+    return wide
 
 
 def freeze_batchnorm(model):
@@ -70,7 +89,7 @@ def freeze_batchnorm(model):
 def train(model, arrays, labels, n, args):
     """`args.steps` batches drawn by weight, cosine learning rate after a short warm-up."""
     rng = np.random.default_rng(args.seed)
-    weights = sample_weights(labels, args.hard_weight)
+    weights = sample_weights(labels, args.hard_weight, args.hard_methods.split(","))
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     bce, ce = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
     stego_f = labels["stego"].float()
@@ -124,14 +143,23 @@ def stego_logits(model, arrays, n, batch=64):
     return torch.cat(out).numpy()
 
 
-def calibrate(model, folder, margin):
-    """Lowers the stego bias so that no clean calibration image of any format is flagged."""
+def clean_threshold(logits, allow):
+    """The logit above which at most `allow` of these clean images lie (0: the highest one)."""
+    ranked = np.sort(logits)[::-1]
+    return float(ranked[min(len(ranked) - 1, int(allow * len(ranked)))])
+
+
+def calibrate(model, folder, margin, allow):
+    """Lowers the stego bias until at most `allow` of the clean calibration images of each format
+    are flagged (0: none), with `margin` to spare."""
     arrays, labels, n = load_tensors(folder)
     logits = stego_logits(model, arrays, n)
     stego = labels["stego"].numpy() == 1
     formats = np.array(labels["format"])
-    shift = float(logits[~stego].max()) + margin
-    print(f"calibration: {n} images, highest clean logit {logits[~stego].max():.3f} -> bias shift {-max(0.0, shift):.3f}")
+    needed = max(clean_threshold(logits[~stego & (formats == f)], allow) for f in set(formats[~stego]))
+    shift = needed + margin
+    print(f"calibration: {n} images, clean threshold {needed:.3f} (allowing {allow:.1%} a format) "
+          f"-> bias shift {-max(0.0, shift):.3f}")
     if shift > 0:
         with torch.no_grad():
             model.heads["stego_logits"].bias -= shift
@@ -155,9 +183,14 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--hard-weight", type=float, default=3.0)
+    parser.add_argument("--hard-methods", default="palette,lsb.rgb", help="comma-separated methods that weigh more")
+    parser.add_argument("--parity-alpha", action="store_true",
+                        help="add alpha to the --init model's rgb parity-residual stream (widen_parity_to_rgba)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
+    parser.add_argument("--calib-allow", type=float, default=0.0,
+                        help="share of each format's clean calibration images the threshold may flag")
     parser.add_argument("--freeze", default="", help="comma-separated streams whose weights stay as loaded")
     parser.add_argument("--checkpoint", help="saved every 25 steps; resumed from if present")
     parser.add_argument("--export-only", action="store_true", help="calibrate and export the checkpoint")
@@ -167,6 +200,8 @@ def main():
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     model = load_onnx_model(args.init) if args.init else V4Detector()
+    if args.parity_alpha:
+        model = widen_parity_to_rgba(model)
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         for p in model.streams[model.stream_names.index(name)].parameters():
@@ -180,8 +215,8 @@ def main():
         model = train(model, arrays, labels, n, args)
         del arrays
     if args.calib:
-        calibrate(model, args.calib, args.margin)
-    source = "models/train.py (seed %d, %d steps%s)" % (
+        calibrate(model, args.calib, args.margin, args.calib_allow)
+    source = "models/finetune.py (seed %d, %d steps%s)" % (
         args.seed, args.steps, ", from " + os.path.basename(args.init) if args.init else "")
     export(model, args.out, args.version, source=source)
     print(f"wrote {args.out}")

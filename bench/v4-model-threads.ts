@@ -4,20 +4,17 @@
 //   node --import tsx bench/v4-model-threads.ts [--model models/v4-reference.onnx] [--runs 200] [--rounds 3]
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
+import { STREAM_NAMES, STREAM_SHAPES, streamSize } from '../v4/contract.ts';
 import { DEFAULT_MODEL_PATH } from '../v4/path.ts';
 import { summarise } from './stats.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: DEFAULT_MODEL_PATH }, runs: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
-const SHAPES: Record<string, number[]> = {
-  pixel_tensor: [1, 3, 256, 256], meta: [1, 2048], alpha: [1, 2, 256, 256], lsb: [1, 3, 256, 256],
-  palette: [1, 768], palette_lsb: [1, 1, 256, 256], format_features: [1, 6], content_features: [1, 6],
-};
 // Bits rather than a constant: convolutions cost the same on any values, but this keeps no
 // layer's output trivially zero.
-const feeds = Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => {
-  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => (Math.random() < 0.5 ? 0 : 1));
-  return [name, new ort.Tensor('float32', data, shape)];
+const feeds = Object.fromEntries(STREAM_NAMES.map((name) => {
+  const data = Float32Array.from({ length: streamSize(name) }, () => (Math.random() < 0.5 ? 0 : 1));
+  return [name, new ort.Tensor('float32', data, [1, ...STREAM_SHAPES[name]])];
 }));
 const VARIANTS = [{ threads: 1, spin: false }, { threads: 2, spin: false }, { threads: 2, spin: true }];
 

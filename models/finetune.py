@@ -1,6 +1,6 @@
 """Fine-tunes a V4 model on tensors made by models/export-tensors.ts (the project's own
 TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. models/train.sh
-runs it twice after models/train.py (which trains from scratch).
+runs it three times after models/train.py (which trains from scratch).
 
     /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha]
         [--steps N] [--hard-methods M,M] [--calib CALIB_TENSOR_DIR] [--calib-allow SHARE]

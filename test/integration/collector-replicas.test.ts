@@ -18,6 +18,7 @@ test('two replicas share the stream: every event once, partial windows merge to 
   const nc = await natsConnect(services.nats.url);
   await prepareStreams(nc, configs[0]);
   const replicas = await Promise.all(configs.map((c) => startCollector(c, quietLog)));
+  const handledBy = () => replicas.map((r) => r.stats().validEvents);
   try {
     await publishBatches(nc.jetstream(), toBatches(events, 20));
     let total = 0;
@@ -26,11 +27,10 @@ test('two replicas share the stream: every event once, partial windows merge to 
       what: 'minute windows summed over both replicas to cover every event',
     }).catch((e: Error) => {
       // Once seen under a loaded CI run (2026-12-01): say whether windows came short or counted twice.
-      const handled = replicas.map((r) => r.stats().validEvents).join(' + ');
-      throw new Error(`${e.message}; last minute total ${total} of ${events.length}, events handled ${handled}`);
+      throw new Error(`${e.message}; last minute total ${total} of ${events.length}, events handled ${handledBy().join(' + ')}`);
     });
     assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
-    const handled = replicas.map((r) => r.stats().validEvents);
+    const handled = handledBy();
     assert.equal(handled[0] + handled[1], events.length, `no event handled twice (${handled.join(' + ')})`);
     assert.ok(handled.every((n) => n > 0), `both replicas took a share (${handled.join(' + ')})`);
     const perReplica = rows(

@@ -9,8 +9,8 @@ runs it three times after models/train.py (which trains from scratch).
 Losses: binary cross-entropy on stego; cross-entropy on the method (stego images only) and on the
 bit order (clean images count as "none"). Batches are drawn with more weight on the methods the
 model finds hard (`--hard-methods`, `--hard-weight`) and on clean images of the formats where
-false positives were (PNG, GIF, BMP), clean and stego kept at equal total weight so the prior
-stays at one half.
+false positives were (`--hard-clean-formats`, PNG, GIF and BMP by default), clean and stego kept at
+equal total weight so the prior stays at one half.
 
 `--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
 they stay frozen (eval mode) while everything else trains. `--parity-alpha` adds the alpha channel
@@ -37,7 +37,7 @@ from onnx_weights import load_onnx_model  # noqa: E402
 from tensor_set import batch_inputs, load_tensors  # noqa: E402
 
 METHODS = ("alpha", "palette", "lsb.rgb", "exif", "raw")
-HARD_CLEAN_FORMATS = ("PNG", "GIF", "BMP")
+HARD_CLEAN_FORMATS = "PNG,GIF,BMP"
 
 
 def load_many(folders):
@@ -51,11 +51,11 @@ def load_many(folders):
     return arrays, labels, sum(p[2] for p in parts)
 
 
-def sample_weights(labels, hard_weight, hard_methods):
-    """Hard methods and the clean images of their formats weigh more; clean and stego sum equal."""
+def sample_weights(labels, hard_weight, hard_methods, hard_formats):
+    """Hard methods and the clean images of hard formats weigh more; clean and stego sum equal."""
     stego = labels["stego"].numpy() == 1
     method = labels["method"].numpy()
-    hard_format = np.array([f in HARD_CLEAN_FORMATS for f in labels["format"]])
+    hard_format = np.array([f in hard_formats for f in labels["format"]])
     w = np.ones(len(stego))
     w[stego & np.isin(method, [METHODS.index(m) for m in hard_methods])] = hard_weight
     w[~stego & hard_format] = (1 + hard_weight) / 2
@@ -89,7 +89,7 @@ def freeze_batchnorm(model):
 def train(model, arrays, labels, n, args):
     """`args.steps` batches drawn by weight, cosine learning rate after a short warm-up."""
     rng = np.random.default_rng(args.seed)
-    weights = sample_weights(labels, args.hard_weight, args.hard_methods.split(","))
+    weights = sample_weights(labels, args.hard_weight, args.hard_methods.split(","), args.hard_clean_formats.split(","))
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     bce, ce = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
     stego_f = labels["stego"].float()
@@ -149,10 +149,10 @@ def clean_threshold(logits, allow):
     return float(ranked[min(len(ranked) - 1, int(allow * len(ranked)))])
 
 
-def calibrate(model, folder, margin, allow):
+def calibrate(model, folders, margin, allow):
     """Lowers the stego bias until at most `allow` of the clean calibration images of each format
     are flagged (0: none), with `margin` to spare."""
-    arrays, labels, n = load_tensors(folder)
+    arrays, labels, n = load_many(folders)
     logits = stego_logits(model, arrays, n)
     stego = labels["stego"].numpy() == 1
     formats = np.array(labels["format"])
@@ -184,10 +184,12 @@ def main():
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--hard-weight", type=float, default=3.0)
     parser.add_argument("--hard-methods", default="palette,lsb.rgb", help="comma-separated methods that weigh more")
+    parser.add_argument("--hard-clean-formats", default=HARD_CLEAN_FORMATS,
+                        help="comma-separated formats whose clean images weigh more")
     parser.add_argument("--parity-alpha", action="store_true",
                         help="add alpha to the --init model's rgb parity-residual stream (widen_parity_to_rgba)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--calib", help="tensor folder to set the stego threshold on")
+    parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
     parser.add_argument("--calib-allow", type=float, default=0.0,
                         help="share of each format's clean calibration images the threshold may flag")

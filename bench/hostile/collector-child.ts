@@ -26,12 +26,24 @@ export function startCollectorChild(configFile: string): CollectorChild {
 export const exited = (child: ChildProcess): Promise<unknown> =>
   new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
 
+/** Whether it is still up (or how it ended), then its last lines of output. */
+export function lastWords(c: CollectorChild, name: string, lines = 20): string {
+  const { exitCode, signalCode } = c.child;
+  const status = exitCode === null && signalCode === null ? 'still running' : `exited (${exitCode ?? signalCode})`;
+  return `${name} collector ${status}; its last output:\n${c.output().trimEnd().split('\n').slice(-lines).join('\n')}`;
+}
+
 export interface RestartRig {
   nc: NatsConnection;
   first: CollectorChild;
   /** The collector started again on the same config (the last one started, if any). */
   second: CollectorChild | undefined;
   startAgain(): CollectorChild;
+  /**
+   * For `.catch()` on a wait that timed out: the same error with each collector's last words, so
+   * a collector that died or hung at start says so instead of the wait naming only what it missed.
+   */
+  explain(e: Error): never;
   /** kill -9 the first, SIGTERM the second (SIGKILL after 30 s), close the connection. */
   close(): Promise<void>;
 }
@@ -53,6 +65,10 @@ export async function startRestartRig(config: CollectorConfig, dir: string): Pro
     first: startCollectorChild(configFile),
     second: undefined,
     startAgain: () => (rig.second = startCollectorChild(configFile)),
+    explain: (e) => {
+      const words = [lastWords(rig.first, 'first'), ...(rig.second ? [lastWords(rig.second, 'second')] : [])];
+      throw new Error([e.message, ...words].join('\n'));
+    },
     close: async () => {
       rig.first.child.kill('SIGKILL');
       const second = rig.second?.child;

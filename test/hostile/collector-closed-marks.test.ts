@@ -37,21 +37,21 @@ test('kill -9 after windows were written: the new collector restores the marks f
   const rig = await startRestartRig(config, dir);
   try {
     await publishBatches(rig.nc.jetstream(), toBatches(events, 100));
-    await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 60_000, what: 'the first collector to write every minute' });
+    await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 60_000, what: 'the first collector to write every minute' }).catch(rig.explain);
     const store = await openKvClosedMarks(rig.nc, config.nats.closedWindowsBucket, config.replica);
     const stored = await waitFor(async () => {
       const marks = await store.load();
       return (marks['1m'] ?? 0) >= base + 120_000 ? marks : undefined;
-    }, { timeoutMs: 30_000, what: 'the minute marks stored' });
+    }, { timeoutMs: 30_000, what: 'the minute marks stored' }).catch(rig.explain);
     rig.first.child.kill('SIGKILL');
     await exited(rig.first.child);
 
     const second = rig.startAgain();
-    const restored = await waitFor(() => /^.*"event":"windows_restored".*"source":"kv".*$/m.exec(second.output())?.[0], { timeoutMs: 60_000, what: 'marks restored from KV' });
+    const restored = await waitFor(() => /^.*"event":"windows_restored".*"source":"kv".*$/m.exec(second.output())?.[0], { timeoutMs: 60_000, what: 'marks restored from KV' }).catch(rig.explain);
     const line = JSON.parse(restored) as { marks: Record<string, string> };
     assert.ok(Date.parse(line.marks['1m']) >= stored['1m']!, `${restored} vs stored ${JSON.stringify(stored)}`);
     // Nothing recomputed over the complete windows: still every event once.
-    await waitFor(async () => (await rawCounts(services.influx.url, db)).total === events.length, { what: 'raw points' });
+    await waitFor(async () => (await rawCounts(services.influx.url, db)).total === events.length, { what: 'raw points' }).catch(rig.explain);
     assert.equal(await minuteTotal(services.influx.url, db), events.length);
   } finally {
     await rig.close();

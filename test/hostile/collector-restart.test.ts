@@ -21,7 +21,7 @@ test('kill -9, start again: current (recovered, windows closing) within about 10
     const now = Date.now();
     const events = Array.from({ length: 2000 }, (_, i) => makeEvent({ id: `e${i}`, agent: `agent-${i % 2}`, tsMs: now - 2000 + (i % 1000), nsPart: i }));
     await publishBatches(nc.jetstream(), toBatches(events, 100));
-    await waitFor(async () => (await rawCounts(services.influx.url, db)).distinct === events.length, { timeoutMs: 60_000, what: 'the first collector to write them' });
+    await waitFor(async () => (await rawCounts(services.influx.url, db)).distinct === events.length, { timeoutMs: 60_000, what: 'the first collector to write them' }).catch(rig.explain);
     const held = await (await nc.jetstreamManager()).consumers.info(config.nats.stream, config.nats.durable);
     assert.ok(held.num_ack_pending > 0, 'messages held when killed');
     first.child.kill('SIGKILL');
@@ -29,12 +29,12 @@ test('kill -9, start again: current (recovered, windows closing) within about 10
 
     const started = Date.now();
     const s = rig.startAgain();
-    await waitFor(() => /"event":"recovered"/.test(s.output()), { timeoutMs: 60_000, what: 'recovered' });
+    await waitFor(() => /"event":"recovered"/.test(s.output()), { timeoutMs: 60_000, what: 'recovered' }).catch(rig.explain);
     const recoveredAfterMs = Date.now() - started;
     t.diagnostic(`recovered ${recoveredAfterMs} ms after start`);
     assert.match(s.output(), /"event":"recovering"/);
     assert.ok(recoveredAfterMs < 20_000, `recovered ${recoveredAfterMs} ms after start`);
-    await waitFor(async () => (await (await nc.jetstreamManager()).consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending === 0, { timeoutMs: 90_000, what: 'every message acked' });
+    await waitFor(async () => (await (await nc.jetstreamManager()).consumers.info(config.nats.stream, config.nats.durable)).num_ack_pending === 0, { timeoutMs: 90_000, what: 'every message acked' }).catch(rig.explain);
     assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
   } finally {
     await rig.close();

@@ -24,7 +24,7 @@ test('kill -9 mid-stream and restart: every event exactly once, windows whole', 
     await waitFor(async () => (await rawCounts(services.influx.url, db)).total >= 3000, {
       timeoutMs: 30_000,
       what: 'the first collector to write some events',
-    });
+    }).catch(rig.explain);
     first.child.kill('SIGKILL');
     await exited(first.child);
     assert.ok((await rawCounts(services.influx.url, db)).total < events.length, 'killed before the end');
@@ -34,12 +34,12 @@ test('kill -9 mid-stream and restart: every event exactly once, windows whole', 
     await waitFor(async () => (await rawCounts(services.influx.url, db)).distinct === events.length, {
       timeoutMs: 60_000,
       what: 'every event in InfluxDB',
-    });
+    }).catch(rig.explain);
     assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
     await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, {
       timeoutMs: 30_000,
       what: 'the minute windows to add up to every event',
-    });
+    }).catch(rig.explain);
     assert.match(second.output(), /"event":"recovering"/);
   } finally {
     await rig.close();

@@ -15,7 +15,7 @@ import { ALERTS_SUBJECT } from '../../schemas/subjects.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { AGENTS, scenarioEvents } from '../fixtures/analysis-scenario.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, rows } from './collector-setup.ts';
+import { collectorConfig, influxQL, natsConnect, rows, written } from './collector-setup.ts';
 import { assertAll } from '../harness/assert-all.ts';
 
 const services = useServices({ nats: true, influx: true });
@@ -114,9 +114,9 @@ describe('collector alerts, anomalies and forecasts', () => {
     const states = await waitFor(
       async () => {
         const r = rows(await influxQL(services.influx.url, DB, `SELECT * FROM "alert" WHERE "rule" = '${RULE}' AND "key" = 'overall'`));
-        return r.length >= 3 ? r : null;
+        return r.length >= 3 && r.every((x) => written(x, 'alert_id', 'message')) && written(r[1], 'text', 'root_cause') ? r : null;
       },
-      { timeoutMs: 10_000, what: 'alert points' },
+      { timeoutMs: 10_000, what: 'alert points, every field written' },
     );
     assert.deepEqual(states.map((r) => r.state), ['pending', 'firing', 'resolved']);
     assert.deepEqual(
@@ -133,15 +133,17 @@ describe('collector alerts, anomalies and forecasts', () => {
 
   test('a burst of one method is an anomaly whose root cause names the method first', async () => {
     const flagged = await waitFor(
-      async () =>
-        rows(
+      async () => {
+        const [first] = rows(
           await influxQL(
             services.influx.url,
             DB,
             `SELECT * FROM "anomaly" WHERE "series" = 'stego_rate' AND "agent" = '*' AND "model_version" = '*' AND "is_anomaly" = true`,
           ),
-        )[0],
-      { timeoutMs: 30_000, what: 'stego_rate anomaly' },
+        );
+        return written(first, 'value', 'expected', 'root_cause') ? first : undefined;
+      },
+      { timeoutMs: 30_000, what: 'stego_rate anomaly, every field written' },
     );
     if (Date.parse(flagged.time) !== base + phases.burstFrom) {
       const w = rows(await influxQL(services.influx.url, DB, `SELECT "count", "stego_rate", "late" FROM "window" WHERE "granularity" = '10s' AND "agent" = '*' AND "model_version" = '*'`));
@@ -167,9 +169,9 @@ describe('collector alerts, anomalies and forecasts', () => {
     const forecast = await waitFor(
       async () => {
         const r = rows(await influxQL(services.influx.url, DB, `SELECT * FROM "forecast" WHERE "series" = 'latency_p95' AND "model_version" = '*' AND "granularity" = '1m'`));
-        return r.length >= 60 ? r : null;
+        return r.length >= 60 && r.every((f) => written(f, 'yhat', 'lower', 'upper', 'horizon_s')) ? r : null;
       },
-      { timeoutMs: 30_000, what: 'forecast points' },
+      { timeoutMs: 30_000, what: 'forecast points, every field written' },
     );
     assert.ok(forecast.length >= 60, `${forecast.length} forecast points`);
     // The path ahead (horizon > 0), and each refresh's observed point (horizon 0) with its crossing.

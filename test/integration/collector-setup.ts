@@ -46,6 +46,14 @@ export function rows(series: any[]): Record<string, any>[] {
   return series.flatMap((s) => s.values.map((v: any[]) => Object.fromEntries(s.columns.map((c: string, i: number) => [c, v[i]]))));
 }
 
+/**
+ * Whether a row has every named field. influxd keeps each field of a point as a series of its own,
+ * so a read during the write can see some of them: a CI run (2026-12-01) read an anomaly point
+ * with is_anomaly but without value and expected. Wait for the fields a test asserts on.
+ */
+export const written = (row: Record<string, any> | undefined, ...fields: string[]): boolean =>
+  row !== undefined && fields.every((f) => row[f] !== null && row[f] !== undefined);
+
 /** count(event_id) and count(distinct(event_id)) of raw points. */
 export async function rawCounts(url: string, db: string): Promise<{ total: number; distinct: number }> {
   const [a] = await influxQL(url, db, 'SELECT count("event_id") FROM "raw"."inference"');

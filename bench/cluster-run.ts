@@ -129,7 +129,9 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       async () => {
         const minutes = await mergedMinutes(influx.url);
         const total = minutes.reduce((n, m) => n + m.count, 0);
-        return minutes.length >= expected.length && total >= want && minutes;
+        // Both fields: influxd keeps each field of a point as its own series, so a read during
+        // the write can see the count before the p95 (a CI run, 2026-12-01).
+        return minutes.length >= expected.length && total >= want && minutes.every((m) => m.p95 !== null) && minutes;
       },
       { timeoutMs: 180_000 * patience, intervalMs: 500, what: 'every merged minute in InfluxDB' },
     ).catch(() => mergedMinutes(influx.url));

@@ -47,7 +47,7 @@ test('a message redelivered to a second replica while the first held it counts o
     }
 
     const [want] = expectedMinutes(events);
-    const merged = await waitFor(async () => (await mergedMinutes(services.influx.url)).find((m) => m.start === want.start && m.count >= want.count), { timeoutMs: 60_000, what: 'the merged minute' })
+    const merged = await waitFor(async () => (await mergedMinutes(services.influx.url)).find((m) => m.start === want.start && m.count >= want.count && m.p95 !== null), { timeoutMs: 60_000, what: 'the merged minute, count and p95 written' })
       .catch(async () => (await mergedMinutes(services.influx.url)).find((m) => m.start === want.start));
     const figures = await Promise.all(collectors.map((c) => c.metrics()));
     const detail = JSON.stringify({ want, merged, figures });

@@ -8,7 +8,7 @@ import { exited, startRestartRig } from '../../bench/hostile/collector-child.ts'
 import { ClosedMarksError, openKvClosedMarks, parseMarks } from '../../collector/windows/closed-marks.ts';
 import { publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { tempDir, useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, minuteTotal, natsConnect, rawCounts, spreadEvents } from '../integration/collector-setup.ts';
+import { collectorConfig, minuteCounts, minuteTotal, natsConnect, rawCounts, spreadEvents } from '../integration/collector-setup.ts';
 
 const services = useServices({ nats: true, influx: true });
 const dir = tempDir();
@@ -37,7 +37,8 @@ test('kill -9 after windows were written: the new collector restores the marks f
   const rig = await startRestartRig(config, dir);
   try {
     await publishBatches(rig.nc.jetstream(), toBatches(events, 100));
-    await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 60_000, what: 'the first collector to write every minute' }).catch(rig.explain);
+    await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 60_000, what: 'the first collector to write every minute' })
+      .catch(async (e: Error) => rig.explain(new Error(`${e.message}; minutes written (time count late): ${await minuteCounts(services.influx.url, db)}; ${await windowMetrics(rig.first.output())}`)));
     const store = await openKvClosedMarks(rig.nc, config.nats.closedWindowsBucket, config.replica);
     const stored = await waitFor(async () => {
       const marks = await store.load();
@@ -57,3 +58,11 @@ test('kill -9 after windows were written: the new collector restores the marks f
     await rig.close();
   }
 });
+
+/** The collector's window and event counters, read from its /metrics (its address is in its log). */
+async function windowMetrics(output: string): Promise<string> {
+  const url = /"event":"collector_started".*?"http":"([^"]+)"/.exec(output)?.[1];
+  if (!url) return 'no /metrics address in its log';
+  const text = await fetch(`${url}/metrics`).then((r) => r.text(), (e: Error) => e.message);
+  return text.split('\n').filter((l) => /^starwatch_collector_(windows_|events_total|late|acked_total|pending_acks)/.test(l)).join('; ');
+}

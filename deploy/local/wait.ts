@@ -19,6 +19,9 @@ export async function waitFor<T>(
     try {
       const value = await check();
       if (value) return value;
+      // Only the latest check's error says why it is still waiting: one from before (the database
+      // not created yet, say) once named a timeout whose checks had long stopped failing.
+      lastError = undefined;
     } catch (e) {
       lastError = e;
     }

@@ -23,6 +23,13 @@ export interface Transport {
 export interface BatchingOptions {
   batchSize: number;
   maxInFlight: number;
+  /**
+   * Targets whose batches go one at a time, in the order written (the other targets' batches go
+   * beside them). For points written again over an earlier write of theirs: two batches in flight
+   * can land in either order (or one can be retried after the other landed), leaving the older
+   * value stored. InfluxSink orders `windows`, which late events and labels rewrite.
+   */
+  inOrder?: readonly RetentionTarget[];
   /** A partly filled batch is sent after this long, so a slow stream still lands quickly. */
   flushIntervalMs: number;
   maxBackoffMs: number;
@@ -60,6 +67,8 @@ export class BatchingSink {
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private nextId = 1;
   private inFlight = 0;
+  /** inOrder targets with a batch in flight. */
+  private readonly busyInOrder = new Set<RetentionTarget>();
   private queuedLines = 0;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
@@ -170,11 +179,16 @@ export class BatchingSink {
   }
 
   private pump(): void {
-    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.shift()!;
+    while (this.inFlight < this.options.maxInFlight) {
+      // The first batch that may go: never one of an inOrder target whose last batch is still out.
+      const next = this.queue.findIndex((b) => !this.busyInOrder.has(b.target));
+      if (next === -1) return;
+      const [batch] = this.queue.splice(next, 1);
       this.inFlight++;
+      if (this.options.inOrder?.includes(batch.target)) this.busyInOrder.add(batch.target);
       void this.deliver(batch).then((done) => {
         this.inFlight--;
+        this.busyInOrder.delete(batch.target);
         if (done) this.finish(batch);
         this.pump();
       });

@@ -19,7 +19,8 @@ export class InfluxSink implements PointSink {
 
   /** `rawShare`: share of clean negatives kept as raw points (1 = every event). */
   constructor(transport: Transport, options: BatchingOptions, private readonly rawShare = 1) {
-    this.lines = new BatchingSink(transport, options);
+    // Windows are written again over their first write (late events, late labels): in order.
+    this.lines = new BatchingSink(transport, { ...options, inOrder: ['windows'] });
   }
 
   writeEvents(events: readonly InferenceEvent[], originsMs: readonly number[]): void {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchingSink, type Transport } from '../../collector/sinks/batching-sink.ts';
+import { InfluxSink } from '../../collector/sinks/influx-sink.ts';
 import { WriteError } from '../../collector/sinks/sink.ts';
 import type { Point } from '../../collector/sinks/point.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
@@ -83,4 +84,43 @@ test('writeLines: preformatted lines travel together, are counted per line and r
   assert.deepEqual(origins, [10, 20, 30, 40]);
   assert.equal(sink.stats.pointsAccepted, 5);
   assert.equal(sink.backlog, 0);
+});
+
+/** A transport whose sends wait until released, recording the order they start in. */
+function gated() {
+  const started: string[] = [];
+  const release = new Map<string, () => void>();
+  const transport: Transport = {
+    send(target, body) {
+      const line = Buffer.concat(body).toString().trim();
+      started.push(line.split(' ').pop()!);
+      return new Promise<void>((resolve) => release.set(line.split(' ').pop()!, resolve));
+    },
+  };
+  return { started, release, transport };
+}
+
+test('window points written again go out after their first write, never beside it; raw points go beside', async () => {
+  const g = gated();
+  // Through InfluxSink, which orders the windows target (late events and labels rewrite windows).
+  const sink = new InfluxSink(g.transport, { ...options, batchSize: 1, maxInFlight: 4 });
+  try {
+    sink.write([point(1, 'window')]);
+    sink.write([point(2, 'window')]);
+    sink.write([point(3)]);
+    await waitFor(() => g.started.length === 2, { timeoutMs: 5000, what: 'the first sends' });
+    assert.deepEqual(g.started, ['1', '3'], 'the second window batch waits for the first; the raw one does not');
+    g.release.get('3')!();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(g.started, ['1', '3'], 'still waiting for the first window batch');
+    g.release.get('1')!();
+    await waitFor(() => g.started.length === 3, { timeoutMs: 5000, what: 'the second window batch' });
+    assert.equal(g.started[2], '2');
+    g.release.get('2')!();
+    await sink.flush();
+    assert.equal(sink.stats.pointsAccepted, 3);
+  } finally {
+    for (const r of g.release.values()) r();
+    await sink.close();
+  }
 });

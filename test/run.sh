@@ -3,11 +3,11 @@
 # and beside them the unit files (pure logic) and the type check. The second lane holds the files
 # that run a whole system for minutes: the e2e files (the demo, the attach guide, the live page,
 # the rollout gate), the dashboard-queries test (the demo pipeline on its own services), doctor,
-# and the 3-node cluster tests; the first lane the focused integration and hostile files. Their
-# test times in a fresh-clone CI run (2026-12-01) were about 690 s and 460 s, the first lane's
-# ~60 files starting services of their own besides; with only the two demo-pipeline files in the
-# second lane, 350 s against 790 s, and a run with both cores busy (stress-ng) took 22 of its 20
-# minutes.
+# and the 3-node cluster tests; the first lane the focused integration and hostile files. In a
+# fresh-clone CI run beside a training job (2026-12-01) the first lane's tests took 660 s and the
+# second's 600 s (the first lane's ~60 files also start services of their own), the run 15 min;
+# with both cores busy (stress-ng) a run took 17m50s. With only the two demo-pipeline files in the
+# second lane it was 790 s against 350 s, a run 16.5 min, and with stress-ng 22 of its 20 minutes.
 # The reports follow each other (first lane first), each with node's own summary; the exit code
 # fails if any run failed. The node flags are test:services' (package.json).
 set -uo pipefail

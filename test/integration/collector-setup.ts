@@ -84,7 +84,7 @@ export async function minuteTotal(url: string, db: string): Promise<number> {
   return s?.values[0][1] ?? 0;
 }
 
-/** Each overall 1 min window as `start count` (written minutes only): what a short total is made of. */
+/** Each written overall 1 min window as `time count late`: what a short total is made of. */
 export async function minuteCounts(url: string, db: string): Promise<string> {
   const [s] = await influxQL(url, db, `SELECT "count", "late" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*'`).catch(() => []);
   return (s?.values ?? []).map((v: unknown[]) => v.join(' ')).join(', ') || 'none';

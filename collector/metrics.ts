@@ -9,6 +9,7 @@ export interface CollectorMetrics {
   deadLetters: Counter<'code'>;
   acked: Counter;
   redeliveredWhileHeld: Counter;
+  redeliveredAfterAck: Counter;
   windowsClosed: Counter<'granularity'>;
   windowsRewritten: Counter;
   pendingAcks: Gauge;
@@ -40,6 +41,7 @@ export function createMetrics(collect: {
     deadLetters: new Counter({ name: `${p}dead_letters_total`, help: 'Dead letters published, by reason code', labelNames: ['code'], registers }),
     acked: new Counter({ name: `${p}acked_total`, help: 'Messages acknowledged to JetStream', registers }),
     redeliveredWhileHeld: new Counter({ name: `${p}redelivered_while_held_total`, help: 'Redeliveries of messages still held (ignored)', registers }),
+    redeliveredAfterAck: new Counter({ name: `${p}redelivered_after_ack_total`, help: 'Redeliveries of messages acked moments before, sent before the ack landed (acked again, ignored)', registers }),
     windowsRewritten: new Counter({ name: `${p}windows_rewritten_total`, help: 'Closed 1 min window results written again with late events merged in', registers }),
     windowsClosed: new Counter({ name: `${p}windows_closed_total`, help: 'Window results closed, by granularity', labelNames: ['granularity'], registers }),
     pendingAcks: new Gauge({ name: `${p}pending_acks`, help: 'Messages held until their windows are written', registers }),

@@ -148,6 +148,12 @@ export class Pipeline {
       this.d.metrics.redeliveredWhileHeld.inc();
       return;
     }
+    if (this.book.wasAcked(seq)) {
+      // Sent again before our ack reached JetStream: counted already. Acked again, so it stops.
+      this.d.nc.publish(reply, ACK);
+      this.d.metrics.redeliveredAfterAck.inc();
+      return;
+    }
     if (msg.redelivered) this.redelivered++;
     const decoded = await this.decoder.decode(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now, slice);
     const { dead } = decoded;
@@ -304,7 +310,7 @@ export class Pipeline {
     await this.d.marks?.save(marks);
     if (this.stopped) return;
     for (const hold of due) this.d.nc.publish(hold.reply, ACK);
-    this.book.remove(due);
+    this.book.remove(due, Date.now());
     this.acked += due.length;
     this.d.metrics.acked.inc(due.length);
     this.d.metrics.pendingAcks.set(this.book.size);

@@ -13,8 +13,17 @@ export interface Hold {
   touchedMs: number;
 }
 
+/**
+ * How long an acked message's sequence is remembered. JetStream may have sent a redelivery (its
+ * ack wait ran out) before our ack reached it; that copy arrives after the hold is gone, within
+ * a pull or two, and must not be counted again.
+ */
+export const REMEMBER_ACKED_MS = 60_000;
+
 export class AckBook {
   private readonly held = new Map<number, Hold>();
+  /** Recently acked sequences and when, oldest first (a Map keeps insertion order). */
+  private readonly acked = new Map<number, number>();
 
   get size(): number {
     return this.held.size;
@@ -56,7 +65,20 @@ export class AckBook {
     return stale;
   }
 
-  remove(holds: readonly Hold[]): void {
-    for (const hold of holds) this.held.delete(hold.seq);
+  /** The holds were acked at `nowMs`: out of the book, remembered for REMEMBER_ACKED_MS. */
+  remove(holds: readonly Hold[], nowMs: number): void {
+    for (const hold of holds) {
+      this.held.delete(hold.seq);
+      this.acked.set(hold.seq, nowMs);
+    }
+    for (const [seq, at] of this.acked) {
+      if (nowMs - at < REMEMBER_ACKED_MS) break;
+      this.acked.delete(seq);
+    }
+  }
+
+  /** A message acked within REMEMBER_ACKED_MS: a copy of it now is a redelivery sent before our ack landed. */
+  wasAcked(seq: number): boolean {
+    return this.acked.has(seq);
   }
 }

@@ -64,5 +64,5 @@ async function windowMetrics(output: string): Promise<string> {
   const url = /"event":"collector_started".*?"http":"([^"]+)"/.exec(output)?.[1];
   if (!url) return 'no /metrics address in its log';
   const text = await fetch(`${url}/metrics`).then((r) => r.text(), (e: Error) => e.message);
-  return text.split('\n').filter((l) => /^starwatch_collector_(windows_|events_total|late|acked_total|pending_acks)/.test(l)).join('; ');
+  return text.split('\n').filter((l) => /^starwatch_collector_(windows_|events_total|late|acked_total|pending_acks|redelivered)/.test(l)).join('; ');
 }

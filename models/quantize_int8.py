@@ -55,9 +55,10 @@ def relu_maxima(float_path, calib_dir, images):
 
 
 # The pixel stream's first convolution (the one that reads the pixel_tensor input) stays float.
-# Palette payloads reach the model through pixel_tensor as one-grey-level colour swaps, which it finds with filters whose weights cancel on
-# smooth areas; rounded to int8 they no longer cancel, and clean GIFs were flagged (v4-reference-4:
-# FPR on held-out GIFs 13/56 against 1/56 for float; with this convolution float, 1/56).
+# Palette payloads reach the model through pixel_tensor as one-grey-level colour swaps, which it
+# finds with filters whose weights cancel on smooth areas; rounded to int8 they no longer cancel,
+# and clean GIFs were flagged (v4-reference-4: FPR on held-out GIFs 13/56 against 1/56 for float;
+# with this convolution float, 1/56).
 FLOAT_INPUTS = ("pixel_tensor",)
 
 

@@ -92,9 +92,10 @@ function gated() {
   const release = new Map<string, () => void>();
   const transport: Transport = {
     send(target, body) {
-      const line = Buffer.concat(body).toString().trim();
-      started.push(line.split(' ').pop()!);
-      return new Promise<void>((resolve) => release.set(line.split(' ').pop()!, resolve));
+      // Each batch holds one point; its timestamp names it.
+      const ts = Buffer.concat(body).toString().trim().split(' ').pop()!;
+      started.push(ts);
+      return new Promise<void>((resolve) => release.set(ts, resolve));
     },
   };
   return { started, release, transport };

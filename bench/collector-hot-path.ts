@@ -3,7 +3,7 @@
 // InfluxDB sink (raw policy, lines, batching; the transport drops the bodies). CPU time per event,
 // several rounds, median and best: figures that hold still on a machine too busy for the
 // end-to-end bench to mean much, to compare two versions back to back.
-//   node --import tsx bench/collector-hot-path.ts [--raw-share 0.01] [--messages 1000] [--rounds 7]
+//   node --import tsx bench/collector-hot-path.ts [--raw-share 0.01] [--error-share 0.1] [--stego-share 0.2] [--messages 1000] [--rounds 7]
 import { parseArgs } from 'node:util';
 import { decodeMessage } from '../collector/consume/decode.ts';
 import { InfluxSink } from '../collector/sinks/influx-sink.ts';
@@ -11,9 +11,10 @@ import { WindowEngine } from '../collector/windows/engine.ts';
 import { KeyBound } from '../collector/windows/key-bound.ts';
 import { toColumns } from '../schemas/event-columns.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
-import { benchEvent } from './pipeline.ts';
+import { STRESS_MIX, benchEvent } from './pipeline.ts';
 
-const { values } = parseArgs({ options: { 'raw-share': { type: 'string', default: '0.01' }, messages: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { 'raw-share': { type: 'string', default: '0.01' }, messages: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '7' }, 'error-share': { type: 'string', default: String(STRESS_MIX.errorShare) }, 'stego-share': { type: 'string', default: String(STRESS_MIX.stegoShare) } } });
+const mix = { errorShare: Number(values['error-share']), stegoShare: Number(values['stego-share']) };
 const share = Number(values['raw-share']);
 const messages = Number(values.messages);
 const rounds = Number(values.rounds);
@@ -28,7 +29,7 @@ const batches = Array.from({ length: messages }, (_, b) => {
   const agent = `bench-${b % AGENTS}`;
   const events = Array.from({ length: BATCH }, (_, i) => {
     const id = b * BATCH + i;
-    return { ...benchEvent((b % 16) * BATCH + i, agent, 0, model), event_id: `ev-${id}`, ts_ns: `${nowMs + Math.floor(b / 40)}${String(id % 1_000_000).padStart(6, '0')}` };
+    return { ...benchEvent((b % 16) * BATCH + i, agent, 0, model, mix), event_id: `ev-${id}`, ts_ns: `${nowMs + Math.floor(b / 40)}${String(id % 1_000_000).padStart(6, '0')}` };
   });
   return { subject: eventsSubject(agent), data: encoder.encode(JSON.stringify(toColumns(agent, b, events))) };
 });
@@ -60,7 +61,7 @@ for (let r = 0; r < rounds; r++) {
   await sink.close(0);
 }
 const sorted = [...perEvent].sort((a, b) => a - b);
-console.log(JSON.stringify({ raw_share: share, events_per_round: messages * BATCH, us_per_event_median: round(sorted[sorted.length >> 1]), us_per_event_best: round(sorted[0]), rounds: perEvent.map(round) }));
+console.log(JSON.stringify({ raw_share: share, ...mix, events_per_round: messages * BATCH, us_per_event_median: round(sorted[sorted.length >> 1]), us_per_event_best: round(sorted[0]), rounds: perEvent.map(round) }));
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -26,6 +26,7 @@ import { cpuMeter } from './process-cpu.ts';
 import type { Bench, BenchReport } from './registry.ts';
 
 const AGENTS = 4;
+/** Events a message by default: about the agents' own batch size (256). */
 const BATCH = 250;
 const SLOTS = 16;
 
@@ -37,6 +38,7 @@ export const pipelineBench: Bench = {
       .option('--events <n>', 'events to send', '1000000')
       .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0')
       .option('--profile <dir>', "write the collector's V8 CPU profile (.cpuprofile) into this folder")
+      .option('--batch <n>', 'events a message (agents send up to their batchSize, 256 by default)', String(BATCH))
       .option('--raw-share <share>', 'share of clean negatives kept as raw points (collector rawShare; 1 = all)', '1')
       .option('--error-share <share>', 'share of events that failed (no verdict; always kept raw)', String(STRESS_MIX.errorShare))
       .option('--stego-share <share>', 'share of verdicts flagged stego (always kept raw)', String(STRESS_MIX.stegoShare)),
@@ -44,7 +46,7 @@ export const pipelineBench: Bench = {
     runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0), o.profile as string | undefined, Number(o.rawShare ?? 1), {
       errorShare: Number(o.errorShare ?? STRESS_MIX.errorShare),
       stegoShare: Number(o.stegoShare ?? STRESS_MIX.stegoShare),
-    }),
+    }, Number(o.batch ?? BATCH)),
 };
 
 /** What share of the bench's events failed, and of the rest, were flagged stego. */
@@ -60,7 +62,7 @@ export interface EventMix {
  */
 export const STRESS_MIX: EventMix = { errorShare: 0.1, stegoShare: 0.2 };
 
-async function runPipelineBench(events: number, rate: number, profileDir: string | undefined, rawShare: number, mix: EventMix): Promise<BenchReport> {
+async function runPipelineBench(events: number, rate: number, profileDir: string | undefined, rawShare: number, mix: EventMix, batch: number): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-bench-'));
   const nats = await startNats(join(dir, 'nats'));
   const influx = await startInflux(join(dir, 'influx'));
@@ -89,7 +91,7 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
     }, 500);
     const cpu = cpuMeter({ publishers: process.pid, nats: nats.process.child.pid!, collector: child.pid!, influxd: influx.process.child.pid! });
     const t0 = Date.now();
-    await publish(nc, events, rate, mix);
+    await publish(nc, events, rate, mix, batch);
     const publishedMs = Date.now() - t0;
     const last = await waitFor(
       async () => {
@@ -134,6 +136,7 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
       raw_share: rawShare,
       error_share: mix.errorShare,
       stego_share: mix.stegoShare,
+      batch,
       raw_points: stored.total,
       cpu_s: Object.entries(cpuSeconds).map(([name, s]) => `${name} ${s}`).join(', '),
     };
@@ -148,23 +151,23 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
 }
 
 /**
- * Publishes batches of BATCH events from AGENTS agents, event time = now, with JetStream acks.
+ * Publishes batches of `batch` events from AGENTS agents, event time = now, with JetStream acks.
  * Like the raw ingest baseline's ready-made bodies, the batches are made cheaply: the agent's own
  * encoder writes one template per agent and slot (varied timings, verdicts, failures), and each
  * batch only adds its event ids, times and seq. Real agents encode on their own hosts; here that
  * work would only take CPU from the pipeline under test.
  */
-async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number, mix: EventMix): Promise<void> {
+async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number, mix: EventMix, batch: number): Promise<void> {
   const js = nc.jetstream();
   const encoder = new TextEncoder();
   // Each template's bytes up to where the ids begin, encoded once: a batch adds only its tail.
-  const heads = Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => encoder.encode(headOf(batchTemplate(`bench-${a}`, slot, mix)))));
+  const heads = Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => encoder.encode(headOf(batchTemplate(`bench-${a}`, slot, mix, batch)))));
   let sent = 0;
   let seq = 0;
   const start = Date.now();
   const worker = async () => {
     while (sent < total) {
-      const n = Math.min(BATCH, total - sent);
+      const n = Math.min(batch, total - sent);
       const first = sent;
       sent += n;
       const a = seq % AGENTS;
@@ -181,7 +184,7 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
         ids += `${sep}"ev-${first + i}"`;
         times += `${sep}"${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}"`;
       }
-      const head = n === BATCH ? heads[a][mySeq % SLOTS] : encoder.encode(headOf(batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n)));
+      const head = n === batch ? heads[a][mySeq % SLOTS] : encoder.encode(headOf(batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n)));
       const data = Buffer.concat([head, encoder.encode(`[${ids}],"ts_ns":[${times}]},"seq":${mySeq}}`)]);
       await js.publish(eventsSubject(`bench-${a}`), data, { msgID: `bench-${a}:${mySeq}` });
     }
@@ -195,9 +198,9 @@ function headOf(template: string): string {
 }
 
 /** The EventBatch v2 text of `n` events without seq, event_id and ts_ns (which end it: `...]}}`). */
-function batchTemplate(agent: string, slot: number, mix: EventMix, n = BATCH): string {
+function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): string {
   const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
-  const events = Array.from({ length: n }, (_, i) => benchEvent(slot * BATCH + i, agent, 0, model, mix));
+  const events = Array.from({ length: n }, (_, i) => benchEvent(slot * n + i, agent, 0, model, mix));
   const batch: Partial<EventColumns> = toColumns(agent, 0, events);
   const columns: Partial<EventColumns['columns']> = { ...batch.columns };
   delete columns.event_id;

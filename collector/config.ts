@@ -32,10 +32,6 @@ export interface CollectorConfig {
     fetchBatch: number;
     /** The consume loop yields to the event loop after this long (keeps /healthz prompt under bad batches). */
     yieldAfterMs: number;
-    /** Messages over this many bytes are decoded in a worker thread, off the event loop (0 = never). */
-    decodeOffloadBytes: number;
-    /** How long a big message waits for the decode worker to boot before the event loop decodes it. */
-    decodeWorkerBootMs: number;
     /** Deliveries of one message at most (then dead-lettered as poison). */
     maxDeliver: number;
     /** NATS KV bucket of the closed-window marks that survive a crash on every sink (empty: none). */
@@ -162,8 +158,6 @@ export const SETTINGS: Setting[] = [
   { path: 'nats.fetchBatch', kind: 'number', description: 'messages per pull request' },
   { path: 'nats.closedWindowsBucket', kind: 'string', description: 'NATS KV bucket keeping closed-window marks across crashes, for every sink (empty: none)' },
   { path: 'nats.yieldAfterMs', kind: 'number', description: 'the consume loop lets HTTP in after handing over messages this long' },
-  { path: 'nats.decodeOffloadBytes', kind: 'number', description: 'messages over this many bytes are decoded in a worker thread (0 = never)' },
-  { path: 'nats.decodeWorkerBootMs', kind: 'number', description: 'a big message waits this long (ms) for the decode worker to boot, then is decoded on the event loop' },
   { path: 'nats.maxDeliver', kind: 'number', description: 'deliveries of a message at most, then dead-lettered' },
   { path: 'nats.streamMaxAgeMs', kind: 'number', description: 'events stream max age (ms), set when the stream has no bounds' },
   { path: 'nats.streamMaxBytes', kind: 'number', description: 'events stream max bytes, set when the stream has no bounds' },
@@ -283,8 +277,6 @@ export const DEFAULTS: CollectorConfig = {
     maxAckPending: 200_000,
     fetchBatch: 64,
     yieldAfterMs: 10,
-    decodeOffloadBytes: 65_536,
-    decodeWorkerBootMs: 30_000,
     closedWindowsBucket: 'starwatch_closed_windows',
     maxDeliver: 10,
     streamMaxAgeMs: EVENTS_STREAM_LIMITS.maxAgeMs,
@@ -426,8 +418,6 @@ function check(c: CollectorConfig): void {
     if (!['1s', '10s', '1m'].includes(g)) throw new ConfigError(`prometheus.granularities: "${g}" is not 1s, 10s or 1m`);
   if (c.prometheus.remoteWrite && !URL.canParse(c.prometheus.remoteWrite)) throw new ConfigError('prometheus.remoteWrite is not a URL');
   if (!(c.rawShare >= 0 && c.rawShare <= 1)) throw new ConfigError('rawShare must be between 0 and 1');
-  if (!(c.nats.decodeOffloadBytes >= 0)) throw new ConfigError('nats.decodeOffloadBytes must be 0 or more');
-  if (!(c.nats.decodeWorkerBootMs >= 0)) throw new ConfigError('nats.decodeWorkerBootMs must be 0 or more');
   if (!(c.api.logRatePerSec > 0)) throw new ConfigError('api.logRatePerSec must be above 0');
   if (!['10s', '1m'].includes(c.analysis.forecastGranularity)) throw new ConfigError(`analysis.forecastGranularity "${c.analysis.forecastGranularity}" is not 10s or 1m`);
   if (!(c.analysis.forecastMinPoints >= 4)) throw new ConfigError('analysis.forecastMinPoints must be at least 4');

@@ -7,9 +7,8 @@ import type { JsMsg, NatsConnection } from 'nats';
 import { Subject, concatMap, type Observable } from 'rxjs';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { AckBook, type Hold } from './consume/ack-book.ts';
-import type { DeadLetter, DecodeLimits } from './consume/decode.ts';
+import { decodeMessageSliced, type DeadLetter, type DecodeLimits } from './consume/decode.ts';
 import type { DeadLetterPublisher } from './consume/dead-letters.ts';
-import { MessageDecoder } from './consume/message-decoder.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import { TimeSlice } from './consume/time-slice.ts';
 import type { Logger } from './log.ts';
@@ -49,8 +48,6 @@ export interface PipelineDeps {
   rollout?: { add(event: InferenceEvent, tsMs: number): void };
   /** Where closed-window marks are kept across crashes (windows/closed-marks.ts); saved before acks. */
   marks?: ClosedMarksStore;
-  /** Decodes big messages off the event loop (consume/message-decoder.ts); default: on it, sliced. */
-  decoder?: MessageDecoder;
 }
 
 export interface PipelineCluster {
@@ -96,10 +93,8 @@ export class Pipeline {
   /** Redelivered messages this instance had not seen (crash recovery waits for these). */
   redelivered = 0;
 
-  private readonly decoder: MessageDecoder;
 
   constructor(private readonly d: PipelineDeps) {
-    this.decoder = d.decoder ?? new MessageDecoder(undefined, 0);
     this.window$ = this.windows.asObservable();
     this.letterLog = new SummarisedLog(d.log, 'dead_letter');
     // The RxJS plumbing: each advance (after a fetched batch, and on the clock) closes what the
@@ -155,7 +150,7 @@ export class Pipeline {
       return;
     }
     if (msg.redelivered) this.redelivered++;
-    const decoded = await this.decoder.decode(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now, slice);
+    const decoded = await decodeMessageSliced(msg.data, { subject: msg.subject, stream_seq: seq }, this.d.limits, now, slice);
     const { dead } = decoded;
     const cluster = this.d.cluster;
     const events = msg.redelivered && cluster ? uncounted(decoded.events, cluster.countedThrough(seq)) : decoded.events;

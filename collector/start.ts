@@ -30,8 +30,6 @@ import { TUNING_DEFAULTS } from './analysis/settings.ts';
 import type { PointSink } from './sinks/sink.ts';
 import { LatencySketch } from './windows/latency-sketch.ts';
 import { MAX_MESSAGE_BYTES } from '../schemas/inference-event.ts';
-import { DecodeOffload } from './consume/decode-offload.ts';
-import { MessageDecoder } from './consume/message-decoder.ts';
 import { SummarisedLog } from './consume/summarised-log.ts';
 import { watchMaxDeliveries } from './consume/max-deliveries.ts';
 import { durationMs } from './sinks/duration.ts';
@@ -188,7 +186,6 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
   const cluster = config.cluster.enabled
     ? await startReplicaMode({ config, ackWaitMs: wait, nc, engine, held: () => pipelineRef?.book.seqs() ?? [], heldCount: () => pipelineRef?.book.size ?? 0, sink, log: logger, registry: metrics.registry })
     : undefined;
-  const offload = config.nats.decodeOffloadBytes > 0 ? new DecodeOffload(config.nats.decodeWorkerBootMs) : undefined;
   const keys = new KeyBound(config.windows);
   const stopKeyWatch = watchKeyBound(keys, metrics.registry, logger);
   const rollout = new RolloutComparer(sink, config.rollout);
@@ -206,7 +203,6 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
     sampleEventsPerSecond: config.sampleEventsPerSecond,
     cluster,
     marks,
-    decoder: new MessageDecoder(offload, config.nats.decodeOffloadBytes),
   });
   pipelineRef = pipeline;
   const window$ = cluster?.window$ ?? pipeline.window$;
@@ -304,7 +300,6 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
         await flow.stop();
         clearInterval(clock);
         await pipeline.stop();
-        await offload?.close();
         await cluster?.stop();
         rollout.flush();
         maxDeliveries.unsubscribe();

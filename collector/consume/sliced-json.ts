@@ -23,49 +23,45 @@ interface Parsed {
 function* parseValue(text: string, at: number, maxChars: number): Generator<void, Parsed> {
   const end = valueEnd(text, at, maxChars);
   if (end !== TOO_LONG) return { value: JSON.parse(text.slice(at, end)), end };
-  const c = text.charCodeAt(at);
-  if (c === OPEN_ARRAY) return yield* parseArray(text, at, maxChars);
-  if (c === OPEN_OBJECT) return yield* parseObject(text, at, maxChars);
-  throw unexpected(text, at);
+  return text.charCodeAt(at) === OPEN_ARRAY ? yield* parseArray(text, at, maxChars) : yield* parseObject(text, at, maxChars);
 }
 
 function* parseArray(text: string, at: number, maxChars: number): Generator<void, Parsed> {
   const values: unknown[] = [];
   let i = skipSpace(text, at + 1);
   if (text.charCodeAt(i) === CLOSE_ARRAY) return { value: values, end: i + 1 };
-  // A run of elements, parsed together once it is as long as a piece may be.
-  let runStart = i;
-  const flush = (runEnd: number) => {
-    if (runEnd > runStart) for (const v of JSON.parse(`[${text.slice(runStart, runEnd)}]`) as unknown[]) values.push(v);
+  // Elements short enough are gathered in a run, parsed together once it is a piece long.
+  let run: number | undefined = i;
+  let comma = -1;
+  const flush = (until: number) => {
+    if (run !== undefined && until > run) for (const v of JSON.parse(`[${text.slice(run, until)}]`) as unknown[]) values.push(v);
   };
   for (;;) {
     const end = valueEnd(text, i, maxChars);
     if (end === i) throw unexpected(text, i);
     if (end === TOO_LONG) {
-      // Too big to join a run: the run so far, then this element on its own.
-      flush(lastComma(text, runStart, i));
+      // Too long for a run: the run so far, then this element taken apart on its own.
+      flush(comma);
+      run = undefined;
       yield;
       const element = yield* parseValue(text, i, maxChars);
       values.push(element.value);
-      i = element.end;
-      runStart = -1;
-    } else {
-      if (runStart < 0) runStart = i;
-      i = end;
-    }
-    i = skipSpace(text, i);
+      i = skipSpace(text, element.end);
+    } else i = skipSpace(text, end);
     const c = text.charCodeAt(i);
     if (c === CLOSE_ARRAY) {
-      if (runStart >= 0) flush(i);
+      flush(i);
       return { value: values, end: i + 1 };
     }
     if (c !== COMMA) throw unexpected(text, i);
+    comma = i;
     i = skipSpace(text, i + 1);
-    if (runStart >= 0 && i - runStart >= maxChars) {
-      flush(lastComma(text, runStart, i));
-      runStart = i;
+    if (run === undefined) run = i;
+    else if (comma - run >= maxChars) {
+      flush(comma);
+      run = i;
       yield;
-    } else if (runStart < 0) runStart = i;
+    }
   }
 }
 
@@ -103,7 +99,8 @@ const CLOSE_OBJECT = 0x7d;
 
 /**
  * Where the value starting at `at` ends, found by its brackets and quotes only (JSON.parse
- * judges the rest), or TOO_LONG once it passes `at + maxChars`.
+ * judges the rest), or TOO_LONG for an array or object that passes `at + maxChars`. A string or
+ * number is never too long: it cannot be taken apart (and JSON.parse copies a string fast).
  */
 function valueEnd(text: string, at: number, maxChars: number): number {
   const first = text.charCodeAt(at);
@@ -139,14 +136,6 @@ function scalarEnd(text: string, at: number): number {
     if (c === COMMA || c === COLON || c === CLOSE_ARRAY || c === CLOSE_OBJECT || c === OPEN_ARRAY || c === OPEN_OBJECT || c === QUOTE || isSpace(c)) return i;
   }
   return i;
-}
-
-/** The end of a run that ends before `at`: the comma before `at` (runs are joined without it). */
-function lastComma(text: string, runStart: number, at: number): number {
-  if (runStart < 0) return runStart;
-  let i = at - 1;
-  while (i > runStart && isSpace(text.charCodeAt(i))) i--;
-  return text.charCodeAt(i) === COMMA ? i : at;
 }
 
 function skipSpace(text: string, at: number): number {

@@ -1,9 +1,10 @@
 // JSON.parse in pieces, yielding between them: one JSON.parse of a 1 MiB batch is one
 // uninterruptible stretch (5-10 ms on an idle core, many times that on a busy one) that holds
 // /healthz and the API. Arrays and objects longer than `maxChars` are taken apart: their
-// elements are parsed a run at a time (`[` + run + `]`), and what is still too big is taken apart
-// in turn. Every piece goes through JSON.parse itself, so values come out exactly as from one
-// JSON.parse of the whole text, and what JSON.parse refuses, this refuses (a SyntaxError).
+// elements (members) are parsed a run at a time, `[` + run + `]` (`{` + run + `}`), found in one
+// pass over brackets and quotes; an element too long for a run is taken apart in turn. Every
+// piece goes through JSON.parse itself, so values come out exactly as from one JSON.parse of the
+// whole text, and what JSON.parse refuses, this refuses (a SyntaxError).
 // The other way to keep the event loop free, a worker thread, costs more than the parse: its
 // reply (the events as objects) takes the structured clone about 7 us an event to copy back.
 
@@ -23,68 +24,113 @@ interface Parsed {
 function* parseValue(text: string, at: number, maxChars: number): Generator<void, Parsed> {
   const end = valueEnd(text, at, maxChars);
   if (end !== TOO_LONG) return { value: JSON.parse(text.slice(at, end)), end };
-  return text.charCodeAt(at) === OPEN_ARRAY ? yield* parseArray(text, at, maxChars) : yield* parseObject(text, at, maxChars);
+  return yield* parseContainer(text, at, maxChars);
 }
 
-function* parseArray(text: string, at: number, maxChars: number): Generator<void, Parsed> {
-  const values: unknown[] = [];
+/**
+ * An array or object too long for one piece: its elements (or members) are parsed a run at a
+ * time, `[` + run + `]` (or `{` + run + `}`), each run about a piece long; an element too long
+ * for a run is taken apart on its own.
+ */
+function* parseContainer(text: string, at: number, maxChars: number): Generator<void, Parsed> {
+  const isArray = text.charCodeAt(at) === OPEN_ARRAY;
+  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+  const into: Into = isArray ? new ArrayInto() : new ObjectInto();
   let i = skipSpace(text, at + 1);
-  if (text.charCodeAt(i) === CLOSE_ARRAY) return { value: values, end: i + 1 };
-  // Elements short enough are gathered in a run, parsed together once it is a piece long.
-  let run: number | undefined = i;
-  let comma = -1;
-  const flush = (until: number) => {
-    if (run !== undefined && until > run) for (const v of JSON.parse(`[${text.slice(run, until)}]`) as unknown[]) values.push(v);
-  };
+  if (text[i] === close) return { value: into.value, end: i + 1 };
   for (;;) {
-    const end = valueEnd(text, i, maxChars);
-    if (end === i) throw unexpected(text, i);
-    if (end === TOO_LONG) {
-      // Too long for a run: the run so far, then this element taken apart on its own.
-      flush(comma);
-      run = undefined;
-      yield;
-      const element = yield* parseValue(text, i, maxChars);
-      values.push(element.value);
-      i = skipSpace(text, element.end);
-    } else i = skipSpace(text, end);
-    const c = text.charCodeAt(i);
-    if (c === CLOSE_ARRAY) {
-      flush(i);
-      return { value: values, end: i + 1 };
+    const cut = nextCut(text, i, maxChars);
+    // After the opening bracket, and after every comma, an element must follow.
+    if (cut.runEnd === i) throw unexpected(text, i);
+    if (cut.runEnd > i) into.addAll(JSON.parse(open + text.slice(i, cut.runEnd) + close));
+    if (cut.kind === 'end') {
+      if (text[cut.at] !== close) throw unexpected(text, cut.at);
+      return { value: into.value, end: cut.at + 1 };
     }
-    if (c !== COMMA) throw unexpected(text, i);
-    comma = i;
-    i = skipSpace(text, i + 1);
-    if (run === undefined) run = i;
-    else if (comma - run >= maxChars) {
-      flush(comma);
-      run = i;
-      yield;
-    }
-  }
-}
-
-function* parseObject(text: string, at: number, maxChars: number): Generator<void, Parsed> {
-  const object: Record<string, unknown> = {};
-  let i = skipSpace(text, at + 1);
-  if (text.charCodeAt(i) === CLOSE_OBJECT) return { value: object, end: i + 1 };
-  for (;;) {
-    if (text.charCodeAt(i) !== QUOTE) throw unexpected(text, i);
-    const keyEnd = stringEnd(text, i);
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
-    i = skipSpace(text, keyEnd);
-    if (text.charCodeAt(i) !== COLON) throw unexpected(text, i);
-    const member = yield* parseValue(text, skipSpace(text, i + 1), maxChars);
-    // As JSON.parse does: an own property even for "__proto__", the last of duplicate keys wins.
-    Object.defineProperty(object, key, { value: member.value, writable: true, enumerable: true, configurable: true });
-    i = skipSpace(text, member.end);
-    const c = text.charCodeAt(i);
-    if (c === CLOSE_OBJECT) return { value: object, end: i + 1 };
-    if (c !== COMMA) throw unexpected(text, i);
-    i = skipSpace(text, i + 1);
     yield;
+    i = cut.at;
+    if (cut.kind === 'big') {
+      let valueAt = i;
+      let key = '';
+      if (!isArray) {
+        if (text.charCodeAt(i) !== QUOTE) throw unexpected(text, i);
+        const keyEnd = stringEnd(text, i);
+        key = JSON.parse(text.slice(i, keyEnd)) as string;
+        valueAt = skipSpace(text, keyEnd);
+        if (text.charCodeAt(valueAt) !== COLON) throw unexpected(text, valueAt);
+        valueAt = skipSpace(text, valueAt + 1);
+      }
+      const part = yield* parseValue(text, valueAt, maxChars);
+      into.add(key, part.value);
+      i = skipSpace(text, part.end);
+      if (text[i] === close) return { value: into.value, end: i + 1 };
+      if (text.charCodeAt(i) !== COMMA) throw unexpected(text, i);
+    }
+    i = skipSpace(text, i + 1);
   }
+}
+
+/** Where a container's values go: pushed onto an array, or defined on an object. */
+interface Into {
+  readonly value: unknown;
+  addAll(parsed: unknown): void;
+  add(key: string, value: unknown): void;
+}
+
+class ArrayInto implements Into {
+  readonly value: unknown[] = [];
+  addAll(parsed: unknown): void {
+    for (const v of parsed as unknown[]) this.value.push(v);
+  }
+  add(_key: string, value: unknown): void {
+    this.value.push(value);
+  }
+}
+
+class ObjectInto implements Into {
+  readonly value: Record<string, unknown> = {};
+  addAll(parsed: unknown): void {
+    const run = parsed as Record<string, unknown>;
+    for (const key of Object.keys(run)) this.add(key, run[key]);
+  }
+  // As JSON.parse does: an own property even for "__proto__"; a duplicate key keeps its first
+  // place and takes the last value.
+  add(key: string, value: unknown): void {
+    Object.defineProperty(this.value, key, { value, writable: true, enumerable: true, configurable: true });
+  }
+}
+
+interface Cut {
+  /** `end`: the container's closing bracket; `comma`: a run long enough ends at this comma; `big`: an element too long for a run starts here. */
+  kind: 'end' | 'comma' | 'big';
+  at: number;
+  /** Where the run before `at` ends (exclusive); -1 when there is none. */
+  runEnd: number;
+}
+
+/**
+ * From the start of an element, in one pass: where the run that starts there ends. Brackets
+ * and quotes are all it reads (JSON.parse judges the rest, run by run).
+ */
+function nextCut(text: string, from: number, maxChars: number): Cut {
+  let depth = 0;
+  let element = from;
+  let comma = -1;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = stringEnd(text, i) - 1;
+    else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+    else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+      if (depth === 0) return { kind: 'end', at: i, runEnd: i };
+      depth--;
+    } else if (c === COMMA && depth === 0) {
+      if (i - from >= maxChars) return { kind: 'comma', at: i, runEnd: i };
+      comma = i;
+      element = i + 1;
+    }
+    if (depth > 0 && i - element >= maxChars) return { kind: 'big', at: skipSpace(text, element), runEnd: comma };
+  }
+  throw new SyntaxError('Unexpected end of JSON input');
 }
 
 const TOO_LONG = -1;
@@ -119,13 +165,14 @@ function valueEnd(text: string, at: number, maxChars: number): number {
 
 /** Just past the closing quote of the string that starts at `at` (or the text's end). */
 function stringEnd(text: string, at: number): number {
-  let i = at + 1;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) i++;
+  for (let from = at + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return text.length;
 }
 
 /** The end of a number or literal: the next comma, colon, bracket or space. */

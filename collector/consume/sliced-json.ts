@@ -37,7 +37,7 @@ function* parseContainer(text: string, at: number, maxChars: number): Generator<
   const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
   const into: Into = isArray ? new ArrayInto() : new ObjectInto();
   let i = skipSpace(text, at + 1);
-  if (text[i] === close) return { value: into.value, end: i + 1 };
+  if (text[i] === close) return { value: into.result(), end: i + 1 };
   for (;;) {
     const cut = nextCut(text, i, maxChars);
     // After the opening bracket, and after every comma, an element must follow.
@@ -45,7 +45,7 @@ function* parseContainer(text: string, at: number, maxChars: number): Generator<
     if (cut.runEnd > i) into.addAll(JSON.parse(open + text.slice(i, cut.runEnd) + close));
     if (cut.kind === 'end') {
       if (text[cut.at] !== close) throw unexpected(text, cut.at);
-      return { value: into.value, end: cut.at + 1 };
+      return { value: into.result(), end: cut.at + 1 };
     }
     yield;
     i = cut.at;
@@ -63,40 +63,50 @@ function* parseContainer(text: string, at: number, maxChars: number): Generator<
       const part = yield* parseValue(text, valueAt, maxChars);
       into.add(key, part.value);
       i = skipSpace(text, part.end);
-      if (text[i] === close) return { value: into.value, end: i + 1 };
+      if (text[i] === close) return { value: into.result(), end: i + 1 };
       if (text.charCodeAt(i) !== COMMA) throw unexpected(text, i);
     }
     i = skipSpace(text, i + 1);
   }
 }
 
-/** Where a container's values go: pushed onto an array, or defined on an object. */
+/** Where a container's values go: the runs' arrays joined, or the runs' members on one object. */
 interface Into {
-  readonly value: unknown;
   addAll(parsed: unknown): void;
   add(key: string, value: unknown): void;
+  result(): unknown;
 }
 
 class ArrayInto implements Into {
-  readonly value: unknown[] = [];
+  private readonly runs: unknown[][] = [];
   addAll(parsed: unknown): void {
-    for (const v of parsed as unknown[]) this.value.push(v);
+    this.runs.push(parsed as unknown[]);
   }
   add(_key: string, value: unknown): void {
-    this.value.push(value);
+    this.runs.push([value]);
+  }
+  result(): unknown[] {
+    return this.runs.length === 1 ? this.runs[0] : ([] as unknown[]).concat(...this.runs);
   }
 }
 
 class ObjectInto implements Into {
-  readonly value: Record<string, unknown> = {};
+  private object: Record<string, unknown> | undefined;
   addAll(parsed: unknown): void {
     const run = parsed as Record<string, unknown>;
-    for (const key of Object.keys(run)) this.add(key, run[key]);
+    if (this.object === undefined) this.object = run;
+    // Assigning "__proto__" would set the prototype: that key is defined as JSON.parse does.
+    else if (!Object.hasOwn(run, '__proto__')) Object.assign(this.object, run);
+    else for (const key of Object.keys(run)) this.add(key, run[key]);
   }
   // As JSON.parse does: an own property even for "__proto__"; a duplicate key keeps its first
-  // place and takes the last value.
+  // place and takes the last value (so does Object.assign).
   add(key: string, value: unknown): void {
-    Object.defineProperty(this.value, key, { value, writable: true, enumerable: true, configurable: true });
+    this.object ??= {};
+    Object.defineProperty(this.object, key, { value, writable: true, enumerable: true, configurable: true });
+  }
+  result(): Record<string, unknown> {
+    return this.object ?? {};
   }
 }
 

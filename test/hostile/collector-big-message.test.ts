@@ -42,8 +42,8 @@ test('a big batch is checked in slices: pending I/O runs between them, and the r
 });
 
 test('a message over SLICED_PARSE_CHARS is parsed in pieces: the event loop turns while it is, and the result is the same', async () => {
-  // A v2 batch of valid events, as a busy agent with a large batch size sends it: every row is
-  // valid, so the rows add few chances to yield; the parse must add its own.
+  // A v2 batch of valid events, as a busy agent with a large batch size sends it. The rows give a
+  // chance to yield every ROWS_PER_STEP rows; the parse must add its own between its pieces.
   const events = Array.from({ length: 8000 }, (_, i) => makeEvent({ id: `big-${i}`, tsMs: now - i }));
   const big = new TextEncoder().encode(JSON.stringify(toColumns('agent-a', 7, events)));
   assert.ok(big.length > 2 * SLICED_PARSE_CHARS, `the batch is ${big.length} bytes`);

@@ -93,7 +93,6 @@ export class Pipeline {
   /** Redelivered messages this instance had not seen (crash recovery waits for these). */
   redelivered = 0;
 
-
   constructor(private readonly d: PipelineDeps) {
     this.window$ = this.windows.asObservable();
     this.letterLog = new SummarisedLog(d.log, 'dead_letter');

@@ -19,6 +19,7 @@ import { preprocess } from '../v4/preprocess.ts';
 import { CROP } from '../v4/contract.ts';
 import { centreCrop } from '../v4/streams/crop.ts';
 import { readLabel } from '../schemas/corpus-label.ts';
+import { percentile } from '../validate/metrics.ts';
 
 /** Grey level (0..255) of crop pixel (x, y) of a channel-major RGB tensor in 0..1. */
 function grey(pixels: Float32Array, x: number, y: number): number {
@@ -54,11 +55,6 @@ function gridRatio(pixels: Float32Array, width: number, height: number, period: 
   return (ratio(sums.x, counts.x) + ratio(sums.y, counts.y)) / 2;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))];
-}
-
 function auc(higher: number[], lower: number[]): number {
   let wins = 0;
   for (const h of higher) for (const l of lower) wins += h > l ? 1 : h === l ? 0.5 : 0;
@@ -82,8 +78,10 @@ async function main(): Promise<void> {
     group.push(grid);
     byFile.set(file, { key, grid });
   }
-  for (const [key, group] of [...groups].sort())
-    console.log(`${key.padEnd(12)} n=${String(group.length).padStart(4)}  grid p5 ${quantile(group, 0.05).toFixed(3)}  p50 ${quantile(group, 0.5).toFixed(3)}  p95 ${quantile(group, 0.95).toFixed(3)}`);
+  for (const [key, group] of [...groups].sort()) {
+    const sorted = [...group].sort((a, b) => a - b);
+    console.log(`${key.padEnd(12)} n=${String(group.length).padStart(4)}  grid p5 ${percentile(sorted, 0.05).toFixed(3)}  p50 ${percentile(sorted, 0.5).toFixed(3)}  p95 ${percentile(sorted, 0.95).toFixed(3)}`);
+  }
   const stego = [...groups].filter(([key]) => key.startsWith('lsb.rgb')).flatMap(([, group]) => group);
   for (const format of ['JPEG', 'WEBP']) {
     const clean = groups.get(`clean ${format}`);

@@ -20,10 +20,13 @@ before(async () => {
 after(async () => prometheus?.stop());
 
 // The last 10 s of a minute two minutes ago: recent enough for Prometheus' head block, and the
-// minute closes (releasing the acks) soon after the events stop.
+// minute closes (releasing the acks) soon after the events stop. The agents take turns every 10
+// events, a batch each, so every batch is later than the one before: with their events interleaved
+// a pull holding one agent's batch alone would close seconds the other's batch still has events
+// for (as collector-live.test.ts found under load).
 const base = Math.floor(Date.now() / 60_000) * 60_000 - 120_000 + 50_000;
 const events = Array.from({ length: 60 }, (_, i) =>
-  makeEvent({ id: `e-${i}`, agent: i % 2 ? 'agent-b' : 'agent-a', tsMs: base + i * 150, nsPart: i, totalMs: 1 + i / 10, prob: 0.2 }),
+  makeEvent({ id: `e-${i}`, agent: Math.floor(i / 10) % 2 ? 'agent-b' : 'agent-a', tsMs: base + i * 150, nsPart: i, totalMs: 1 + i / 10, prob: 0.2 }),
 );
 const batches = toBatches(events, 10);
 

@@ -2,7 +2,7 @@
 TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. models/train.sh
 runs it three times after models/train.py (which trains from scratch).
 
-    /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha]
+    /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha] [--scan-stats]
         [--steps N] [--hard-methods M,M] [--calib CALIB_TENSOR_DIR] [--calib-allow SHARE]
         [--checkpoint FILE.pt] [--export-only]
 
@@ -14,7 +14,8 @@ equal total weight so the prior stays at one half.
 
 `--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
 they stay frozen (eval mode) while everything else trains. `--parity-alpha` adds the alpha channel
-to an rgb parity-residual stream, its new weights at zero. `--calib` sets the stego threshold on a
+to an rgb parity-residual stream, its new weights at zero; `--scan-stats` adds the scan-statistics
+stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--calib` sets the stego threshold on a
 calibration corpus (training photographs, another seed; never the held-out ones): the stego bias is
 lowered until at most `--calib-allow` of the clean calibration images of each format are flagged,
 with `--margin` to spare.
@@ -74,6 +75,28 @@ def widen_parity_to_rgba(model):
         if key == "parity.body.0.weight":
             state[key].zero_()
             state[key][:, :3] = value
+        else:
+            state[key] = value
+    wide.load_state_dict(state)
+    return wide
+
+
+def add_scan_stats(model):
+    """The same model with a ScanStatsStream added. The fusion's and the gate's weights for the new
+    stream's outputs start at zero, so the model computes what the loaded one did until trained."""
+    parity = None if model.parity is None else ("rgba" if model.parity.with_alpha else "rgb")
+    wide = V4Detector(parity_residual=parity, scan_stats=True)
+    state = wide.state_dict()
+    old = sum(model.widths)
+    for key, value in model.state_dict().items():
+        if key == "parity.residual.weight":
+            continue  # fixed, and built with the gradient channels the new stream reads
+        if key in ("gate.weight", "fusion.0.weight"):
+            state[key].zero_()
+            state[key][:value.shape[0], :old] = value
+        elif key == "gate.bias":
+            state[key].zero_()
+            state[key][:value.shape[0]] = value
         else:
             state[key] = value
     wide.load_state_dict(state)
@@ -188,12 +211,14 @@ def main():
                         help="comma-separated formats whose clean images weigh more")
     parser.add_argument("--parity-alpha", action="store_true",
                         help="add alpha to the --init model's rgb parity-residual stream (widen_parity_to_rgba)")
+    parser.add_argument("--scan-stats", action="store_true",
+                        help="add the scan-statistics stream (models/v4_arch.py), its weights in the fusion at zero")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
     parser.add_argument("--calib-allow", type=float, default=0.0,
                         help="share of each format's clean calibration images the threshold may flag")
-    parser.add_argument("--freeze", default="", help="comma-separated streams whose weights stay as loaded")
+    parser.add_argument("--freeze", default="", help="comma-separated streams (or parity) whose weights stay as loaded")
     parser.add_argument("--checkpoint", help="saved every 25 steps; resumed from if present")
     parser.add_argument("--export-only", action="store_true", help="calibrate and export the checkpoint")
     parser.add_argument("--version", default="v4-reference-2")
@@ -204,9 +229,12 @@ def main():
     model = load_onnx_model(args.init) if args.init else V4Detector()
     if args.parity_alpha:
         model = widen_parity_to_rgba(model)
+    if args.scan_stats and model.scan is None:
+        model = add_scan_stats(model)
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
-        for p in model.streams[model.stream_names.index(name)].parameters():
+        stream = model.parity if name == "parity" else model.streams[model.stream_names.index(name)]
+        for p in stream.parameters():
             p.requires_grad_(False)
     if args.export_only:
         model.load_state_dict(torch.load(args.checkpoint)["model"])

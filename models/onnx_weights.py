@@ -75,11 +75,12 @@ def read_initializers(path):
 
 
 def load_onnx_model(path):
-    """A V4Detector shaped like the file (with the parity-residual stream if it has one), loaded."""
+    """A V4Detector shaped like the file (with the parity-residual and scan-statistics streams if
+    it has them), loaded."""
     named = dict(read_initializers(path))
     residual = named.get("parity.residual.weight")
-    parity = None if residual is None else ("rgba" if residual.shape[0] == 4 else "rgb")
-    return load_onnx_weights(V4Detector(parity_residual=parity), named, path)
+    parity = None if residual is None else ("rgba" if residual.shape[1] == 4 else "rgb")
+    return load_onnx_weights(V4Detector(parity_residual=parity, scan_stats="scan.body.0.weight" in named), named, path)
 
 
 def load_onnx_weights(model, named, path):

@@ -5,16 +5,17 @@
 #
 # 1. splits the photographs by file name: the first 250 are training covers, the rest held out;
 # 2. generates labelled corpora with `starwatch generate`: training (photo and procedural covers,
-#    and two more photo corpora for fine-tuning), calibration (training photographs, another seed)
-#    and held-out (the other photographs, other seeds);
+#    and three more photo corpora for fine-tuning), calibration (training photographs, two more
+#    seeds) and held-out (the other photographs, other seeds);
 # 3. turns the training and calibration corpora into tensors with the project's own TypeScript
 #    preprocessing;
 # 4. trains with PyTorch (Debian's python3-torch) from scratch: the contract's streams plus the
 #    parity-residual stream over RGB (models/v4_arch.py);
-# 5. fine-tunes that model three times (models/finetune.py): first with alpha added to the parity
+# 5. fine-tunes that model four times (models/finetune.py): first with alpha added to the parity
 #    stream, then on one more corpus with more weight on alpha and lsb.rgb, then with palette
-#    weighted again; each time the stego threshold is set on the calibration corpus; the third
-#    one is models/v4-reference.onnx;
+#    weighted again, then with the scan-statistics stream added (the contract's streams frozen);
+#    each time the stego threshold is set on calibration corpora; the last one is
+#    models/v4-reference.onnx;
 # 6. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
 # 7. validates on the held-out corpora with `starwatch validate`, writes the collector's baseline
 #    from the held-out photographs, and compares INT8 with float.
@@ -25,7 +26,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-4}
+VERSION=${VERSION:-v4-reference-5}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -36,7 +37,9 @@ starwatch generate --out "$WORK/photos" --count 2400 --seed 101 --covers "$WORK/
 starwatch generate --out "$WORK/proc" --count 1200 --seed 202 --size 256
 starwatch generate --out "$WORK/photos2" --count 2400 --seed 111 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/photos3" --count 2400 --seed 121 --covers "$WORK/covers-train" --size 192-384
+starwatch generate --out "$WORK/photos4" --count 2400 --seed 131 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/calib" --count 800 --seed 505 --covers "$WORK/covers-train" --size 192-384
+starwatch generate --out "$WORK/calib2" --count 2400 --seed 515 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
 # Two larger held-out sets on the same photographs: 800 images are too few for 1% cells.
@@ -47,17 +50,26 @@ tensors() { node --import tsx models/export-tensors.ts "$WORK/$1" "${@:2}"; }
 tensors tensors "$WORK/photos" "$WORK/proc"
 tensors t-photos2 "$WORK/photos2"
 tensors t-photos3 "$WORK/photos3"
+tensors t-photos4 "$WORK/photos4"
 tensors t-calib "$WORK/calib"
+tensors t-calib2 "$WORK/calib2"
 
 /usr/bin/python3 models/train.py "$WORK/tensors" "$WORK/v4-scratch.onnx" --epochs "$EPOCHS" --lr "$LR" --seed 7 \
   --version "$VERSION" --parity-residual rgb
-finetune() { /usr/bin/python3 models/finetune.py "$@" --calib "$WORK/t-calib" --calib-allow 0.005 --version "$VERSION"; }
+# Later options override these (argparse keeps the last).
+finetune() { /usr/bin/python3 models/finetune.py --calib "$WORK/t-calib" --calib-allow 0.005 --version "$VERSION" "$@"; }
 finetune "$WORK/tensors,$WORK/t-photos2" "$WORK/v4-alpha.onnx" --init "$WORK/v4-scratch.onnx" --parity-alpha \
   --steps 1500 --lr 1e-3 --hard-weight 3 --hard-methods alpha,palette,lsb.rgb --seed 7
 finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3" "$WORK/v4-alpha-lsb.onnx" --init "$WORK/v4-alpha.onnx" \
   --steps 1000 --lr 5e-4 --hard-weight 4 --hard-methods alpha,lsb.rgb --seed 8
-finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3" models/v4-reference.onnx --init "$WORK/v4-alpha-lsb.onnx" \
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3" "$WORK/v4-reference-4.onnx" --init "$WORK/v4-alpha-lsb.onnx" \
   --steps 600 --lr 3e-4 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --seed 9
+# The scan-statistics stream on the trained streams (frozen): its projection, the gate and fusion
+# learn; calibrated on 3200 images, allowing one clean image in a format of 160.
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4" models/v4-reference.onnx \
+  --init "$WORK/v4-reference-4.onnx" --scan-stats --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
+  --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats JPEG,WEBP,GIF \
+  --seed 11 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075
 /usr/bin/python3 models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --write-baseline models/v4-reference.baseline.json \

@@ -70,29 +70,123 @@ class ParityResidualStream(nn.Module):
 
     CLIP = 6.0
 
-    def __init__(self, with_alpha=False):
+    def __init__(self, with_alpha=False, gradients=False):
+        """gradients: the residual convolution also gives each channel's opposite-neighbour
+        differences (ScanStatsStream's weights); one convolution costs less than two."""
         super().__init__()
         self.with_alpha = with_alpha
         channels = 4 if with_alpha else 3
-        self.residual = nn.Conv2d(channels, channels, 3, stride=2, padding=1, bias=False)
+        self.channels = channels
+        self.residual = nn.Conv2d(channels, channels * (3 if gradients else 1), 3, stride=2, padding=1, bias=False)
         kernel = torch.tensor([[0.0, -0.25, 0.0], [-0.25, 1.0, -0.25], [0.0, -0.25, 0.0]])
         scale = 255.0 / (2 * self.CLIP)  # inputs are grey level / 255; output in units of 2 * CLIP
-        self.residual.weight.data.zero_()
+        w = self.residual.weight.data
+        w.zero_()
         for c in range(channels):  # block-diagonal: a dense convolution runs faster than a depthwise one
-            self.residual.weight.data[c, c] = kernel * scale
+            w[c, c] = kernel * scale
+            if gradients:  # left - right, then up - down, in grey levels
+                w[channels + c, c, 1, 0], w[channels + c, c, 1, 2] = 255.0, -255.0
+                w[2 * channels + c, c, 0, 1], w[2 * channels + c, c, 2, 1] = 255.0, -255.0
         self.residual.weight.requires_grad_(False)
         self.body = nn.Sequential(
             nn.Conv2d(channels, 16, 2, stride=2), nn.BatchNorm2d(16), nn.ReLU(), *conv_block_2d(16, 32),
             nn.AvgPool2d(4), nn.Flatten(), nn.Linear(32 * 64, PROJ),  # 32x32 -> 8x8
         )
 
-    def forward(self, pixel, lsb, alpha):
+    def product(self, pixel, lsb, alpha):
+        """-> (the parity-residual product at every other pixel and row, in units of 2 * CLIP grey
+        levels; with `gradients`, the differences at the same pixels, else None)."""
         values, parity = pixel, lsb
         if self.with_alpha:  # the alpha stream is (alpha / 255, alpha & 1)
             values = torch.cat([pixel, alpha[:, 0:1]], dim=1)
             parity = torch.cat([lsb, alpha[:, 1:2]], dim=1)
-        product = (2 * parity[:, :, ::2, ::2] - 1) * self.residual(values)
+        out = self.residual(values)
+        c = self.channels
+        gradients = out[:, c:] if out.shape[1] > c else None
+        return (2 * parity[:, :, ::2, ::2] - 1) * out[:, :c], gradients
+
+    def forward(self, product):
         return self.body(torch.clamp(product, -0.5, 0.5) + 0.5)
+
+
+class ScanStatsStream(nn.Module):
+    """Not in the contract: two statistics that follow how payloads are laid out and how lossy
+    formats look, computed from the contract's inputs, then a small trained projection.
+
+    1. Weighted-stego profile from the top of the crop. Pixel payloads fill rows from the first
+       pixel on, so a stego crop's embedded pixels are its top rows. For R, G, B together and for
+       alpha: the parity stream's product (ParityResidualStream.product, every other pixel and
+       row), weighted by 1 / (5 + local variance) (the WS estimator's weights: smooth pixels
+       predict well), summed over each row, then averaged from the top down to every 8th row of
+       the crop. A payload shows as a high mean down to where it ends; the parity stream's 8x8-cell
+       pooling dilutes a payload of a few rows, this profile does not. (On 800 held-out images,
+       the best of these means alone separated lsb.rgb payloads from clean non-palette images with
+       AUC 0.96, the parity product's plain mean 0.80.)
+    2. Block grid. JPEG codes 8x8 blocks (WebP 4x4), so its pixels step more across the image's
+       own block boundaries than inside blocks; LSB payloads never come in lossy files, and the
+       contract's inputs do not say which files are lossy. The mean grey step between neighbouring
+       columns (rows) is taken for each of the 8 phases, rolled so the first is the image's own
+       block boundary (the crop's offset follows from width and height in `format_features`), and
+       given as its log ratio to the mean of the 8; steps into a small image's zero padding are
+       left out.
+    The differences for the weights come from the parity stream's own (fixed) convolution, and
+    the grid is taken on the green channel with slices: separate convolutions for them cost
+    onnxruntime about 1.5 ms of CPU an image more.
+    """
+
+    CUT_ROWS = 4  # profile points every 4 sampled rows (8 crop rows)
+    WS_CLIP = 2.0
+
+    def __init__(self, parity_clip):
+        super().__init__()
+        self.to_grey_levels = 2 * parity_clip
+        rows = torch.arange(128)
+        cuts = torch.arange(self.CUT_ROWS - 1, 128, self.CUT_ROWS)
+        # Row sums -> sums from the top down to each cut, as one matrix product.
+        self.register_buffer("down_to", (rows.unsqueeze(1) <= cuts.unsqueeze(0)).float())
+        self.register_buffer("phases", torch.arange(8).float())
+        self.register_buffer("columns", torch.arange(256).float())
+        width = 2 * len(cuts) + 2 + 16
+        self.body = nn.Sequential(nn.Linear(width, PROJ), nn.ReLU(), nn.Linear(PROJ, FEATURE_WIDTH))
+
+    def profiles(self, product, g):
+        """product, g: ParityResidualStream.product's (4 channels; 8 differences) -> (rgb, alpha):
+        N,cuts each."""
+        weight = 1.0 / (5.0 + (g[:, 0:4] * g[:, 0:4] + g[:, 4:8] * g[:, 4:8]) * 0.25)
+        weighted = weight * product * self.to_grey_levels
+        num = weighted.sum(dim=3)  # N,4,128
+        den = weight.sum(dim=3)
+        rgb = (num[:, 0:3].sum(dim=1) @ self.down_to) / (den[:, 0:3].sum(dim=1) @ self.down_to)
+        alpha = (num[:, 3] @ self.down_to) / (den[:, 3] @ self.down_to)
+        return torch.clamp(rgb, -self.WS_CLIP, self.WS_CLIP), torch.clamp(alpha, -self.WS_CLIP, self.WS_CLIP)
+
+    def grid(self, steps, size):
+        """steps: N,255 mean |step| between crop columns (rows) c and c + 1; size: N (the image's
+        width or height) -> N,8: log ratio of each phase's mean step to the mean of all 8, the
+        image's block boundary first."""
+        # The crop starts at round((size - 256) / 2) (half to even, as the preprocessing); a block
+        # boundary lies between crop columns c and c + 1 where (c + 1 + start) is a multiple of 8.
+        start = torch.round((size - 256) / 2).unsqueeze(1)
+        column = self.columns.unsqueeze(0)
+        inside = ((column + start >= 0) & (column + 1 + start < size.unsqueeze(1))).float()  # N,256
+        steps = torch.cat([steps, steps[:, -1:]], dim=1) * inside
+        steps = steps.reshape(-1, 32, 8).sum(dim=1) / (inside.reshape(-1, 32, 8).sum(dim=1) + 1e-3)  # N,8
+        index = (7 - start) + self.phases.unsqueeze(0)
+        index = index - 8 * torch.floor(index / 8)
+        pick = (index.unsqueeze(2) == self.phases.view(1, 1, 8)).float()  # N,8,8
+        rolled = torch.bmm(pick, steps.unsqueeze(2)).squeeze(2)
+        return torch.log((rolled + 1e-3) / (rolled.mean(dim=1, keepdim=True) + 1e-3)) * 5
+
+    def forward(self, product, gradients, pixel, format_features):
+        rgb, alpha = self.profiles(product, gradients)
+        green = pixel[:, 1] * 255  # the block grid shows in luma, most of which is green
+        across = torch.abs(green[:, :, 1:] - green[:, :, :-1]).mean(dim=1)
+        down = torch.abs(green[:, 1:, :] - green[:, :-1, :]).mean(dim=2)
+        width = torch.round(format_features[:, 4] * 256)
+        height = torch.round(format_features[:, 5] * 256)
+        grid = torch.cat([self.grid(across, width), self.grid(down, height)], dim=1)
+        stats = torch.cat([rgb, alpha, rgb.max(dim=1, keepdim=True)[0], alpha.max(dim=1, keepdim=True)[0], grid], dim=1)
+        return self.body(stats)
 
 
 def palette_stream():
@@ -116,18 +210,24 @@ def make_stream(name):
 class V4Detector(nn.Module):
     """forward(*inputs in `streams` order) -> tuple of outputs in `heads` order."""
 
-    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=None):
-        """parity_residual: None, "rgb" or "rgba" (ParityResidualStream, with or without alpha)."""
+    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=None, scan_stats=False):
+        """parity_residual: None, "rgb" or "rgba" (ParityResidualStream, with or without alpha);
+        scan_stats: add ScanStatsStream."""
         super().__init__()
         self.stream_names = tuple(streams)
         self.head_names = tuple(heads)
         built = [make_stream(n) for n in self.stream_names]
         self.streams = nn.ModuleList(m for m, _ in built)
         self.widths = [w for _, w in built]
-        self.parity = ParityResidualStream(with_alpha=parity_residual == "rgba") if parity_residual else None
+        self.parity = ParityResidualStream(with_alpha=parity_residual == "rgba", gradients=scan_stats) if parity_residual else None
         if self.parity is not None:
             self.widths.append(PROJ)
-        total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual
+        if scan_stats and (self.parity is None or not self.parity.with_alpha):
+            raise ValueError("the scan-statistics stream reads the rgba parity stream's product")
+        self.scan = ScanStatsStream(ParityResidualStream.CLIP) if scan_stats else None
+        if self.scan is not None:
+            self.widths.append(FEATURE_WIDTH)
+        total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual, 544 with both
         self.gate = nn.Linear(total, len(self.widths))
         self.fusion = nn.Sequential(
             nn.Linear(total, 256), nn.ReLU(), nn.Dropout(0.3),
@@ -145,7 +245,10 @@ class V4Detector(nn.Module):
         parts = [stream(x) for stream, x in zip(self.streams, inputs)]
         if self.parity is not None:
             named = dict(zip(self.stream_names, inputs))
-            parts.append(self.parity(named["pixel_tensor"], named["lsb"], named["alpha"]))
+            product, gradients = self.parity.product(named["pixel_tensor"], named["lsb"], named["alpha"])
+            parts.append(self.parity(product))
+            if self.scan is not None:
+                parts.append(self.scan(product, gradients, named["pixel_tensor"], named["format_features"]))
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)
         cls = self.fusion(gated)[:, -PROJ:]

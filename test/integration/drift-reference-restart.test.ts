@@ -36,6 +36,15 @@ async function samples(match: string): Promise<[number, number][]> {
   return lines.flatMap((s) => s.timestamps.map((t, i): [number, number] => [t, s.values[i]])).sort((a, b) => a[0] - b[0]);
 }
 
+/**
+ * One batch at a time, so they reach the stream in time order: with several in flight a later
+ * window's batch could land first, and a window's second half would come after it had closed
+ * (a stressed CI run, 2026-12-02: the first drift point after the restart was a window late).
+ */
+async function publishInOrder(nc: NatsConnection, events: ReturnType<typeof windowsOfEvents>): Promise<void> {
+  await publishBatches(nc.jetstream(), toBatches(events, 60), 1);
+}
+
 async function kvKeys(nc: NatsConnection, bucket: string): Promise<string[]> {
   const kv = await nc.jetstream().views.kv(bucket);
   const out: string[] = [];
@@ -44,7 +53,10 @@ async function kvKeys(nc: NatsConnection, bucket: string): Promise<string[]> {
 }
 
 function v2Config(): CollectorConfig {
-  const config = collectorConfig(services.nats.url, services.victoria.url, 'unused');
+  // An idle grace longer than any pause between two publishes on a loaded machine: past it the
+  // watermark moves on with the wall clock (these events are minutes old) and would close a window
+  // with half its events, under the drift judge's 100 samples.
+  const config = collectorConfig(services.nats.url, services.victoria.url, 'unused', { idleGraceMs: 5_000 });
   config.influx.version = 2;
   config.influx.token = 'secret-token';
   config.influx.org = 'starwatch';
@@ -61,7 +73,7 @@ test('after a restart on a 2.x sink, drift is judged against the reference learn
   try {
     const first = await startCollector(config, quietLog);
     try {
-      await publishBatches(nc.jetstream(), toBatches(windowsOfEvents(base, 0, 6, 'agent-before'), 60));
+      await publishInOrder(nc, windowsOfEvents(base, 0, 6, 'agent-before'));
       await waitFor(async () => (await kvKeys(nc, config.alerts.stateBucket)).length > 0, { timeoutMs: 30_000, what: 'the learned reference in NATS KV' });
       await waitFor(async () => (await samples(referenceStart)).length > 0, { timeoutMs: 30_000, what: 'drift points of the first run' });
     } finally {
@@ -73,7 +85,7 @@ test('after a restart on a 2.x sink, drift is judged against the reference learn
     const second = await startCollector(config, quietLog);
     try {
       const restartedAt = base + 6 * WINDOW_MS;
-      await publishBatches(nc.jetstream(), toBatches(windowsOfEvents(base, 6, 6, 'agent-after'), 60));
+      await publishInOrder(nc, windowsOfEvents(base, 6, 6, 'agent-after'));
       const after = await waitFor(
         async () => {
           const s = (await samples(referenceStart)).filter(([t]) => t >= restartedAt);

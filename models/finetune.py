@@ -1,6 +1,6 @@
 """Fine-tunes a V4 model on tensors made by models/export-tensors.ts (the project's own
 TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. models/train.sh
-runs it three times after models/train.py (which trains from scratch).
+runs it four times after models/train.py (which trains from scratch).
 
     /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha] [--scan-stats]
         [--steps N] [--hard-methods M,M] [--calib CALIB_TENSOR_DIR] [--calib-allow SHARE]
@@ -15,10 +15,10 @@ equal total weight so the prior stays at one half.
 `--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
 they stay frozen (eval mode) while everything else trains. `--parity-alpha` adds the alpha channel
 to an rgb parity-residual stream, its new weights at zero; `--scan-stats` adds the scan-statistics
-stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--calib` sets the stego threshold on a
-calibration corpus (training photographs, another seed; never the held-out ones): the stego bias is
-lowered until at most `--calib-allow` of the clean calibration images of each format are flagged,
-with `--margin` to spare.
+stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--calib` sets the
+stego threshold on calibration corpora (training photographs, other seeds; never the held-out
+ones): the stego bias is lowered until at most `--calib-allow` of the clean calibration images of
+each format are flagged, with `--margin` to spare.
 """
 import argparse
 import math

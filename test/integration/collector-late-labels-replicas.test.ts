@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, rows } from './collector-setup.ts';
+import { collectorConfig, influxQL, natsConnect, quietLog, rows, whole } from './collector-setup.ts';
 import { startCollector, type CollectorHandle } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
@@ -59,11 +59,16 @@ test('in replica mode, labels by request id 11 minutes late make the merged wind
     assert.deepEqual(reply.unknown, []);
     assert.ok(reply.delay_s_max >= 11 * 60 - 1, `delay ${reply.delay_s_max}`);
 
-    const after = await waitFor(async () => { const w = await merged('1m', minute); return w?.clean_labelled === 10 ? w : null; }, { what: 'the rewritten merged minute' });
-    assert.deepEqual(after, { count: 12, fp: 3, clean_labelled: 10, fpr: 3 / 10, stego_labelled: 1, tp: 0 });
-    assert.deepEqual(await merged('10s', minute), { count: 9, fp: 3, clean_labelled: 9, fpr: 3 / 9, stego_labelled: null, tp: null }, 'events at 1..9 s');
-    assert.deepEqual(await merged('1s', at(0)), { count: 1, fp: 1, clean_labelled: 1, fpr: 1, stego_labelled: null, tp: null });
-    assert.deepEqual(await merged('1s', at(10)), { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0 });
+    // Each window is read once it is whole (collector-setup.ts, `whole`): a wrong figure fails on the deadline.
+    const rewritten = async (granularity: string, start: number, expected: Record<string, unknown>, what: string) => {
+      let last: Record<string, any> | undefined;
+      await waitFor(async () => whole((last = await merged(granularity, start)), expected) || null, { what }).catch(() => undefined);
+      assert.deepEqual(last, expected, what);
+    };
+    await rewritten('1m', minute, { count: 12, fp: 3, clean_labelled: 10, fpr: 3 / 10, stego_labelled: 1, tp: 0 }, 'the rewritten merged minute');
+    await rewritten('10s', minute, { count: 9, fp: 3, clean_labelled: 9, fpr: 3 / 9, stego_labelled: null, tp: null }, 'events at 1..9 s');
+    await rewritten('1s', at(0), { count: 1, fp: 1, clean_labelled: 1, fpr: 1, stego_labelled: null, tp: null }, 'the first second');
+    await rewritten('1s', at(10), { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0 }, 'the second of the missed stego');
     // Replica mode writes no partial windows; the labels wrote none either.
     const partial = await influxQL(services.influx.url, DB, `SELECT count("clean_labelled") FROM "window" WHERE "replica" != 'cluster'`);
     assert.deepEqual(partial, [], 'no window of a single replica');

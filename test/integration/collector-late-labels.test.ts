@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, rows } from './collector-setup.ts';
+import { collectorConfig, influxQL, natsConnect, quietLog, rows, whole } from './collector-setup.ts';
 import { startCollector } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 
@@ -13,14 +13,6 @@ const services = useServices({ nats: true, influx: true });
 const DB = 'late_labels';
 const TOKEN = 'late-labels-token-0123456789abc';
 const WRITE_TOKEN = 'late-labels-write-9876543210xyz';
-
-/**
- * InfluxDB 1.x stores a rewritten point's fields one by one: a query may see some new values and
- * some old ones. A window is read once every field it should have is there as expected (a wrong
- * figure then fails on the deadline, named by `what`).
- */
-const whole = (w: Record<string, any> | undefined, expected: Record<string, unknown>): boolean =>
-  w !== undefined && Object.entries(expected).every(([k, v]) => v === undefined || w[k] === v);
 
 /** A collector of these tests: its own database and durable, the API on a free port with both tokens. */
 function labelsConfig(db: string, options: Parameters<typeof collectorConfig>[3]) {

@@ -54,6 +54,16 @@ export function rows(series: any[]): Record<string, any>[] {
 export const written = (row: Record<string, any> | undefined, ...fields: string[]): boolean =>
   row !== undefined && fields.every((f) => row[f] !== null && row[f] !== undefined);
 
+/**
+ * Whether a row holds every expected value (undefined = not checked). A rewritten point's fields
+ * become visible one by one, as `written` says, so a test reading a window as soon as one field
+ * has its new value can see others still old or missing: a CI run (2026-12-02) read a rewritten
+ * merged minute with clean_labelled and tp new but stego_labelled not yet there. Wait for the
+ * whole row; a wrong figure then fails on the deadline.
+ */
+export const whole = (row: Record<string, any> | undefined, expected: Record<string, unknown>): boolean =>
+  row !== undefined && Object.entries(expected).every(([k, v]) => v === undefined || row[k] === v);
+
 /** count(event_id) and count(distinct(event_id)) of raw points. */
 export async function rawCounts(url: string, db: string): Promise<{ total: number; distinct: number }> {
   const [a] = await influxQL(url, db, 'SELECT count("event_id") FROM "raw"."inference"');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, rows, whole } from './collector-setup.ts';
+import { collectorConfig, influxQL, natsConnect, quietLog, readWhole, rows } from './collector-setup.ts';
 import { startCollector, type CollectorHandle } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
@@ -59,12 +59,9 @@ test('in replica mode, labels by request id 11 minutes late make the merged wind
     assert.deepEqual(reply.unknown, []);
     assert.ok(reply.delay_s_max >= 11 * 60 - 1, `delay ${reply.delay_s_max}`);
 
-    // Each window is read once it is whole (collector-setup.ts, `whole`): a wrong figure fails on the deadline.
-    const rewritten = async (granularity: string, start: number, expected: Record<string, unknown>, what: string) => {
-      let last: Record<string, any> | undefined;
-      await waitFor(async () => whole((last = await merged(granularity, start)), expected) || null, { what }).catch(() => undefined);
-      assert.deepEqual(last, expected, what);
-    };
+    // Each window is read once it is whole (collector-setup.ts): a wrong figure fails on the deadline.
+    const rewritten = async (granularity: string, start: number, expected: Record<string, unknown>, what: string) =>
+      assert.deepEqual(await readWhole(() => merged(granularity, start), expected, what), expected, what);
     await rewritten('1m', minute, { count: 12, fp: 3, clean_labelled: 10, fpr: 3 / 10, stego_labelled: 1, tp: 0 }, 'the rewritten merged minute');
     await rewritten('10s', minute, { count: 9, fp: 3, clean_labelled: 9, fpr: 3 / 9, stego_labelled: null, tp: null }, 'events at 1..9 s');
     await rewritten('1s', at(0), { count: 1, fp: 1, clean_labelled: 1, fpr: 1, stego_labelled: null, tp: null }, 'the first second');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, rows, whole } from './collector-setup.ts';
+import { collectorConfig, influxQL, natsConnect, quietLog, readWhole, rows } from './collector-setup.ts';
 import { startCollector } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 
@@ -47,8 +47,8 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     // A later event closes the minute.
     events.push(makeEvent({ id: 'late-closer', agent: 'agent-l', tsMs: minute + 125_000 }));
     await publishBatches(nc.jetstream(), toBatches(events, 20));
-    const before = await waitFor(async () => ((await minuteWindow(minute))?.count === 10 ? minuteWindow(minute) : null), { what: 'the minute window', timeoutMs: 60_000 });
-    assert.equal(before?.clean_labelled, 1, 'only the one labelled event counts before the late labels');
+    // Only the one labelled event counts before the late labels (a wrong figure fails on the deadline).
+    await readWhole(() => minuteWindow(minute), { count: 10, clean_labelled: 1 }, 'the minute window, one event labelled', 60_000);
 
     // Nine late labels: the three flagged ones and six others are clean; one event is stego alpha.
     const labels = [
@@ -63,7 +63,7 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     assert.ok(first.json.delay_s_max >= 15 * 60 - 1, `delay ${first.json.delay_s_max}`);
     // late-8 is alpha stego the model missed (prob 0.1): labelled 1, detected 0.
     const expected = { time: undefined, count: 10, fp: 3, clean_labelled: 9, fpr: 3 / 9, det_alpha_n: 1, det_alpha_hits: 0 };
-    const after = await waitFor(async () => { const w = await minuteWindow(minute); return whole(w, expected) ? w : null; }, { what: 'the rewritten minute, whole' });
+    const after = await readWhole(() => minuteWindow(minute), expected, 'the rewritten minute');
     assert.deepEqual({ ...after, time: undefined }, expected);
 
     // The same labels again: nothing moves.
@@ -76,8 +76,7 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     // A label that changes its mind: late-0 was stego after all (alpha). 2 fp of 8 clean.
     const changed = await post(api, { event_id: 'late-0', truth: 'stego', method: 'alpha', source: 'review' });
     assert.equal(changed.json.applied, 1);
-    const last = await waitFor(async () => { const w = await minuteWindow(minute); return w?.clean_labelled === 8 && w.fp === 2 ? w : null; }, { what: 'the relabelled minute' });
-    assert.equal(last?.fpr, 2 / 8);
+    await readWhole(() => minuteWindow(minute), { clean_labelled: 8, fp: 2, fpr: 2 / 8 }, 'the relabelled minute, 2 fp of 8 clean');
 
     // Bad input is a typed 400; the read token may not label.
     const bad = await post(api, [{ event_id: 'late-1', truth: 'maybe', source: 'review' }]);
@@ -134,16 +133,19 @@ test('labels by request_id 12 minutes late make the stored 1-minute, 10-second a
 
     // Clean: req-0 (both events), req-1..5, byreq-7 = 8; false positives: byreq-0 and byreq-1.
     const expected = { count: 9, fp: 2, clean_labelled: 8, fpr: 2 / 8, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 };
-    const minuteAfter = await waitFor(async () => { const w = await windowAt('1m', minute); return whole(w, expected) ? w : null; }, { what: 'the rewritten minute, whole' });
+    const minuteAfter = await readWhole(() => windowAt('1m', minute), expected, 'the rewritten minute');
     assert.deepEqual(minuteAfter, expected);
-    assert.equal((await windowAt('1m', minute, 'v4.2.0'))?.fpr, 2 / 7, 'the primary model: 2 of its 7 clean');
-    assert.equal((await windowAt('1m', minute, 'v4.2.1'))?.fpr, 0, 'the shadow candidate: its one clean not flagged');
-    assert.deepEqual(await windowAt('10s', minute), minuteAfter, 'the 10 s window holds all nine');
+    // The other windows of the same write are read once whole too.
+    await readWhole(() => windowAt('1m', minute, 'v4.2.0'), { fpr: 2 / 7 }, 'the primary model: 2 of its 7 clean');
+    await readWhole(() => windowAt('1m', minute, 'v4.2.1'), { fpr: 0 }, 'the shadow candidate: its one clean not flagged');
+    await readWhole(() => windowAt('10s', minute), expected, 'the 10 s window holds all nine');
     // 1 s windows: req-0's (primary flagged, shadow not), req-1's, req-6's (stego, missed).
-    assert.deepEqual(await windowAt('1s', at(0)), { count: 2, fp: 1, clean_labelled: 2, fpr: 0.5, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null });
-    assert.equal((await windowAt('1s', at(1)))?.fpr, 1);
-    assert.equal((await windowAt('1s', at(2)))?.fpr, 0);
-    assert.deepEqual(await windowAt('1s', at(6)), { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 });
+    const second0 = { count: 2, fp: 1, clean_labelled: 2, fpr: 0.5, stego_labelled: null, tp: null, det_lsb_rgb_n: null, det_lsb_rgb_hits: null };
+    assert.deepEqual(await readWhole(() => windowAt('1s', at(0)), second0, 'req-0'), second0);
+    await readWhole(() => windowAt('1s', at(1)), { fpr: 1 }, 'req-1');
+    await readWhole(() => windowAt('1s', at(2)), { fpr: 0 }, 'req-2');
+    const second6 = { count: 1, fp: null, clean_labelled: null, fpr: null, stego_labelled: 1, tp: 0, det_lsb_rgb_n: 1, det_lsb_rgb_hits: 0 };
+    assert.deepEqual(await readWhole(() => windowAt('1s', at(6)), second6, 'req-6'), second6);
 
     // One label per event stored: nine events labelled (req-0 has two).
     await waitFor(async () => (await influxQL(services.influx.url, BY_REQUEST_DB, `SELECT count("event_id") FROM "late_label"`))[0]?.values[0][1] === 9 || null, { what: 'the stored labels' });
@@ -191,8 +193,7 @@ test('a label that comes before its minute is written survives the live write of
     // The minute closes now and is written whole, with the labels it saw live: 1 clean, FPR 0.
     // (From another agent: a batch is deduplicated by agent and seq, and this one would be seq 0 again.)
     await publishBatches(nc.jetstream(), toBatches([makeEvent({ id: 'early-closer', agent: 'agent-e-closer', tsMs: minute + 65_000 })], 20));
-    let last: unknown;
-    const settled = await waitFor(async () => { const w = (last = await window()); return w?.count === 10 && w.clean_labelled === 10 ? w : null; }, { what: 'the settled minute', timeoutMs: 60_000 }).catch((e) => { throw new Error(`${e.message}; last seen ${JSON.stringify(last)}`); });
+    const settled = await readWhole(window, { count: 10, fp: 3, clean_labelled: 10, fpr: 3 / 10 }, 'the settled minute', 60_000);
     assert.deepEqual({ ...settled, time: undefined }, { time: undefined, count: 10, fp: 3, clean_labelled: 10, fpr: 3 / 10 });
   } finally {
     await nc.close();
@@ -230,7 +231,7 @@ test('late labels make the stored rollout comparison (each side of a shadow roll
     }));
     const closer = makeEvent({ id: 'ro-closer', agent: 'agent-ro', modelVersion: 'v5.0.0', tsMs: minute + 125_000 });
     await publishBatches(nc.jetstream(), toBatches([...primary, ...shadows, closer], 20));
-    const live = await waitFor(async () => { const w = await rolloutWindow(minute); return w?.p_n === 10 && w.c_n === 4 ? w : null; }, { what: 'the live rollout window', timeoutMs: 60_000 });
+    const live = await readWhole(() => rolloutWindow(minute), { p_n: 10, c_n: 4, pairs: 4 }, 'the live rollout window', 60_000);
     assert.equal(live.p_clean_labelled, null, 'nothing labelled live');
     assert.equal(live.pairs, 4);
 

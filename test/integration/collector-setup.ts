@@ -1,8 +1,9 @@
 // Shared by the collector's integration tests: a config pointing at the harness services, and
+// InfluxQL / JetStream helpers. Not a test file itself.
 import { ensureStreams } from '../../collector/consume/streams.ts';
 import { streamSettingsOf } from '../../collector/start.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
-// InfluxQL / JetStream helpers. Not a test file itself.
+import { waitFor } from '../harness/services.ts';
 import { connect, type NatsConnection } from 'nats';
 import { DEFAULTS, type CollectorConfig } from '../../collector/config.ts';
 import type { Logger } from '../../collector/log.ts';
@@ -61,8 +62,16 @@ export const written = (row: Record<string, any> | undefined, ...fields: string[
  * merged minute with clean_labelled and tp new but stego_labelled not yet there. Wait for the
  * whole row; a wrong figure then fails on the deadline.
  */
-export const whole = (row: Record<string, any> | undefined, expected: Record<string, unknown>): boolean =>
+const whole = (row: Record<string, any> | undefined, expected: Record<string, unknown>): boolean =>
   row !== undefined && Object.entries(expected).every(([k, v]) => v === undefined || row[k] === v);
+
+/** The row `read` gives once it is whole for `expected`; on the deadline, an error with the last row read. */
+export async function readWhole(read: () => Promise<Record<string, any> | undefined>, expected: Record<string, unknown>, what: string, timeoutMs?: number): Promise<Record<string, any>> {
+  let last: Record<string, any> | undefined;
+  return waitFor(async () => (whole((last = await read()), expected) ? last : null), { what, timeoutMs }).catch((e: Error) => {
+    throw new Error(`${e.message}; expected ${JSON.stringify(expected)}, last read ${JSON.stringify(last)}`);
+  });
+}
 
 /** count(event_id) and count(distinct(event_id)) of raw points. */
 export async function rawCounts(url: string, db: string): Promise<{ total: number; distinct: number }> {

@@ -26,7 +26,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-5}
+VERSION=${VERSION:-v4-reference-6}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -42,9 +42,10 @@ starwatch generate --out "$WORK/calib" --count 800 --seed 505 --covers "$WORK/co
 starwatch generate --out "$WORK/calib2" --count 2400 --seed 515 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
-# Two larger held-out sets on the same photographs: 800 images are too few for 1% cells.
+# Three larger held-out sets on the same photographs: 800 images are too few for 1% cells.
 starwatch generate --out "$WORK/heldout-dev" --count 3200 --seed 313 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-3200" --count 3200 --seed 323 --covers "$WORK/covers-test" --size 192-384
+starwatch generate --out "$WORK/heldout-333" --count 3200 --seed 333 --covers "$WORK/covers-test" --size 192-384
 
 tensors() { node --import tsx models/export-tensors.ts "$WORK/$1" "${@:2}"; }
 tensors tensors "$WORK/photos" "$WORK/proc"
@@ -76,7 +77,7 @@ starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --
   --json --report models/validation-heldout.md > models/validation-heldout.json || true
 starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout-proc" \
   --json --report models/validation-heldout-proc.md > models/validation-heldout-proc.json || true
-for set in heldout-dev heldout-3200; do
+for set in heldout-dev heldout-3200 heldout-333; do
   starwatch validate --model models/v4-reference.onnx --dataset "$WORK/$set" --json > "models/validation-$set.json" || true
 done
 starwatch compare --models models/v4-reference.onnx models/v4-reference-int8.onnx --dataset "$WORK/heldout" \

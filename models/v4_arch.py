@@ -121,7 +121,10 @@ class ScanStatsStream(nn.Module):
        the crop. A payload shows as a high mean down to where it ends; the parity stream's 8x8-cell
        pooling dilutes a payload of a few rows, this profile does not. (On 800 held-out images,
        the best of these means alone separated lsb.rgb payloads from clean non-palette images with
-       AUC 0.96, the parity product's plain mean 0.80.)
+       AUC 0.96, the parity product's plain mean 0.80.) Only pixels whose four neighbours are in
+       the image count, and the profile starts at the image's first row: an image under 256 pixels
+       high sits in the crop below rows of zero padding, which first diluted its payload (lsb.rgb
+       random-byte payloads were found 59% of the time in such images, 84% in taller ones).
     2. Block grid. JPEG codes 8x8 blocks (WebP 4x4), so its pixels step more across the image's
        own block boundaries than inside blocks; LSB payloads never come in lossy files, and the
        contract's inputs do not say which files are lossy. The mean grey step between neighbouring
@@ -140,24 +143,39 @@ class ScanStatsStream(nn.Module):
     def __init__(self, parity_clip):
         super().__init__()
         self.to_grey_levels = 2 * parity_clip
-        rows = torch.arange(128)
         cuts = torch.arange(self.CUT_ROWS - 1, 128, self.CUT_ROWS)
-        # Row sums -> sums from the top down to each cut, as one matrix product.
-        self.register_buffer("down_to", (rows.unsqueeze(1) <= cuts.unsqueeze(0)).float())
+        self.register_buffer("sampled", torch.arange(128).float())
+        self.register_buffer("cuts", cuts.float())
         self.register_buffer("phases", torch.arange(8).float())
         self.register_buffer("columns", torch.arange(256).float())
         width = 2 * len(cuts) + 2 + 16
         self.body = nn.Sequential(nn.Linear(width, PROJ), nn.ReLU(), nn.Linear(PROJ, FEATURE_WIDTH))
 
-    def profiles(self, product, g):
-        """product, g: ParityResidualStream.product's (4 channels; 8 differences) -> (rgb, alpha):
-        N,cuts each."""
+    def inside(self, size):
+        """size: N (the image's width or height) -> (N,128: 1 where the residual at that sampled
+        row (column), crop row 2i, has both neighbours in the image, else 0; N: the first such)."""
+        start = torch.round((size - 256) / 2).unsqueeze(1)  # the crop's offset into the image
+        low = torch.clamp(-start, min=0)  # the image's first and last row in the crop
+        high = torch.clamp(size.unsqueeze(1) - start, max=256) - 1
+        row = 2 * self.sampled.unsqueeze(0)
+        ok = ((row - 1 >= low) & (row + 1 <= high)).float()
+        return ok, torch.ceil((low + 1) / 2)
+
+    def profiles(self, product, g, width, height):
+        """product, g: ParityResidualStream.product's (4 channels; 8 differences); width, height:
+        N -> (rgb, alpha): N,cuts each."""
+        rows_ok, first = self.inside(height)
+        columns_ok, _ = self.inside(width)
         weight = 1.0 / (5.0 + (g[:, 0:4] * g[:, 0:4] + g[:, 4:8] * g[:, 4:8]) * 0.25)
+        weight = weight * rows_ok.view(-1, 1, 128, 1) * columns_ok.view(-1, 1, 1, 128)
         weighted = weight * product * self.to_grey_levels
         num = weighted.sum(dim=3)  # N,4,128
         den = weight.sum(dim=3)
-        rgb = (num[:, 0:3].sum(dim=1) @ self.down_to) / (den[:, 0:3].sum(dim=1) @ self.down_to)
-        alpha = (num[:, 3] @ self.down_to) / (den[:, 3] @ self.down_to)
+        # Row sums -> sums from the image's first row down to each cut, as one matrix product.
+        down_to = ((self.sampled.view(1, 128, 1) - first.view(-1, 1, 1)) <= self.cuts.view(1, 1, -1)).float()
+        down = lambda x: torch.bmm(x.unsqueeze(1), down_to).squeeze(1)  # noqa: E731
+        rgb = down(num[:, 0:3].sum(dim=1)) / (down(den[:, 0:3].sum(dim=1)) + 1e-6)
+        alpha = down(num[:, 3]) / (down(den[:, 3]) + 1e-6)
         return torch.clamp(rgb, -self.WS_CLIP, self.WS_CLIP), torch.clamp(alpha, -self.WS_CLIP, self.WS_CLIP)
 
     def grid(self, steps, size):
@@ -178,12 +196,12 @@ class ScanStatsStream(nn.Module):
         return torch.log((rolled + 1e-3) / (rolled.mean(dim=1, keepdim=True) + 1e-3)) * 5
 
     def forward(self, product, gradients, pixel, format_features):
-        rgb, alpha = self.profiles(product, gradients)
+        width = torch.round(format_features[:, 4] * 256)
+        height = torch.round(format_features[:, 5] * 256)
+        rgb, alpha = self.profiles(product, gradients, width, height)
         green = pixel[:, 1] * 255  # the block grid shows in luma, most of which is green
         across = torch.abs(green[:, :, 1:] - green[:, :, :-1]).mean(dim=1)
         down = torch.abs(green[:, 1:, :] - green[:, :-1, :]).mean(dim=2)
-        width = torch.round(format_features[:, 4] * 256)
-        height = torch.round(format_features[:, 5] * 256)
         grid = torch.cat([self.grid(across, width), self.grid(down, height)], dim=1)
         stats = torch.cat([rgb, alpha, rgb.max(dim=1, keepdim=True)[0], alpha.max(dim=1, keepdim=True)[0], grid], dim=1)
         return self.body(stats)

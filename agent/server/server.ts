@@ -37,7 +37,7 @@ export const SERVER_LIMITS = {
   headersTimeoutMs: 5_000,
   /** ...and this long for the whole request, body included (20 MB at 5 Mbit/s is 32 s). */
   requestTimeoutMs: 40_000,
-  /** A socket with no traffic at all is closed after this long. */
+  /** A socket with no traffic at all is closed after this long, unless its request is in and being answered. */
   idleTimeoutMs: 10_000,
 };
 
@@ -141,6 +141,10 @@ export function createScanServer(options: ScanServerOptions): ScanServer {
   };
 
   const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 500 }, (req, res) => {
+    // The idle timeout is for clients that go silent; once a request is in, its scan may take
+    // longer than that (a large image on a loaded machine), and the client is owed the answer.
+    // After the response Node arms its keep-alive timeout on the socket.
+    req.once('end', () => req.socket.setTimeout(0));
     route(req, res).catch((e: unknown) => {
       // A fault of ours: 500, and the process stays up.
       process.stderr.write(`starwatch agent: internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}\n`);

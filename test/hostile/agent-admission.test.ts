@@ -144,6 +144,39 @@ test('/healthz and /metrics answer within 100 ms while 16 palette PNGs are decod
   }
 });
 
+test('a scan that takes longer than the idle timeout still gets its answer: the timeout is for silent clients', async () => {
+  // ci47, with the machine loaded six times over: a 6300x6300 WebP took more than the 10 s idle
+  // timeout to decode and the server closed the socket on a client that had sent everything.
+  const agent = await startTestAgent(services.nats.url, { agentId: 'long-scan', serverLimits: { idleTimeoutMs: 200 } });
+  try {
+    const started = performance.now();
+    const answer = await post(agent.url, webp);
+    const took = performance.now() - started;
+    assert.ok(took > 200, `the scan took ${took.toFixed(0)} ms, longer than the idle timeout`);
+    assert.equal(answer.status, 200);
+  } finally {
+    await agent.close();
+  }
+});
+
+test('a client that goes silent in the middle of its body is cut at the idle timeout, and its scan is an event', async () => {
+  const agent = await startTestAgent(services.nats.url, { agentId: 'silent', serverLimits: { idleTimeoutMs: 300 } });
+  const s = connect(Number(new URL(agent.url).port), '127.0.0.1');
+  try {
+    s.on('error', () => {});
+    const closed = new Promise((r) => s.once('close', r));
+    s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 5000\r\n\r\n\x89PNG');
+    const started = performance.now();
+    await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the silent socket was held past 15 s')), 15_000))]);
+    assert.ok(performance.now() - started < 10_000, 'cut well before the 40 s request timeout');
+    const stored = await waitFor(async () => (await readStoredEvents(services.nats.url)).events.find((e) => e.agent_id === 'silent'), { what: 'the event' });
+    assert.equal(stored.error_code, 'CLIENT_ABORTED');
+  } finally {
+    s.destroy();
+    await agent.close();
+  }
+});
+
 test('slow clients: trickled headers are cut at the headers timeout, connections past the limit are closed and counted', async () => {
   const agent = await startTestAgent(services.nats.url, {
     agentId: 'slow',

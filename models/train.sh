@@ -58,9 +58,9 @@ tensors t-calib "$WORK/calib"
 tensors t-calib2 "$WORK/calib2"
 
 # Memory freshly mapped is slow to touch on these machines (a page fault per 4 KB page, about
-# 15 ns an element of a new tensor), and glibc maps every tensor over 32 MB afresh: a batch's
-# activations are. jemalloc keeping the pages it frees (Debian's libjemalloc2) made a fine-tuning
-# step 15x faster (3.6 s -> 0.23 s, with the full-resolution scan profile).
+# 14 ns an element of a new tensor), and glibc maps every allocation over 32 MB afresh: a batch's
+# activations are that big. jemalloc keeping the pages it frees (Debian's libjemalloc2) made a
+# fine-tuning step 15x faster (models/README.md, "Training speed").
 JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 py() {
   if [ -e "$JEMALLOC" ]; then LD_PRELOAD="$JEMALLOC" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 /usr/bin/python3 "$@"

@@ -4,9 +4,9 @@
 # that run a whole system for minutes: the e2e files (the demo, the attach guide, the live page,
 # the rollout gate), the dashboard-queries test (the demo pipeline on its own services), doctor,
 # the 3-node cluster tests and the replica tests, and two long focused files for balance (below);
-# the first lane the other focused integration and hostile files. History, fresh-clone CI runs on 2026-12-01: with only the two demo-pipeline files
-# in the second lane the lanes' tests took 790 s against 350 s and a run 16.5 min (22 with
-# stress-ng, over the 20 allowed). Balanced, but with the replica tests in the first lane: 660 s
+# the first lane the other focused integration and hostile files. History, fresh-clone CI runs on
+# 2026-12-01: with only the two demo-pipeline files in the second lane the lanes' tests took 790 s
+# against 350 s and a run 16.5 min (22 with stress-ng, over the 20 allowed). Balanced, but with the replica tests in the first lane: 660 s
 # against 600 s beside a training job (a run 15 min), and beside stress-ng 774 s against 557 s
 # (19m00s, ci31): the replica tests (about 85 s) moved to the second lane. ci49 (2026-12-02, beside
 # stress-ng, 19m03s): 1087 s against 866 s (plain, ci48: 737 against 751), so collector-restart

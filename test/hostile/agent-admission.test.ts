@@ -36,6 +36,19 @@ async function metric(url: string, sample: string): Promise<number> {
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
+/** Resolves when the socket closes; rejects if it is still open after `ms` (the timer is cleared either way). */
+async function closedWithin(s: Socket, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise((resolve) => s.once('close', resolve)),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} was held past ${ms / 1000} s`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -164,10 +177,10 @@ test('a client that goes silent in the middle of its body is cut at the idle tim
   const s = connect(Number(new URL(agent.url).port), '127.0.0.1');
   try {
     s.on('error', () => {});
-    const closed = new Promise((r) => s.once('close', r));
+    const closed = closedWithin(s, 15_000, 'the silent socket');
     s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 5000\r\n\r\n\x89PNG');
     const started = performance.now();
-    await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the silent socket was held past 15 s')), 15_000))]);
+    await closed;
     assert.ok(performance.now() - started < 10_000, 'cut well before the 40 s request timeout');
     const stored = await waitFor(async () => (await readStoredEvents(services.nats.url)).events.find((e) => e.agent_id === 'silent'), { what: 'the event' });
     assert.equal(stored.error_code, 'CLIENT_ABORTED');
@@ -201,12 +214,12 @@ test('slow clients: a body trickled past the request timeout is cut, counted, an
   const s = connect(Number(new URL(agent.url).port), '127.0.0.1');
   try {
     s.on('error', () => {});
-    const closed = new Promise((r) => s.once('close', r));
+    const closed = closedWithin(s, 15_000, 'the socket');
     s.write('POST /v1/scan HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 5000\r\n\r\n');
     const trickle = setInterval(() => s.write('x'), 100);
     const started = performance.now();
     try {
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the socket was held past 15 s')), 15_000))]);
+      await closed;
     } finally {
       clearInterval(trickle);
     }

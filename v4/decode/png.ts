@@ -1,12 +1,14 @@
-// PNG: chunk walk (header, palette, eXIf), then pixels. 8-bit truecolour and grey go through
-// sharp; indexed, 16-bit and low-bit-depth images through fast-png, because sharp expands
-// palettes and rescales 16-bit samples where Pillow keeps indices and clips.
+// PNG: chunk walk (header, palette, eXIf), then pixels. Plain 8-bit truecolour and grey are
+// unfiltered here (png-rows.ts), the rest of them go through sharp; indexed, 16-bit and
+// low-bit-depth images through fast-png, because sharp expands palettes and rescales 16-bit
+// samples where Pillow keeps indices and clips.
 import { inflateSync } from 'node:zlib';
 import { decode as decodePngJs } from 'fast-png';
 import type { ImageMode } from '../contract.ts';
 import { V4Error } from '../errors.ts';
 import { ascii, need, u32be } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
+import { plainPngPixels } from './png-rows.ts';
 import { sharpRaw } from './sharp-raw.ts';
 
 export interface PngHeader {
@@ -21,6 +23,12 @@ export interface PngHeader {
   exif: Uint8Array | null;
   /** The IDAT payloads, in order. */
   idat: Uint8Array[];
+  /** Where each IDAT chunk starts (its length field) and its payload length, for CRC checks. */
+  idatChunks: { start: number; length: number }[];
+  /** A tRNS chunk was read (sharp then adds an alpha band to grey and RGB images). */
+  trns: boolean;
+  /** The walk reached IEND. */
+  ended: boolean;
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -37,6 +45,9 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
     plte: null,
     exif: null,
     idat: [],
+    idatChunks: [],
+    trns: false,
+    ended: false,
   };
   if (CHANNELS[header.colorType] === undefined) throw new V4Error('CORRUPT_IMAGE', `PNG: unknown colour type ${header.colorType}`);
   if (![1, 2, 4, 8, 16].includes(header.depth)) throw new V4Error('CORRUPT_IMAGE', `PNG: bad bit depth ${header.depth}`);
@@ -50,14 +61,20 @@ function walkChunks(bytes: Uint8Array, header: PngHeader): void {
     const length = u32be(bytes, p);
     const type = ascii(bytes, p + 4, 4);
     const data = p + 8;
-    if (type === 'IEND') return;
+    if (type === 'IEND') {
+      header.ended = true;
+      return;
+    }
     if (data + length > bytes.length) {
       // A cut ancillary chunk after the image data is harmless; cut image data is not.
       if (header.idat.length === 0 || type === 'IDAT') need(bytes, data + length, `PNG ${type} chunk`);
       return;
     }
     const payload = bytes.subarray(data, data + length);
-    if (type === 'IDAT') header.idat.push(payload);
+    if (type === 'IDAT') {
+      header.idat.push(payload);
+      header.idatChunks.push({ start: p, length });
+    } else if (type === 'tRNS') header.trns = true;
     else if (type === 'PLTE') header.plte = payload;
     else if (type === 'eXIf') header.exif = payload;
     p = data + length + 4;
@@ -94,6 +111,8 @@ function pngMode(h: PngHeader): ImageMode {
 export async function decodePng(bytes: Uint8Array, h: PngHeader, maxPixels: number): Promise<DecodedPixels> {
   const mode = pngMode(h);
   if (h.colorType !== 3 && h.depth === 8) {
+    const plain = plainPngPixels(bytes, h);
+    if (plain) return { format: 'PNG', mode, width: h.width, height: h.height, pixels: plain, channels: CHANNELS[h.colorType] as 1 | 2 | 3 | 4, palette: null, indices: null };
     const grey = h.colorType === 0 || h.colorType === 4;
     const raw = await sharpRaw(bytes, 'PNG', { maxPixels, width: h.width, height: h.height, colourspace: grey ? 'b-w' : undefined });
     // An RGB or grey image with tRNS comes back with an alpha band; Pillow keeps it RGB / L, so

@@ -1,16 +1,29 @@
-// WebP: RIFF chunk walk (size from VP8/VP8L/VP8X, EXIF chunk), pixels from sharp. libwebp's
-// lossy decoder is bit-exact across versions, so sharp's copy gives Pillow's pixels.
+// WebP: RIFF chunk walk (size from VP8/VP8L/VP8X, alpha and animation flags, EXIF chunk),
+// pixels from libwebp: as WebAssembly on this thread for still images of common size
+// (webp-wasm.ts says why), else from sharp. libwebp's lossy decoder is bit-exact across
+// versions, so either copy gives Pillow's pixels.
 import { V4Error } from '../errors.ts';
 import { ascii, need, u16le, u24le, u32le } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { sharpRaw } from './sharp-raw.ts';
+import { fitsWasm, webpRgba } from './webp-wasm.ts';
 
 export interface WebpHeader {
   width: number;
   height: number;
+  /**
+   * Whether the image is RGBA, as libwebp's demuxer flags it (which is what Pillow and libvips
+   * go by): the VP8X alpha flag, or a lossless image's alpha bit; a plain lossy image has none.
+   */
+  alpha: boolean;
+  /** An animation (VP8X flag): only sharp decodes these. */
+  animated: boolean;
   /** The first EXIF chunk of an extended (VP8X) file, as libwebp's demuxer hands it to Pillow. */
   exif: Uint8Array | null;
 }
+
+const VP8X_ALPHA = 0x10;
+const VP8X_ANIMATION = 0x02;
 
 export function readWebpHeader(bytes: Uint8Array): WebpHeader {
   need(bytes, 30, 'WebP header');
@@ -22,15 +35,22 @@ export function readWebpHeader(bytes: Uint8Array): WebpHeader {
     if (bytes[d + 3] !== 0x9d || bytes[d + 4] !== 0x01 || bytes[d + 5] !== 0x2a) {
       throw new V4Error('CORRUPT_IMAGE', 'WebP: bad VP8 start code');
     }
-    return checked({ width: u16le(bytes, d + 6) & 0x3fff, height: u16le(bytes, d + 8) & 0x3fff, exif: null });
+    return checked({ width: u16le(bytes, d + 6) & 0x3fff, height: u16le(bytes, d + 8) & 0x3fff, alpha: false, animated: false, exif: null });
   }
   if (kind === 'VP8L') {
     if (bytes[d] !== 0x2f) throw new V4Error('CORRUPT_IMAGE', 'WebP: bad VP8L signature');
     const bits = u32le(bytes, d + 1);
-    return checked({ width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, exif: null });
+    return checked({ width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, alpha: ((bits >>> 28) & 1) === 1, animated: false, exif: null });
   }
   if (kind === 'VP8X') {
-    return checked({ width: u24le(bytes, d + 4) + 1, height: u24le(bytes, d + 7) + 1, exif: findChunk(bytes, 'EXIF') });
+    const flags = bytes[d];
+    return checked({
+      width: u24le(bytes, d + 4) + 1,
+      height: u24le(bytes, d + 7) + 1,
+      alpha: (flags & VP8X_ALPHA) !== 0,
+      animated: (flags & VP8X_ANIMATION) !== 0,
+      exif: findChunk(bytes, 'EXIF'),
+    });
   }
   throw new V4Error('CORRUPT_IMAGE', `WebP: unknown first chunk "${kind}"`);
 }
@@ -51,8 +71,28 @@ function findChunk(bytes: Uint8Array, fourcc: string): Uint8Array | null {
 }
 
 export async function decodeWebp(bytes: Uint8Array, h: WebpHeader, maxPixels: number): Promise<DecodedPixels> {
+  if (!h.animated && fitsWasm(bytes, h.width, h.height)) {
+    const image = await webpRgba(bytes);
+    // A file libwebp refuses, or one whose image disagrees with its header, goes to sharp,
+    // which names the error.
+    if (image && image.width === h.width && image.height === h.height) {
+      const pixels = h.alpha ? new Uint8Array(image.rgba.buffer, image.rgba.byteOffset, image.rgba.length) : rgbOf(image.rgba);
+      return { format: 'WEBP', mode: h.alpha ? 'RGBA' : 'RGB', width: h.width, height: h.height, pixels, channels: h.alpha ? 4 : 3, palette: null, indices: null };
+    }
+  }
   const raw = await sharpRaw(bytes, 'WebP', { maxPixels, width: h.width, height: h.height });
   // Pillow opens a WebP as RGBA exactly when libwebp reports alpha, which is when sharp keeps it.
   const mode = raw.channels === 4 ? 'RGBA' : 'RGB';
   return { format: 'WEBP', mode, width: h.width, height: h.height, pixels: raw.data, channels: raw.channels as 3 | 4, palette: null, indices: null };
+}
+
+/** RGBA -> RGB, as libwebp's RGB output mode drops the alpha. */
+function rgbOf(rgba: Uint8ClampedArray): Uint8Array {
+  const rgb = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    rgb[o] = rgba[i];
+    rgb[o + 1] = rgba[i + 1];
+    rgb[o + 2] = rgba[i + 2];
+  }
+  return rgb;
 }

@@ -1,12 +1,18 @@
-// JPEG: marker walk up to the first scan (size, components, EXIF), pixels from sharp.
-// libjpeg-turbo inside sharp decodes exactly as Pillow's does (islow IDCT, fancy upsampling);
-// CMYK is taken as stored and converted the way Pillow does, without a colour profile.
+// JPEG: marker walk up to the first scan (size, components, EXIF), then pixels: grey and colour
+// images of common size from libjpeg as WebAssembly on this thread (wasm-decoder.ts says why),
+// the rest from sharp. Both are libjpeg-turbo's decoder (mozjpeg), which decodes exactly as
+// Pillow's does (islow IDCT, fancy upsampling); CMYK is taken as stored and converted the way
+// Pillow does, without a colour profile.
 import type { ImageMode } from '../contract.ts';
 import { V4Error } from '../errors.ts';
 import { need, u16be } from './bytes.ts';
 import { cmykToRgb } from './cmyk.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { sharpRaw } from './sharp-raw.ts';
+import * as jpegCodec from '@jsquash/jpeg/decode.js';
+import { WasmDecoder, fitsWasm, fromRgba, type JsquashCodec } from './wasm-decoder.ts';
+
+export const jpegWasm = new WasmDecoder(jpegCodec as unknown as JsquashCodec, '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
 
 export interface JpegHeader {
   width: number;
@@ -70,6 +76,10 @@ export async function decodeJpeg(bytes: Uint8Array, h: JpegHeader, maxPixels: nu
     // libvips undoes Adobe's inverted CMYK, as Pillow's "CMYK;I" raw mode does.
     const raw = await sharpRaw(bytes, 'JPEG', { maxPixels, width: h.width, height: h.height, colourspace: 'cmyk' });
     return { ...base, pixels: cmykToRgb(raw.data), channels: 3 };
+  }
+  if (fitsWasm(bytes, h.width, h.height)) {
+    const image = await jpegWasm.rgba(bytes);
+    if (image && image.width === h.width && image.height === h.height) return { ...base, pixels: fromRgba(image.rgba, mode === 'L' ? 1 : 3), channels: mode === 'L' ? 1 : 3 };
   }
   const raw = await sharpRaw(bytes, 'JPEG', { maxPixels, width: h.width, height: h.height, colourspace: mode === 'L' ? 'b-w' : undefined });
   return { ...base, pixels: raw.data, channels: raw.channels as 1 | 3 };

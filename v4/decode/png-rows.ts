@@ -25,7 +25,8 @@ export function plainPngPixels(bytes: Uint8Array, h: PngHeader): Uint8Array | un
     return undefined;
   }
   if (filtered.length !== expected) return undefined;
-  return unfilter(filtered, h.height, stride, bpp);
+  // A plain Uint8Array view (not a Buffer) keeps the stream builder's pixel loops monomorphic.
+  return unfilter(new Uint8Array(filtered.buffer, filtered.byteOffset, filtered.length), h.height, stride, bpp);
 }
 
 /** A chunk's CRC (over its type and data) against the one stored after it. */
@@ -47,46 +48,50 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** PNG's five row filters undone (RFC 2083, 6); a filter type over 4 makes the file not plain. */
-function unfilter(src: Uint8Array, height: number, stride: number, bpp: number): Uint8Array | undefined {
-  const out = new Uint8Array(stride * height);
+/**
+ * PNG's five row filters undone (RFC 2083, 6) in place: row y moves y + 1 bytes down as it is
+ * unfiltered (its filter bytes dropped), always onto bytes already read, so the pixels need no
+ * second buffer (a new one costs a page fault every 4 KB on first touch). A filter type over 4
+ * makes the file not plain.
+ */
+function unfilter(buf: Uint8Array, height: number, stride: number, bpp: number): Uint8Array | undefined {
   for (let y = 0; y < height; y++) {
-    const filter = src[y * (stride + 1)];
+    const filter = buf[y * (stride + 1)];
     const s = y * (stride + 1) + 1;
     const o = y * stride;
-    const up = o - stride; // the row above in `out`; absent on the first row
+    const up = o - stride; // the row above, already unfiltered; absent on the first row
     switch (filter) {
       case 0:
-        out.set(src.subarray(s, s + stride), o);
+        buf.copyWithin(o, s, s + stride);
         break;
       case 1:
-        for (let x = 0; x < stride; x++) out[o + x] = src[s + x] + (x >= bpp ? out[o + x - bpp] : 0);
+        for (let x = 0; x < stride; x++) buf[o + x] = buf[s + x] + (x >= bpp ? buf[o + x - bpp] : 0);
         break;
       case 2:
-        for (let x = 0; x < stride; x++) out[o + x] = src[s + x] + (y > 0 ? out[up + x] : 0);
+        for (let x = 0; x < stride; x++) buf[o + x] = buf[s + x] + (y > 0 ? buf[up + x] : 0);
         break;
       case 3:
         for (let x = 0; x < stride; x++) {
-          const left = x >= bpp ? out[o + x - bpp] : 0;
-          const above = y > 0 ? out[up + x] : 0;
-          out[o + x] = src[s + x] + ((left + above) >> 1);
+          const left = x >= bpp ? buf[o + x - bpp] : 0;
+          const above = y > 0 ? buf[up + x] : 0;
+          buf[o + x] = buf[s + x] + ((left + above) >> 1);
         }
         break;
       case 4:
         for (let x = 0; x < stride; x++) {
-          const a = x >= bpp ? out[o + x - bpp] : 0;
-          const b = y > 0 ? out[up + x] : 0;
-          const c = x >= bpp && y > 0 ? out[up + x - bpp] : 0;
+          const a = x >= bpp ? buf[o + x - bpp] : 0;
+          const b = y > 0 ? buf[up + x] : 0;
+          const c = x >= bpp && y > 0 ? buf[up + x - bpp] : 0;
           const p = a + b - c;
           const pa = Math.abs(p - a);
           const pb = Math.abs(p - b);
           const pc = Math.abs(p - c);
-          out[o + x] = src[s + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+          buf[o + x] = buf[s + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
         }
         break;
       default:
         return undefined;
     }
   }
-  return out;
+  return buf.subarray(0, stride * height);
 }

@@ -1,12 +1,13 @@
 // WebP: RIFF chunk walk (size from VP8/VP8L/VP8X, alpha and animation flags, EXIF chunk),
 // pixels from libwebp: as WebAssembly on this thread for still images of common size
-// (webp-wasm.ts says why), else from sharp. libwebp's lossy decoder is bit-exact across
+// (wasm-decoder.ts says why), else from sharp. libwebp's lossy decoder is bit-exact across
 // versions, so either copy gives Pillow's pixels.
 import { V4Error } from '../errors.ts';
 import { ascii, need, u16le, u24le, u32le } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { sharpRaw } from './sharp-raw.ts';
-import { fitsWasm, webpRgba } from './webp-wasm.ts';
+import * as webpCodec from '@jsquash/webp/decode.js';
+import { WasmDecoder, fitsWasm, fromRgba, type JsquashCodec } from './wasm-decoder.ts';
 
 export interface WebpHeader {
   width: number;
@@ -21,6 +22,8 @@ export interface WebpHeader {
   /** The first EXIF chunk of an extended (VP8X) file, as libwebp's demuxer hands it to Pillow. */
   exif: Uint8Array | null;
 }
+
+export const webpWasm = new WasmDecoder(webpCodec as unknown as JsquashCodec, '@jsquash/webp/codec/dec/webp_dec.wasm');
 
 const VP8X_ALPHA = 0x10;
 const VP8X_ANIMATION = 0x02;
@@ -72,11 +75,11 @@ function findChunk(bytes: Uint8Array, fourcc: string): Uint8Array | null {
 
 export async function decodeWebp(bytes: Uint8Array, h: WebpHeader, maxPixels: number): Promise<DecodedPixels> {
   if (!h.animated && fitsWasm(bytes, h.width, h.height)) {
-    const image = await webpRgba(bytes);
+    const image = await webpWasm.rgba(bytes);
     // A file libwebp refuses, or one whose image disagrees with its header, goes to sharp,
     // which names the error.
     if (image && image.width === h.width && image.height === h.height) {
-      const pixels = h.alpha ? new Uint8Array(image.rgba.buffer, image.rgba.byteOffset, image.rgba.length) : rgbOf(image.rgba);
+      const pixels = fromRgba(image.rgba, h.alpha ? 4 : 3);
       return { format: 'WEBP', mode: h.alpha ? 'RGBA' : 'RGB', width: h.width, height: h.height, pixels, channels: h.alpha ? 4 : 3, palette: null, indices: null };
     }
   }
@@ -84,15 +87,4 @@ export async function decodeWebp(bytes: Uint8Array, h: WebpHeader, maxPixels: nu
   // Pillow opens a WebP as RGBA exactly when libwebp reports alpha, which is when sharp keeps it.
   const mode = raw.channels === 4 ? 'RGBA' : 'RGB';
   return { format: 'WEBP', mode, width: h.width, height: h.height, pixels: raw.data, channels: raw.channels as 3 | 4, palette: null, indices: null };
-}
-
-/** RGBA -> RGB, as libwebp's RGB output mode drops the alpha. */
-function rgbOf(rgba: Uint8ClampedArray): Uint8Array {
-  const rgb = new Uint8Array((rgba.length / 4) * 3);
-  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
-    rgb[o] = rgba[i];
-    rgb[o + 1] = rgba[i + 1];
-    rgb[o + 2] = rgba[i + 2];
-  }
-  return rgb;
 }

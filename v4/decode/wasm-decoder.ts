@@ -1,7 +1,7 @@
 // libwebp and libjpeg (mozjpeg) compiled to WebAssembly (@jsquash), run on the calling thread,
 // for the small still images that most requests carry. sharp hands an image between libvips
 // threads strip by strip: 20-40 context switches a 256x256 image, which on this machine cost more
-// than the decoding (4.7 ms of CPU for a WebP and 1.8 for a JPEG against 1.5 and about 0.7
+// than the decoding (3.4-4.7 ms of CPU for a WebP and 1.6-1.8 for a JPEG against 1.5 and 1.1
 // here: `node --import tsx bench/v4-decode.ts`). Same decoder sources as sharp's, same pixels:
 // test/unit/v4-wasm-decoder.test.ts holds the two to that.
 //

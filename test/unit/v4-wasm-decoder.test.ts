@@ -12,7 +12,8 @@ import { decodeImage } from '../../v4/decode/decode.ts';
 import { sharpRaw } from '../../v4/decode/sharp-raw.ts';
 import { jpegWasm, readJpegHeader } from '../../v4/decode/jpeg.ts';
 import { readWebpHeader, webpWasm } from '../../v4/decode/webp.ts';
-import { WASM_MAX_BYTES, WASM_MAX_PIXELS, fitsWasm } from '../../v4/decode/wasm-decoder.ts';
+import { PAUSE_AFTER_FAILURE_MS, WASM_MAX_BYTES, WASM_MAX_PIXELS, fitsWasm } from '../../v4/decode/wasm-decoder.ts';
+import { waitFor } from '../../deploy/local/wait.ts';
 import { isV4Error } from '../../v4/errors.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 
@@ -149,24 +150,37 @@ test('a CMYK JPEG is left to sharp and converted as before', async () => {
   assert.equal(image.channels, 3);
 });
 
-test('a cut JPEG, which libjpeg would fill with grey, and a corrupt one keep their errors from sharp; the decoder recovers', async () => {
+test('a cut JPEG, which libjpeg would fill with grey, and a corrupt one keep their errors from sharp', async () => {
   const whole = await jpeg(300, 200, { quality: 90 });
   const cut = whole.slice(0, whole.length >> 1);
   const corrupt = whole.slice();
   // Garbage in the middle of the entropy-coded data, markers included.
   for (let i = whole.length >> 1; i < (whole.length >> 1) + 64; i++) corrupt[i] = i % 2 ? 0xff : 0xc4;
-  for (let round = 0; round < 20; round++) {
-    assert.equal(await jpegWasm.rgba(cut), undefined, 'a cut JPEG is doubted');
-    await assert.rejects(decodeImage(cut, DEFAULT_LIMITS), (e: unknown) => isV4Error(e) && e.code === 'TRUNCATED_IMAGE');
-    const theirs = await jpegBySharp(corrupt).then(
-      (raw) => raw.data,
-      (e: unknown) => e,
-    );
-    if (theirs instanceof Uint8Array) assert.ok(Buffer.from((await decodeImage(corrupt, DEFAULT_LIMITS)).pixels!).equals(Buffer.from(theirs)));
-    else await assert.rejects(decodeImage(corrupt, DEFAULT_LIMITS), (e: unknown) => isV4Error(e) && e.code === (theirs as { code?: string }).code);
-  }
-  // After all those failures, a good file still decodes, to the right pixels.
-  await assertJpegSameAsSharp(whole, 'after failures');
+  await waitFor(async () => (await jpegWasm.rgba(whole)) !== undefined, { timeoutMs: 10_000, what: 'the decoder to be up' });
+  assert.equal(await jpegWasm.rgba(cut), undefined, 'a cut JPEG is doubted');
+  await assert.rejects(decodeImage(cut, DEFAULT_LIMITS), (e: unknown) => isV4Error(e) && e.code === 'TRUNCATED_IMAGE');
+  const theirs = await jpegBySharp(corrupt).then(
+    (raw) => raw.data,
+    (e: unknown) => e,
+  );
+  if (theirs instanceof Uint8Array) assert.ok(Buffer.from((await decodeImage(corrupt, DEFAULT_LIMITS)).pixels!).equals(Buffer.from(theirs)));
+  else await assert.rejects(decodeImage(corrupt, DEFAULT_LIMITS), (e: unknown) => isV4Error(e) && e.code === (theirs as { code?: string }).code);
+});
+
+test('a stream of files that fail the decoder makes at most one new instance a pause; it then comes back', async () => {
+  const whole = await jpeg(120, 80, { quality: 90 });
+  // Four components: libjpeg cannot give them as RGBA and exits, the costliest failure.
+  const cmyk = new Uint8Array(await sharp(noise(120, 80), { raw: { width: 120, height: 80, channels: 3 } }).toColourspace('cmyk').jpeg().toBuffer());
+  await waitFor(async () => (await jpegWasm.rgba(whole)) !== undefined, { timeoutMs: 10_000, what: 'the decoder to be up' });
+  const before = jpegWasm.instances;
+  const started = Date.now();
+  for (let i = 0; i < 200; i++) assert.equal(await jpegWasm.rgba(cmyk), undefined);
+  const pauses = Math.floor((Date.now() - started) / PAUSE_AFTER_FAILURE_MS) + 1;
+  assert.ok(jpegWasm.instances - before <= pauses, `${jpegWasm.instances - before} new instances for 200 failures in ${pauses} pauses`);
+  // While it rests, files still decode (by sharp) to the same pixels.
+  assert.ok(Buffer.from((await decodeImage(whole, DEFAULT_LIMITS)).pixels!).equals(Buffer.from((await jpegBySharp(whole)).data)));
+  await waitFor(async () => (await jpegWasm.rgba(whole)) !== undefined, { timeoutMs: 10_000, what: 'the decoder back after its pause' });
+  await assertJpegSameAsSharp(whole, 'after the pause');
 });
 
 test('files over the WebAssembly byte bound (a small image with a long tail) go to sharp', async () => {

@@ -9,7 +9,10 @@
 // it refuses, or any message it prints (libjpeg warns of a truncated or corrupt file and goes on
 // with grey, where sharp and Pillow refuse it). WebAssembly memory only grows, so the files it
 // gets are bounded (WASM_MAX_PIXELS, WASM_MAX_BYTES), and after a failure, which in libjpeg
-// ends the C program mid-decode with its memory still held, the instance is replaced.
+// ends the C program mid-decode with its memory and stack still held, the instance is replaced.
+// A new instance costs 5-15 ms (a tiny good JPEG: 0.1 ms), so a stream of broken files must not
+// make one each: after a failure the decoder rests for PAUSE_AFTER_FAILURE_MS, its files going
+// to sharp as before, which bounds the replacements to one a second.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 export const WASM_MAX_PIXELS = 2_000_000;
 /** Files larger than this (a small image with a long tail, say) are not copied into WebAssembly. */
 export const WASM_MAX_BYTES = 4 * 1024 * 1024;
+export const PAUSE_AFTER_FAILURE_MS = 1000;
 
 export function fitsWasm(bytes: Uint8Array, width: number, height: number): boolean {
   return bytes.length <= WASM_MAX_BYTES && width * height <= WASM_MAX_PIXELS;
@@ -38,6 +42,9 @@ export class WasmDecoder {
   private module: WebAssembly.Module | undefined;
   private ready: Promise<void> | undefined;
   private messages = 0;
+  private restingUntil = 0;
+  /** WebAssembly instances made so far (a new one after each failure). */
+  instances = 0;
 
   /** `wasm`: the package's .wasm file, compiled from the installed copy (nothing is fetched). */
   constructor(
@@ -47,6 +54,7 @@ export class WasmDecoder {
 
   /** RGBA pixels of the file's (first) image, or undefined when the decoder refuses or doubts it. */
   async rgba(bytes: Uint8Array): Promise<Rgba | undefined> {
+    if (Date.now() < this.restingUntil) return undefined;
     this.ready ??= this.instantiate();
     await this.ready;
     const before = this.messages;
@@ -54,8 +62,13 @@ export class WasmDecoder {
       const image = await this.codec.default(bytes);
       if (this.messages !== before) return undefined;
       return { rgba: image.data, width: image.width, height: image.height };
-    } catch {
-      this.ready = undefined;
+    } catch (e) {
+      // A plain refusal (@jsquash's 'Decoding error': the decoder returned no image) leaves the
+      // instance sound; anything else is the C program ending mid-decode.
+      if (!(e instanceof Error && e.message === 'Decoding error')) {
+        this.ready = undefined;
+        this.restingUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
+      }
       return undefined;
     }
   }
@@ -65,6 +78,7 @@ export class WasmDecoder {
     const heard = (): void => {
       this.messages++;
     };
+    this.instances++;
     return this.codec.init(this.module, { print: heard, printErr: heard });
   }
 }

@@ -30,12 +30,3 @@ export function bitsToTerminatedBytes(bits: ArrayLike<number>, order: BitOrder):
   return null;
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -1,7 +1,7 @@
 // exif method: an EXIF block (big-endian TIFF, IFD0 -> Exif IFD) whose UserComment (0x9286) is
 // "ASCII\0\0\0" + message. The same builder writes benign camera EXIF for clean images, so
 // "has EXIF" alone is not a stego signal.
-import { concatBytes } from './bits.ts';
+import { concatBytes } from '../../v4/decode/bytes.ts';
 
 export const USER_COMMENT_HEADER = new TextEncoder().encode('ASCII\0\0\0');
 
@@ -43,7 +43,7 @@ export function buildExif(camera: CameraFields, userComment?: Uint8Array): Uint8
   const exifIfd: Entry[] = [];
   if (camera.dateTime) exifIfd.push(ascii(TAG.dateTimeOriginal, camera.dateTime));
   if (userComment) {
-    const bytes = concatBytes(USER_COMMENT_HEADER, userComment);
+    const bytes = concatBytes([USER_COMMENT_HEADER, userComment]);
     exifIfd.push({ tag: TAG.userComment, type: TYPE_UNDEFINED, count: bytes.length, bytes });
   }
   const ifd0Start = 8;
@@ -51,16 +51,16 @@ export function buildExif(camera: CameraFields, userComment?: Uint8Array): Uint8
   const exifStart = ifd0Start + ifd0Length;
   ifd0.push({ tag: TAG.exifIfd, type: TYPE_LONG, count: 1, bytes: u32(exifStart) });
   const header = Uint8Array.of(0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8);
-  return concatBytes(header, writeIfd(ifd0, ifd0Start), writeIfd(exifIfd, exifStart));
+  return concatBytes([header, writeIfd(ifd0, ifd0Start), writeIfd(exifIfd, exifStart)]);
 }
 
 /** JPEG APP1 carries the TIFF bytes behind an "Exif\0\0" identifier. */
 export function exifForJpeg(tiff: Uint8Array): Uint8Array {
-  return concatBytes(new TextEncoder().encode('Exif\0\0'), tiff);
+  return concatBytes([new TextEncoder().encode('Exif\0\0'), tiff]);
 }
 
 function ascii(tag: number, text: string): Entry {
-  const bytes = concatBytes(new TextEncoder().encode(text), Uint8Array.of(0));
+  const bytes = concatBytes([new TextEncoder().encode(text), Uint8Array.of(0)]);
   return { tag, type: TYPE_ASCII, count: bytes.length, bytes };
 }
 

@@ -1,7 +1,7 @@
 // Puts an EXIF block where each format keeps it: a JPEG APP1 segment, a PNG eXIf chunk, or a
 // WebP EXIF chunk (which needs the extended VP8X header with its EXIF flag set).
 import { crc32 } from 'node:zlib';
-import { concatBytes } from '../embed/bits.ts';
+import { concatBytes } from '../../v4/decode/bytes.ts';
 import { exifForJpeg } from '../embed/exif.ts';
 
 const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -11,21 +11,21 @@ export function insertJpegExif(jpeg: Uint8Array, tiff: Uint8Array): Uint8Array {
   if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('not a JPEG (no SOI)');
   const body = exifForJpeg(tiff);
   if (body.length + 2 > 0xffff) throw new Error(`EXIF block of ${body.length} bytes does not fit one APP1 segment`);
-  const segment = concatBytes(Uint8Array.of(0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff), body);
+  const segment = concatBytes([Uint8Array.of(0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff), body]);
   let at = 2;
   if (jpeg[2] === 0xff && jpeg[3] === 0xe0) at = 4 + ((jpeg[4] << 8) | jpeg[5]);
-  return concatBytes(jpeg.subarray(0, at), segment, jpeg.subarray(at));
+  return concatBytes([jpeg.subarray(0, at), segment, jpeg.subarray(at)]);
 }
 
 /** eXIf goes before the image data; right after IHDR is always a valid place. */
 export function insertPngExif(png: Uint8Array, tiff: Uint8Array): Uint8Array {
   const afterIhdr = 8 + 8 + 13 + 4;
   if (String.fromCharCode(...png.subarray(12, 16)) !== 'IHDR') throw new Error('not a PNG (no IHDR first)');
-  return concatBytes(png.subarray(0, afterIhdr), pngChunk('eXIf', tiff), png.subarray(afterIhdr));
+  return concatBytes([png.subarray(0, afterIhdr), pngChunk('eXIf', tiff), png.subarray(afterIhdr)]);
 }
 
 export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const typed = concatBytes(latin1(type), data);
+  const typed = concatBytes([latin1(type), data]);
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -39,9 +39,9 @@ export function insertWebpExif(webp: Uint8Array, tiff: Uint8Array): Uint8Array {
   const hasVp8x = chunks[0]?.type === 'VP8X';
   const head = hasVp8x ? [] : [vp8xFor(chunks[0])];
   const body = chunks.map((c) => (c.type === 'VP8X' ? withExifFlag(c.bytes) : c.bytes));
-  const payload = concatBytes(latin1('WEBP'), ...head, ...body, webpChunk('EXIF', tiff));
-  const header = concatBytes(latin1('RIFF'), le32(payload.length));
-  return concatBytes(header, payload);
+  const payload = concatBytes([latin1('WEBP'), ...head, ...body, webpChunk('EXIF', tiff)]);
+  const header = concatBytes([latin1('RIFF'), le32(payload.length)]);
+  return concatBytes([header, payload]);
 }
 
 interface WebpChunk {
@@ -67,7 +67,7 @@ function readWebpChunks(webp: Uint8Array): WebpChunk[] {
 
 function webpChunk(type: string, data: Uint8Array): Uint8Array {
   const pad = data.length % 2 ? Uint8Array.of(0) : new Uint8Array(0);
-  return concatBytes(latin1(type), le32(data.length), data, pad);
+  return concatBytes([latin1(type), le32(data.length), data, pad]);
 }
 
 const EXIF_FLAG = 0x08;

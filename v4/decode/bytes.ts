@@ -17,6 +17,17 @@ export function ascii(b: Uint8Array, o: number, n: number): string {
   return String.fromCharCode(...b.subarray(o, o + n));
 }
 
+/** The parts one after the other, in a new array (an array of parts: a PNG may have 100,000 IDATs). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /** Index of the last occurrence of `needle` in `hay`, or -1. */
 export function lastIndexOf(hay: Uint8Array, needle: number[]): number {
   const n = needle.length;

@@ -5,6 +5,7 @@
 // so a well-formed file has one right answer; anything less plain, or any doubt (a bad CRC, data
 // that inflates short or long), returns undefined and goes to sharp, which names the error.
 import { crc32, inflateSync } from 'node:zlib';
+import { concatBytes, u32be } from './bytes.ts';
 import type { PngHeader } from './png.ts';
 
 /** Above this sharp decodes: its threads matter less there, and this thread stays responsive. */
@@ -15,12 +16,12 @@ const BYTES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 export function plainPngPixels(bytes: Uint8Array, h: PngHeader): Uint8Array | undefined {
   const bpp = BYTES_PER_PIXEL[h.colorType];
   if (bpp === undefined || h.depth !== 8 || h.interlaced || h.trns || !h.ended || h.width * h.height > PLAIN_MAX_PIXELS) return undefined;
-  if (!h.idatChunks.every((c) => crcHolds(bytes, c))) return undefined;
+  if (!h.idat.every((payload) => crcHolds(bytes, payload))) return undefined;
   const stride = h.width * bpp;
   const expected = (stride + 1) * h.height;
   let filtered: Buffer;
   try {
-    filtered = inflateSync(concat(h.idat), { maxOutputLength: expected });
+    filtered = inflateSync(h.idat.length === 1 ? h.idat[0] : concatBytes(h.idat), { maxOutputLength: expected });
   } catch {
     return undefined;
   }
@@ -29,23 +30,12 @@ export function plainPngPixels(bytes: Uint8Array, h: PngHeader): Uint8Array | un
   return unfilter(new Uint8Array(filtered.buffer, filtered.byteOffset, filtered.length), h.height, stride, bpp);
 }
 
-/** A chunk's CRC (over its type and data) against the one stored after it. */
-function crcHolds(bytes: Uint8Array, chunk: { start: number; length: number }): boolean {
-  const end = chunk.start + 8 + chunk.length;
+/** A chunk's CRC (over its type and data) against the one stored after it; `payload` views `bytes`. */
+function crcHolds(bytes: Uint8Array, payload: Uint8Array): boolean {
+  const data = payload.byteOffset - bytes.byteOffset;
+  const end = data + payload.length;
   if (end + 4 > bytes.length) return false;
-  const stored = ((bytes[end] << 24) | (bytes[end + 1] << 16) | (bytes[end + 2] << 8) | bytes[end + 3]) >>> 0;
-  return crc32(bytes.subarray(chunk.start + 4, end)) === stored;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return crc32(bytes.subarray(data - 4, end)) === u32be(bytes, end);
 }
 
 /**

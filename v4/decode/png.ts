@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { decode as decodePngJs } from 'fast-png';
 import type { ImageMode } from '../contract.ts';
 import { V4Error } from '../errors.ts';
-import { ascii, need, u32be } from './bytes.ts';
+import { ascii, concatBytes, need, u32be } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { plainPngPixels } from './png-rows.ts';
 import { sharpRaw } from './sharp-raw.ts';
@@ -21,10 +21,8 @@ export interface PngHeader {
   plte: Uint8Array | null;
   /** The last eXIf chunk's payload (Pillow keeps the last one it reads). */
   exif: Uint8Array | null;
-  /** The IDAT payloads, in order. */
+  /** The IDAT payloads, in order: views into the file, so each one's CRC follows it there. */
   idat: Uint8Array[];
-  /** Where each IDAT chunk starts (its length field) and its payload length, for CRC checks. */
-  idatChunks: { start: number; length: number }[];
   /** A tRNS chunk was read (sharp then adds an alpha band to grey and RGB images). */
   trns: boolean;
   /** The walk reached IEND. */
@@ -45,7 +43,6 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
     plte: null,
     exif: null,
     idat: [],
-    idatChunks: [],
     trns: false,
     ended: false,
   };
@@ -71,10 +68,8 @@ function walkChunks(bytes: Uint8Array, header: PngHeader): void {
       return;
     }
     const payload = bytes.subarray(data, data + length);
-    if (type === 'IDAT') {
-      header.idat.push(payload);
-      header.idatChunks.push({ start: p, length });
-    } else if (type === 'tRNS') header.trns = true;
+    if (type === 'IDAT') header.idat.push(payload);
+    else if (type === 'tRNS') header.trns = true;
     else if (type === 'PLTE') header.plte = payload;
     else if (type === 'eXIf') header.exif = payload;
     p = data + length + 4;
@@ -177,15 +172,8 @@ function checkInflatedSize(h: PngHeader): void {
   const rowBytes = Math.ceil((h.width * CHANNELS[h.colorType] * h.depth) / 8);
   // Adam7 adds a filter byte per pass row (under two rows a row) and a byte of rounding each.
   const cap = (rowBytes + 4) * h.height * 2 + 64;
-  const total = h.idat.reduce((n, c) => n + c.length, 0);
-  const idat = new Uint8Array(total);
-  let o = 0;
-  for (const c of h.idat) {
-    idat.set(c, o);
-    o += c.length;
-  }
   try {
-    inflateSync(idat, { maxOutputLength: cap });
+    inflateSync(concatBytes(h.idat), { maxOutputLength: cap });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') throw new V4Error('CORRUPT_IMAGE', 'PNG: the image data inflates past the size its header declares', { cause: e });

@@ -10,7 +10,7 @@ import { cmykToRgb } from './cmyk.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { sharpRaw } from './sharp-raw.ts';
 import * as jpegCodec from '@jsquash/jpeg/decode.js';
-import { WasmDecoder, fitsWasm, fromRgba, type JsquashCodec } from './wasm-decoder.ts';
+import { WasmDecoder, type JsquashCodec } from './wasm-decoder.ts';
 
 export const jpegWasm = new WasmDecoder(jpegCodec as unknown as JsquashCodec, '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
 
@@ -77,10 +77,9 @@ export async function decodeJpeg(bytes: Uint8Array, h: JpegHeader, maxPixels: nu
     const raw = await sharpRaw(bytes, 'JPEG', { maxPixels, width: h.width, height: h.height, colourspace: 'cmyk' });
     return { ...base, pixels: cmykToRgb(raw.data), channels: 3 };
   }
-  if (fitsWasm(bytes, h.width, h.height)) {
-    const image = await jpegWasm.rgba(bytes);
-    if (image && image.width === h.width && image.height === h.height) return { ...base, pixels: fromRgba(image.rgba, mode === 'L' ? 1 : 3), channels: mode === 'L' ? 1 : 3 };
-  }
+  const channels = mode === 'L' ? 1 : 3;
+  const pixels = await jpegWasm.pixels(bytes, h.width, h.height, channels);
+  if (pixels) return { ...base, pixels, channels };
   const raw = await sharpRaw(bytes, 'JPEG', { maxPixels, width: h.width, height: h.height, colourspace: mode === 'L' ? 'b-w' : undefined });
   return { ...base, pixels: raw.data, channels: raw.channels as 1 | 3 };
 }

@@ -43,14 +43,28 @@ export class WasmDecoder {
   private ready: Promise<void> | undefined;
   private messages = 0;
   private restingUntil = 0;
-  /** WebAssembly instances made so far (a new one after each failure). */
-  instances = 0;
+  private made = 0;
 
   /** `wasm`: the package's .wasm file, compiled from the installed copy (nothing is fetched). */
   constructor(
     private readonly codec: JsquashCodec,
     private readonly wasm: string,
   ) {}
+
+  /** WebAssembly instances made so far (a new one after a failure). */
+  get instances(): number {
+    return this.made;
+  }
+
+  /**
+   * The pixels of an image the header says is width x height, `channels` bytes each (fromRgba), or
+   * undefined when the file is past the bounds, or refused, doubted or of another size: sharp's then.
+   */
+  async pixels(bytes: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Uint8Array | undefined> {
+    if (!fitsWasm(bytes, width, height)) return undefined;
+    const image = await this.rgba(bytes);
+    return image && image.width === width && image.height === height ? fromRgba(image.rgba, channels) : undefined;
+  }
 
   /** RGBA pixels of the file's (first) image, or undefined when the decoder refuses or doubts it. */
   async rgba(bytes: Uint8Array): Promise<Rgba | undefined> {
@@ -78,7 +92,7 @@ export class WasmDecoder {
     const heard = (): void => {
       this.messages++;
     };
-    this.instances++;
+    this.made++;
     return this.codec.init(this.module, { print: heard, printErr: heard });
   }
 }

@@ -7,7 +7,7 @@ import { ascii, need, u16le, u24le, u32le } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
 import { sharpRaw } from './sharp-raw.ts';
 import * as webpCodec from '@jsquash/webp/decode.js';
-import { WasmDecoder, fitsWasm, fromRgba, type JsquashCodec } from './wasm-decoder.ts';
+import { WasmDecoder, type JsquashCodec } from './wasm-decoder.ts';
 
 export interface WebpHeader {
   width: number;
@@ -74,15 +74,9 @@ function findChunk(bytes: Uint8Array, fourcc: string): Uint8Array | null {
 }
 
 export async function decodeWebp(bytes: Uint8Array, h: WebpHeader, maxPixels: number): Promise<DecodedPixels> {
-  if (!h.animated && fitsWasm(bytes, h.width, h.height)) {
-    const image = await webpWasm.rgba(bytes);
-    // A file libwebp refuses, or one whose image disagrees with its header, goes to sharp,
-    // which names the error.
-    if (image && image.width === h.width && image.height === h.height) {
-      const pixels = fromRgba(image.rgba, h.alpha ? 4 : 3);
-      return { format: 'WEBP', mode: h.alpha ? 'RGBA' : 'RGB', width: h.width, height: h.height, pixels, channels: h.alpha ? 4 : 3, palette: null, indices: null };
-    }
-  }
+  const channels = h.alpha ? 4 : 3;
+  const pixels = h.animated ? undefined : await webpWasm.pixels(bytes, h.width, h.height, channels);
+  if (pixels) return { format: 'WEBP', mode: h.alpha ? 'RGBA' : 'RGB', width: h.width, height: h.height, pixels, channels, palette: null, indices: null };
   const raw = await sharpRaw(bytes, 'WebP', { maxPixels, width: h.width, height: h.height });
   // Pillow opens a WebP as RGBA exactly when libwebp reports alpha, which is when sharp keeps it.
   const mode = raw.channels === 4 ? 'RGBA' : 'RGB';

@@ -126,6 +126,35 @@ test('packed LSBs: every bit position of a byte', () => {
   assert.deepEqual(nonZero(s.packedLsb), [[byte, 0b10110010], [PLANE / 8 + byte, 0b01001101], [(2 * PLANE) / 8 + byte, 0xff]]);
 });
 
+/** np.packbits of a 0/1 stream: the reference's packing, eight values a byte, the first on top. */
+function packbits(bits: Float32Array): Uint8Array {
+  const out = new Uint8Array(bits.length / 8);
+  bits.forEach((bit, i) => (out[i >> 3] |= bit << (7 - (i & 7))));
+  return out;
+}
+
+test('packed LSBs equal the lsb stream packed, for every pixel layout and crop shape', () => {
+  // Rows spanning the crop are packed as they are filled (wide images, shorter or taller than the
+  // crop), the rest from the stream afterwards (narrow ones): both must be np.packbits(lsb).
+  const layouts = [
+    { mode: 'RGB', channels: 3 },
+    { mode: 'RGBA', channels: 4 },
+    { mode: 'L', channels: 1 },
+    { mode: 'LA', channels: 2 },
+    { mode: 'P', channels: 1 },
+  ] as const;
+  for (const { mode, channels } of layouts)
+    for (const [width, height] of [[300, 100], [256, 256], [259, 400], [100, 300], [7, 5]]) {
+      let x = 12345;
+      const noise = (): number => (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      const pixels = Uint8Array.from({ length: width * height * channels }, noise);
+      const over = mode === 'P' ? { indices: pixels, palette: Uint8Array.from({ length: 600 }, noise), pixels: null } : { pixels };
+      const s = rgbStreams(image({ mode, channels, width, height, ...over }), centreCrop(width, height));
+      assert.deepEqual(s.packedLsb, packbits(s.lsb), `${mode} ${width}x${height}`);
+      assert.ok(s.packedLsb.some((b) => b !== 0), `${mode} ${width}x${height} has LSBs set`);
+    }
+});
+
 test('alpha streams: alpha/255 and alpha & 1 over the crop, std and LSBs of the whole plane', () => {
   const alphas = [0, 255, 3, 128, 7, 2];
   const pixels = new Uint8Array(6 * 4);

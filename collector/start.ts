@@ -250,6 +250,9 @@ export async function startCollector(config: CollectorConfig, log?: Logger, opti
       redelivered: () => pipeline.redelivered,
       onMessage: (msg, slice) => pipeline.handle(msg, slice),
       afterBatch: () => pipeline.advance(),
+      // Batches fill up under load; once the stream is drained, the points go now, not at the
+      // next flush interval (the last raw points of a burst waited up to influx.flushIntervalMs).
+      onDrained: () => sink.sendOpen(),
       recover: () => ensureStreams(jsm, streamSettings),
     },
   );

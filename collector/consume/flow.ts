@@ -36,6 +36,8 @@ export interface FlowDeps {
   redelivered(): number;
   onMessage(msg: JsMsg, slice: TimeSlice): void | Promise<void>;
   afterBatch(): void;
+  /** The consumer has nothing pending after the message just taken (pull-loop.ts). */
+  onDrained(): void;
   /** Recreates streams and consumer after repeated pull failures. */
   recover(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export function startFlow(s: FlowSettings, d: FlowDeps): Flow {
     room: () => (d.sinkBacklog() >= d.maxBacklog ? 0 : maxHeld - d.held()),
     onMessage: d.onMessage,
     afterBatch: d.afterBatch,
+    onDrained: d.onDrained,
     onPause: (paused) => {
       pullPaused = paused;
       backlogged();

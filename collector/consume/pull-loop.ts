@@ -19,6 +19,8 @@ export interface PullLoopOptions {
   onMessage(msg: JsMsg, slice: TimeSlice): void | Promise<void>;
   /** After each fetched batch (windows advance here). */
   afterBatch(): void;
+  /** After a message that left nothing pending on the consumer: the stream is drained for now. */
+  onDrained(): void;
   onPause(paused: boolean): void;
   onError(error: Error, attempt: number): void;
   /** Called before retrying after errors, e.g. to recreate a deleted consumer. */
@@ -54,6 +56,7 @@ export function startPullLoop(o: PullLoopOptions): PullLoop {
         const messages = await consumer.fetch({ max_messages: room, expires: 5000 });
         for await (const msg of messages) {
           await o.onMessage(msg, slice);
+          if (msg.info.pending === 0) o.onDrained();
           // Messages already received are handed over even when stopping (a fetched batch at
           // most): left unhandled they would sit unacked until their ack wait ran out.
           if (stopped && messages.getPending() === 0) break;

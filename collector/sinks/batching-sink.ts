@@ -58,6 +58,13 @@ interface Batch {
   origins: number[];
 }
 
+/**
+ * Sends of open batches because the stream is drained (sendOpen) come at least this far apart: a
+ * collector that keeps up is drained after nearly every message, and a request a message would
+ * cost influxd more than the points do.
+ */
+export const DRAINED_SEND_SPACING_MS = 50;
+
 /** Line protocol in batches: the engine under the InfluxDB sinks (influx-sink.ts). */
 export class BatchingSink {
   readonly stats: SinkStats = emptyStats();
@@ -72,6 +79,9 @@ export class BatchingSink {
   private queuedLines = 0;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
+  /** When the open batches were last sent, and the send sendOpen put off to keep its spacing. */
+  private sealedAtMs = 0;
+  private sendSoon: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -154,8 +164,19 @@ export class BatchingSink {
     return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
   }
 
+  /** The open batches go now, or DRAINED_SEND_SPACING_MS after they last went. */
+  sendOpen(): void {
+    const wait = this.sealedAtMs + DRAINED_SEND_SPACING_MS - Date.now();
+    if (wait <= 0) return this.sealAll();
+    this.sendSoon ??= setTimeout(() => {
+      this.sendSoon = undefined;
+      this.sealAll();
+    }, wait);
+  }
+
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.sendSoon);
     await within(this.flush(), graceMs);
     this.closed = true;
   }
@@ -167,6 +188,7 @@ export class BatchingSink {
   }
 
   private sealAll(): void {
+    this.sealedAtMs = Date.now();
     for (const target of [...this.open.keys()]) this.seal(target);
   }
 

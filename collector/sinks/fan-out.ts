@@ -36,6 +36,10 @@ export class FanOutSink implements PointSink {
     await Promise.all(this.requiredSinks.map((s) => s.flush()));
   }
 
+  sendOpen(): void {
+    for (const sink of this.sinks) sink.sendOpen();
+  }
+
   /** The largest backlog of a required sink: the one flow control must wait for. */
   get backlog(): number {
     let most = 0;

@@ -55,6 +55,10 @@ export class InfluxSink implements PointSink {
     return this.lines.flush();
   }
 
+  sendOpen(): void {
+    this.lines.sendOpen();
+  }
+
   get backlog(): number {
     return this.lines.backlog;
   }

@@ -22,6 +22,11 @@ export interface PointSink {
   write(points: readonly Point[]): void;
   /** Resolves once everything written before this call has been accepted by the store. */
   flush(): Promise<void>;
+  /**
+   * Sends what is batched now instead of at the next flush interval, without waiting: the stream
+   * is drained, so nothing is coming to fill the batch and holding it only delays the points.
+   */
+  sendOpen(): void;
   /** Points queued or in flight, not yet accepted: the collector stops pulling when it is high. */
   readonly backlog: number;
   readonly stats: SinkStats;

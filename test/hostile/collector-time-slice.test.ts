@@ -45,6 +45,7 @@ test('the pull loop lets pending I/O run between messages once its slice is spen
         setImmediate(() => order.push('io'));
       },
       afterBatch: () => undefined,
+      onDrained: () => undefined,
       onPause: () => undefined,
       onError: () => undefined,
       recover: async () => undefined,

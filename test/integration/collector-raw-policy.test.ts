@@ -65,3 +65,30 @@ test('raw points: every positive, error, labelled and probe event, clean negativ
     await nc.close();
   }
 });
+
+test('a drained stream has its raw points written at once, not at the next flush interval', async () => {
+  // Nothing else would send them: the interval is ten minutes, and no window closes (nor releases
+  // an ack, which flushes) during the test. The consumer is new, so it also takes the first test's
+  // events, still in the stream: this test counts its own agent's.
+  const config = collectorConfig(services.nats.url, services.influx.url, 'raw_drained', { allowedLatenessMs: 600_000, idleGraceMs: 600_000 });
+  config.nats.durable = 'raw-drained';
+  config.influx.flushIntervalMs = 600_000;
+  const now = Date.now();
+  const events = Array.from({ length: 30 }, (_, i) => makeEvent({ id: `d-${i}`, agent: 'agent-d', tsMs: now + i, prob: 0.9 }));
+  const nc = await natsConnect(services.nats.url);
+  const collector = await startCollector(config, quietLog).catch(async (e) => {
+    await nc.close();
+    throw e;
+  });
+  try {
+    await publishBatches(nc.jetstream(), toBatches(events, 10));
+    const stored = await waitFor(async () => {
+      const [s] = await influxQL(services.influx.url, 'raw_drained', `SELECT count("stego_prob") FROM "raw"."inference" WHERE "agent" = 'agent-d'`);
+      return s?.values?.[0]?.[1] === events.length && s.values[0][1];
+    }, { timeoutMs: 20_000, what: 'the raw points of the drained stream' });
+    assert.equal(stored, events.length);
+  } finally {
+    await collector.stop();
+    await nc.close();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchingSink, type Transport } from '../../collector/sinks/batching-sink.ts';
+import { BatchingSink, DRAINED_SEND_SPACING_MS, type Transport } from '../../collector/sinks/batching-sink.ts';
 import { InfluxSink } from '../../collector/sinks/influx-sink.ts';
 import { WriteError } from '../../collector/sinks/sink.ts';
 import type { Point } from '../../collector/sinks/point.ts';
@@ -34,6 +34,21 @@ test('batches by size and retention target; flush sends the partial ones', async
   assert.deepEqual(r.sent.map((b) => [b.target, b.lines.length]).sort(), [['raw', 1], ['raw', 3], ['windows', 1]]);
   assert.equal(sink.backlog, 0);
   assert.equal(sink.stats.pointsAccepted, 5);
+});
+
+test('a drained stream sends the open batches at once, and no more often than the spacing', async (t) => {
+  const r = recorder();
+  const sink = new BatchingSink(r.transport, { ...options, batchSize: 1000 });
+  t.after(() => sink.close());
+  // A collector that keeps up: drained after every message, here 100 in a row.
+  for (let i = 0; i < 100; i++) {
+    sink.write([point(i)]);
+    sink.sendOpen();
+  }
+  assert.equal(r.sent.length, 1, 'the first drain sends at once');
+  await waitFor(() => r.sent.flatMap((b) => b.lines).length === 100, { timeoutMs: 10_000, what: 'every line' });
+  assert.equal(r.sent.length, 2, `${r.sent.length} requests for 100 drained messages within ${DRAINED_SEND_SPACING_MS} ms`);
+  assert.equal(sink.backlog, 0);
 });
 
 test('a down server: flush waits, retries go on, nothing is dropped', async () => {

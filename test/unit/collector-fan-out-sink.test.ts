@@ -12,6 +12,7 @@ class FakeSink implements PointSink {
   backlog = 0;
   private release: (() => void) | undefined;
   flushes = 0;
+  sentOpen = 0;
   constructor(readonly name: string, readonly required: boolean, private readonly hang = false) {}
   writeEvents(events: readonly unknown[]): void {
     this.written.push(`events:${events.length}`);
@@ -25,6 +26,9 @@ class FakeSink implements PointSink {
   flush(): Promise<void> {
     this.flushes++;
     return this.hang ? new Promise((r) => (this.release = r)) : Promise.resolve();
+  }
+  sendOpen(): void {
+    this.sentOpen++;
   }
   close(): Promise<void> {
     this.release?.();
@@ -43,6 +47,8 @@ test('every write reaches every sink, required or not', () => {
   assert.deepEqual(a.written, ['events:0', 'points:2']);
   assert.deepEqual(b.written, ['events:0', 'points:2']);
   assert.equal(fan.name, 'influxdb+prometheus');
+  fan.sendOpen();
+  assert.deepEqual([a.sentOpen, b.sentOpen], [1, 1], 'a drained stream sends every sink\'s open batch');
 });
 
 test('flush waits for required sinks only: a hanging optional sink does not hold it', async () => {

@@ -88,6 +88,10 @@ export class PrometheusSink implements PointSink {
     return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
   }
 
+  sendOpen(): void {
+    this.pump();
+  }
+
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.timer);
     await within(this.flush(), graceMs);

@@ -177,7 +177,7 @@ export const SETTINGS: Setting[] = [
   { path: 'influx.retentionWindows', kind: 'string', description: 'how long windows are kept, e.g. 400d' },
   { path: 'influx.batchSize', kind: 'number', description: 'lines per write request' },
   { path: 'influx.maxInFlight', kind: 'number', description: 'write requests in flight' },
-  { path: 'influx.flushIntervalMs', kind: 'number', description: 'send a partial batch after this long' },
+  { path: 'influx.flushIntervalMs', kind: 'number', description: 'send a partial batch after this long (at once when the stream is drained)' },
   { path: 'influx.timeoutMs', kind: 'number', description: 'write request timeout' },
   { path: 'influx.maxBacklogPoints', kind: 'number', description: 'stop pulling while this many points wait' },
   { path: 'influx.maxBodyBytes', kind: 'number', description: 'largest write request body in bytes' },

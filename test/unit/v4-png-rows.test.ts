@@ -1,5 +1,5 @@
-// Plain 8-bit PNGs unfiltered on the calling thread (v4/decode/png-rows.ts) give sharp's pixels,
-// every filter type included; whatever is not plain (tRNS, interlacing, a bad CRC, data that
+// Plain 8-bit PNGs unfiltered on the calling thread (v4/decode/png-rows.ts) give sharp's pixels
+// (fast-png's indices for indexed ones), every filter type included; whatever is not plain (tRNS, interlacing, a bad CRC, data that
 // inflates short) is left to sharp, so it decodes or fails exactly as before.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { decodeImage } from '../../v4/decode/decode.ts';
 import { readPngHeader } from '../../v4/decode/png.ts';
-import { plainPngPixels } from '../../v4/decode/png-rows.ts';
+import { plainPngIndices, plainPngPixels } from '../../v4/decode/png-rows.ts';
+import { decode as fastPng } from 'fast-png';
 import { sharpRaw } from '../../v4/decode/sharp-raw.ts';
 import { DEFAULT_LIMITS } from '../../v4/limits.ts';
 
 const IMAGES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'parity', 'images');
-const BPP: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
+const BPP: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const b = Buffer.alloc(12 + data.length);
@@ -126,4 +127,65 @@ test('not plain: tRNS, interlacing, a bad CRC, a bad filter type or short data g
   tall.writeUInt32BE(crc32(tall.subarray(12, 29)), 29);
   assert.equal(plainPngPixels(new Uint8Array(tall), readPngHeader(new Uint8Array(tall))), undefined, 'short data is not plain');
   await assert.rejects(decodeImage(new Uint8Array(tall), DEFAULT_LIMITS), /PNG/);
+});
+
+const PLTE = chunk('PLTE', Uint8Array.from({ length: 768 }, (_, i) => (i * 37) & 0xff));
+
+/** fast-png's indices below 8 bits come packed, MSB first, each row starting on a byte. */
+function unpacked(data: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  if (depth === 8) return data;
+  const rowBytes = Math.ceil((width * depth) / 8);
+  return Uint8Array.from({ length: width * height }, (_, i) => {
+    const bit = (i % width) * depth;
+    return (data[Math.floor(i / width) * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+  });
+}
+
+/** Indexed: the indices fast-png reads (what indexed PNGs went to before), and the palette. */
+async function assertSameIndices(bytes: Uint8Array, what: string, plain: boolean): Promise<void> {
+  const h = readPngHeader(bytes);
+  assert.equal(plainPngIndices(bytes, h) !== undefined, plain, `${what}: ${plain ? 'should' : 'should not'} be decoded here`);
+  const ours = await decodeImage(bytes, DEFAULT_LIMITS);
+  assert.equal(ours.mode, 'P', `${what}: mode`);
+  assert.ok(Buffer.from(ours.indices!).equals(Buffer.from(unpacked(fastPng(bytes).data as Uint8Array, h.width, h.height, h.depth))), `${what}: indices differ from fast-png's`);
+  assert.ok(Buffer.from(ours.palette!).equals(Buffer.from(h.plte!)), `${what}: palette`);
+}
+
+test('indexed PNGs: every filter type, odd sizes, tRNS, sharp\'s and the parity ones give fast-png\'s indices', async () => {
+  for (const [w, h] of [[1, 1], [7, 5], [129, 67], [256, 256]]) {
+    await assertSameIndices(handMade(w, h, 3, (y) => y % 5, [PLTE]), `indexed ${w}x${h}`, true);
+    await assertSameIndices(handMade(w, h, 3, (y) => y % 5, [PLTE, chunk('tRNS', new Uint8Array([0, 128, 255]))]), `indexed + tRNS ${w}x${h}`, true);
+  }
+  const noise = Buffer.alloc(300 * 200 * 4).map((_, i) => (i * 2654435761) >>> 24);
+  for (const channels of [3, 4] as const) {
+    const bytes = new Uint8Array(await sharp(noise.subarray(0, 300 * 200 * channels), { raw: { width: 300, height: 200, channels } }).png({ palette: true, colours: 200 }).toBuffer());
+    await assertSameIndices(bytes, `sharp palette png, ${channels} channels in`, true);
+  }
+  let plain = 0;
+  for (const name of readdirSync(IMAGES).filter((n) => n.endsWith('.png'))) {
+    const bytes = new Uint8Array(readFileSync(join(IMAGES, name)));
+    const h = readPngHeader(bytes);
+    if (h.colorType !== 3) continue;
+    if (plainPngIndices(bytes, h)) plain++;
+    await assertSameIndices(bytes, name, h.depth === 8);
+  }
+  assert.ok(plain >= 1, `only ${plain} parity PNGs took the indexed plain path`);
+});
+
+test('indexed, not plain: interlaced, a bad CRC, low bit depth go to fast-png; no PLTE is still an error', async () => {
+  const interlaced = new Uint8Array(await sharp(Buffer.alloc(50 * 40 * 3, 90), { raw: { width: 50, height: 40, channels: 3 } }).png({ palette: true, progressive: true }).toBuffer());
+  await assertSameIndices(interlaced, 'interlaced indexed', false);
+  for (const bitdepth of [1, 2, 4] as const) {
+    const low = new Uint8Array(await sharp(Buffer.alloc(50 * 40 * 3).map((_, i) => (i % 7) * 40), { raw: { width: 50, height: 40, channels: 3 } }).png({ palette: true, colours: 2 ** bitdepth, bitdepth }).toBuffer());
+    assert.equal(readPngHeader(low).depth, bitdepth, `sharp wrote ${bitdepth}-bit indices`);
+    await assertSameIndices(low, `${bitdepth}-bit indexed`, false);
+  }
+  const good = handMade(40, 30, 3, (y) => y % 5, [PLTE]);
+  const badCrc = good.slice();
+  const h = readPngHeader(good);
+  badCrc[h.idat[0].byteOffset - good.byteOffset + h.idat[0].length] ^= 0xff;
+  assert.equal(plainPngIndices(badCrc, readPngHeader(badCrc)), undefined, 'a bad CRC is not plain');
+  const noPalette = handMade(40, 30, 3, (y) => y % 5);
+  assert.equal(plainPngIndices(noPalette, readPngHeader(noPalette)), undefined, 'no PLTE is not plain');
+  await assert.rejects(decodeImage(noPalette, DEFAULT_LIMITS), /without a PLTE chunk/);
 });

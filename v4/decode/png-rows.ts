@@ -1,7 +1,9 @@
-// The pixels of a plain 8-bit PNG (grey, grey + alpha, RGB, RGBA; not interlaced, no tRNS, every
-// chunk's CRC right, IEND present), inflated by Node's zlib and unfiltered on this thread. sharp
-// hands each image between libvips threads strip by strip: 2.0-2.6 ms of CPU for a 256x256 RGB PNG
-// on this machine, against 0.75 here (`node --import tsx bench/v4-decode.ts`). PNG is lossless,
+// The pixels of a plain 8-bit PNG (grey, grey + alpha, RGB, RGBA without tRNS, or palette indices;
+// not interlaced, every chunk's CRC right, IEND present), inflated by Node's zlib and unfiltered on
+// this thread. sharp hands each image between libvips threads strip by strip: 2.0-2.6 ms of CPU for
+// a 256x256 RGB PNG on this machine, against 0.75 here (`node --import tsx bench/v4-decode.ts`);
+// fast-png, which indexed PNGs went to, inflated them once more after png.ts's size check: 0.5-0.9
+// ms of CPU for a 256x256 one, against 0.1-0.3 here (alternating runs). PNG is lossless,
 // so a well-formed file has one right answer; anything less plain, or any doubt (a bad CRC, data
 // that inflates short or long), returns undefined and goes to sharp, which names the error.
 import { crc32, inflateSync } from 'node:zlib';
@@ -13,9 +15,19 @@ export const PLAIN_MAX_PIXELS = 2_000_000;
 
 const BYTES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
+/** Grey, grey + alpha, RGB or RGBA: with tRNS, sharp adds an alpha band Pillow does not, so no. */
 export function plainPngPixels(bytes: Uint8Array, h: PngHeader): Uint8Array | undefined {
   const bpp = BYTES_PER_PIXEL[h.colorType];
-  if (bpp === undefined || h.depth !== 8 || h.interlaced || h.trns || !h.ended || h.width * h.height > PLAIN_MAX_PIXELS) return undefined;
+  return bpp === undefined || h.trns ? undefined : plainRows(bytes, h, bpp);
+}
+
+/** The palette indices of an 8-bit indexed PNG: a tRNS chunk changes no index, so it may be there. */
+export function plainPngIndices(bytes: Uint8Array, h: PngHeader): Uint8Array | undefined {
+  return h.colorType === 3 && h.plte ? plainRows(bytes, h, 1) : undefined;
+}
+
+function plainRows(bytes: Uint8Array, h: PngHeader, bpp: number): Uint8Array | undefined {
+  if (h.depth !== 8 || h.interlaced || !h.ended || h.width * h.height > PLAIN_MAX_PIXELS) return undefined;
   if (!h.idat.every((payload) => crcHolds(bytes, payload))) return undefined;
   const stride = h.width * bpp;
   const expected = (stride + 1) * h.height;

@@ -1,14 +1,14 @@
-// PNG: chunk walk (header, palette, eXIf), then pixels. Plain 8-bit truecolour and grey are
-// unfiltered here (png-rows.ts), the rest of them go through sharp; indexed, 16-bit and
-// low-bit-depth images through fast-png, because sharp expands palettes and rescales 16-bit
-// samples where Pillow keeps indices and clips.
+// PNG: chunk walk (header, palette, eXIf), then pixels. Plain 8-bit images, truecolour, grey or
+// indexed, are unfiltered here (png-rows.ts); other truecolour and grey ones go through sharp,
+// other indexed, 16-bit and low-bit-depth ones through fast-png, because sharp expands palettes
+// and rescales 16-bit samples where Pillow keeps indices and clips.
 import { inflateSync } from 'node:zlib';
 import { decode as decodePngJs } from 'fast-png';
 import type { ImageMode } from '../contract.ts';
 import { V4Error } from '../errors.ts';
 import { ascii, concatBytes, need, u32be } from './bytes.ts';
 import type { DecodedPixels } from './decoded-image.ts';
-import { plainPngPixels } from './png-rows.ts';
+import { plainPngIndices, plainPngPixels } from './png-rows.ts';
 import { sharpRaw } from './sharp-raw.ts';
 
 export interface PngHeader {
@@ -114,6 +114,8 @@ export async function decodePng(bytes: Uint8Array, h: PngHeader, maxPixels: numb
     // the band is carried but ignored (the mode says whether alpha counts).
     return { format: 'PNG', mode, width: h.width, height: h.height, pixels: raw.data, channels: raw.channels as 1 | 2 | 3 | 4, palette: null, indices: null };
   }
+  const indices = plainPngIndices(bytes, h);
+  if (indices) return { format: 'PNG', mode, width: h.width, height: h.height, pixels: null, channels: 1, palette: h.plte, indices };
   return decodeWithFastPng(bytes, h, mode);
 }
 

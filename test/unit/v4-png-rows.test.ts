@@ -176,7 +176,7 @@ test('indexed, not plain: interlaced, a bad CRC, low bit depth go to fast-png; n
   const interlaced = new Uint8Array(await sharp(Buffer.alloc(50 * 40 * 3, 90), { raw: { width: 50, height: 40, channels: 3 } }).png({ palette: true, progressive: true }).toBuffer());
   await assertSameIndices(interlaced, 'interlaced indexed', false);
   for (const bitdepth of [1, 2, 4] as const) {
-    const low = new Uint8Array(await sharp(Buffer.alloc(50 * 40 * 3).map((_, i) => (i % 7) * 40), { raw: { width: 50, height: 40, channels: 3 } }).png({ palette: true, colours: 2 ** bitdepth, bitdepth }).toBuffer());
+    const low = new Uint8Array(await sharp(Buffer.alloc(50 * 40 * 3).map((_, i) => (i % 7) * 40), { raw: { width: 50, height: 40, channels: 3 } }).png({ palette: true, colours: 2 ** bitdepth }).toBuffer());
     assert.equal(readPngHeader(low).depth, bitdepth, `sharp wrote ${bitdepth}-bit indices`);
     await assertSameIndices(low, `${bitdepth}-bit indexed`, false);
   }

@@ -11,7 +11,7 @@ import { WindowEngine } from '../collector/windows/engine.ts';
 import { KeyBound } from '../collector/windows/key-bound.ts';
 import { toColumns } from '../schemas/event-columns.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
-import { STRESS_MIX, benchEvent } from './pipeline.ts';
+import { STRESS_MIX, benchEvent, eventIdOf } from './pipeline.ts';
 
 const { values } = parseArgs({ options: { 'raw-share': { type: 'string', default: '0.01' }, messages: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '7' }, 'error-share': { type: 'string', default: String(STRESS_MIX.errorShare) }, 'stego-share': { type: 'string', default: String(STRESS_MIX.stegoShare) } } });
 const mix = { errorShare: Number(values['error-share']), stegoShare: Number(values['stego-share']) };
@@ -29,7 +29,7 @@ const batches = Array.from({ length: messages }, (_, b) => {
   const agent = `bench-${b % AGENTS}`;
   const events = Array.from({ length: BATCH }, (_, i) => {
     const id = b * BATCH + i;
-    return { ...benchEvent((b % 16) * BATCH + i, agent, 0, model, mix), event_id: `ev-${id}`, ts_ns: `${nowMs + Math.floor(b / 40)}${String(id % 1_000_000).padStart(6, '0')}` };
+    return { ...benchEvent((b % 16) * BATCH + i, agent, 0, model, mix), event_id: eventIdOf(agent, id), ts_ns: `${nowMs + Math.floor(b / 40)}${String(id % 1_000_000).padStart(6, '0')}` };
   });
   return { subject: eventsSubject(agent), data: encoder.encode(JSON.stringify(toColumns(agent, b, events))) };
 });

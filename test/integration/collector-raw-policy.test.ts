@@ -3,11 +3,10 @@
 // the share (the same ones on every run: by event id), and the windows count every event.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector } from '../../collector/start.ts';
 import { keepRaw, mustKeepRaw } from '../../collector/sinks/raw-policy.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, minuteTotal, natsConnect, quietLog } from './collector-setup.ts';
+import { collectorConfig, influxQL, minuteTotal, withCollector } from './collector-setup.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const services = useServices({ nats: true, influx: true });
@@ -42,12 +41,7 @@ test('raw points: every positive, error, labelled and probe event, clean negativ
   const config = collectorConfig(services.nats.url, services.influx.url, DB);
   config.nats.durable = 'raw-policy';
   config.rawShare = SHARE;
-  const nc = await natsConnect(services.nats.url);
-  const collector = await startCollector(config, quietLog).catch(async (e) => {
-    await nc.close();
-    throw e;
-  });
-  try {
+  await withCollector(config, async (nc, collector) => {
     await publishBatches(nc.jetstream(), toBatches(events, 25));
     await waitFor(async () => (await minuteTotal(services.influx.url, DB)) === events.length, { timeoutMs: 30_000, what: 'the minute window of every event' });
     const stored = await waitFor(async () => {
@@ -60,10 +54,7 @@ test('raw points: every positive, error, labelled and probe event, clean negativ
 
     const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
     assert.equal(Number(metrics.match(/^starwatch_collector_raw_sampled_out_total (\S+)$/m)?.[1]), events.length - expected.size);
-  } finally {
-    await collector.stop();
-    await nc.close();
-  }
+  });
 });
 
 test('a drained stream has its raw points written at once, not at the next flush interval', async () => {
@@ -75,20 +66,12 @@ test('a drained stream has its raw points written at once, not at the next flush
   config.influx.flushIntervalMs = 600_000;
   const now = Date.now();
   const events = Array.from({ length: 30 }, (_, i) => makeEvent({ id: `d-${i}`, agent: 'agent-d', tsMs: now + i, prob: 0.9 }));
-  const nc = await natsConnect(services.nats.url);
-  const collector = await startCollector(config, quietLog).catch(async (e) => {
-    await nc.close();
-    throw e;
-  });
-  try {
+  await withCollector(config, async (nc) => {
     await publishBatches(nc.jetstream(), toBatches(events, 10));
     const stored = await waitFor(async () => {
       const [s] = await influxQL(services.influx.url, 'raw_drained', `SELECT count("stego_prob") FROM "raw"."inference" WHERE "agent" = 'agent-d'`);
       return s?.values?.[0]?.[1] === events.length && s.values[0][1];
     }, { timeoutMs: 20_000, what: 'the raw points of the drained stream' });
     assert.equal(stored, events.length);
-  } finally {
-    await collector.stop();
-    await nc.close();
-  }
+  });
 });

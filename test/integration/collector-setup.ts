@@ -1,7 +1,7 @@
 // Shared by the collector's integration tests: a config pointing at the harness services, and
 // InfluxQL / JetStream helpers. Not a test file itself.
 import { ensureStreams } from '../../collector/consume/streams.ts';
-import { streamSettingsOf } from '../../collector/start.ts';
+import { startCollector, streamSettingsOf } from '../../collector/start.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 import { waitFor } from '../harness/services.ts';
 import { connect, type NatsConnection } from 'nats';
@@ -81,6 +81,21 @@ export async function rawCounts(url: string, db: string): Promise<{ total: numbe
 }
 
 export const natsConnect = (url: string): Promise<NatsConnection> => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+
+/** A collector and a NATS connection for `body`, both closed after it, whatever happens. */
+export async function withCollector(config: CollectorConfig, body: (nc: NatsConnection, collector: Awaited<ReturnType<typeof startCollector>>) => Promise<void>): Promise<void> {
+  const nc = await natsConnect(config.nats.url);
+  try {
+    const collector = await startCollector(config, quietLog);
+    try {
+      await body(nc, collector);
+    } finally {
+      await collector.stop();
+    }
+  } finally {
+    await nc.close();
+  }
+}
 
 /** `n` events over 3 minutes of event time from 3 agents, ending just before a minute boundary. */
 export function spreadEvents(n: number, base: number): import('../../schemas/inference-event.ts').InferenceEvent[] {

@@ -20,7 +20,7 @@ import { startInflux } from '../deploy/local/influxd.ts';
 import { startNatsCluster } from '../deploy/local/nats-cluster.ts';
 import { freePort } from '../deploy/local/ports.ts';
 import { waitFor } from '../deploy/local/wait.ts';
-import { toColumns } from '../schemas/event-columns.ts';
+import { encodeBatch } from '../agent/publish/batch-encoding.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { ALERTS_SUBJECT, DEAD_LETTER_SUBJECT, eventsSubject } from '../schemas/subjects.ts';
 
@@ -311,11 +311,10 @@ export interface Batch {
 export function toBatches(events: InferenceEvent[]): Batch[] {
   const perAgent = Array.from({ length: AGENTS }, (_, a) => events.filter((e) => e.agent_id === `agent-${a}`));
   const batches: Batch[] = [];
-  const encoder = new TextEncoder();
   for (let i = 0; ; i += BATCH) {
     const round = perAgent.filter((list) => i < list.length);
     if (round.length === 0) return batches;
-    for (const list of round) batches.push({ agent: list[0].agent_id, seq: i / BATCH, data: encoder.encode(JSON.stringify(toColumns(list[0].agent_id, i / BATCH, list.slice(i, i + BATCH)))) });
+    for (const list of round) batches.push({ agent: list[0].agent_id, seq: i / BATCH, data: encodeBatch(list[0].agent_id, i / BATCH, list.slice(i, i + BATCH)) });
   }
 }
 

@@ -9,7 +9,7 @@ import { decodeMessage } from '../collector/consume/decode.ts';
 import { InfluxSink } from '../collector/sinks/influx-sink.ts';
 import { WindowEngine } from '../collector/windows/engine.ts';
 import { KeyBound } from '../collector/windows/key-bound.ts';
-import { toColumns } from '../schemas/event-columns.ts';
+import { encodeBatch } from '../agent/publish/batch-encoding.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
 import { STRESS_MIX, benchEvent, eventIdOf } from './pipeline.ts';
 
@@ -24,14 +24,13 @@ const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
 const nowMs = Date.now();
 
 // The pipeline bench's batches: 4 agents, 250 events each, 40 batches a millisecond of event time.
-const encoder = new TextEncoder();
 const batches = Array.from({ length: messages }, (_, b) => {
   const agent = `bench-${b % AGENTS}`;
   const events = Array.from({ length: BATCH }, (_, i) => {
     const id = b * BATCH + i;
     return { ...benchEvent((b % 16) * BATCH + i, agent, 0, model, mix), event_id: eventIdOf(agent, id), ts_ns: `${nowMs + Math.floor(b / 40)}${String(id % 1_000_000).padStart(6, '0')}` };
   });
-  return { subject: eventsSubject(agent), data: encoder.encode(JSON.stringify(toColumns(agent, b, events))) };
+  return { subject: eventsSubject(agent), data: encodeBatch(agent, b, events) };
 });
 
 const limits = { maxFutureMs: 300_000, maxPayloadChars: 4096, maxPastMs: 7 * 86_400_000 };

@@ -19,7 +19,8 @@ import { startNats } from '../deploy/local/nats.ts';
 import { freePort } from '../deploy/local/ports.ts';
 import { waitFor } from '../deploy/local/wait.ts';
 import { inferenceLine } from '../collector/points/inference-line.ts';
-import { toColumns, type EventColumns } from '../schemas/event-columns.ts';
+import { compactColumns, type CompactColumns } from '../schemas/compact-columns.ts';
+import { toColumns } from '../schemas/event-columns.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
 import { ms, roundProbability } from '../agent/events/build.ts';
@@ -215,12 +216,12 @@ function headOf(template: string): string {
   return `${template.slice(0, -2)},"event_id":`;
 }
 
-/** The EventBatch v2 text of `n` events without seq, event_id and ts_ns (which end it: `...]}}`). */
+/** The EventBatch v3 text (as agents send it) of `n` events without seq, event_id and ts_ns (which end it: `...]}}`). */
 function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): string {
   const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
   const events = Array.from({ length: n }, (_, i) => benchEvent(slot * n + i, agent, 0, model, mix));
-  const batch: Partial<EventColumns> = toColumns(agent, 0, events);
-  const columns: Partial<EventColumns['columns']> = { ...batch.columns };
+  const batch: Partial<CompactColumns> = compactColumns(toColumns(agent, 0, events));
+  const columns: Partial<CompactColumns['columns']> = { ...batch.columns };
   delete columns.event_id;
   delete columns.ts_ns;
   delete batch.seq;

@@ -1,12 +1,13 @@
-// A batch of events -> bytes for one JetStream message: an EventBatch v2, the events as columns
-// (schemas/event-columns.ts says why).
+// A batch of events -> bytes for one JetStream message: an EventBatch v3, the events as columns
+// (schemas/event-columns.ts says why), compacted (schemas/compact-columns.ts says why).
+import { compactColumns } from '../../schemas/compact-columns.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const encoder = new TextEncoder();
 
 export function encodeBatch(agentId: string, seq: number, events: readonly InferenceEvent[]): Uint8Array {
-  return encoder.encode(JSON.stringify(toColumns(agentId, seq, events)));
+  return encoder.encode(JSON.stringify(compactColumns(toColumns(agentId, seq, events))));
 }
 
 /**

@@ -12,7 +12,7 @@ import { startInflux, type LocalInflux } from '../../deploy/local/influxd.ts';
 import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
-import { toColumns } from '../../schemas/event-columns.ts';
+import { encodeBatch } from '../../agent/publish/batch-encoding.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { benchEvent } from '../pipeline.ts';
 import { healthzP99During } from './healthz-probe.ts';
@@ -114,7 +114,7 @@ const badEvents = () => {
 };
 const goodBatch = (seq: number) => {
   const now = Date.now();
-  return encoder.encode(JSON.stringify(toColumns('agent-h', seq, Array.from({ length: 1000 }, (_, i) => benchEvent(seq * 1000 + i, 'agent-h', now - 1000, MODEL)))));
+  return encodeBatch('agent-h', seq, Array.from({ length: 1000 }, (_, i) => benchEvent(seq * 1000 + i, 'agent-h', now - 1000, MODEL)));
 };
 const terminated = (n: number) => (c: Record<string, number>) => c.messages_terminated_total >= n;
 

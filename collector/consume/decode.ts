@@ -1,9 +1,11 @@
 // One JetStream message -> the valid events it carries, and at most ONE dead letter for what is
 // not valid (the whole message when it is not a batch, else a summary of its bad events). Pure.
-// A batch comes as rows (v1) or as columns (v2, what the agent sends); either way each event is
-// checked alone. One letter per message, not per event: a hostile batch of thousands of bad
-// events must not become thousands of letters, log lines and publishes.
+// A batch comes as rows (v1), as columns (v2) or as compacted columns (v3, what the agent sends:
+// schemas/compact-columns.ts), expanded to v2 first; either way each event is checked alone. One
+// letter per message, not per event: a hostile batch of thousands of bad events must not become
+// thousands of letters, log lines and publishes.
 import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.ts';
+import { expandColumns } from '../../schemas/compact-columns.ts';
 import { EventBatch, InferenceEvent, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, MAX_TS_NS } from '../../schemas/inference-event.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../../schemas/subjects.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
@@ -247,9 +249,15 @@ interface Rows {
   plain(i: number, row: unknown): boolean;
 }
 
-/** The batch behind a parsed message, v1 or v2, as rows to check one by one. */
+/** The batch behind a parsed message, v1, v2 or v3, as rows to check one by one. */
 function batchOf(parsed: unknown): Rows | { ok: false; reason: string } {
-  if ((parsed as { v?: unknown } | null)?.v === 2) {
+  const v = (parsed as { v?: unknown } | null)?.v;
+  if (v === 3) {
+    const expanded = expandColumns(parsed);
+    if (!expanded.ok) return expanded;
+    parsed = expanded.value;
+  }
+  if (v === 2 || v === 3) {
     const checked = checkColumns(parsed);
     if (!checked.ok) return checked;
     const columns = checked.value;

@@ -7,12 +7,12 @@ import { unknownInput } from '../../agent/events/observation.ts';
 import { sniffFormat } from '../../agent/events/sniff-format.ts';
 import { encodeBatch, batchMsgId } from '../../agent/publish/batch-encoding.ts';
 import { decodeMessage } from '../../collector/consume/decode.ts';
-import { EventColumns } from '../../schemas/event-columns.ts';
+import { CompactColumns } from '../../schemas/compact-columns.ts';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
 
 const checkEvent = validator(InferenceEvent);
-const checkColumns = validator(EventColumns);
+const checkCompact = validator(CompactColumns);
 const model = { id: 'm.onnx', version: 'v1', sha256: 'f'.repeat(64) };
 const result = {
   info: { format: 'PNG' as const, mode: 'RGB' as const, width: 300, height: 200, bytes: 1234 },
@@ -69,12 +69,14 @@ test('an error becomes a valid event with a null verdict; ts_ns is unique per bu
   assert.notEqual(a.event_id, b.event_id);
 });
 
-test('a batch encodes to an EventBatch v2 that decodes back to the events in order', () => {
+test('a batch encodes to a compacted EventBatch v3 that decodes back to the events in order', () => {
   const builder = new EventBuilder('agent-1', model);
-  const events = Array.from({ length: 5 }, () => builder.build(observeResult('library', result)));
+  const events = Array.from({ length: 8 }, () => builder.build(observeResult('library', result)));
   const data = encodeBatch('agent-1', 42, events);
   const batch = JSON.parse(new TextDecoder().decode(data));
-  assert.ok(checkColumns(batch).ok);
+  assert.ok(checkCompact(batch).ok);
+  assert.equal(batch.v, 3);
+  assert.deepEqual(batch.columns.source, { dictionary: ['library'], indexes: [0, 0, 0, 0, 0, 0, 0, 0] }, 'a repeated string goes as a dictionary');
   assert.equal(batch.seq, 42);
   const decoded = decodeMessage(data, { subject: 's' }, { maxFutureMs: 60_000, maxPayloadChars: 100 }, Date.now());
   assert.deepEqual(decoded.dead, []);

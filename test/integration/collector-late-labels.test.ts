@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, readWhole, rows } from './collector-setup.ts';
-import { startCollector } from '../../collector/start.ts';
+import { collectorConfig, influxQL, readWhole, rows, withCollector } from './collector-setup.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 
 const services = useServices({ nats: true, influx: true });
@@ -35,9 +34,7 @@ async function post(api: string, body: unknown, token = WRITE_TOKEN): Promise<{ 
 
 test('labels 10+ minutes after their events make the stored 1-minute FPR exactly right, idempotently', async () => {
   const config = labelsConfig(DB, { durable: 'late-labels' });
-  const collector = await startCollector(config, quietLog);
-  const nc = await natsConnect(services.nats.url);
-  try {
+  await withCollector(config, async (nc, collector) => {
     const api = collector.apiUrl as string;
     const minute = Math.floor((Date.now() - 15 * 60_000) / 60_000) * 60_000;
     // 10 events in that minute: 3 flagged stego (prob 0.9), 7 not; one already labelled clean.
@@ -83,10 +80,7 @@ test('labels 10+ minutes after their events make the stored 1-minute FPR exactly
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error?.code ?? bad.json.code, 'invalid_labels');
     assert.equal((await post(api, labels, TOKEN)).status, 403);
-  } finally {
-    await nc.close();
-    await collector.stop();
-  }
+  });
 });
 
 const BY_REQUEST_DB = 'late_labels_by_request';
@@ -100,9 +94,7 @@ async function windowAt(granularity: string, start: number, modelVersion = '*'):
 
 test('labels by request_id 12 minutes late make the stored 1-minute, 10-second and 1-second figures exactly right', async () => {
   const config = labelsConfig(BY_REQUEST_DB, { durable: 'late-labels-by-request' });
-  const collector = await startCollector(config, quietLog);
-  const nc = await natsConnect(services.nats.url);
-  try {
+  await withCollector(config, async (nc, collector) => {
     const api = collector.apiUrl as string;
     const minute = Math.floor((Date.now() - 12 * 60_000) / 60_000) * 60_000;
     // Eight requests a second apart (each in its own 1 s window, all in the first 10 s): the first
@@ -163,10 +155,7 @@ test('labels by request_id 12 minutes late make the stored 1-minute, 10-second a
     assert.equal((await post(api, { event_id: 'byreq-1', request_id: 'req-1', truth: 'clean', source: 'review' })).status, 400);
     assert.equal((await post(api, { truth: 'clean', source: 'review' })).status, 400);
     assert.equal((await post(api, { request_id: 'req 1', truth: 'clean', source: 'review' })).status, 400, 'a request id the agent would refuse');
-  } finally {
-    await nc.close();
-    await collector.stop();
-  }
+  });
 });
 
 const EARLY_DB = 'late_labels_early';
@@ -175,9 +164,7 @@ test('a label that comes before its minute is written survives the live write of
   // The minute stays open until told (a long idle grace); labels are settled 15 s after they came.
   const config = labelsConfig(EARLY_DB, { durable: 'late-labels-early', idleGraceMs: 120_000 });
   config.labels.settleMs = 15_000;
-  const collector = await startCollector(config, quietLog);
-  const nc = await natsConnect(services.nats.url);
-  try {
+  await withCollector(config, async (nc, collector) => {
     const api = collector.apiUrl as string;
     const minute = Math.floor((Date.now() - 3000) / 60_000) * 60_000;
     const window = async () => rows(await influxQL(services.influx.url, EARLY_DB, `SELECT "count", "fp", "clean_labelled", "fpr" FROM "window" WHERE "granularity" = '1m' AND "agent" = '*' AND "model_version" = '*' AND time = ${minute}ms`))[0];
@@ -195,10 +182,7 @@ test('a label that comes before its minute is written survives the live write of
     await publishBatches(nc.jetstream(), toBatches([makeEvent({ id: 'early-closer', agent: 'agent-e-closer', tsMs: minute + 65_000 })], 20));
     const settled = await readWhole(window, { count: 10, fp: 3, clean_labelled: 10, fpr: 3 / 10 }, 'the settled minute', 60_000);
     assert.deepEqual({ ...settled, time: undefined }, { time: undefined, count: 10, fp: 3, clean_labelled: 10, fpr: 3 / 10 });
-  } finally {
-    await nc.close();
-    await collector.stop();
-  }
+  });
 });
 
 const ROLLOUT_DB = 'late_labels_rollout';
@@ -212,9 +196,7 @@ async function rolloutWindow(start: number): Promise<Record<string, any> | undef
 }
 
 test('late labels make the stored rollout comparison (each side of a shadow rollout) exactly right, as the gate reads it', async () => {
-  const collector = await startCollector(labelsConfig(ROLLOUT_DB, { durable: 'late-labels-rollout' }), quietLog);
-  const nc = await natsConnect(services.nats.url);
-  try {
+  await withCollector(labelsConfig(ROLLOUT_DB, { durable: 'late-labels-rollout' }), async (nc, collector) => {
     const api = collector.apiUrl as string;
     const minute = Math.floor((Date.now() - 11 * 60_000) / 60_000) * 60_000;
     // Ten requests served by the primary v5.0.0 (the first two flagged); four of them shadowed by
@@ -257,8 +239,5 @@ test('late labels make the stored rollout comparison (each side of a shadow roll
     // Again: the same numbers (idempotent).
     assert.equal((await post(api, labels)).json.applied, 10);
     assert.deepEqual(await rolloutWindow(minute), expected);
-  } finally {
-    await nc.close();
-    await collector.stop();
-  }
+  });
 });

@@ -2,10 +2,9 @@
 // and pulls again; InfluxDB ends with every event exactly once and the minute windows whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector } from '../../collector/start.ts';
 import { publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, minuteTotal, natsConnect, prepareStreams, quietLog, rawCounts, rows, spreadEvents } from './collector-setup.ts';
+import { collectorConfig, influxQL, minuteTotal, rawCounts, rows, spreadEvents, withCollector } from './collector-setup.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const services = useServices({ nats: true, influx: true });
@@ -39,10 +38,7 @@ test('influxd stopped under load and started again: nothing lost, nothing double
   const batches = toBatches(events, 100);
   const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'outage-influx' });
   config.influx.maxBacklogPoints = 5000; // small, so flow control pauses pulling during the outage
-  const nc = await natsConnect(services.nats.url);
-  await prepareStreams(nc, config);
-  const collector = await startCollector(config, quietLog);
-  try {
+  await withCollector(config, async (nc, collector) => {
     const js = nc.jetstream();
     await publishBatches(js, batches.slice(0, 60));
     await waitFor(() => collector.stats().pointsAccepted > 0, { what: 'first writes' });
@@ -59,10 +55,7 @@ test('influxd stopped under load and started again: nothing lost, nothing double
     });
     assert.deepEqual(await rawCounts(services.influx.url, db), { total: events.length, distinct: events.length });
     await waitFor(async () => (await minuteTotal(services.influx.url, db)) === events.length, { timeoutMs: 20_000, what: 'whole minute windows' });
-  } finally {
-    await collector.stop();
-    await nc.close();
-  }
+  });
 });
 
 test('nats-server restarted under load: nothing lost, nothing doubled', async () => {
@@ -73,10 +66,7 @@ test('nats-server restarted under load: nothing lost, nothing doubled', async ()
   const events = spreadEvents(20_000, base).map((e) => ({ ...e, event_id: `n-${e.event_id}` }));
   const batches = toBatches(events, 100).map((b) => ({ ...b, agent: b.agent, seq: b.seq + 1_000_000 }));
   const config = collectorConfig(services.nats.url, services.influx.url, db, { durable: 'outage-nats', ackWaitMs: 4000 });
-  const nc = await natsConnect(services.nats.url);
-  await prepareStreams(nc, config);
-  const collector = await startCollector(config, quietLog);
-  try {
+  await withCollector(config, async (nc, collector) => {
     // The first test's events are in the stream too; this durable reads them all, so count ours.
     await publishBatches(nc.jetstream(), batches.slice(0, 100));
     await waitFor(() => collector.stats().validEvents >= 5000, { what: 'consumption under way' });
@@ -91,10 +81,7 @@ test('nats-server restarted under load: nothing lost, nothing doubled', async ()
     assert.equal(d.values[0][1], events.length);
     minuteCheck = { db, events };
     lateMerged = collector.stats().lateMerged;
-  } finally {
-    await collector.stop();
-    await nc.close();
-  }
+  });
 });
 
 let minuteCheck: { db: string; events: InferenceEvent[] } | undefined;

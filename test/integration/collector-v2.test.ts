@@ -2,10 +2,9 @@
 // real server that speaks it: victoria-metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, natsConnect, prepareStreams, quietLog } from './collector-setup.ts';
+import { collectorConfig, withCollector } from './collector-setup.ts';
 
 const services = useServices({ nats: true, victoria: true });
 
@@ -25,10 +24,7 @@ test('raw and window points reach an InfluxDB v2 write API', async () => {
   config.influx.version = 2;
   config.influx.token = 'secret-token';
   config.influx.org = 'starwatch';
-  const nc = await natsConnect(services.nats.url);
-  await prepareStreams(nc, config);
-  const collector = await startCollector(config, quietLog);
-  try {
+  await withCollector(config, async (nc, collector) => {
     await publishBatches(nc.jetstream(), toBatches(events, 50));
     const raw = await waitFor(async () => {
       const series = await exported('{__name__="inference_total_ms"}');
@@ -42,8 +38,5 @@ test('raw and window points reach an InfluxDB v2 write API', async () => {
     }, { timeoutMs: 20_000, what: 'the 1m window in victoria-metrics' });
     assert.deepEqual([minute[0].values[0], minute[0].timestamps[0]], [events.length, base]);
     assert.equal(collector.stats().writeErrors, 0);
-  } finally {
-    await collector.stop();
-    await nc.close();
-  }
+  });
 });

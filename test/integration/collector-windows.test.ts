@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstValueFrom, filter } from 'rxjs';
 import { DEAD_LETTER_SUBJECT } from '../../schemas/subjects.ts';
-import { startCollector } from '../../collector/start.ts';
 import { makeEvent, publishBatches, toBatches } from '../fixtures/collector-events.ts';
 import { useServices, waitFor } from '../harness/services.ts';
-import { collectorConfig, influxQL, natsConnect, quietLog, rawCounts, rows } from './collector-setup.ts';
+import { collectorConfig, influxQL, rawCounts, rows, withCollector } from './collector-setup.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
 
 const services = useServices({ nats: true, influx: true });
@@ -78,13 +77,8 @@ function expected(events: InferenceEvent[]) {
 test('known events give exactly the expected windows in InfluxDB, and bad input is dead-lettered', async () => {
   const events = knownEvents();
   const config = collectorConfig(services.nats.url, services.influx.url, 'windows_test');
-  const nc = await natsConnect(services.nats.url);
-  const collector = await startCollector(config, quietLog).catch(async (e) => {
-    await nc.close();
-    throw e;
-  });
-  const minuteClosed = firstValueFrom(collector.window$.pipe(filter((w) => w.granularity === '1m' && w.agent === '*' && w.model_version === '*')));
-  try {
+  await withCollector(config, async (nc, collector) => {
+    const minuteClosed = firstValueFrom(collector.window$.pipe(filter((w) => w.granularity === '1m' && w.agent === '*' && w.model_version === '*')));
     const js = nc.jetstream();
     await publishBatches(js, toBatches(events, 20));
     // Bad input: a message that is not JSON, and a batch with one invalid event among valid ones.
@@ -150,10 +144,7 @@ test('known events give exactly the expected windows in InfluxDB, and bad input 
 
     // Everything of the first minute is acked once its windows are written.
     await waitFor(() => collector.stats().acked >= 1, { what: 'acks' });
-  } finally {
-    await nc.close();
-    await collector.stop();
-  }
+  });
 });
 
 test('line protocol escaping survives a real influxd: tricky tags and strings come back as written', async () => {

@@ -62,13 +62,19 @@ test('strings that repeat go as a dictionary; mostly distinct ones stay plain', 
   assert.ok(Array.isArray(compactColumn([{ category: 'clean' }, null, null, null])), 'labels are objects');
 });
 
+test('booleans go as a dictionary', () => {
+  const flags = Array.from({ length: 40 }, (_, i) => i % 9 === 0);
+  assert.deepEqual((compactColumn(flags) as { dictionary: unknown[] }).dictionary, [true, false]);
+  assert.deepEqual(roundTrip(flags), flags);
+});
+
 test('a v3 batch decodes to the very events of its v2 batch', () => {
   const events = Array.from({ length: 64 }, (_, i) =>
     makeEvent({ id: `ev-${i}`, tsMs: now - 64 + i, prob: ((i * 37) % 1000) / 1000, totalMs: 1 + i / 1000, format: i % 5 ? 'PNG' : 'JPEG', error: i % 9 === 0 ? 'CORRUPT_IMAGE' : undefined, label: i === 3 ? { category: 'clean' } : undefined }),
   );
   const v3 = compactColumns(toColumns('agent-a', 5, events));
   assert.ok(checkCompact(v3).ok);
-  assert.ok(!Array.isArray(v3.columns.total_ms) && !Array.isArray(v3.columns.format), 'timings and formats are compacted');
+  for (const name of ['total_ms', 'format', 'is_stego'] as const) assert.ok(!Array.isArray(v3.columns[name]), `${name} is compacted`);
   const out = decodeMessage(bytes(v3), origin, limits, now);
   assert.deepEqual(out.dead, []);
   assert.deepEqual(out.events.map((e) => e.event), events);
@@ -89,7 +95,7 @@ test('a bent v3 batch is one bad_batch that says where, and yields no event; the
     ['an unknown column', (c) => (c.extra = { decimals: 1, units: [1] }), /^\/columns/],
     ['more units than a batch has events', (c) => (c.total_ms.units = Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => 1)), /^\/columns\/total_ms\/units must be an array of at most 10000 integers$/],
     ['more indexes than a batch has events', (c) => (c.source.indexes = Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => 0)), /^\/columns\/source\/indexes must be an array of at most 10000 integers$/],
-    ['a dictionary of objects', (c) => (c.source.dictionary = [{}]), /^\/columns\/source\/dictionary must be an array of 1 to 64 strings or nulls$/],
+    ['a dictionary of objects', (c) => (c.source.dictionary = [{}]), /^\/columns\/source\/dictionary must be an array of 1 to 64 strings, booleans or nulls$/],
     ['an empty dictionary', (c) => (c.source.dictionary = []), /^\/columns\/source\/dictionary must be/],
     ['no columns', (c) => Object.keys(c).forEach((k) => delete c[k]), /^\/columns must have required property/],
     ['units that do not line up', (c) => c.total_ms.units.pop(), /^\/columns\/total_ms has 7 values, n is 8$/],

@@ -136,13 +136,14 @@ function asDictionary(values: readonly unknown[]): Static<typeof Dictionary> | u
 export function expandColumns(batch: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
   const columns = (batch as { columns?: unknown }).columns;
   if (!isRecord(columns)) return { ok: false, reason: '/columns must be object' };
-  const expanded: Record<string, unknown[]> = {};
-  for (const name in columns) {
-    const values = expandColumn(columns[name]);
+  const expanded: [string, unknown[]][] = [];
+  for (const [name, column] of Object.entries(columns)) {
+    const values = expandColumn(column);
     if (typeof values === 'string') return { ok: false, reason: `/columns/${name}${values}` };
-    expanded[name] = values;
+    expanded.push([name, values]);
   }
-  return { ok: true, value: { ...(batch as object), v: 2, columns: expanded } };
+  // fromEntries, not assignment: a column named __proto__ stays a column (which v2 then refuses).
+  return { ok: true, value: { ...(batch as object), v: 2, columns: Object.fromEntries(expanded) } };
 }
 
 /** A column's values, or what is wrong with it (a path below the column and a reason). */

@@ -93,6 +93,7 @@ test('a bent v3 batch is one bad_batch that says where, and yields no event; the
     ['a dictionary too large', (c) => (c.source.dictionary = Array.from({ length: MAX_DICTIONARY + 1 }, () => 'scan')), /^\/columns\/source/],
     ['a form of its own', (c) => (c.source = { repeat: 'scan' }), /^\/columns\/source/],
     ['an unknown column', (c) => (c.extra = { decimals: 1, units: [1] }), /^\/columns/],
+    ['a column named __proto__', (c) => Object.defineProperty(c, '__proto__', { value: { decimals: 1, units: [1] }, enumerable: true }), /^\/columns must NOT have additional properties$/],
     ['more units than a batch has events', (c) => (c.total_ms.units = Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => 1)), /^\/columns\/total_ms\/units must be an array of at most 10000 integers$/],
     ['more indexes than a batch has events', (c) => (c.source.indexes = Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => 0)), /^\/columns\/source\/indexes must be an array of at most 10000 integers$/],
     ['a dictionary of objects', (c) => (c.source.dictionary = [{}]), /^\/columns\/source\/dictionary must be an array of 1 to 64 strings, booleans or nulls$/],

@@ -57,6 +57,13 @@ export const PUBLISHER_DEFAULTS = {
 } as const;
 
 const RETRY_MS = 200;
+/**
+ * What a stream counts for a message besides its data: the subject, the headers (Nats-Msg-Id) and
+ * the store's record, about 200 bytes for an agent's batch (nats-server 2.9). Without it a batch
+ * that fitted by the data alone went unanswered (503) for ever and was never counted as refused.
+ * Generous on purpose: it matters only once a publish has gone unanswered.
+ */
+const STORED_OVERHEAD_BYTES = 1024;
 /** What nats-server answers when a bounded stream will not take a message. */
 const REFUSAL = /maximum (bytes|messages|message size)|exceeds maximum|insufficient (resources|storage)/i;
 const isStreamRefusal = (e: Error): boolean => REFUSAL.test(e.message);
@@ -257,12 +264,12 @@ export class EventPublisher {
       this.logger.warn(`the events stream refused a batch (${error.message}); ${n} refusals so far, retrying while events queue`);
   }
 
-  /** True when the events stream exists and has no room for a message of `bytes`. */
+  /** True when the events stream exists and has no room for a message of `bytes` of data. */
   private async streamRefuses(bytes: number): Promise<boolean> {
     try {
       const { config, state } = await (await this.nc!.jetstreamManager()).streams.info(EVENTS_STREAM);
       return (
-        (config.max_bytes > 0 && state.bytes + bytes > config.max_bytes) ||
+        (config.max_bytes > 0 && state.bytes + bytes + STORED_OVERHEAD_BYTES > config.max_bytes) ||
         (config.max_msgs > 0 && state.messages >= config.max_msgs) ||
         (config.max_msg_size > 0 && bytes > config.max_msg_size)
       );

@@ -73,6 +73,9 @@ test('a full stream refuses the agent: it is told, counts and logs it, and drops
   const publisher = new EventPublisher({ agentId: 'agent-full', nats: { servers: [services.nats.url] }, createStream: false, batchSize: 50, logger: byLevel((level, m) => level === 'warn' && warnings.push(m)) });
   try {
     const jsm = await nc.jetstreamManager();
+    // Six batches of these events fill 25.8 KB; the seventh's data (4.1 KB) would fit by itself, its
+    // subject and headers do not: the publisher must count what the stream counts (a CI run,
+    // 2026-12-02, waited for a refusal that it took for an unanswered publish).
     await jsm.streams.add({ name: 'STARWATCH_EVENTS', subjects: [EVENTS_FILTER], storage: StorageType.File, max_bytes: 30_000, discard: DiscardPolicy.New });
     publisher.start();
     const now = Date.now();

@@ -25,7 +25,14 @@ async function cpuMsPerRun(threads: number, streams: Awaited<ReturnType<typeof p
 
 test('two intra-op threads cost well under twice the CPU an image of one', async () => {
   const { streams } = await preprocess(await readFile('test/fixtures/parity/images/real_clean-0065.jpg'));
-  const one = await cpuMsPerRun(1, streams);
-  const two = await cpuMsPerRun(2, streams);
-  assert.ok(two < one * 1.5, `CPU an image: ${two.toFixed(2)} ms at 2 threads, ${one.toFixed(2)} ms at 1`);
+  // Alternating rounds, the least of each: a test beside this one on the other core made a
+  // single round of 2 threads cost 1.6x (a CI run, 2026-12-02); spinning threads cost 2x in every round.
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    one.push(await cpuMsPerRun(1, streams));
+    two.push(await cpuMsPerRun(2, streams));
+  }
+  const [least1, least2] = [Math.min(...one), Math.min(...two)];
+  assert.ok(least2 < least1 * 1.5, `CPU an image: ${two.map((x) => x.toFixed(2)).join(', ')} ms at 2 threads, ${one.map((x) => x.toFixed(2)).join(', ')} ms at 1`);
 });

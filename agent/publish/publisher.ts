@@ -58,6 +58,12 @@ export const PUBLISHER_DEFAULTS = {
 
 const RETRY_MS = 200;
 /**
+ * Room for a batch's headers (Nats-Msg-Id: 27 bytes and the id, at most about 100). The server's
+ * max_payload and the stream's max_msg_size count headers and data together: a batch whose data
+ * alone fitted was refused (MAX_PAYLOAD_EXCEEDED) on every retry, and never split.
+ */
+const HEADERS_ROOM_BYTES = 256;
+/**
  * What a stream counts for a message besides its data: the subject, the headers (Nats-Msg-Id) and
  * the store's record, about 200 bytes for an agent's batch (nats-server 2.9). Without it a batch
  * that fitted by the data alone went unanswered (503) for ever and was never counted as refused.
@@ -222,7 +228,7 @@ export class EventPublisher {
   private split(events: InferenceEvent[]): { seq: number; data: Uint8Array; count: number }[] {
     const seq = this.seq++;
     const data = encodeBatch(this.agentId, seq, events);
-    const fits = data.length <= Math.min(this.maxPayload, MAX_MESSAGE_BYTES) && events.length <= MAX_BATCH_EVENTS;
+    const fits = data.length + HEADERS_ROOM_BYTES <= Math.min(this.maxPayload, MAX_MESSAGE_BYTES) && events.length <= MAX_BATCH_EVENTS;
     if (fits || events.length === 1) return [{ seq, data, count: events.length }];
     const half = events.length >> 1;
     return [...this.split(events.slice(0, half)), ...this.split(events.slice(half))];

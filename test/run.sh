@@ -14,6 +14,9 @@
 # stress-ng, 19m49s): 1133 s against 1106 s, while the unit files were done after 464 s; so a
 # third lane runs four long service files, none of them timed to the millisecond, after the unit
 # files: the machine runs three streams of tests from start to end, not only for eight minutes.
+# ci69 (2026-12-02, beside stress-ng, 19m17s): 1084 s, 998 s and 502 + 271 s, so agent-admission
+# (142 s there) runs after the unit files too. Its one timed check (/healthz within 100 ms while
+# images decode) sees three streams of tests there as it did in the first lane.
 # The reports follow each other (first lane first), each with node's own summary; the exit code
 # fails if any run failed. The node flags are test:services' (package.json).
 set -uo pipefail
@@ -25,7 +28,8 @@ whole=(test/e2e/*.test.ts test/integration/grafana-queries.test.ts test/integrat
   test/integration/collector-cluster.test.ts test/integration/collector-cluster-redelivery.test.ts
   test/integration/collector-replicas.test.ts test/integration/collector-late-labels-replicas.test.ts)
 after_unit=(test/hostile/collector-restart.test.ts test/integration/model-registry.test.ts
-  test/integration/alerts-handling.test.ts test/hostile/collector-closed-marks.test.ts)
+  test/integration/alerts-handling.test.ts test/hostile/collector-closed-marks.test.ts
+  test/hostile/agent-admission.test.ts)
 focused=()
 for f in test/integration/*.test.ts test/hostile/*.test.ts; do
   [[ " ${whole[*]} ${after_unit[*]} " == *" $f "* ]] || focused+=("$f")

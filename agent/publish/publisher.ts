@@ -59,8 +59,8 @@ export const PUBLISHER_DEFAULTS = {
 const RETRY_MS = 200;
 /**
  * Room for a batch's headers (Nats-Msg-Id: 27 bytes and the id, at most about 100). The server's
- * max_payload and the stream's max_msg_size count headers and data together: a batch whose data
- * alone fitted was refused (MAX_PAYLOAD_EXCEEDED) on every retry, and never split.
+ * max_payload counts headers and data together (the stream's max_msg_size may too; not tried): a
+ * batch whose data alone fitted was refused (MAX_PAYLOAD_EXCEEDED) on every retry, and never split.
  */
 const HEADERS_ROOM_BYTES = 256;
 /**

@@ -181,10 +181,9 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       const nowMs = Date.now();
       let ids = '';
       let times = '';
-      const prefix = eventIdPrefix(`bench-${a}`);
       for (let i = 0; i < n; i++) {
         const sep = i === 0 ? '' : ',';
-        ids += `${sep}"${prefix}-${(first + i).toString(36)}"`;
+        ids += `${sep}"${eventIdOf(`bench-${a}`, first + i)}"`;
         times += `${sep}"${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}"`;
       }
       const head = n === batch ? heads[a][mySeq % SLOTS] : encoder.encode(headOf(batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n)));

@@ -17,8 +17,8 @@
 # ci69 (2026-12-02, beside stress-ng, 19m17s): 1084 s, 998 s and 502 + 271 s, so agent-admission
 # (142 s there) runs after the unit files too. Its one timed check (/healthz within 100 ms while
 # images decode) sees three streams of tests there as it did in the first lane.
-# The reports follow each other (first lane first), each with node's own summary; the exit code
-# fails if any run failed. The node flags are test:services' (package.json).
+# The reports follow each other (first lane first), each with node's own summary, then every
+# failed test again with its error; the exit code fails if any run failed. The node flags are test:services' (package.json).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -39,12 +39,15 @@ done
 (npm run --silent test:unit > "$out/unit" 2>&1; echo $? > "$out/unit.rc"
   "${node_test[@]}" "${after_unit[@]}" > "$out/after_unit" 2>&1; echo $? > "$out/after_unit.rc") &
 ("${node_test[@]}" "${whole[@]}" > "$out/whole" 2>&1; echo $? > "$out/whole.rc") &
-"${node_test[@]}" "${focused[@]}"
+"${node_test[@]}" "${focused[@]}" | tee "$out/focused"
 focused_rc=$?
 wait
 cat "$out/whole" "$out/after_unit" "$out/unit"
 echo "# type check (tsc --noEmit):"
 cat "$out/typecheck"
+# CI keeps only the tail of a run, so each failed test is repeated here with its error block.
+echo "# failed tests:"
+awk -f test/failed-tests.awk "$out/focused" "$out/whole" "$out/after_unit" "$out/unit"
 rc() { cat "$out/$1.rc"; }
 echo "# exit codes: focused service files $focused_rc, whole-system files $(rc whole), service files after the unit files $(rc after_unit), unit $(rc unit), type check $(rc typecheck)"
 [ "$focused_rc" = 0 ] && [ "$(rc whole)" = 0 ] && [ "$(rc after_unit)" = 0 ] && [ "$(rc unit)" = 0 ] && [ "$(rc typecheck)" = 0 ]

@@ -148,7 +148,7 @@ export async function startDemo(o: DemoOptions, say: Say): Promise<RunningDemo> 
           say(
             'stopped',
             { traffic: sent, late_labels: lateLabels, notifications, incident_notified_after_s: incidentNotifiedAfterS, incident_told_after_first_window_s: afterFirstWindowS },
-            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${notifications} notifications (the incident told ${afterFirstWindowS ?? '-'} s after its first window began, ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
+            `stopped: ${sent.sent} requests sent, ${sent.skipped} skipped, ${sent.missed} missed, ${notifications} notifications (the incident told ${afterFirstWindowS ?? '-'} s after its first window began, ${incidentNotifiedAfterS ?? '-'} s after it began); all services stopped`,
           );
         })()),
     };
@@ -285,7 +285,7 @@ function schedule(o: DemoOptions, say: Say, traffic: TrafficGenerator, inject: (
     say(
       'status',
       { at_s: elapsed(), traffic: t, collector: c, late_labels: l },
-      `[${elapsed()} s] sent ${t.sent} (${statuses}), skipped ${t.skipped}; collector stored ${c.pointsAccepted} points from ${c.validEvents} events; late labels ${l.applied} applied of ${l.held} held back`,
+      `[${elapsed()} s] sent ${t.sent} (${statuses}), skipped ${t.skipped}, missed ${t.missed}; collector stored ${c.pointsAccepted} points from ${c.validEvents} events; late labels ${l.applied} applied of ${l.held} held back`,
     );
   }, STATUS_EVERY_MS);
   const alerts = collector.handle.analysis.alert$.subscribe((transition) => {

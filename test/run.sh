@@ -18,7 +18,8 @@
 # (142 s there) runs after the unit files too. Its one timed check (/healthz within 100 ms while
 # images decode) sees three streams of tests there as it did in the first lane.
 # The reports follow each other (first lane first), each with node's own summary, then every
-# failed test again with its error; the exit code fails if any run failed. The node flags are test:services' (package.json).
+# failed test again with its error; the exit code fails if any run failed. The node flags are
+# test:services' (package.json).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)

@@ -32,6 +32,8 @@ export interface TrafficOptions {
   truncatedEvery?: number;
   /** Every n-th steady corpus request goes without its label, which `onHeldBack` gets (0: none). */
   lateLabelEvery?: number;
+  /** How far behind its schedule the generator still catches up (MAX_CATCH_UP_MS by default). */
+  maxCatchUpMs?: number;
   /** Called with the label of each request sent without it, once the agent answered 200. */
   onHeldBack?: (label: LateLabel) => void;
 }
@@ -114,7 +116,7 @@ export class TrafficGenerator {
 
   private tick(): void {
     const due = Math.floor(((performance.now() - this.startedMs) / 1000) * this.options.rate);
-    const overdue = due - this.scheduled - Math.ceil((MAX_CATCH_UP_MS / 1000) * this.options.rate);
+    const overdue = due - this.scheduled - Math.ceil(((this.options.maxCatchUpMs ?? MAX_CATCH_UP_MS) / 1000) * this.options.rate);
     if (overdue > 0) {
       this.stats_.missed += overdue;
       this.scheduled += overdue;

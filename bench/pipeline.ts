@@ -181,9 +181,10 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       const nowMs = Date.now();
       let ids = '';
       let times = '';
+      const prefix = eventIdPrefix(`bench-${a}`);
       for (let i = 0; i < n; i++) {
         const sep = i === 0 ? '' : ',';
-        ids += `${sep}"${eventIdOf(`bench-${a}`, first + i)}"`;
+        ids += `${sep}"${eventIdAt(prefix, first + i)}"`;
         times += `${sep}"${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}"`;
       }
       const head = n === batch ? heads[a][mySeq % SLOTS] : encoder.encode(headOf(batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n)));
@@ -200,7 +201,12 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
  * characters, and a million distinct ones cost the collector more than agents' ids ever do.
  */
 export function eventIdOf(agent: string, n: number): string {
-  return `${eventIdPrefix(agent)}-${n.toString(36)}`;
+  return eventIdAt(eventIdPrefix(agent), n);
+}
+
+/** The id format itself, so the publishers' loop can look the prefix up once a batch. */
+function eventIdAt(prefix: string, n: number): string {
+  return `${prefix}-${n.toString(36)}`;
 }
 
 function eventIdPrefix(agent: string): string {

@@ -72,12 +72,15 @@ export class TrafficGenerator {
   private timer: NodeJS.Timeout | null = null;
   private startedMs = 0;
   private scheduled = 0;
+  /** The most overdue requests a tick still sends (maxCatchUpMs worth of the schedule). */
+  private readonly catchUpRequests: number;
   private incident: Incident | null = null;
   private incidentCount = 0;
 
   constructor(private readonly options: TrafficOptions) {
     if (options.corpus.length === 0) throw new Error('the traffic generator needs a non-empty corpus');
     if (!(options.rate > 0)) throw new Error(`rate must be above 0, got ${options.rate}`);
+    this.catchUpRequests = Math.ceil(((options.maxCatchUpMs ?? MAX_CATCH_UP_MS) / 1000) * options.rate);
     this.order = interleave(options.corpus);
     // PNG files cut to a third: the decoder meets the end of the data for certain.
     this.truncated = options.corpus
@@ -116,7 +119,7 @@ export class TrafficGenerator {
 
   private tick(): void {
     const due = Math.floor(((performance.now() - this.startedMs) / 1000) * this.options.rate);
-    const overdue = due - this.scheduled - Math.ceil(((this.options.maxCatchUpMs ?? MAX_CATCH_UP_MS) / 1000) * this.options.rate);
+    const overdue = due - this.scheduled - this.catchUpRequests;
     if (overdue > 0) {
       this.stats_.missed += overdue;
       this.scheduled += overdue;

@@ -2,13 +2,12 @@
 // and gets the streams back, so decoding one image overlaps with the model running another,
 // and the event loop stays free for /healthz and /metrics while scans run.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
 import type { DecodeLimits } from '../limits.ts';
 import type { Preprocessed } from '../preprocess.ts';
 import { fromWire, type PreprocessReply, type PreprocessTask, type WorkerMessage } from './messages.ts';
-
-export const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+import { startV4Worker } from './start-worker.ts';
 
 /** One core is left to the event loop and onnxruntime; the pool has at least one worker. */
 export function defaultWorkerCount(): number {
@@ -117,7 +116,7 @@ export class PreprocessPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const slot: Slot = { worker: new Worker(BOOT, { workerData: { entry: './preprocess-worker.ts' } }), task: null, ready: false };
+      const slot: Slot = { worker: startV4Worker('./preprocess-worker.ts'), task: null, ready: false };
       this.slots.push(slot);
       this.link?.(slot.worker);
       slot.worker.on('message', (m: WorkerMessage) => {

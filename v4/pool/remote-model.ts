@@ -1,7 +1,7 @@
 // A V4Model in a worker thread, behind the same interface (ModelRunner). Streams are copied
 // over (the caller may run them again, as ablation does) unless the caller gives them up
 // (RunOptions.transfer, as the V4 path does); the shared zero streams are not sent.
-import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { StreamName, V4Streams } from '../contract.ts';
 import { V4Error, V4_ERROR_CODES, type V4ErrorCode } from '../errors.ts';
 import { MODEL_MAX_QUEUED, type ModelIdentity, type RunOptions, type V4ModelOptions } from '../model.ts';
@@ -11,7 +11,7 @@ import { STREAM_NAMES, streamSize } from '../contract.ts';
 import type { ImageInfo } from '../preprocess.ts';
 import type { DecodeLimits } from '../limits.ts';
 import { streamsToWire, transferList, type ConnectMessage, type ForwardedReply, type ScanRequest, type WireStreams } from './messages.ts';
-import { BOOT } from './preprocess-pool.ts';
+import { startV4Worker } from './start-worker.ts';
 
 export type ModelRequest =
   | { id: number; release?: false; batch: WireStreams[]; zeroStreams?: readonly StreamName[] }
@@ -72,7 +72,7 @@ export class RemoteModel implements ModelRunner {
    * scan(..., alone). `nice`: the worker's thread runs at that OS priority (thread-priority.ts).
    */
   static load(modelPath: string, options: V4ModelOptions = {}, aloneThreads?: number, nice?: number): Promise<RemoteModel> {
-    const worker = new Worker(BOOT, { workerData: { entry: './model-worker.ts', modelPath, options, aloneThreads, nice } });
+    const worker = startV4Worker('./model-worker.ts', { modelPath, options, aloneThreads, nice });
     return new Promise((resolve, reject) => {
       worker.once('message', (m: Ready) => {
         if (m.ready) resolve(new RemoteModel(worker, m.identity, m.inputs, m.outputs, options.maxQueued ?? MODEL_MAX_QUEUED));

@@ -6,11 +6,10 @@ import { Worker } from 'node:worker_threads';
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
 /**
- * A scan worker makes a few hundred KB of ArrayBuffers an image (the bytes it was sent, the
- * decoded pixels), which V8 weighs against a new isolate's small starting limit: it ran a full
- * mark-compact every 25 images or so, 1.4-4.6 ms each, inside the scan in flight, and those made
- * most of the p95 at 1 in flight (bench v4: 20 in 480 scans; with 64 MB, 1). The old generation
- * still grows and shrinks as V8 decides past this size; a worker's heap stays tens of MB.
+ * Under V8's starting limit for a new isolate a scan worker ran a full mark-compact every 25
+ * images or so (its heap steady at 9-10 MB), 1.4-4.6 ms each, inside the scan in flight: most of
+ * the p95 at 1 in flight (480 scans at 1 in flight: 20 of them; with 64 MB, 1). Past this size
+ * V8 sizes the old generation as before (agent/server/README.md has the figures).
  */
 const INITIAL_OLD_SPACE_MB = 64;
 let heapSized = false;

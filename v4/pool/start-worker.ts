@@ -15,8 +15,9 @@ const INITIAL_OLD_SPACE_MB = 64;
 let heapSized = false;
 
 /**
- * V8 flags are the process's, read when an isolate is made: set before the first worker, they
- * size every worker's heap and leave the main thread's, which already exists, as it was.
+ * V8 flags are the process's, read when an isolate is made: set before the first V4 worker, this
+ * sizes the heap of every worker the process starts after it (a host embedding the agent
+ * included) and leaves the main thread's, which already exists, as it was.
  */
 function sizeWorkerHeaps(): void {
   if (heapSized) return;

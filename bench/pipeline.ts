@@ -19,7 +19,7 @@ import { startNats } from '../deploy/local/nats.ts';
 import { freePort } from '../deploy/local/ports.ts';
 import { waitFor } from '../deploy/local/wait.ts';
 import { inferenceLine } from '../collector/points/inference-line.ts';
-import { compactColumns, type CompactColumns } from '../schemas/compact-columns.ts';
+import { cborMessage, decodeCborBatch, encodeCborBatch } from '../schemas/cbor-batch.ts';
 import { toColumns } from '../schemas/event-columns.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
@@ -155,15 +155,14 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
 /**
  * Publishes batches of `batch` events from AGENTS agents, event time = now, with JetStream acks.
  * Like the raw ingest baseline's ready-made bodies, the batches are made cheaply: the agent's own
- * encoder writes one template per agent and slot (varied timings, verdicts, failures), and each
+ * encoder makes one template per agent and slot (varied timings, verdicts, failures), and each
  * batch only adds its event ids, times and seq. Real agents encode on their own hosts; here that
  * work would only take CPU from the pipeline under test.
  */
 async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number, mix: EventMix, batch: number): Promise<void> {
   const js = nc.jetstream();
-  const encoder = new TextEncoder();
-  // Each template's bytes up to where the ids begin, encoded once: a batch adds only its tail.
-  const heads = Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => encoder.encode(headOf(batchTemplate(`bench-${a}`, slot, mix, batch)))));
+  const templates = Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => batchTemplate(`bench-${a}`, slot, mix, batch)));
+  const timeLengths = new Uint8Array(batch).fill(19);
   let sent = 0;
   let seq = 0;
   const start = Date.now();
@@ -181,14 +180,17 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       const nowMs = Date.now();
       let ids = '';
       let times = '';
+      const idLengths = new Uint8Array(n);
       const prefix = eventIdPrefix(`bench-${a}`);
       for (let i = 0; i < n; i++) {
-        const sep = i === 0 ? '' : ',';
-        ids += `${sep}"${eventIdAt(prefix, first + i)}"`;
-        times += `${sep}"${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}"`;
+        const id = eventIdAt(prefix, first + i);
+        ids += id;
+        idLengths[i] = id.length;
+        times += `${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}`;
       }
-      const head = n === batch ? heads[a][mySeq % SLOTS] : encoder.encode(headOf(batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n)));
-      const data = Buffer.concat([head, encoder.encode(`[${ids}],"ts_ns":[${times}]},"seq":${mySeq}}`)]);
+      const template = n === batch ? templates[a][mySeq % SLOTS] : batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n);
+      const columns = { ...template.columns, event_id: { text: ids, lengths: idLengths }, ts_ns: { text: times, lengths: timeLengths.subarray(0, n) } };
+      const data = cborMessage({ ...template, seq: mySeq, columns });
       await js.publish(eventsSubject(`bench-${a}`), data, { msgID: `bench-${a}:${mySeq}` });
     }
   };
@@ -216,21 +218,11 @@ function eventIdPrefix(agent: string): string {
 }
 const ID_PREFIXES = new Map<string, string>();
 
-/** A batch template's text up to its event ids' value: `...,"event_id":`. */
-function headOf(template: string): string {
-  return `${template.slice(0, -2)},"event_id":`;
-}
-
-/** The EventBatch v3 text (as agents send it) of `n` events without seq, event_id and ts_ns (which end it: `...]}}`). */
-function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): string {
+/** The EventBatch v4 object (as agents send it, columns typed) of `n` events, for a batch to add its seq, event_id and ts_ns to. */
+function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): { columns: Record<string, unknown> } {
   const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
   const events = Array.from({ length: n }, (_, i) => benchEvent(slot * n + i, agent, 0, model, mix));
-  const batch: Partial<CompactColumns> = compactColumns(toColumns(agent, 0, events));
-  const columns: Partial<CompactColumns['columns']> = { ...batch.columns };
-  delete columns.event_id;
-  delete columns.ts_ns;
-  delete batch.seq;
-  return JSON.stringify({ ...batch, columns });
+  return decodeCborBatch(encodeCborBatch(toColumns(agent, 0, events))!) as { columns: Record<string, unknown> };
 }
 
 /**

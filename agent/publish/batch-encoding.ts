@@ -1,5 +1,7 @@
-// A batch of events -> bytes for one JetStream message: an EventBatch v3, the events as columns
-// (schemas/event-columns.ts says why), compacted (schemas/compact-columns.ts says why).
+// A batch of events -> bytes for one JetStream message: an EventBatch v4, the events as columns
+// (schemas/event-columns.ts says why), compacted (schemas/compact-columns.ts says why), in CBOR
+// (schemas/cbor-batch.ts says why); v3, the same in JSON, for the rare batch CBOR cannot carry.
+import { encodeCborBatch } from '../../schemas/cbor-batch.ts';
 import { compactColumns } from '../../schemas/compact-columns.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import type { InferenceEvent } from '../../schemas/inference-event.ts';
@@ -7,7 +9,8 @@ import type { InferenceEvent } from '../../schemas/inference-event.ts';
 const encoder = new TextEncoder();
 
 export function encodeBatch(agentId: string, seq: number, events: readonly InferenceEvent[]): Uint8Array {
-  return encoder.encode(JSON.stringify(compactColumns(toColumns(agentId, seq, events))));
+  const columns = toColumns(agentId, seq, events);
+  return encodeCborBatch(columns) ?? encoder.encode(JSON.stringify(compactColumns(columns)));
 }
 
 /**

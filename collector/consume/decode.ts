@@ -1,11 +1,13 @@
 // One JetStream message -> the valid events it carries, and at most ONE dead letter for what is
 // not valid (the whole message when it is not a batch, else a summary of its bad events). Pure.
-// A batch comes as rows (v1), as columns (v2) or as compacted columns (v3, what the agent sends:
-// schemas/compact-columns.ts), expanded to v2 first; either way each event is checked alone. One
+// A batch comes as rows (v1), as columns (v2), as compacted columns (v3: schemas/compact-columns.ts)
+// or as those in CBOR (v4, what the agent sends: schemas/cbor-batch.ts); v3 and v4 are expanded
+// to v2 first; either way each event is checked alone. One
 // letter per message, not per event: a hostile batch of thousands of bad events must not become
 // thousands of letters, log lines and publishes.
 import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.ts';
 import { expandColumns } from '../../schemas/compact-columns.ts';
+import { decodeCborBatch, isCbor, MAX_CBOR_BYTES } from '../../schemas/cbor-batch.ts';
 import { EventBatch, InferenceEvent, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, MAX_TS_NS } from '../../schemas/inference-event.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../../schemas/subjects.ts';
 import { validator, type Validation } from '../../schemas/validate.ts';
@@ -20,8 +22,9 @@ const checkColumns = validator(EventColumns);
 const checkEvent = validator(InferenceEvent);
 const decoder = new TextDecoder();
 
-/** `bad_validation`: a validation summary (VALIDATION_SUBJECT) that is not a valid ValidationSummary. */
 /**
+ * `bad_validation`: a validation summary (VALIDATION_SUBJECT) that is not a valid ValidationSummary;
+ * `not_cbor`: a message marked as CBOR (schemas/cbor-batch.ts) that does not decode as CBOR;
  * `too_large`: the message passes MAX_MESSAGE_BYTES; `agent_mismatch`: its subject names another
  * agent than its batch; `ts_out_of_range`: stamped before what the raw retention policy keeps, or
  * past int64 ns; `poison`: decoding it threw (e.g. nesting too deep to print);
@@ -29,6 +32,7 @@ const decoder = new TextDecoder();
  */
 export type DeadLetterCode =
   | 'not_json'
+  | 'not_cbor'
   | 'bad_batch'
   | 'bad_event'
   | 'ts_in_future'
@@ -132,34 +136,50 @@ function* decodeSteps(data: Uint8Array, origin: Origin, limits: DecodeLimits, no
     const head = decoder.decode(data.subarray(0, limits.maxPayloadChars));
     return { events: [], dead: [letter('too_large', `${data.length} bytes, more than ${maxBytes}`, origin, head)] };
   }
-  const text = decoder.decode(data);
-  if (data.length > NESTING_CHECK_BYTES && !nestedAtMost(data, MAX_JSON_DEPTH))
+  const cbor = isCbor(data);
+  const text = cbor ? '' : decoder.decode(data);
+  // A letter quotes a CBOR message as base64 (binary does not go in a string), cut like a text.
+  const quote = cbor ? () => `base64:${Buffer.from(data.subarray(0, limits.maxPayloadChars)).toString('base64')}` : () => text;
+  if (cbor && data.length > MAX_CBOR_BYTES)
+    return { events: [], dead: [letter('too_large', `${data.length} bytes of CBOR, more than ${MAX_CBOR_BYTES}; larger batches go as JSON`, origin, quote())] };
+  if (!cbor && data.length > NESTING_CHECK_BYTES && !nestedAtMost(data, MAX_JSON_DEPTH))
     return { events: [], dead: [letter('bad_batch', `nested deeper than ${MAX_JSON_DEPTH} levels`, origin, text)] };
   try {
-    return yield* decodeText(text, origin, limits, nowMs, letter);
+    return yield* decodeBatch(cbor ? data : text, origin, limits, nowMs, letter, quote);
   } catch (e) {
     // Whatever throws on one message (a RangeError from nesting too deep, say) is that message's
     // fault: it becomes its letter instead of escaping and coming back for ever.
-    return { events: [], dead: [letter('poison', `${(e as Error).name}: ${(e as Error).message}`, origin, text)] };
+    return { events: [], dead: [letter('poison', `${(e as Error).name}: ${(e as Error).message}`, origin, quote())] };
   }
 }
 
 type MakeLetter = (code: DeadLetterCode, reason: string, where: Origin, payload: string) => DeadLetter;
 
-function* decodeText(text: string, origin: Origin, limits: DecodeLimits, nowMs: number, letter: MakeLetter): Generator<void, Decoded> {
+/** The batch in a message: CBOR bytes or JSON text; `quote` is the message as a letter shows it. */
+function* decodeBatch(body: string | Uint8Array, origin: Origin, limits: DecodeLimits, nowMs: number, letter: MakeLetter, quote: () => string): Generator<void, Decoded> {
   let parsed: unknown;
-  try {
-    parsed = text.length > SLICED_PARSE_CHARS ? yield* parseJsonSliced(text, PARSE_PIECE_CHARS) : JSON.parse(text);
-  } catch (e) {
-    return { events: [], dead: [letter('not_json', (e as Error).message, origin, text)] };
+  if (typeof body !== 'string') {
+    try {
+      parsed = decodeCborBatch(body);
+    } catch (e) {
+      // A stack overflow from nesting too deep is not a decoding error of the bytes: it is poison.
+      if (e instanceof RangeError) throw e;
+      return { events: [], dead: [letter('not_cbor', (e as Error).message, origin, quote())] };
+    }
+  } else {
+    try {
+      parsed = body.length > SLICED_PARSE_CHARS ? yield* parseJsonSliced(body, PARSE_PIECE_CHARS) : JSON.parse(body);
+    } catch (e) {
+      return { events: [], dead: [letter('not_json', (e as Error).message, origin, quote())] };
+    }
   }
   const batch = batchOf(parsed);
-  if (!batch.ok) return { events: [], dead: [letter('bad_batch', batch.reason, origin, text)] };
+  if (!batch.ok) return { events: [], dead: [letter('bad_batch', batch.reason, origin, quote())] };
   const from = { ...origin, agent_id: batch.agent_id, batch_seq: batch.seq };
   const subjectAgent = agentOfSubject(origin.subject);
   if (subjectAgent !== undefined && subjectAgent !== batch.agent_id) {
     const reason = `subject names agent "${subjectAgent}", the batch "${batch.agent_id}"`;
-    return { events: [], dead: [{ ...letter('agent_mismatch', reason, from, text), events: batch.n }] };
+    return { events: [], dead: [{ ...letter('agent_mismatch', reason, from, quote()), events: batch.n }] };
   }
   const oldestMs = limits.maxPastMs === undefined ? Number.NEGATIVE_INFINITY : nowMs - limits.maxPastMs;
   const events: ValidEvent[] = [];
@@ -191,7 +211,7 @@ function* decodeText(text: string, origin: Origin, limits: DecodeLimits, nowMs: 
   if (refused.count === 0) return { events, dead: [] };
   const first = refused.first!;
   const reason = `${refused.count} of ${batch.n} events refused; event ${first.index}: ${first.reason}`;
-  const dead = { ...letter(first.code, reason, { ...from, index: first.index }, text), events: batch.n, rejected: refused.byCode };
+  const dead = { ...letter(first.code, reason, { ...from, index: first.index }, quote()), events: batch.n, rejected: refused.byCode };
   return { events, dead: [dead] };
 }
 
@@ -252,12 +272,12 @@ interface Rows {
 /** The batch behind a parsed message, v1, v2 or v3, as rows to check one by one. */
 function batchOf(parsed: unknown): Rows | { ok: false; reason: string } {
   const v = (parsed as { v?: unknown } | null)?.v;
-  if (v === 3) {
+  if (v === 3 || v === 4) {
     const expanded = expandColumns(parsed);
     if (!expanded.ok) return expanded;
     parsed = expanded.value;
   }
-  if (v === 2 || v === 3) {
+  if (v === 2 || v === 3 || v === 4) {
     const checked = checkColumns(parsed);
     if (!checked.ok) return checked;
     const columns = checked.value;

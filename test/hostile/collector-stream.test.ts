@@ -48,7 +48,7 @@ test('usage is exposed as a metric; the alert rule fires at 80%', async () => {
     const events = Array.from({ length: 4000 }, (_, i) => makeEvent({ id: `e${i}`, agent: 'agent-a', tsMs: now - 2000, nsPart: i }));
     const js = nc.jetstream();
     for (const b of toBatches(events, 20)) {
-      const refused = await js.publish(eventsSubject(b.agent), new TextEncoder().encode(b.data)).then(() => false, () => true);
+      const refused = await js.publish(eventsSubject(b.agent), b.data).then(() => false, () => true);
       if (refused) break; // full: the stream is at its bound
     }
     const usage = await waitFor(async () => {
@@ -73,10 +73,11 @@ test('a full stream refuses the agent: it is told, counts and logs it, and drops
   const publisher = new EventPublisher({ agentId: 'agent-full', nats: { servers: [services.nats.url] }, createStream: false, batchSize: 50, logger: byLevel((level, m) => level === 'warn' && warnings.push(m)) });
   try {
     const jsm = await nc.jetstreamManager();
-    // Six batches of these events fill 25.8 KB; the seventh's data (4.1 KB) would fit by itself, its
-    // subject and headers do not: the publisher must count what the stream counts (a CI run,
-    // 2026-12-02, waited for a refusal that it took for an unanswered publish).
-    await jsm.streams.add({ name: 'STARWATCH_EVENTS', subjects: [EVENTS_FILTER], storage: StorageType.File, max_bytes: 30_000, discard: DiscardPolicy.New });
+    // Six batches of these events fill 17,572 bytes as stored (CBOR data, 2,771-2,831 bytes, plus
+    // about 116 of subject and headers each); in the 2,878 left the seventh's data (2,831) would fit
+    // by itself, its subject and headers do not: the publisher must count what the stream counts
+    // (a CI run, 2026-12-02, waited for a refusal that it took for an unanswered publish).
+    await jsm.streams.add({ name: 'STARWATCH_EVENTS', subjects: [EVENTS_FILTER], storage: StorageType.File, max_bytes: 20_450, discard: DiscardPolicy.New });
     publisher.start();
     const now = Date.now();
     for (let i = 0; i < 500; i++) publisher.enqueue(makeEvent({ id: `f${i}`, agent: 'agent-full', tsMs: now, nsPart: i }));

@@ -72,8 +72,7 @@ const watermark = (at: number, tag: string): InferenceEvent => makeEvent({ id: `
 
 async function publish(nc: NatsConnection, events: InferenceEvent[], step: string): Promise<void> {
   const js = nc.jetstream();
-  const encoder = new TextEncoder();
-  for (const b of toBatches(events, 8)) await js.publish(eventsSubject(b.agent), encoder.encode(b.data), { msgID: `${step}:${b.seq}` });
+  for (const b of toBatches(events, 8)) await js.publish(eventsSubject(b.agent), b.data, { msgID: `${step}:${b.seq}` });
 }
 
 describe('alert handling: evidence, grouping, flapping, silences, restarts', () => {

@@ -7,6 +7,7 @@ import { unknownInput } from '../../agent/events/observation.ts';
 import { sniffFormat } from '../../agent/events/sniff-format.ts';
 import { encodeBatch, batchMsgId } from '../../agent/publish/batch-encoding.ts';
 import { decodeMessage } from '../../collector/consume/decode.ts';
+import { decodeCborBatch, isCbor } from '../../schemas/cbor-batch.ts';
 import { CompactColumns } from '../../schemas/compact-columns.ts';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
@@ -69,19 +70,35 @@ test('an error becomes a valid event with a null verdict; ts_ns is unique per bu
   assert.notEqual(a.event_id, b.event_id);
 });
 
-test('a batch encodes to a compacted EventBatch v3 that decodes back to the events in order', () => {
+test('a batch encodes to a compacted EventBatch v4 (CBOR) that decodes back to the events in order', () => {
   const builder = new EventBuilder('agent-1', model);
   const events = Array.from({ length: 8 }, () => builder.build(observeResult('library', result)));
   const data = encodeBatch('agent-1', 42, events);
-  const batch = JSON.parse(new TextDecoder().decode(data));
-  assert.ok(checkCompact(batch).ok);
-  assert.equal(batch.v, 3);
-  assert.deepEqual(batch.columns.source, { dictionary: ['library'], indexes: [0, 0, 0, 0, 0, 0, 0, 0] }, 'a repeated string goes as a dictionary');
+  assert.ok(isCbor(data));
+  const batch = decodeCborBatch(data) as { v: number; seq: number; columns: Record<string, { dictionary: unknown[]; indexes: Uint8Array }> };
+  assert.equal(batch.v, 4);
+  assert.deepEqual(batch.columns.source.dictionary, ['library'], 'a repeated string goes as a dictionary');
+  assert.ok(batch.columns.source.indexes instanceof Uint8Array, 'its indexes as bytes');
   assert.equal(batch.seq, 42);
   const decoded = decodeMessage(data, { subject: 's' }, { maxFutureMs: 60_000, maxPayloadChars: 100 }, Date.now());
   assert.deepEqual(decoded.dead, []);
   assert.deepEqual(decoded.events.map((e) => e.event), events);
   assert.equal(batchMsgId('agent-1', 'b00t', 42), 'agent-1:b00t:42');
+});
+
+test('a batch CBOR cannot carry goes as JSON v3: a lone surrogate, or more than MAX_CBOR_BYTES', () => {
+  const builder = new EventBuilder('agent-1', model);
+  const lone = new EventBuilder('agent-1', { ...model, version: 'half a pair: \ud83d' }).build(observeResult('library', result));
+  const big = Array.from({ length: 6000 }, () => builder.build(observeResult('library', result)));
+  for (const [what, events] of [['lone surrogate', [lone]], ['6000 events', big]] as const) {
+    const data = encodeBatch('agent-1', 7, events);
+    assert.ok(!isCbor(data), what);
+    const batch = JSON.parse(new TextDecoder().decode(data));
+    assert.ok(checkCompact(batch).ok, what);
+    const decoded = decodeMessage(data, { subject: 's' }, { maxFutureMs: 60_000, maxPayloadChars: 100 }, Date.now());
+    assert.deepEqual(decoded.dead, [], what);
+    assert.deepEqual(decoded.events.map((e) => e.event), events, what);
+  }
 });
 
 test('formats are sniffed from magic bytes', () => {

@@ -3,7 +3,7 @@
 // one bad_batch, never a wrong value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactColumn, compactColumns, CompactColumns, expandColumns, MAX_DICTIONARY } from '../../schemas/compact-columns.ts';
+import { compactColumn, compactColumns, CompactColumns, expandColumns, MAX_DICTIONARY, MAX_PACKED_LENGTH } from '../../schemas/compact-columns.ts';
 import { MAX_BATCH_EVENTS } from '../../schemas/inference-event.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
 import { validator } from '../../schemas/validate.ts';
@@ -50,15 +50,24 @@ test('numbers that units cannot carry exactly stay a plain array', () => {
   }
 });
 
-test('strings that repeat go as a dictionary; mostly distinct ones stay plain', () => {
+test('strings that repeat go as a dictionary; distinct ones as packed text, unless not printable ASCII', () => {
   const formats = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 'JPEG' : i % 7 === 0 ? null : 'PNG'));
   const wire = compactColumn(formats) as { dictionary: unknown[]; indexes: number[] };
   assert.deepEqual(wire.dictionary, ['JPEG', 'PNG', null]);
   assert.deepEqual(roundTrip(formats), formats);
   const ids = Array.from({ length: 40 }, (_, i) => `ev-${i}`);
-  assert.ok(Array.isArray(compactColumn(ids)), 'ids are all distinct');
+  assert.deepEqual(compactColumn(ids.slice(0, 3)), { text: 'ev-0ev-1ev-2', lengths: [4, 4, 4] }, 'ids are all distinct');
+  assert.deepEqual(roundTrip(ids), ids);
+  const times = Array.from({ length: 40 }, (_, i) => `1700000000000${String(i).padStart(6, '0')}`);
+  assert.deepEqual(roundTrip(times), times);
+  for (const odd of [['a', 'é', 'b', 'c'], ['a', 'tab\t', 'b', 'c'], ['a', 'x'.repeat(MAX_PACKED_LENGTH + 1), 'b', 'c'], ['a', '', 'b', null]]) {
+    assert.ok(Array.isArray(compactColumn(odd)), JSON.stringify(odd).slice(0, 40));
+    assert.deepEqual(roundTrip(odd), odd);
+  }
+  assert.deepEqual(roundTrip(['', 'a', '', 'bc']), ['', 'a', '', 'bc'], 'empty strings are pieces too');
   const many = Array.from({ length: 4 * (MAX_DICTIONARY + 1) }, (_, i) => `code-${i % (MAX_DICTIONARY + 1)}`);
-  assert.ok(Array.isArray(compactColumn(many)), `more than ${MAX_DICTIONARY} distinct values`);
+  assert.ok('text' in compactColumn(many), `more than ${MAX_DICTIONARY} distinct values: packed, not a dictionary`);
+  assert.deepEqual(roundTrip(many), many);
   assert.ok(Array.isArray(compactColumn([{ category: 'clean' }, null, null, null])), 'labels are objects');
 });
 
@@ -100,13 +109,18 @@ test('a bent v3 batch is one bad_batch that says where, and yields no event; the
     ['an empty dictionary', (c) => (c.source.dictionary = []), /^\/columns\/source\/dictionary must be/],
     ['no columns', (c) => Object.keys(c).forEach((k) => delete c[k]), /^\/columns must have required property/],
     ['units that do not line up', (c) => c.total_ms.units.pop(), /^\/columns\/total_ms has 7 values, n is 8$/],
+    ['packed lengths short of the text', (c) => c.event_id.lengths[0]--, /^\/columns\/event_id\/lengths add up to \d+, the text has \d+ characters$/],
+    ['packed lengths past the text', (c) => (c.event_id.lengths[7] += 5), /^\/columns\/event_id\/lengths add up to/],
+    ['a packed length negative', (c) => (c.event_id.lengths[1] = -1), /^\/columns\/event_id\/lengths\/1 is -1, not a length from 0 to 1024$/],
+    ['a packed length too long', (c) => (c.event_id.lengths[1] = MAX_PACKED_LENGTH + 1), /^\/columns\/event_id\/lengths\/1 is 1025, not a length/],
+    ['packed text a number', (c) => (c.event_id.text = 5), /^\/columns\/event_id\/text must be a string/],
   ];
   // What JSON Schema cannot say: an index within its own dictionary, and lengths equal to n (left
   // to columnsMisfit after expanding, as for v2 batches).
-  const schemaSees = (what: string) => what !== 'units that do not line up' && what !== 'index past the dictionary';
+  const schemaSees = (what: string) => !['units that do not line up', 'index past the dictionary', 'packed lengths short of the text', 'packed lengths past the text'].includes(what);
   for (const [what, bend, reason] of bent) {
     const v3 = structuredClone(compactColumns(toColumns('agent-a', 5, events))) as { columns: Record<string, any> };
-    assert.ok(!Array.isArray(v3.columns.source) && !Array.isArray(v3.columns.total_ms));
+    assert.ok(!Array.isArray(v3.columns.source) && !Array.isArray(v3.columns.total_ms) && !Array.isArray(v3.columns.event_id));
     bend(v3.columns);
     if (schemaSees(what)) assert.equal(checkCompact(v3).ok, false, `the schema refuses it too: ${what}`);
     const out = decodeMessage(bytes(v3), origin, limits, now);

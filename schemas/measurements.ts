@@ -97,7 +97,9 @@ export const ALL = '*';
 // det_<m>_n) is left out of the point when it is 0, with its numerators, so InfluxQL's x / 0 = 0
 // never reads as a rate: no samples gives null (collector/points/rate-bases.ts).
 // Window keys: (agent, version), (`*`, version), (agent, `*`) and (`*`, `*`).
-// Latency fields cover every request of the window (errors included), from the request's total_ms.
+// Latency fields cover every request of the window the agent worked on (errors included), from the
+// request's total_ms; requests refused at admission (OVERLOADED) count in errors, not in latency or
+// slow (collector/windows/accumulator.ts REFUSED_UNWORKED).
 // Size bucket field names use `_` for `-`: size_lt64k, size_64k_256k, ... (sizeField below).
 
 /**

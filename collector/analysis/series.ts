@@ -67,7 +67,7 @@ export function methodOfSeries(series: string): string | null {
 
 /** Share of the window's requests slower than `ms`, by bisection on the sketch's percentiles. */
 export function shareAbove(acc: WindowAccumulator, ms: number): number {
-  if (acc.count === 0 || !(ms > 0)) return 0;
+  if (acc.latency.count === 0 || !(ms > 0)) return 0;
   if (acc.latency.percentileMs(100) <= ms) return 0;
   let lo = 0;
   let hi = 100;

@@ -18,6 +18,14 @@ import { LatencySketch } from './latency-sketch.ts';
 
 type Counts = Record<string, number>;
 
+/**
+ * The agent's refusal at admission (too many scans in flight): answered in microseconds without
+ * any work, so its time is no latency of the detector. Counted as latency, a latency incident
+ * (large inputs filling the agent) pulled p50 down to 0.0 ms while p95 rose: the board said
+ * scans got faster. Such requests count as errors only.
+ */
+export const REFUSED_UNWORKED = 'OVERLOADED';
+
 const zeros = (keys: readonly string[]): Counts => Object.fromEntries(keys.map((k) => [k, 0]));
 
 export class WindowAccumulator {
@@ -59,10 +67,12 @@ export class WindowAccumulator {
 
   add(event: InferenceEvent): void {
     this.count++;
-    const ms = event.timings.total_ms;
-    if (ms > this.slowMs) this.slow++;
-    this.latency.recordMs(ms);
-    if (ms > this.latencyMaxMs) this.latencyMaxMs = ms;
+    if (event.error_code !== REFUSED_UNWORKED) {
+      const ms = event.timings.total_ms;
+      if (ms > this.slowMs) this.slow++;
+      this.latency.recordMs(ms);
+      if (ms > this.latencyMaxMs) this.latencyMaxMs = ms;
+    }
     this.formats[formatOf(event.input.format)]++;
     this.sizes[sizeBucketOf(event.input.bytes)]++;
     if (event.error_code !== null || event.outputs === null) {
@@ -136,7 +146,7 @@ export class WindowAccumulator {
       late: this.late,
       slow: this.slow,
     };
-    if (this.count > 0) {
+    if (this.latency.count > 0) {
       f.latency_p50 = this.latency.percentileMs(50);
       f.latency_p95 = this.latency.percentileMs(95);
       f.latency_p99 = this.latency.percentileMs(99);

@@ -137,3 +137,19 @@ test('fields: every counter behind the rates, and none of the ratios without the
   for (const ratio of ['stego_rate', 'mean_prob', 'fpr', 'detection_rate', 'rate_alpha', 'det_alpha']) assert.equal(ratio in g, false, ratio);
   assert.deepEqual([g.count, g.errors, g.err_X, g.scored], [1, 1, 1, 0]);
 });
+
+test('a request refused at admission (OVERLOADED) is an error, not latency: an overload does not pull p50 to 0', () => {
+  const served = Array.from({ length: 60 }, (_, i) => makeEvent({ id: `s${i}`, tsMs: 0, totalMs: 40 + i }));
+  const refused = Array.from({ length: 40 }, (_, i) => makeEvent({ id: `r${i}`, tsMs: 0, totalMs: 0, error: 'OVERLOADED' }));
+  const failed = makeEvent({ id: 'f', tsMs: 0, totalMs: 900, error: 'CORRUPT_IMAGE' });
+  const f = accOf([...served, ...refused, failed]).fields(60);
+  assert.equal(f.count, 101);
+  assert.equal(f.errors, 41);
+  assert.equal(f[errorField('OVERLOADED')], 40);
+  assert.ok((f.latency_p50 as number) >= 60 && (f.latency_p50 as number) <= 72, `p50 ${f.latency_p50} of the 61 worked-on requests`);
+  assert.ok(Math.abs((f.latency_max as number) - 900) < 1, 'a failure the agent worked on is latency');
+  const onlyRefused = accOf(refused).fields(60);
+  assert.equal(onlyRefused.count, 40);
+  assert.equal(onlyRefused.latency_p50, undefined, 'no latency without a request worked on');
+  assert.equal(onlyRefused.slow, 0);
+});

@@ -48,7 +48,7 @@ export function encodeCborBatch(batch: EventColumns): Uint8Array | undefined {
 }
 
 /** A v4 batch object (its columns typed already) as a message: the CBOR mark, then the CBOR. */
-export function cborMessage(batch: object): Uint8Array {
+function cborMessage(batch: object): Uint8Array {
   const body = encoder.encode(batch);
   const out = new Uint8Array(CBOR_MAGIC.length + body.length);
   out.set(CBOR_MAGIC);

@@ -2,9 +2,9 @@
 // not valid (the whole message when it is not a batch, else a summary of its bad events). Pure.
 // A batch comes as rows (v1), as columns (v2), as compacted columns (v3: schemas/compact-columns.ts)
 // or as those in CBOR (v4, what the agent sends: schemas/cbor-batch.ts); v3 and v4 are expanded
-// to v2 first; either way each event is checked alone. One
-// letter per message, not per event: a hostile batch of thousands of bad events must not become
-// thousands of letters, log lines and publishes.
+// to v2 first; either way each event is checked alone. One letter per message, not per event: a
+// hostile batch of thousands of bad events must not become thousands of letters, log lines and
+// publishes.
 import { EventColumns, columnsMisfit, rowOf } from '../../schemas/event-columns.ts';
 import { expandColumns } from '../../schemas/compact-columns.ts';
 import { decodeCborBatch, isCbor, MAX_CBOR_BYTES } from '../../schemas/cbor-batch.ts';
@@ -269,7 +269,7 @@ interface Rows {
   plain(i: number, row: unknown): boolean;
 }
 
-/** The batch behind a parsed message, v1, v2 or v3, as rows to check one by one. */
+/** The batch behind a parsed message, v1 to v4, as rows to check one by one. */
 function batchOf(parsed: unknown): Rows | { ok: false; reason: string } {
   const v = (parsed as { v?: unknown } | null)?.v;
   if (v === 3 || v === 4) {

@@ -63,7 +63,7 @@ const Packed = Type.Object(
 export const WireColumn = Type.Union([Plain, Dictionary, Decimals, Packed]);
 export type WireColumn = Static<typeof WireColumn>;
 
-/** v2's columns, each in any of the three forms; required and optional as in v2. */
+/** v2's columns, each in any of the four forms; required and optional as in v2. */
 function wireColumnProperties(): Record<string, TSchema> {
   const v2 = EventColumns.properties.columns;
   const required = new Set<string>(v2.required ?? []);

@@ -13,6 +13,7 @@ import { startNats, type LocalNats } from '../../deploy/local/nats.ts';
 import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { encodeBatch } from '../../agent/publish/batch-encoding.ts';
+import { CBOR_MAGIC, MAX_CBOR_BYTES } from '../../schemas/cbor-batch.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { benchEvent } from '../pipeline.ts';
 import { healthzP99During } from './healthz-probe.ts';
@@ -112,6 +113,22 @@ const badEvents = () => {
   const events = Array.from({ length: 2000 }, (_, i) => ({ ...benchEvent(i, 'agent-h', now, MODEL), source: 'nope' }));
   return encoder.encode(JSON.stringify({ v: 1, agent_id: 'agent-h', seq: 1, events }));
 };
+/** A v4 (CBOR) message of MAX_CBOR_BYTES: an array of empty maps, the most objects one decode makes. */
+const cborMaps = () => {
+  const items = MAX_CBOR_BYTES - CBOR_MAGIC.length - 5;
+  const data = new Uint8Array(MAX_CBOR_BYTES).fill(0xa0);
+  data.set(CBOR_MAGIC);
+  data[CBOR_MAGIC.length] = 0x9a;
+  new DataView(data.buffer).setUint32(CBOR_MAGIC.length + 1, items);
+  return data;
+};
+/** A v4 (CBOR) message of MAX_CBOR_BYTES nested arrays: the decoder's stack overflows (poison). */
+const cborNested = () => {
+  const data = new Uint8Array(MAX_CBOR_BYTES).fill(0x81);
+  data.set(CBOR_MAGIC);
+  data[data.length - 1] = 0;
+  return data;
+};
 const goodBatch = (seq: number) => {
   const now = Date.now();
   return encodeBatch('agent-h', seq, Array.from({ length: 1000 }, (_, i) => benchEvent(seq * 1000 + i, 'agent-h', now - 1000, MODEL)));
@@ -129,6 +146,8 @@ export const attacks: Record<string, HostileAttack> = {
   'collector-baseline': baseline,
   'collector-100k-zeros': attack('collector-100k-zeros', () => Array.from({ length: MESSAGES }, zeros), terminated(MESSAGES)),
   'collector-nested-200k': attack('collector-nested-200k', () => Array.from({ length: MESSAGES }, nested), terminated(MESSAGES)),
+  'collector-cbor-256k-maps': attack('collector-cbor-256k-maps', () => Array.from({ length: MESSAGES }, cborMaps), terminated(MESSAGES)),
+  'collector-cbor-nested-256k': attack('collector-cbor-nested-256k', () => Array.from({ length: MESSAGES }, cborNested), terminated(MESSAGES)),
   'collector-2000-bad-events': attack('collector-2000-bad-events', () => Array.from({ length: MESSAGES }, badEvents), terminated(MESSAGES)),
   // influxd refusing bodies over 4 KiB: every raw point must still be written (split on 413).
   'collector-influx-413': attack(

@@ -21,11 +21,13 @@ import type { EventColumns } from './event-columns.ts';
 export const CBOR_MAGIC = Uint8Array.of(0xd9, 0xd9, 0xf7);
 
 /**
- * The largest v4 message: CBOR is decoded in one uninterruptible call (1 MiB of empty maps took
- * cbor-x 180 ms), where a JSON text past this size is parsed in pieces with chances to yield
- * (collector/consume/sliced-json.ts). A larger batch (about 3,500 of the bench's events) goes as v3 JSON.
+ * The largest v4 message: CBOR is decoded in one uninterruptible call, where a JSON text past 256
+ * KiB is parsed in pieces with chances to yield (collector/consume/sliced-json.ts). A byte of CBOR
+ * can be a whole object (an empty map), a third of what JSON needs: a 256 KiB message of empty
+ * maps held the collector's /healthz p99 at 152 ms (`bench hostile --only collector-cbor-maps`,
+ * target 100). So 64 KiB, about 880 of the bench's events; a larger batch goes as v3 JSON.
  */
-export const MAX_CBOR_BYTES = 256 * 1024;
+export const MAX_CBOR_BYTES = 64 * 1024;
 
 // Records (cbor-x's own extension) off: plain CBOR maps, which any CBOR reader understands.
 const encoder = new Encoder({ useRecords: false, variableMapSize: true });

@@ -146,8 +146,8 @@ export const attacks: Record<string, HostileAttack> = {
   'collector-baseline': baseline,
   'collector-100k-zeros': attack('collector-100k-zeros', () => Array.from({ length: MESSAGES }, zeros), terminated(MESSAGES)),
   'collector-nested-200k': attack('collector-nested-200k', () => Array.from({ length: MESSAGES }, nested), terminated(MESSAGES)),
-  'collector-cbor-256k-maps': attack('collector-cbor-256k-maps', () => Array.from({ length: MESSAGES }, cborMaps), terminated(MESSAGES)),
-  'collector-cbor-nested-256k': attack('collector-cbor-nested-256k', () => Array.from({ length: MESSAGES }, cborNested), terminated(MESSAGES)),
+  'collector-cbor-maps': attack('collector-cbor-maps', () => Array.from({ length: MESSAGES }, cborMaps), terminated(MESSAGES)),
+  'collector-cbor-nested': attack('collector-cbor-nested', () => Array.from({ length: MESSAGES }, cborNested), terminated(MESSAGES)),
   'collector-2000-bad-events': attack('collector-2000-bad-events', () => Array.from({ length: MESSAGES }, badEvents), terminated(MESSAGES)),
   // influxd refusing bodies over 4 KiB: every raw point must still be written (split on 413).
   'collector-influx-413': attack(

@@ -89,8 +89,8 @@ test('a batch encodes to a compacted EventBatch v4 (CBOR) that decodes back to t
 test('a batch CBOR cannot carry goes as JSON v3: a lone surrogate, or more than MAX_CBOR_BYTES', () => {
   const builder = new EventBuilder('agent-1', model);
   const lone = new EventBuilder('agent-1', { ...model, version: 'half a pair: \ud83d' }).build(observeResult('library', result));
-  const big = Array.from({ length: 6000 }, () => builder.build(observeResult('library', result)));
-  for (const [what, events] of [['lone surrogate', [lone]], ['6000 events', big]] as const) {
+  const big = Array.from({ length: 2000 }, () => builder.build(observeResult('library', result)));
+  for (const [what, events] of [['lone surrogate', [lone]], ['2000 events', big]] as const) {
     const data = encodeBatch('agent-1', 7, events);
     assert.ok(!isCbor(data), what);
     const batch = JSON.parse(new TextDecoder().decode(data));

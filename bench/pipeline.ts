@@ -21,7 +21,7 @@ import { waitFor } from '../deploy/local/wait.ts';
 import { inferenceLine } from '../collector/points/inference-line.ts';
 import { Encoder } from 'cbor-x/encode';
 import { CBOR_MAGIC, decodeCborBatch, encodeCborBatch, MAX_CBOR_BYTES } from '../schemas/cbor-batch.ts';
-import { compactColumns } from '../schemas/compact-columns.ts';
+import { compactColumns, type CompactColumns } from '../schemas/compact-columns.ts';
 import { toColumns } from '../schemas/event-columns.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
@@ -229,8 +229,9 @@ function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): {
   const model = { id: 'starlight-v4', version: 'v4.0.0', sha256: 'a'.repeat(64) };
   // Stamped now: ts_ns as long as the batches' own, so the size says whether v4 carries them.
   const events = Array.from({ length: n }, (_, i) => benchEvent(slot * n + i, agent, Date.now(), model, mix));
-  const v4 = encodeCborBatch(toColumns(agent, 0, events));
-  if (v4 === undefined || v4.length > MAX_CBOR_BYTES - 1024) return jsonTemplate(events, agent);
+  const v3 = compactColumns(toColumns(agent, 0, events));
+  const v4 = encodeCborBatch(v3);
+  if (v4 === undefined || v4.length > MAX_CBOR_BYTES - 1024) return jsonTemplate(v3);
   const batch = decodeCborBatch(v4) as { seq?: number; columns: Record<string, unknown> };
   const columns: Record<string, unknown> = { ...batch.columns };
   delete columns.event_id;
@@ -253,8 +254,7 @@ function batchTemplate(agent: string, slot: number, mix: EventMix, n: number): {
 type Packed = { text: string; lengths: Uint8Array };
 
 /** As agents send a batch v4 cannot carry (`--batch` past about 880 events): v3 JSON. */
-function jsonTemplate(events: InferenceEvent[], agent: string): { message(seq: number, columns: Record<string, Packed>): Uint8Array } {
-  const v3 = compactColumns(toColumns(agent, 0, events));
+function jsonTemplate(v3: CompactColumns): { message(seq: number, columns: Record<string, Packed>): Uint8Array } {
   const text = new TextEncoder();
   return {
     message: (seq, added) => {

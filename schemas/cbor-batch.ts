@@ -15,8 +15,7 @@
 // needed, since the batch's many strings travel as one packed text.
 import { Decoder } from 'cbor-x/decode-no-eval';
 import { Encoder } from 'cbor-x/encode';
-import { compactColumns, isNumberArray, type WireColumn } from './compact-columns.ts';
-import type { EventColumns } from './event-columns.ts';
+import { isNumberArray, type CompactColumns, type WireColumn } from './compact-columns.ts';
 
 export const CBOR_MAGIC = Uint8Array.of(0xd9, 0xd9, 0xf7);
 
@@ -37,13 +36,12 @@ const decoder = new Decoder({ useRecords: false });
 export const isCbor = (data: Uint8Array): boolean => data.length >= 3 && data[0] === 0xd9 && data[1] === 0xd9 && data[2] === 0xf7;
 
 /**
- * A v2 batch as v4 bytes, or undefined when v4 cannot carry it: longer than MAX_CBOR_BYTES, or
+ * A v3 batch as v4 bytes, or undefined when v4 cannot carry it: longer than MAX_CBOR_BYTES, or
  * not exactly, since CBOR text is UTF-8, in which a lone surrogate (valid in a JSON string) has no
- * form. The caller then sends it as v3.
+ * form. The caller then sends the v3 batch as it is.
  */
-export function encodeCborBatch(batch: EventColumns): Uint8Array | undefined {
-  if (!wellFormed(batch)) return undefined;
-  const v3 = compactColumns(batch);
+export function encodeCborBatch(v3: CompactColumns): Uint8Array | undefined {
+  if (!wellFormed(v3)) return undefined;
   const columns: Record<string, unknown> = {};
   for (const [name, column] of Object.entries(v3.columns)) columns[name] = typedColumn(column);
   const data = cborMessage({ ...v3, v: 4, columns });
@@ -98,4 +96,3 @@ function wellFormed(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(wellFormed);
   return Object.entries(value).every(([k, v]) => wellFormed(k) && wellFormed(v));
 }
-

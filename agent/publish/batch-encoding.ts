@@ -9,8 +9,8 @@ import type { InferenceEvent } from '../../schemas/inference-event.ts';
 const encoder = new TextEncoder();
 
 export function encodeBatch(agentId: string, seq: number, events: readonly InferenceEvent[]): Uint8Array {
-  const columns = toColumns(agentId, seq, events);
-  return encodeCborBatch(columns) ?? encoder.encode(JSON.stringify(compactColumns(columns)));
+  const v3 = compactColumns(toColumns(agentId, seq, events));
+  return encodeCborBatch(v3) ?? encoder.encode(JSON.stringify(v3));
 }
 
 /**

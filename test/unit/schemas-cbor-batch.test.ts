@@ -35,12 +35,12 @@ function events(n: number) {
 
 /** A v4 batch of `n` events as its object, to bend before encoding it again. */
 function v4Object(n: number): { columns: Record<string, any> } & Record<string, unknown> {
-  return decodeCborBatch(encodeCborBatch(toColumns('agent-a', 5, events(n)))!) as never;
+  return decodeCborBatch(encodeCborBatch(compactColumns(toColumns('agent-a', 5, events(n))))!) as never;
 }
 
 test('a v4 batch decodes to the very events it was made of, its integers as typed arrays', () => {
   const sent = events(64);
-  const data = encodeCborBatch(toColumns('agent-a', 5, sent))!;
+  const data = encodeCborBatch(compactColumns(toColumns('agent-a', 5, sent)))!;
   assert.ok(isCbor(data));
   const batch = decodeCborBatch(data) as { v: number; columns: Record<string, any> };
   assert.equal(batch.v, 4);
@@ -58,7 +58,7 @@ test('a v4 batch decodes to the very events it was made of, its integers as type
 test('whatever follows the CBOR mark that is not a good batch is one letter with its code, and no event', () => {
   const bent: [string, Uint8Array, string, RegExp][] = [
     ['not CBOR', marked(Uint8Array.of(0xff, 0xff, 0x1c)), 'not_cbor', /./],
-    ['cut short', encodeCborBatch(toColumns('agent-a', 5, events(8)))!.subarray(0, 200), 'not_cbor', /end of CBOR data|Unexpected end/i],
+    ['cut short', encodeCborBatch(compactColumns(toColumns('agent-a', 5, events(8))))!.subarray(0, 200), 'not_cbor', /end of CBOR data|Unexpected end/i],
     ['an array of 2^32 items declared in 9 bytes', marked(Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0)), 'not_cbor', /./],
     ['nested 60,000 deep', marked(new Uint8Array(60_000).fill(0x81)), 'poison', /RangeError/],
     ['larger than MAX_CBOR_BYTES', marked(encoder.encode({ v: 4, pad: 'x'.repeat(MAX_CBOR_BYTES) })), 'too_large', /bytes of CBOR, more than 65536/],

@@ -4,6 +4,8 @@
 import * as hdr from 'hdr-histogram-js';
 
 type Histogram = ReturnType<typeof hdr.build>;
+// What hdr.build makes (bitBucketSize 32: an Int32Histogram), with the members recordFast uses.
+type Counting = hdr.JsHistogram;
 
 const SETTINGS = {
   lowestDiscernibleValue: 1, // 1 µs
@@ -30,7 +32,7 @@ export class LatencySketch {
   }
 
   recordMs(ms: number): void {
-    this.histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
+    recordFast(this.histogram as Counting, Math.max(1, Math.round(ms * 1000)));
   }
 
   merge(other: LatencySketch): void {
@@ -45,4 +47,27 @@ export class LatencySketch {
   encode(): string {
     return this.count === 0 ? '' : hdr.encodeIntoCompressedBase64(this.histogram);
   }
+}
+
+/**
+ * histogram.recordValue(us), with the bucket found from the value's bits. The library finds it
+ * with Math.log2 and Math.pow, about 110 ns a value: a tenth of the collector's work an event.
+ * The index is the library's own formula (JsHistogram.countsArrayIndex) in integer arithmetic;
+ * test/unit/collector-latency-sketch.test.ts holds the two equal. Values past 2^31 and past the
+ * histogram's current range go the library's way, which also grows it.
+ */
+export function recordFast(h: Counting, us: number): void {
+  if (us >= 2 ** 31) return h.recordValue(us);
+  const index = countsIndexOf(h, us);
+  if (index >= h.countsArrayLength) return h.recordValue(us);
+  h.incrementCountAtIndex(index);
+  h.updateMinAndMax(us);
+  h.incrementTotalCount();
+}
+
+/** JsHistogram.countsArrayIndex for an integer from 1 to 2^31 - 1. */
+export function countsIndexOf(h: Counting, us: number): number {
+  const bucket = Math.max(31 - Math.clz32(us) - h.subBucketHalfCountMagnitude - h.unitMagnitude, 0);
+  const subBucket = us >>> (bucket + h.unitMagnitude);
+  return ((bucket + 1) << h.subBucketHalfCountMagnitude) + subBucket - h.subBucketHalfCount;
 }

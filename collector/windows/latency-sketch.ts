@@ -7,7 +7,7 @@ type Histogram = ReturnType<typeof hdr.build>;
 // What hdr.build makes (bitBucketSize 32: an Int32Histogram), with the members recordFast uses.
 type Counting = hdr.JsHistogram;
 
-const SETTINGS = {
+export const SETTINGS = {
   lowestDiscernibleValue: 1, // 1 µs
   highestTrackableValue: 60_000_000, // 60 s; grows by itself past that
   numberOfSignificantValueDigits: 3, // 0.1 % relative error

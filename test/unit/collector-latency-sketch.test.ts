@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as hdr from 'hdr-histogram-js';
-import { LatencySketch, countsIndexOf, recordFast } from '../../collector/windows/latency-sketch.ts';
+import { LatencySketch, SETTINGS, countsIndexOf, recordFast } from '../../collector/windows/latency-sketch.ts';
 
-// The settings LatencySketch builds with (latency-sketch.ts), so the histograms are alike.
-const build = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true }) as hdr.JsHistogram;
+const build = () => hdr.build(SETTINGS) as hdr.JsHistogram;
 
 test("the bucket of a value is the library's own, at every power of two and around it", () => {
   const h = build();

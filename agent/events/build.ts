@@ -1,6 +1,7 @@
 // Observation -> InferenceEvent, stamped with the agent's id, the model, a unique ns
 // timestamp and an event id. This runs on the scan's path, so it only copies fields.
 import type { InferenceEvent, Outputs, Timings } from '../../schemas/inference-event.ts';
+import { MAX_TIMING_MS } from '../../schemas/event-fields.ts';
 import type { ScanResult } from '../../v4/path.ts';
 import { NanoClock } from './clock.ts';
 import { EventIds } from './event-id.ts';
@@ -48,10 +49,11 @@ export class EventBuilder {
 
 /**
  * Milliseconds kept to the microsecond: finer digits are noise, and short numbers are
- * cheaper to send and to encode. Never negative, whatever a caller measured.
+ * cheaper to send and to encode. Never negative and never past MAX_TIMING_MS (the collector
+ * refuses longer timings), whatever a caller measured or a library user passed.
  */
 export function ms(x: number): number {
-  return x > 0 && Number.isFinite(x) ? Math.round(x * 1000) / 1000 : 0;
+  return x > 0 && Number.isFinite(x) ? Math.min(Math.round(x * 1000) / 1000, MAX_TIMING_MS) : 0;
 }
 
 export function timingsFrom(t: { decodeMs: number; preprocessMs: number; inferMs: number; totalMs: number }): Timings {

@@ -129,11 +129,27 @@ const cborNested = () => {
   data[data.length - 1] = 0;
   return data;
 };
+/**
+ * Timings of 1e300 ms, each event in a 1 s window of its own (later seconds, within the 5 min
+ * the collector takes ahead of its clock): unbounded, each window's latency sketch grew to cover
+ * the value (schemas/event-fields.ts MAX_TIMING_MS says what that cost). Now refused (bad_event).
+ */
+const HUGE_TIMING_MESSAGES = 4;
+const hugeTimings = (seq: number) => {
+  const now = Date.now();
+  const events = Array.from({ length: 10 }, (_, i) => {
+    const event = benchEvent(seq * 10 + i, 'agent-h', now + (seq * 10 + i) * 1000, MODEL);
+    return { ...event, timings: { ...event.timings, total_ms: 1e300 } };
+  });
+  return encodeBatch('agent-h', seq, events);
+};
 const goodBatch = (seq: number) => {
   const now = Date.now();
   return encodeBatch('agent-h', seq, Array.from({ length: 1000 }, (_, i) => benchEvent(seq * 1000 + i, 'agent-h', now - 1000, MODEL)));
 };
 const terminated = (n: number) => (c: Record<string, number>) => c.messages_terminated_total >= n;
+/** Taken, valid or not (messages_total by outcome): settles for a collector that accepts them too. */
+const taken = (n: number) => (c: Record<string, number>) => Object.entries(c).reduce((sum, [k, v]) => (k.startsWith('messages_total') ? sum + v : sum), 0) >= n;
 
 /** No attack: what /healthz costs on this machine right now, to read the others against. */
 const baseline: HostileAttack = () =>
@@ -149,6 +165,7 @@ export const attacks: Record<string, HostileAttack> = {
   'collector-cbor-maps': attack('collector-cbor-maps', () => Array.from({ length: MESSAGES }, cborMaps), terminated(MESSAGES)),
   'collector-cbor-nested': attack('collector-cbor-nested', () => Array.from({ length: MESSAGES }, cborNested), terminated(MESSAGES)),
   'collector-2000-bad-events': attack('collector-2000-bad-events', () => Array.from({ length: MESSAGES }, badEvents), terminated(MESSAGES)),
+  'collector-huge-timings': attack('collector-huge-timings', () => Array.from({ length: HUGE_TIMING_MESSAGES }, (_, seq) => hugeTimings(seq)), taken(HUGE_TIMING_MESSAGES)),
   // influxd refusing bodies over 4 KiB: every raw point must still be written (split on 413).
   'collector-influx-413': attack(
     'collector-influx-413',

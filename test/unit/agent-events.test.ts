@@ -9,6 +9,7 @@ import { encodeBatch, batchMsgId } from '../../agent/publish/batch-encoding.ts';
 import { decodeMessage } from '../../collector/consume/decode.ts';
 import { decodeCborBatch, isCbor } from '../../schemas/cbor-batch.ts';
 import { CompactColumns } from '../../schemas/compact-columns.ts';
+import { MAX_TIMING_MS } from '../../schemas/event-fields.ts';
 import { InferenceEvent } from '../../schemas/inference-event.ts';
 import { validator } from '../../schemas/validate.ts';
 
@@ -68,6 +69,15 @@ test('an error becomes a valid event with a null verdict; ts_ns is unique per bu
   assert.equal(b.timings.total_ms, 0);
   assert.ok(BigInt(b.ts_ns) > BigInt(a.ts_ns));
   assert.notEqual(a.event_id, b.event_id);
+});
+
+test('timings are kept within what the collector accepts: none negative, none past a day', () => {
+  const builder = new EventBuilder('agent-1', model);
+  const hung = builder.build(observeError('scan', 'TIMEOUT', unknownInput(10), 1e300));
+  const forever = builder.build(observeError('scan', 'TIMEOUT', unknownInput(10), Number.POSITIVE_INFINITY));
+  assert.equal(hung.timings.total_ms, MAX_TIMING_MS);
+  assert.equal(forever.timings.total_ms, 0, 'not a measurement');
+  for (const e of [hung, forever]) assert.ok(checkEvent(e).ok);
 });
 
 test('a batch encodes to a compacted EventBatch v4 (CBOR) that decodes back to the events in order', () => {

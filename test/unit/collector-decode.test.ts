@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage } from '../../collector/consume/decode.ts';
 import { toColumns } from '../../schemas/event-columns.ts';
+import { MAX_TIMING_MS } from '../../schemas/event-fields.ts';
 import { makeEvent } from '../fixtures/collector-events.ts';
 
 const limits = { maxFutureMs: 60_000, maxPayloadChars: 100 };
@@ -86,4 +87,16 @@ test('a number too large for a double (Infinity once parsed) makes its event bad
   assert.deepEqual(out.events, []);
   assert.equal(out.dead[0].code, 'bad_event');
   assert.match(out.dead[0].reason, /total_ms/);
+});
+
+test('a timing past a day is refused, in rows and in columns: the latency sketches never grow to cover it', () => {
+  const atLimit = makeEvent({ id: 'day', tsMs: now, totalMs: MAX_TIMING_MS });
+  const past = makeEvent({ id: 'past', tsMs: now, nsPart: 1, totalMs: 1e300 });
+  const slowDecode = { ...makeEvent({ id: 'decode', tsMs: now, nsPart: 2 }), timings: { decode_ms: MAX_TIMING_MS + 1, preprocess_ms: 0, infer_ms: 0, total_ms: 1 } };
+  for (const batch of [{ v: 1, agent_id: 'agent-a', seq: 1, events: [atLimit, past, slowDecode] }, columns([atLimit, past, slowDecode])]) {
+    const out = decodeMessage(bytes(batch), origin, limits, now);
+    assert.deepEqual(out.events.map((e) => e.event.event_id), ['day']);
+    assert.deepEqual(out.dead.map((d) => [d.code, d.origin.index, d.rejected]), [['bad_event', 1, { bad_event: 2 }]]);
+    assert.match(out.dead[0].reason, /total_ms must be <= 86400000/);
+  }
 });

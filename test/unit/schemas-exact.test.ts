@@ -26,7 +26,7 @@ const oneOf = (...values: string[]) => ({ anyOf: values.map(one) });
 const orNull = (schema: object) => ({ anyOf: [schema, nil] });
 const obj = (required: string[], properties: object) => ({ additionalProperties: false, type: 'object', required, properties });
 const count = int({ minimum: 0, maximum: MAX_INTEGER });
-const ms = num({ minimum: 0 });
+const ms = num({ minimum: 0, maximum: 86_400_000 });
 const prob = num({ minimum: 0, maximum: 1 });
 const METHOD = oneOf('alpha', 'palette', 'lsb.rgb', 'exif', 'raw');
 const BIT_ORDER = oneOf('lsb-first', 'msb-first', 'none');

@@ -3,9 +3,9 @@
 // different lengths and of different replicas combine.
 import * as hdr from 'hdr-histogram-js';
 
-type Histogram = ReturnType<typeof hdr.build>;
-// What hdr.build makes (bitBucketSize 32: an Int32Histogram), with the members recordFast uses.
-type Counting = hdr.JsHistogram;
+// What hdr.build makes with these settings (bitBucketSize 32: an Int32Histogram), typed with the
+// counting members recordFast uses.
+type Histogram = hdr.JsHistogram;
 
 export const SETTINGS = {
   lowestDiscernibleValue: 1, // 1 µs
@@ -18,12 +18,12 @@ export class LatencySketch {
   private constructor(private readonly histogram: Histogram) {}
 
   static empty(): LatencySketch {
-    return new LatencySketch(hdr.build(SETTINGS));
+    return new LatencySketch(hdr.build(SETTINGS) as Histogram);
   }
 
   static decode(encoded: string): LatencySketch {
     const sketch = LatencySketch.empty();
-    if (encoded) sketch.histogram.add(hdr.decodeFromCompressedBase64(encoded));
+    if (encoded) sketch.histogram.add(hdr.decodeFromCompressedBase64(encoded) as Histogram);
     return sketch;
   }
 
@@ -32,7 +32,7 @@ export class LatencySketch {
   }
 
   recordMs(ms: number): void {
-    recordFast(this.histogram as Counting, Math.max(1, Math.round(ms * 1000)));
+    recordFast(this.histogram, Math.max(1, Math.round(ms * 1000)));
   }
 
   merge(other: LatencySketch): void {
@@ -56,7 +56,7 @@ export class LatencySketch {
  * test/unit/collector-latency-sketch.test.ts holds the two equal. Values past 2^31 and past the
  * histogram's current range go the library's way, which also grows it.
  */
-export function recordFast(h: Counting, us: number): void {
+export function recordFast(h: Histogram, us: number): void {
   if (us >= 2 ** 31) return h.recordValue(us);
   const index = countsIndexOf(h, us);
   if (index >= h.countsArrayLength) return h.recordValue(us);
@@ -66,7 +66,7 @@ export function recordFast(h: Counting, us: number): void {
 }
 
 /** JsHistogram.countsArrayIndex for an integer from 1 to 2^31 - 1. */
-export function countsIndexOf(h: Counting, us: number): number {
+export function countsIndexOf(h: Histogram, us: number): number {
   const bucket = Math.max(31 - Math.clz32(us) - h.subBucketHalfCountMagnitude - h.unitMagnitude, 0);
   const subBucket = us >>> (bucket + h.unitMagnitude);
   return ((bucket + 1) << h.subBucketHalfCountMagnitude) + subBucket - h.subBucketHalfCount;

@@ -56,10 +56,13 @@ describe('agent in front of Starlight (proxy preset starlight-v4)', () => {
     const labelled = await postScan(agent.url, Buffer.from('e-labelled'), { headers: { 'x-starwatch-label': '{"category":"stego","method":"eoi"}' } });
     assert.equal(labelled.status, 200, 'a label in Starlight\'s words is accepted');
 
-    const { events } = await waitFor(async () => {
-      const stored = await readStoredEvents(services.nats.url);
-      return stored.events.length === 5 ? stored : null;
+    const stored = await waitFor(async () => {
+      const s = await readStoredEvents(services.nats.url);
+      return s.events.length === 5 ? s : null;
     }, { timeoutMs: 20_000, what: 'five events in the stream' });
+    // The publisher keeps several batches in flight and retries one until it is acked, so the
+    // stream may hold a request's event after a later one's; the agent's clock orders them.
+    const events = stored.events.sort((a, b) => (BigInt(a.ts_ns) < BigInt(b.ts_ns) ? -1 : 1));
     const outputs = events.map((e) => [e.outputs?.method, e.outputs?.is_stego, e.outputs?.bit_order]);
     assert.deepEqual(outputs, [['raw', true, 'none'], ['lsb.rgb', true, 'msb-first'], ['alpha', true, 'lsb-first'], [null, true, 'none'], ['raw', true, 'none']]);
     assert.deepEqual(events[4].label, { category: 'stego', method: 'raw' });

@@ -44,6 +44,10 @@ test('in replica mode, labels by request id 11 minutes late make the merged wind
     events.push(makeEvent({ id: 'rep-closer-0', agent: 'agent-0', tsMs: minute + 125_000 }), makeEvent({ id: 'rep-closer-1', agent: 'agent-1', tsMs: minute + 125_000 }));
     await publishBatches(nc.jetstream(), toBatches(events, 1));
     await waitFor(async () => ((await merged('1m', minute))?.count === 12 || null), { what: 'the merged minute', timeoutMs: 90_000 });
+    // A label finds its event among the stored raw events. Each replica writes its own through its
+    // sink, apart from the merged windows, so the minute can be merged before a replica's raw
+    // events are stored: a label then would be answered unknown. Labels come after their events.
+    await waitFor(async () => (await influxQL(services.influx.url, DB, `SELECT count("event_id") FROM "raw"."inference" WHERE "request_id" =~ /^rreq-/`))[0]?.values[0][1] === 12 || null, { what: 'the raw events of both replicas' });
     // Which replica took which messages is JetStream's choice: said, not asserted.
     t.diagnostic(`events per replica: ${collectors.map((c) => c.stats().validEvents).join(', ')}`);
 

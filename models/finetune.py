@@ -103,6 +103,22 @@ def add_scan_stats(model):
     return wide
 
 
+def add_scan_top(model):
+    """The same model with the scan-statistics stream's full-resolution top profile added: the
+    stream's first layer's weights for the new inputs start at zero, so the model computes what
+    the loaded one did until trained."""
+    wide = V4Detector(parity_residual="rgba", scan_stats=True, scan_top=True)
+    state = wide.state_dict()
+    for key, value in model.state_dict().items():
+        if key == "scan.body.0.weight":
+            state[key].zero_()
+            state[key][:, :value.shape[1]] = value
+        else:
+            state[key] = value
+    wide.load_state_dict(state)
+    return wide
+
+
 def freeze_batchnorm(model):
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -213,6 +229,8 @@ def main():
                         help="add alpha to the --init model's rgb parity-residual stream (widen_parity_to_rgba)")
     parser.add_argument("--scan-stats", action="store_true",
                         help="add the scan-statistics stream (models/v4_arch.py), its weights in the fusion at zero")
+    parser.add_argument("--scan-top", action="store_true",
+                        help="add the scan-statistics stream's full-resolution top profile (its new weights at zero)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
@@ -231,6 +249,8 @@ def main():
         model = widen_parity_to_rgba(model)
     if args.scan_stats and model.scan is None:
         model = add_scan_stats(model)
+    if args.scan_top and not model.scan.top:
+        model = add_scan_top(model)
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         stream = model.parity if name == "parity" else model.streams[model.stream_names.index(name)]

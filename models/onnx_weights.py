@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from v4_arch import V4Detector
+from v4_arch import ScanStatsStream, V4Detector
 
 
 def _varint(buf, i):
@@ -80,7 +80,10 @@ def load_onnx_model(path):
     named = dict(read_initializers(path))
     residual = named.get("parity.residual.weight")
     parity = None if residual is None else ("rgba" if residual.shape[1] == 4 else "rgb")
-    return load_onnx_weights(V4Detector(parity_residual=parity, scan_stats="scan.body.0.weight" in named), named, path)
+    scan = named.get("scan.body.0.weight")
+    top = scan is not None and scan.shape[1] > ScanStatsStream.WIDTH  # the top profile's inputs come last
+    model = V4Detector(parity_residual=parity, scan_stats=scan is not None, scan_top=top)
+    return load_onnx_weights(model, named, path)
 
 
 def load_onnx_weights(model, named, path):

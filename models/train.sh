@@ -11,11 +11,11 @@
 #    preprocessing;
 # 4. trains with PyTorch (Debian's python3-torch; with libjemalloc2 if installed) from scratch:
 #    the contract's streams plus the parity-residual stream over RGB (models/v4_arch.py);
-# 5. fine-tunes that model four times (models/finetune.py): first with alpha added to the parity
+# 5. fine-tunes that model five times (models/finetune.py): first with alpha added to the parity
 #    stream, then on one more corpus with more weight on alpha and lsb.rgb, then with palette
-#    weighted again, then with the scan-statistics stream added (the contract's streams frozen);
-#    each time the stego threshold is set on calibration corpora; the last one is
-#    models/v4-reference.onnx;
+#    weighted again, then with the scan-statistics stream added (the contract's streams frozen),
+#    then with that stream's full-resolution top profile added (on one more corpus); each time
+#    the stego threshold is set on calibration corpora; the last one is models/v4-reference.onnx;
 # 6. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
 # 7. validates on the held-out corpora with `starwatch validate`, writes the collector's baseline
 #    from the held-out photographs, and compares INT8 with float.
@@ -26,7 +26,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-6}
+VERSION=${VERSION:-v4-reference-7}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -38,6 +38,7 @@ starwatch generate --out "$WORK/proc" --count 1200 --seed 202 --size 256
 starwatch generate --out "$WORK/photos2" --count 2400 --seed 111 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/photos3" --count 2400 --seed 121 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/photos4" --count 2400 --seed 131 --covers "$WORK/covers-train" --size 192-384
+starwatch generate --out "$WORK/photos5" --count 2400 --seed 141 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/calib" --count 800 --seed 505 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/calib2" --count 2400 --seed 515 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/covers-test" --size 192-384
@@ -54,6 +55,7 @@ tensors tensors "$WORK/photos" "$WORK/proc"
 tensors t-photos2 "$WORK/photos2"
 tensors t-photos3 "$WORK/photos3"
 tensors t-photos4 "$WORK/photos4"
+tensors t-photos5 "$WORK/photos5"
 tensors t-calib "$WORK/calib"
 tensors t-calib2 "$WORK/calib2"
 
@@ -79,10 +81,17 @@ finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3" "$WORK/v4-reference-4.o
   --steps 600 --lr 3e-4 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --seed 9
 # The scan-statistics stream on the trained streams (frozen): its projection, the gate and fusion
 # learn; calibrated on 3200 images, allowing one clean image in a format of 160.
-finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4" models/v4-reference.onnx \
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4" "$WORK/v4-reference-6.onnx" \
   --init "$WORK/v4-reference-4.onnx" --scan-stats --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
   --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats JPEG,WEBP,GIF \
-  --seed 11 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075
+  --seed 11 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075 --version v4-reference-6
+# The scan-statistics stream's full-resolution top profile (its first layer's new weights start at
+# zero, so it starts as v4-reference-6), the same streams frozen, on one more corpus; every clean
+# format weighs the same.
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
+  --init "$WORK/v4-reference-6.onnx" --scan-stats --scan-top --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
+  --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
+  --seed 12 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075
 py models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --write-baseline models/v4-reference.baseline.json \

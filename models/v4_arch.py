@@ -132,6 +132,16 @@ class ScanStatsStream(nn.Module):
        block boundary (the crop's offset follows from width and height in `format_features`), and
        given as its log ratio to the mean of the 8; steps into a small image's zero padding are
        left out.
+    3. With `top`, since v4-reference-7: the same weighted-stego profile at full resolution over
+       the image's first 16 rows in the crop, for R, G and B, down to every 2nd row, and its
+       largest. The sampled profile's first point averages 4 sampled rows of 64 pixels; a payload
+       of a few rows was diluted there (v4-reference-6 found random-byte lsb.rgb payloads 76-85%
+       of the time, text ones 98%). Measured alone on 3200 held-out images (seed 313) before
+       training: its largest point, over 0.4, found 320 of 320 lsb.rgb payloads and flagged 1 of
+       160 clean BMPs and 3 of 320 clean RGB PNGs (the sampled profile's largest, at the clean
+       images' 99th percentile, found 27 fewer). It reads only the crop's first TOP_WINDOW rows,
+       so images under 192 pixels high (their first row lower than that) are left to the sampled
+       profile.
     The differences for the weights come from the parity stream's own (fixed) convolution, and
     the grid is taken on the green channel with slices: separate convolutions for them cost
     onnxruntime about 1.5 ms of CPU an image more.
@@ -139,8 +149,12 @@ class ScanStatsStream(nn.Module):
 
     CUT_ROWS = 4  # profile points every 4 sampled rows (8 crop rows)
     WS_CLIP = 2.0
+    TOP_ROWS = 16  # the full-resolution profile: the image's first 16 rows in the crop
+    TOP_WINDOW = 50  # crop rows it reads: an image at least 192 high starts within the first 33
+    TOP_RESIDUAL_CLIP = 8.0  # grey levels
+    WIDTH = 2 * (128 // CUT_ROWS) + 2 + 16  # statistics without the top profile: profiles, their largest, grid
 
-    def __init__(self, parity_clip):
+    def __init__(self, parity_clip, top=False):
         super().__init__()
         self.to_grey_levels = 2 * parity_clip
         cuts = torch.arange(self.CUT_ROWS - 1, 128, self.CUT_ROWS)
@@ -148,18 +162,54 @@ class ScanStatsStream(nn.Module):
         self.register_buffer("cuts", cuts.float())
         self.register_buffer("phases", torch.arange(8).float())
         self.register_buffer("columns", torch.arange(256).float())
-        width = 2 * len(cuts) + 2 + 16
+        width = self.WIDTH
+        self.top = top
+        if top:
+            self.register_buffer("window_rows", torch.arange(1, self.TOP_WINDOW - 1).float())
+            self.register_buffer("top_cuts", torch.arange(1, self.TOP_ROWS, 2).float())
+            width += len(self.top_cuts) + 1
         self.body = nn.Sequential(nn.Linear(width, PROJ), nn.ReLU(), nn.Linear(PROJ, FEATURE_WIDTH))
+
+    @staticmethod
+    def image_rows(size):
+        """size: N (the image's width or height) -> (N,1 each: the image's first and last row
+        (column) in the crop)."""
+        start = torch.round((size - 256) / 2).unsqueeze(1)  # the crop's offset into the image
+        return torch.clamp(-start, min=0), torch.clamp(size.unsqueeze(1) - start, max=256) - 1
 
     def inside(self, size):
         """size: N (the image's width or height) -> (N,128: 1 where the residual at that sampled
         row (column), crop row 2i, has both neighbours in the image, else 0; N: the first such)."""
-        start = torch.round((size - 256) / 2).unsqueeze(1)  # the crop's offset into the image
-        low = torch.clamp(-start, min=0)  # the image's first and last row in the crop
-        high = torch.clamp(size.unsqueeze(1) - start, max=256) - 1
+        low, high = self.image_rows(size)
         row = 2 * self.sampled.unsqueeze(0)
         ok = ((row - 1 >= low) & (row + 1 <= high)).float()
         return ok, torch.ceil((low + 1) / 2)
+
+    def top_profile(self, pixel, lsb, width, height):
+        """pixel, lsb: the contract's streams; width, height: N -> N,8: the weighted-stego mean of
+        R, G and B at full resolution from the image's first row with both neighbours in it down to
+        every 2nd row of the 16 that follow. Slices, not a convolution: onnxruntime runs a 3-channel
+        3x3 convolution over these rows in about 0.6 ms, the slices in a fraction of that."""
+        x = pixel[:, :, :self.TOP_WINDOW, :] * 255.0
+        up, down, left, right = x[:, :, :-2, 1:-1], x[:, :, 2:, 1:-1], x[:, :, 1:-1, :-2], x[:, :, 1:-1, 2:]
+        residual = x[:, :, 1:-1, 1:-1] - (up + down + left + right) * 0.25
+        residual = torch.clamp(residual, -self.TOP_RESIDUAL_CLIP, self.TOP_RESIDUAL_CLIP)
+        across, along = left - right, up - down
+        weight = 1.0 / (5.0 + (across * across + along * along) * 0.25)
+        low, high = self.image_rows(height)
+        first_column, last_column = self.image_rows(width)
+        rows = self.window_rows.unsqueeze(0)  # crop rows 1 .. TOP_WINDOW - 2
+        columns = self.columns[1:-1].unsqueeze(0)
+        rows_ok = ((rows - 1 >= low) & (rows + 1 <= high)).float()
+        columns_ok = ((columns - 1 >= first_column) & (columns + 1 <= last_column)).float()
+        weight = weight * rows_ok.view(-1, 1, self.TOP_WINDOW - 2, 1) * columns_ok.view(-1, 1, 1, 254)
+        product = (2 * lsb[:, :, 1:self.TOP_WINDOW - 1, 1:-1] - 1) * residual * weight
+        num = product.sum(dim=(1, 3))  # N,TOP_WINDOW - 2
+        den = weight.sum(dim=(1, 3))
+        offset = rows - (low + 1)  # rows from the first with both neighbours in the image
+        down_to = ((offset.unsqueeze(2) >= 0) & (offset.unsqueeze(2) <= self.top_cuts.view(1, 1, -1))).float()
+        cumulative = lambda v: torch.bmm(v.unsqueeze(1), down_to).squeeze(1)  # noqa: E731
+        return torch.clamp(cumulative(num) / (cumulative(den) + 1e-6), -self.WS_CLIP, self.WS_CLIP)
 
     def profiles(self, product, g, width, height):
         """product, g: ParityResidualStream.product's (4 channels; 8 differences); width, height:
@@ -195,7 +245,7 @@ class ScanStatsStream(nn.Module):
         rolled = torch.bmm(pick, steps.unsqueeze(2)).squeeze(2)
         return torch.log((rolled + 1e-3) / (rolled.mean(dim=1, keepdim=True) + 1e-3)) * 5
 
-    def forward(self, product, gradients, pixel, format_features):
+    def forward(self, product, gradients, pixel, lsb, format_features):
         width = torch.round(format_features[:, 4] * 256)
         height = torch.round(format_features[:, 5] * 256)
         rgb, alpha = self.profiles(product, gradients, width, height)
@@ -203,8 +253,11 @@ class ScanStatsStream(nn.Module):
         across = torch.abs(green[:, :, 1:] - green[:, :, :-1]).mean(dim=1)
         down = torch.abs(green[:, 1:, :] - green[:, :-1, :]).mean(dim=2)
         grid = torch.cat([self.grid(across, width), self.grid(down, height)], dim=1)
-        stats = torch.cat([rgb, alpha, rgb.max(dim=1, keepdim=True)[0], alpha.max(dim=1, keepdim=True)[0], grid], dim=1)
-        return self.body(stats)
+        parts = [rgb, alpha, rgb.max(dim=1, keepdim=True)[0], alpha.max(dim=1, keepdim=True)[0], grid]
+        if self.top:
+            top = self.top_profile(pixel, lsb, width, height)
+            parts += [top, top.max(dim=1, keepdim=True)[0]]
+        return self.body(torch.cat(parts, dim=1))
 
 
 def palette_stream():
@@ -228,9 +281,9 @@ def make_stream(name):
 class V4Detector(nn.Module):
     """forward(*inputs in `streams` order) -> tuple of outputs in `heads` order."""
 
-    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=None, scan_stats=False):
+    def __init__(self, streams=ALL_STREAMS, heads=ALL_HEADS, parity_residual=None, scan_stats=False, scan_top=False):
         """parity_residual: None, "rgb" or "rgba" (ParityResidualStream, with or without alpha);
-        scan_stats: add ScanStatsStream."""
+        scan_stats: add ScanStatsStream; scan_top: with its full-resolution top profile."""
         super().__init__()
         self.stream_names = tuple(streams)
         self.head_names = tuple(heads)
@@ -242,7 +295,7 @@ class V4Detector(nn.Module):
             self.widths.append(PROJ)
         if scan_stats and (self.parity is None or not self.parity.with_alpha):
             raise ValueError("the scan-statistics stream reads the rgba parity stream's product")
-        self.scan = ScanStatsStream(ParityResidualStream.CLIP) if scan_stats else None
+        self.scan = ScanStatsStream(ParityResidualStream.CLIP, top=scan_top) if scan_stats else None
         if self.scan is not None:
             self.widths.append(FEATURE_WIDTH)
         total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual, 544 with both
@@ -266,7 +319,7 @@ class V4Detector(nn.Module):
             product, gradients = self.parity.product(named["pixel_tensor"], named["lsb"], named["alpha"])
             parts.append(self.parity(product))
             if self.scan is not None:
-                parts.append(self.scan(product, gradients, named["pixel_tensor"], named["format_features"]))
+                parts.append(self.scan(product, gradients, named["pixel_tensor"], named["lsb"], named["format_features"]))
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)
         cls = self.fusion(gated)[:, -PROJ:]

@@ -231,6 +231,8 @@ def main():
                         help="add the scan-statistics stream (models/v4_arch.py), its weights in the fusion at zero")
     parser.add_argument("--scan-top", action="store_true",
                         help="add the scan-statistics stream's full-resolution top profile (its new weights at zero)")
+    parser.add_argument("--stream-dropout", type=float, default=0.0,
+                        help="while training, drop every stream but the scan statistics with this chance an image")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
@@ -251,6 +253,7 @@ def main():
         model = add_scan_stats(model)
     if args.scan_top and not model.scan.top:
         model = add_scan_top(model)
+    model.stream_dropout = args.stream_dropout
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         stream = model.parity if name == "parity" else model.streams[model.stream_names.index(name)]

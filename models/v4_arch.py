@@ -300,6 +300,7 @@ class V4Detector(nn.Module):
             self.widths.append(FEATURE_WIDTH)
         total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual, 544 with both
         self.gate = nn.Linear(total, len(self.widths))
+        self.stream_dropout = 0.0  # finetune.py --stream-dropout
         self.fusion = nn.Sequential(
             nn.Linear(total, 256), nn.ReLU(), nn.Dropout(0.3),
             nn.Linear(256, 128), nn.ReLU(), nn.Dropout(0.3),
@@ -320,6 +321,12 @@ class V4Detector(nn.Module):
             parts.append(self.parity(product))
             if self.scan is not None:
                 parts.append(self.scan(product, gradients, named["pixel_tensor"], named["lsb"], named["format_features"]))
+        if self.training and self.stream_dropout > 0 and self.scan is not None:
+            # Every stream but the scan statistics, dropped per image: the fusion learns to decide
+            # from those statistics when the image streams say nothing.
+            keep = [torch.bernoulli(torch.full((p.shape[0], 1), 1 - self.stream_dropout)) / (1 - self.stream_dropout)
+                    for p in parts[:-1]]
+            parts = [p * k for p, k in zip(parts[:-1], keep)] + parts[-1:]
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)
         cls = self.fusion(gated)[:, -PROJ:]

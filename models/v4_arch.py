@@ -134,14 +134,13 @@ class ScanStatsStream(nn.Module):
        left out.
     3. With `top`, since v4-reference-7: the same weighted-stego profile at full resolution over
        the image's first 16 rows in the crop, for R, G and B, down to every 2nd row, and its
-       largest. The sampled profile's first point averages 4 sampled rows of 64 pixels; a payload
-       of a few rows was diluted there (v4-reference-6 found random-byte lsb.rgb payloads 76-85%
-       of the time, text ones 98%). Measured alone on 3200 held-out images (seed 313) before
-       training: its largest point, over 0.4, found 320 of 320 lsb.rgb payloads and flagged 1 of
-       160 clean BMPs and 3 of 320 clean RGB PNGs (the sampled profile's largest, at the clean
-       images' 99th percentile, found 27 fewer). It reads only the crop's first TOP_WINDOW rows,
-       so images under 192 pixels high (their first row lower than that) are left to the sampled
-       profile.
+       largest. The sampled profile's first point averages 4 sampled rows of 128 pixels; a
+       payload of a few rows was diluted there (v4-reference-6 found random-byte lsb.rgb payloads
+       76-85% of the time, text ones 98%). Measured alone on 3200 held-out images (seed 313) before
+       training (models/top_profile_check.py): its largest point, over 0.4, found 318 of 320
+       lsb.rgb payloads and flagged 1 of 160 clean BMPs and 2 of 320 clean RGB PNGs. It reads only
+       the crop's first TOP_WINDOW rows, so images under 192 pixels high (their first row lower
+       than that) are left to the sampled profile.
     The differences for the weights come from the parity stream's own (fixed) convolution, and
     the grid is taken on the green channel with slices: separate convolutions for them cost
     onnxruntime about 1.5 ms of CPU an image more.

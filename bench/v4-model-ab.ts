@@ -4,8 +4,8 @@
 //   node --import tsx bench/v4-model-ab.ts --baseline models/v4-reference.onnx --model NEW.onnx [--runs 400] [--rounds 3]
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
-import { STREAM_NAMES, STREAM_SHAPES, streamSize } from '../v4/contract.ts';
 import { DEFAULT_MODEL_PATH } from '../v4/path.ts';
+import { randomBitFeeds } from './model-feeds.ts';
 import { summarise } from './stats.ts';
 
 const { values } = parseArgs({ options: {
@@ -13,12 +13,7 @@ const { values } = parseArgs({ options: {
   runs: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' },
 } });
 if (!values.model) throw new Error('--model NEW.onnx is required');
-// Bits rather than a constant: convolutions cost the same on any values, but this keeps no
-// layer's output trivially zero.
-const feeds = Object.fromEntries(STREAM_NAMES.map((name) => {
-  const data = Float32Array.from({ length: streamSize(name) }, () => (Math.random() < 0.5 ? 0 : 1));
-  return [name, new ort.Tensor('float32', data, [1, ...STREAM_SHAPES[name]])];
-}));
+const feeds = randomBitFeeds();
 const options = { intraOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
 const paths = [values.baseline, values.model];
 const sessions = await Promise.all(paths.map((p) => ort.InferenceSession.create(p, options)));

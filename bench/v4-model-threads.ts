@@ -4,18 +4,13 @@
 //   node --import tsx bench/v4-model-threads.ts [--model models/v4-reference.onnx] [--runs 200] [--rounds 3]
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
-import { STREAM_NAMES, STREAM_SHAPES, streamSize } from '../v4/contract.ts';
 import { DEFAULT_MODEL_PATH } from '../v4/path.ts';
+import { randomBitFeeds } from './model-feeds.ts';
 import { summarise } from './stats.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: DEFAULT_MODEL_PATH }, runs: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
-// Bits rather than a constant: convolutions cost the same on any values, but this keeps no
-// layer's output trivially zero.
-const feeds = Object.fromEntries(STREAM_NAMES.map((name) => {
-  const data = Float32Array.from({ length: streamSize(name) }, () => (Math.random() < 0.5 ? 0 : 1));
-  return [name, new ort.Tensor('float32', data, [1, ...STREAM_SHAPES[name]])];
-}));
+const feeds = randomBitFeeds();
 const VARIANTS = [{ threads: 1, spin: false }, { threads: 2, spin: false }, { threads: 2, spin: true }];
 
 const sessions = await Promise.all(VARIANTS.map((v) => ort.InferenceSession.create(values.model!, {

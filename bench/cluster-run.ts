@@ -6,7 +6,7 @@
 // over the same events (what a single collector computes): counts and p95 must be equal.
 // The bench (bench/cluster.ts) and the integration test (test/integration/collector-cluster.test.ts) run it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nanos, StorageType, type JetStreamManager, type NatsConnection } from 'nats';
@@ -31,6 +31,11 @@ export interface ClusterRunOptions {
   messagesPerSecond: number;
   /** Stretches every deadline (the test harness's STARWATCH_TEST_PATIENCE). */
   patience?: number;
+  /**
+   * No wait goes past this many ms from the start, so a stuck step fails with its name and the
+   * collectors' logs rather than the test runner's timeout, which says neither.
+   */
+  budgetMs?: number;
   /** Keeps the collectors' logs here (else they go with the temp folder). */
   logDir?: string;
 }
@@ -80,21 +85,23 @@ const AGENTS = 3;
 const BATCH = 100;
 
 export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterRunResult> {
-  const patience = o.patience ?? 1;
   const t0 = Date.now();
+  const end = t0 + (o.budgetMs ?? Number.POSITIVE_INFINITY);
+  /** A wait's own deadline stretched by patience, cut to what is left of the budget. */
+  const within = (ms: number) => Math.max(1000, Math.min(ms * (o.patience ?? 1), end - Date.now()));
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-cluster-'));
   const collectors: Collector[] = [];
   let batches: Batch[] = [];
   let nc: NatsConnection | undefined;
-  const nats = await startNatsCluster(join(dir, 'nats'), 3, 60_000 * patience);
+  const nats = await startNatsCluster(join(dir, 'nats'), 3, within(60_000));
   const influx = await startInflux(join(dir, 'influx')).catch(async (e) => { await nats.stop(); throw e; });
   try {
     nc = await connect({ servers: nats.urls.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     const base = collectorConfig(nats.urls, influx.url);
     await createReplicatedStreams(await nc.jetstreamManager(), base);
     for (let i = 0; i < 3; i++) collectors.push(await spawnCollector(base, `r${i}`, o.logDir ?? dir));
-    await waitFor(async () => (await Promise.all(collectors.map((c) => c.metrics()))).every((m) => m.up), { timeoutMs: 120_000 * patience, what: 'three collectors' });
-    const leader = await waitFor(async () => soleLeader(collectors), { timeoutMs: 30_000 * patience, what: 'an analysis leader' });
+    await waitFor(async () => (await Promise.all(collectors.map((c) => c.metrics()))).every((m) => m.up), { timeoutMs: within(120_000), what: 'three collectors' });
+    const leader = await waitFor(async () => soleLeader(collectors), { timeoutMs: within(30_000), what: 'an analysis leader' });
 
     const told: string[] = [];
     const alerts = nc.subscribe(ALERTS_SUBJECT, {
@@ -116,10 +123,10 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
         killedAt = Date.now();
         leader.child.kill('SIGKILL');
         const others = collectors.filter((c) => c !== leader);
-        failover = waitFor(async () => soleLeader(others), { timeoutMs: 30_000 * patience, intervalMs: 50, what: 'a new leader' }).then((c) => ({ name: c.replica, ms: Date.now() - killedAt }));
+        failover = waitFor(async () => soleLeader(others), { timeoutMs: within(30_000), intervalMs: 50, what: 'a new leader' }).then((c) => ({ name: c.replica, ms: Date.now() - killedAt }));
       }
       if (i === stopNodeAt) await stoppedNode.stop();
-    });
+    }, end);
     const newLeader = await failover!;
 
     const expected = expectedMinutes(events);
@@ -133,7 +140,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
         // the write can see the count before the p95 (a CI run, 2026-12-01).
         return minutes.length >= expected.length && total >= want && minutes.every((m) => m.p95 !== null) && minutes;
       },
-      { timeoutMs: 180_000 * patience, intervalMs: 500, what: 'every merged minute in InfluxDB' },
+      { timeoutMs: within(180_000), intervalMs: 500, what: 'every merged minute in InfluxDB' },
     ).catch(() => mergedMinutes(influx.url));
     const byStart = new Map(merged.map((m) => [m.start, m]));
     const minutes: MinuteFigures[] = expected.map((e) => {
@@ -141,7 +148,7 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       return { start: new Date(e.start).toISOString(), count: got?.count ?? 0, expected_count: e.count, p95_ms: got?.p95 ?? Number.NaN, expected_p95_ms: e.p95 };
     });
     // The incident's resolve is told on the windows after it, which are merged by now.
-    await waitFor(() => told.includes(`${LATENCY_GROUP} resolved`), { timeoutMs: 30_000 * patience, what: 'the incident resolved' }).catch(() => undefined);
+    await waitFor(() => told.includes(`${LATENCY_GROUP} resolved`), { timeoutMs: within(30_000), what: 'the incident resolved' }).catch(() => undefined);
     // A second copy would come from another replica judging the same windows: give it the time.
     await new Promise((r) => setTimeout(r, 3000));
     alerts.unsubscribe();
@@ -171,6 +178,8 @@ export async function runClusterScenario(o: ClusterRunOptions): Promise<ClusterR
       leaders_at_end: metrics.filter((m) => m.leader).length,
       elapsed_s: (Date.now() - t0) / 1000,
     };
+  } catch (e) {
+    throw withLogTails(e, collectors);
   } finally {
     await Promise.all(collectors.map((c) => c.stop()));
     await nc?.close().catch(() => undefined);
@@ -212,6 +221,8 @@ async function createReplicatedStreams(jsm: JetStreamManager, config: CollectorC
 export interface Collector {
   replica: string;
   child: ChildProcess;
+  /** Its stdout and stderr. */
+  logFile: string;
   metrics(): Promise<{ up: boolean; leader: boolean; latePartials: number; recounted: number; duplicates: number; apart: number }>;
   /** One figure of its /metrics (0 when absent). */
   metric(name: string): Promise<number>;
@@ -225,19 +236,23 @@ export async function spawnCollector(base: CollectorConfig, replica: string, log
   const file = join(logDir, `collector-${replica}.json`);
   writeFileSync(file, JSON.stringify(config));
   const child = spawn(process.execPath, ['bin/starwatch.js', 'collector', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(join(logDir, `collector-${replica}.log`));
+  const logFile = join(logDir, `collector-${replica}.log`);
+  const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${config.http.port}/metrics`;
   const valueIn = (text: string, name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1] ?? 0);
+  // A collector that stops answering (its event loop held) is a failed check, not a wait without end.
+  const scrape = async () => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
   return {
     replica,
     child,
-    metric: async (name) => valueIn(await (await fetch(url)).text(), name),
+    logFile,
+    metric: async (name) => valueIn(await scrape(), name),
     async metrics() {
       if (child.exitCode !== null || child.signalCode !== null) return { up: false, leader: false, latePartials: 0, recounted: 0, duplicates: 0, apart: 0 };
-      const text = await (await fetch(url)).text();
+      const text = await scrape();
       const value = (name: string) => valueIn(text, name);
       return {
         up: true,
@@ -256,6 +271,22 @@ export async function spawnCollector(base: CollectorConfig, replica: string, log
       clearTimeout(timer);
     },
   };
+}
+
+/** The error with the end of each collector's log, which says where a stuck run was. */
+function withLogTails(e: unknown, collectors: Collector[], lines = 20): Error {
+  const tails = collectors.map((c) => {
+    let text: string;
+    try {
+      text = readFileSync(c.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch (read) {
+      text = `(unreadable: ${(read as Error).message})`;
+    }
+    return `--- ${c.replica} (last ${lines} lines of its log)\n${text}`;
+  });
+  const error = e instanceof Error ? e : new Error(String(e));
+  error.message = [error.message, ...tails].join('\n');
+  return error;
 }
 
 /** The one collector that says it leads, or undefined while none or several do. */
@@ -318,8 +349,11 @@ export function toBatches(events: InferenceEvent[]): Batch[] {
   }
 }
 
-/** Publishes with JetStream acks at a steady rate, retrying through a node outage (Nats-Msg-Id dedupes). */
-export async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>): Promise<void> {
+/**
+ * Publishes with JetStream acks at a steady rate, retrying through a node outage (Nats-Msg-Id
+ * dedupes) until `deadline` (epoch ms).
+ */
+export async function publishAtRate(nc: NatsConnection, batches: Batch[], perSecond: number, before: (i: number) => Promise<void>, deadline = Date.now() + 300_000): Promise<void> {
   const js = nc.jetstream();
   const started = Date.now();
   const inFlight: Promise<void>[] = [];
@@ -335,7 +369,7 @@ export async function publishAtRate(nc: NatsConnection, batches: Batch[], perSec
             await js.publish(eventsSubject(b.agent), b.data, { msgID: `${b.agent}:${b.seq}`, timeout: 5000 });
             return;
           } catch (e) {
-            if (attempt >= 60) throw e;
+            if (Date.now() > deadline) throw new Error(`batch ${i} not acked after ${attempt} attempts: ${(e as Error).message}`);
             await new Promise((r) => setTimeout(r, 250));
           }
         }

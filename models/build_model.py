@@ -8,6 +8,10 @@ Writes
   test/fixtures/models/v4-legacy-3in.onnx     only pixel_tensor, meta, format_features -> stego_logits
   test/fixtures/models/bad-*.onnx             tiny models the runner must refuse (no stego_logits,
                                               an input name the contract does not know)
+  test/fixtures/models/always-lsb-rgb.onnx    says stego by lsb.rgb for every image (the container
+                                              rule's test: v4/container-rule.ts)
+  test/fixtures/models/always-raw.onnx        says stego by raw for every image (detects every
+                                              method of a labelled set, whatever its containers)
 
 Weights are random (fixed seed) and BatchNorm statistics are perturbed from their defaults
 so every layer does real work; the model is a stand-in with the real cost, not a detector.
@@ -85,6 +89,16 @@ def build(streams, heads):
     return model.eval()
 
 
+def always(method_index):
+    """A tiny model whose heads ignore the image: stego, by this method, for every input."""
+    model = build(("format_features",), ("stego_logits", "method_logits"))
+    with torch.no_grad():
+        for name, bias in (("stego_logits", [10.0]), ("method_logits", [10.0 if i == method_index else 0.0 for i in range(5)])):
+            model.heads[name].weight.zero_()
+            model.heads[name].bias.copy_(torch.tensor(bias))
+    return model
+
+
 def main():
     torch.set_num_threads(1)
     export(build(ALL_STREAMS, ALL_HEADS), os.path.join(ROOT, "models", "v4-random.onnx"), "v4-random-1")
@@ -100,6 +114,10 @@ def main():
         build(("format_features",), ("stego_logits",)), os.path.join(fixtures, "bad-unknown-input.onnx"), "bad-1",
         input_names=["colour_histogram"],
     )
+    export(always(2), os.path.join(fixtures, "always-lsb-rgb.onnx"), "always-lsb-rgb-1",
+           source="models/build_model.py (heads fixed: stego, lsb.rgb)")
+    export(always(4), os.path.join(fixtures, "always-raw.onnx"), "always-raw-1",
+           source="models/build_model.py (heads fixed: stego, raw)")
 
 
 if __name__ == "__main__":

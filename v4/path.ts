@@ -5,12 +5,14 @@ import { toV4Error, V4Error } from './errors.ts';
 import { DEFAULT_LIMITS, type DecodeLimits } from './limits.ts';
 import { V4Model, type ModelIdentity } from './model.ts';
 import type { ModelRunner } from './model-runner.ts';
+import type { ModelOutputs } from './outputs.ts';
 import { DirectScan } from './pool/direct-scan.ts';
 import { RemoteModel } from './pool/remote-model.ts';
 import { PreprocessPool } from './pool/preprocess-pool.ts';
 import { ScanPool } from './pool/scan-pool.ts';
 import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
-import { verdicts, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
+import { ruleOutImpossible } from './container-rule.ts';
+import { verdictAt, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
 /** The model used when none is named. Change this one line when a trained model lands. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../models/v4-reference.onnx', import.meta.url));
@@ -54,6 +56,9 @@ export interface ScanResult {
 export type ScanOutcome = { ok: true; result: ScanResult } | { ok: false; error: V4Error };
 
 export class V4Path {
+  /** Verdicts the container rule turned from stego to clean (container-rule.ts). */
+  ruledOut = 0;
+
   private constructor(
     readonly model: ModelRunner,
     readonly limits: DecodeLimits,
@@ -109,12 +114,11 @@ export class V4Path {
     const out = await this.model.run(good.map((p) => p.streams), { transfer: true });
     const inferMs = performance.now() - inferStart;
     const totalMs = performance.now() - start;
-    const found = verdicts(out, this.threshold);
     let next = 0;
     return prepared.map((p): ScanOutcome => {
       if (p instanceof V4Error) return { ok: false, error: p };
       const timings = { decodeMs: p.decodeMs, preprocessMs: p.preprocessMs, inferMs, totalMs };
-      return { ok: true, result: { info: p.info, verdict: found[next++], timings } };
+      return { ok: true, result: { info: p.info, verdict: this.verdict(out, next++, p.info), timings } };
     });
   }
 
@@ -133,7 +137,13 @@ export class V4Path {
       throw toV4Error(e);
     }
     const timings = { decodeMs: r.decodeMs, preprocessMs: r.preprocessMs, inferMs: r.inferMs, totalMs: performance.now() - start };
-    return { info: r.info, verdict: verdicts(r.outputs, this.threshold)[0], timings };
+    return { info: r.info, verdict: this.verdict(r.outputs, 0, r.info), timings };
+  }
+
+  private verdict(out: ModelOutputs, i: number, info: ImageInfo): Verdict {
+    const verdict = ruleOutImpossible(verdictAt(out, i, this.threshold), info);
+    if (verdict.ruledOut) this.ruledOut++;
+    return verdict;
   }
 
   private async prepare(bytes: Uint8Array): Promise<Preprocessed | V4Error> {

@@ -13,6 +13,8 @@ export interface ImageInfo {
   width: number;
   height: number;
   bytes: number;
+  /** The pixels went through lossy compression (JPEG, lossy WebP). */
+  lossy: boolean;
 }
 
 export interface Preprocessed {
@@ -33,7 +35,7 @@ export async function preprocess(bytes: Uint8Array, limits: DecodeLimits = DEFAU
   const streams = buildStreams(image, imageTail(bytes, image.format), into);
   const t2 = performance.now();
   return {
-    info: { format: image.format, mode: image.mode, width: image.width, height: image.height, bytes: bytes.length },
+    info: { format: image.format, mode: image.mode, width: image.width, height: image.height, bytes: bytes.length, lossy: image.lossy },
     streams,
     decodeMs: t1 - t0,
     preprocessMs: t2 - t1,

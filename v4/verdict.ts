@@ -14,6 +14,8 @@ export interface Verdict {
   methodProb: number | null;
   /** Most likely bit order; null if the model has no bit-order output. */
   bitOrder: BitOrder | null;
+  /** True when the model said stego by a method the file's container cannot hold (container-rule.ts). */
+  ruledOut?: boolean;
 }
 
 export function sigmoid(x: number): number {

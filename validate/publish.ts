@@ -7,7 +7,7 @@ import { EventBuilder, observeError, observeResult, ms } from '../agent/events/b
 import type { Observation } from '../agent/events/observation.ts';
 import { EventPublisher } from '../agent/publish/publisher.ts';
 import type { ModelIdentity } from '../v4/model.ts';
-import type { ImageFormat, ImageMode } from '../v4/contract.ts';
+import type { ImageFormat } from '../v4/contract.ts';
 import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { VALIDATION_SUBJECT } from '../schemas/subjects.ts';
 import type { ItemResult } from './item-result.ts';
@@ -38,7 +38,7 @@ export function eventsOf(results: readonly ItemResult[], model: ModelIdentity, a
 function observationOf(r: ItemResult): Observation {
   const label = { label: r.label! };
   if (r.verdict && r.timings) {
-    const info = { format: r.format as ImageFormat, mode: (r.mode ?? 'RGB') as ImageMode, width: r.width, height: r.height, bytes: r.bytes };
+    const info = { format: r.format as ImageFormat, width: r.width, height: r.height, bytes: r.bytes };
     return observeResult('validate', { info, verdict: r.verdict, timings: r.timings }, label);
   }
   const input = { format: r.format, bytes: Math.max(0, r.bytes), width: r.width, height: r.height };

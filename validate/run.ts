@@ -2,12 +2,13 @@
 // decode + preprocess once, infer. With ablation the same streams are then fed again once per
 // declared stream with that stream zeroed, so nine runs cost one decode.
 import { readFile, stat } from 'node:fs/promises';
-import type { StreamName, V4Streams } from '../v4/contract.ts';
+import type { StreamName } from '../v4/contract.ts';
 import { isV4Error, V4Error } from '../v4/errors.ts';
 import { sniffFormat } from '../agent/events/sniff-format.ts';
 import type { ModelIdentity } from '../v4/model.ts';
 import { V4Path } from '../v4/path.ts';
 import { preprocess, type Preprocessed } from '../v4/preprocess.ts';
+import { ruleOutImpossible } from '../v4/container-rule.ts';
 import { STEGO_THRESHOLD, verdictAt, type Verdict } from '../v4/verdict.ts';
 import type { DecodeLimits } from '../v4/limits.ts';
 import type { ModelOutputs } from '../v4/outputs.ts';
@@ -47,11 +48,11 @@ export async function runModel(items: readonly DatasetItem[], options: RunOption
   try {
     for (const item of items) {
       const started = performance.now();
-      const { result, streams } = await judge(path, item, threshold);
+      const { result, prepared } = await judge(path, item, threshold);
       busyMs += performance.now() - started;
       results.push(result);
       if (ablation) {
-        for (const stream of inputs) ablation.get(stream)!.push(streams ? await zeroedVerdict(path, streams, stream, threshold) : null);
+        for (const stream of inputs) ablation.get(stream)!.push(prepared ? await zeroedVerdict(path, prepared, stream, threshold) : null);
       }
       memory.sample();
       options.onItem?.(results.length, items.length);
@@ -62,12 +63,12 @@ export async function runModel(items: readonly DatasetItem[], options: RunOption
   return { model: path.identity, inputs, results, busyMs, peakRss: memory.stop(), ablation };
 }
 
-async function zeroedVerdict(path: V4Path, streams: V4Streams, stream: StreamName, threshold: number): Promise<Verdict> {
-  return verdictAt(await path.model.run([streams], { zeroStreams: [stream] }), 0, threshold);
+async function zeroedVerdict(path: V4Path, prepared: Preprocessed, stream: StreamName, threshold: number): Promise<Verdict> {
+  return ruleOutImpossible(verdictAt(await path.model.run([prepared.streams], { zeroStreams: [stream] }), 0, threshold), prepared.info);
 }
 
-/** One file through the plain path; the streams are returned for ablation. */
-async function judge(path: V4Path, item: DatasetItem, threshold: number): Promise<{ result: ItemResult; streams: V4Streams | null }> {
+/** One file through the plain path, as the agent judges it; the streams are returned for ablation. */
+async function judge(path: V4Path, item: DatasetItem, threshold: number): Promise<{ result: ItemResult; prepared: Preprocessed | null }> {
   const base: ItemResult = {
     file: item.file, dataset: item.dataset, algorithm: item.algorithm, format: 'unknown', mode: null, width: 0, height: 0, bytes: 0,
     label: item.label, verdict: null, error: item.labelError, timings: null,
@@ -76,13 +77,13 @@ async function judge(path: V4Path, item: DatasetItem, threshold: number): Promis
   if (size > path.limits.maxBytes) {
     // Refused before the file is read, as the agent refuses it before decoding.
     const error = { code: 'TOO_MANY_BYTES', message: `${size} bytes, the limit is ${path.limits.maxBytes}` };
-    return { result: { ...base, bytes: size, error }, streams: null };
+    return { result: { ...base, bytes: size, error }, prepared: null };
   }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(item.file);
   } catch (e) {
-    return { result: { ...base, error: { code: 'READ_ERROR', message: (e as Error).message } }, streams: null };
+    return { result: { ...base, error: { code: 'READ_ERROR', message: (e as Error).message } }, prepared: null };
   }
   const sniffed = { ...base, bytes: bytes.length, format: sniffFormat(bytes) };
   const t0 = performance.now();
@@ -91,7 +92,7 @@ async function judge(path: V4Path, item: DatasetItem, threshold: number): Promis
     prepared = await preprocess(bytes, path.limits);
   } catch (e) {
     const err = toV4Error(e);
-    return { result: { ...sniffed, error: { code: err.code, message: err.message } }, streams: null };
+    return { result: { ...sniffed, error: { code: err.code, message: err.message } }, prepared: null };
   }
   const t1 = performance.now();
   let out: ModelOutputs;
@@ -99,7 +100,7 @@ async function judge(path: V4Path, item: DatasetItem, threshold: number): Promis
     out = await path.model.run([prepared.streams]);
   } catch (e) {
     const err = toV4Error(e);
-    return { result: { ...sniffed, error: { code: err.code, message: err.message } }, streams: null };
+    return { result: { ...sniffed, error: { code: err.code, message: err.message } }, prepared: null };
   }
   const inferMs = performance.now() - t1;
   const { info } = prepared;
@@ -107,10 +108,10 @@ async function judge(path: V4Path, item: DatasetItem, threshold: number): Promis
     result: {
       ...sniffed,
       format: info.format, mode: info.mode, width: info.width, height: info.height,
-      verdict: verdictAt(out, 0, threshold),
+      verdict: ruleOutImpossible(verdictAt(out, 0, threshold), info),
       timings: { decodeMs: prepared.decodeMs, preprocessMs: prepared.preprocessMs, inferMs, totalMs: performance.now() - t0 },
     },
-    streams: prepared.streams,
+    prepared,
   };
 }
 

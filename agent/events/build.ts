@@ -78,7 +78,10 @@ export function outputsFrom(v: ScanResult['verdict']): Outputs {
   };
 }
 
-export function observeResult(source: Source, r: ScanResult, extra: Pick<Observation, 'label'> = {}): Observation {
+/** What an event tells of a scan: the image's format and size, the verdict, the timings. */
+export type ScanFacts = Pick<ScanResult, 'verdict' | 'timings'> & { info: Pick<ScanResult['info'], 'format' | 'bytes' | 'width' | 'height'> };
+
+export function observeResult(source: Source, r: ScanFacts, extra: Pick<Observation, 'label'> = {}): Observation {
   const input: InputInfo = { format: r.info.format, bytes: r.info.bytes, width: r.info.width, height: r.info.height };
   return { source, input, timings: timingsFrom(r.timings), outputs: outputsFrom(r.verdict), errorCode: null, ...extra };
 }

@@ -65,6 +65,11 @@ export class AgentMetrics {
     syncedCounter(registers, 'starwatch_agent_upstream_extraction_overrides_total', 'Upstream verdicts made stego because a message was extracted', () => counts.extractionOverrides);
   }
 
+  /** Verdicts of the served model the container rule turned to clean (v4/container-rule.ts), read when scraped. */
+  watchRuledOut(path: { ruledOut: number }): void {
+    syncedCounter([this.registry], 'starwatch_agent_verdicts_ruled_out_total', 'Stego verdicts by a method the file cannot hold (pixel LSBs of a JPEG or lossy WebP), answered clean', () => path.ruledOut);
+  }
+
   /** Shadow scans of a rollout candidate: scored, dropped (queue full) and their time, read when scraped. */
   watchShadows(counts: { scored: number; dropped: number; ms: number; servedBeside: number }): void {
     const registers = [this.registry];

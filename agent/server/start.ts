@@ -130,6 +130,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<RunningAg
     : null;
   const metrics = new AgentMetrics(agent.publisher, { processMetrics: o.processMetrics });
   if (proxy) metrics.watchVerdicts(proxy.counts);
+  if (agent.path) metrics.watchRuledOut(agent.path);
   const refusals = new ThrottledLog(logger);
   const admission = new Admission({ ...ADMISSION_DEFAULTS, ...o.admission }, (reason) => {
     metrics.countRefusal(reason);

@@ -120,7 +120,7 @@ function jsonLine(o: FileOutcome): string {
 }
 
 const COLUMNS = ['FORMAT', 'MODE', 'SIZE', 'VERDICT', 'P(STEGO)', 'METHOD', 'BIT ORDER', 'MS'];
-const WIDTHS = [6, 4, 9, 7, 8, 7, 9, 6];
+const WIDTHS = [6, 4, 9, 12, 8, 7, 9, 6];
 
 function fileWidth(files: string[]): number {
   return Math.min(60, Math.max(4, ...files.map((f) => f.length)));
@@ -143,9 +143,10 @@ function tableRow(files: string[]): (o: FileOutcome) => string {
       info.format,
       info.mode,
       `${info.width}x${info.height}`,
-      v.isStego ? 'STEGO' : 'clean',
+      // The model's method in a container that cannot hold it (v4/container-rule.ts).
+      v.isStego ? 'STEGO' : v.ruledOut ? 'clean (rule)' : 'clean',
       v.stegoProb.toFixed(4),
-      v.isStego ? (v.method ?? '-') : '-',
+      v.isStego || v.ruledOut ? (v.method ?? '-') : '-',
       v.isStego ? (v.bitOrder ?? '-') : '-',
       timings.totalMs.toFixed(1),
     ]);

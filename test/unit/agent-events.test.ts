@@ -17,7 +17,7 @@ const checkEvent = validator(InferenceEvent);
 const checkCompact = validator(CompactColumns);
 const model = { id: 'm.onnx', version: 'v1', sha256: 'f'.repeat(64) };
 const result = {
-  info: { format: 'PNG' as const, mode: 'RGB' as const, width: 300, height: 200, bytes: 1234 },
+  info: { format: 'PNG' as const, mode: 'RGB' as const, width: 300, height: 200, bytes: 1234, lossy: false },
   verdict: { stegoProb: 0.7, isStego: true, method: 'palette' as const, methodProb: 0.6, bitOrder: 'msb-first' as const },
   timings: { decodeMs: 1, preprocessMs: 0.5, inferMs: 2, totalMs: 3.6 },
 };

@@ -11,7 +11,7 @@ import { newStreamBuffers } from '../../v4/streams/stream-buffers.ts';
 function rgbImage(width: number, height: number, seed: number): DecodedImage {
   const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 31 + seed * 7) & 255;
-  return { format: 'PNG', mode: 'RGB', width, height, pixels, channels: 3, palette: null, indices: null, exif: null };
+  return { format: 'PNG', mode: 'RGB', width, height, pixels, channels: 3, palette: null, indices: null, exif: null, lossy: false };
 }
 
 test('reused buffers: a full image, a small one, then a full one, each as with new buffers', () => {

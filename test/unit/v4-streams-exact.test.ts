@@ -30,7 +30,7 @@ const nonZero = (t: Float32Array | Uint8Array): [number, number][] => {
 };
 
 function image(over: Partial<DecodedImage>): DecodedImage {
-  return { format: 'PNG', mode: 'RGB', width: 3, height: 2, pixels: null, channels: 3, palette: null, indices: null, exif: null, ...over };
+  return { format: 'PNG', mode: 'RGB', width: 3, height: 2, pixels: null, channels: 3, palette: null, indices: null, exif: null, lossy: false, ...over };
 }
 
 // A 3 x 2 image sits in the 256 x 256 crop at x 126..128, y 127..128 (Python round(-126.5) = -126).

@@ -42,32 +42,32 @@ function checkPixels(format: ImageFormat, width: number, height: number, limits:
 }
 
 async function decodeFormat(bytes: Uint8Array, format: ImageFormat, limits: DecodeLimits): Promise<DecodedImage> {
-  const withExif = (p: DecodedPixels, exif: Uint8Array | null): DecodedImage => ({ ...p, exif });
+  const withExtras = (p: DecodedPixels, exif: Uint8Array | null, lossy = false): DecodedImage => ({ ...p, exif, lossy });
   switch (format) {
     case 'PNG': {
       const h = readPngHeader(bytes);
       checkPixels(format, h.width, h.height, limits);
-      return withExif(await decodePng(bytes, h, limits.maxPixels), pngExif(h));
+      return withExtras(await decodePng(bytes, h, limits.maxPixels), pngExif(h));
     }
     case 'JPEG': {
       const h = readJpegHeader(bytes);
       checkPixels(format, h.width, h.height, limits);
-      return withExif(await decodeJpeg(bytes, h, limits.maxPixels), h.exif);
+      return withExtras(await decodeJpeg(bytes, h, limits.maxPixels), h.exif, true);
     }
     case 'WEBP': {
       const h = readWebpHeader(bytes);
       checkPixels(format, h.width, h.height, limits);
-      return withExif(await decodeWebp(bytes, h, limits.maxPixels), h.exif);
+      return withExtras(await decodeWebp(bytes, h, limits.maxPixels), h.exif, h.lossy);
     }
     case 'GIF': {
       const h = readGifHeader(bytes);
       checkPixels(format, h.width, h.height, limits);
-      return withExif(decodeGif(bytes, h), null);
+      return withExtras(decodeGif(bytes, h), null);
     }
     case 'BMP': {
       const h = readBmpHeader(bytes);
       checkPixels(format, h.width, h.height, limits);
-      return withExif(decodeBmp(bytes, h), null);
+      return withExtras(decodeBmp(bytes, h), null);
     }
   }
 }

@@ -20,7 +20,12 @@ export interface DecodedImage {
   indices: Uint8Array | null;
   /** The EXIF block exactly as Pillow's info["exif"] exposes it. */
   exif: Uint8Array | null;
+  /**
+   * The pixels went through lossy compression (JPEG, WebP's VP8), which keeps none of their
+   * lowest bits: no payload hidden in them survives (v4/container-rule.ts).
+   */
+  lossy: boolean;
 }
 
 /** A decoded image before the container-level extras (EXIF, tail) are attached. */
-export type DecodedPixels = Omit<DecodedImage, 'exif'>;
+export type DecodedPixels = Omit<DecodedImage, 'exif' | 'lossy'>;

@@ -21,6 +21,8 @@ export interface WebpHeader {
   animated: boolean;
   /** The first EXIF chunk of an extended (VP8X) file, as libwebp's demuxer hands it to Pillow. */
   exif: Uint8Array | null;
+  /** Its pixels are VP8 (lossy), not VP8L; an animation's frames are not looked into (false). */
+  lossy: boolean;
 }
 
 export const webpWasm = new WasmDecoder(webpCodec as unknown as JsquashCodec, '@jsquash/webp/codec/dec/webp_dec.wasm');
@@ -38,12 +40,12 @@ export function readWebpHeader(bytes: Uint8Array): WebpHeader {
     if (bytes[d + 3] !== 0x9d || bytes[d + 4] !== 0x01 || bytes[d + 5] !== 0x2a) {
       throw new V4Error('CORRUPT_IMAGE', 'WebP: bad VP8 start code');
     }
-    return checked({ width: u16le(bytes, d + 6) & 0x3fff, height: u16le(bytes, d + 8) & 0x3fff, alpha: false, animated: false, exif: null });
+    return checked({ width: u16le(bytes, d + 6) & 0x3fff, height: u16le(bytes, d + 8) & 0x3fff, alpha: false, animated: false, exif: null, lossy: true });
   }
   if (kind === 'VP8L') {
     if (bytes[d] !== 0x2f) throw new V4Error('CORRUPT_IMAGE', 'WebP: bad VP8L signature');
     const bits = u32le(bytes, d + 1);
-    return checked({ width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, alpha: ((bits >>> 28) & 1) === 1, animated: false, exif: null });
+    return checked({ width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, alpha: ((bits >>> 28) & 1) === 1, animated: false, exif: null, lossy: false });
   }
   if (kind === 'VP8X') {
     const flags = bytes[d];
@@ -53,6 +55,7 @@ export function readWebpHeader(bytes: Uint8Array): WebpHeader {
       alpha: (flags & VP8X_ALPHA) !== 0,
       animated: (flags & VP8X_ANIMATION) !== 0,
       exif: findChunk(bytes, 'EXIF'),
+      lossy: findChunk(bytes, 'VP8 ') !== null,
     });
   }
   throw new V4Error('CORRUPT_IMAGE', `WebP: unknown first chunk "${kind}"`);

@@ -18,7 +18,8 @@ to an rgb parity-residual stream, its new weights at zero; `--scan-stats` adds t
 stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--calib` sets the
 stego threshold on calibration corpora (training photographs, other seeds; never the held-out
 ones): the stego bias is lowered until at most `--calib-allow` of the clean calibration images of
-each format are flagged, with `--margin` to spare.
+each format are flagged, with `--margin` to spare (clean JPEGs the agent's container rule answers
+clean do not count).
 """
 import argparse
 import math
@@ -174,12 +175,24 @@ def train(model, arrays, labels, n, args):
 
 
 def stego_logits(model, arrays, n, batch=64):
-    out = []
+    """Each image's stego logit and most likely method (an index into METHODS)."""
+    logits, methods = [], []
     with torch.no_grad():
         for start in range(0, n, batch):
             idx = np.arange(start, min(n, start + batch))
-            out.append(model(*batch_inputs(arrays, idx))[0].squeeze(1))
-    return torch.cat(out).numpy()
+            stego, method = model(*batch_inputs(arrays, idx))[:2]
+            logits.append(stego.squeeze(1))
+            methods.append(method.argmax(1))
+    return torch.cat(logits).numpy(), torch.cat(methods).numpy()
+
+
+# The agent answers these clean whatever the logit (v4/container-rule.ts): a JPEG keeps no pixel
+# LSB. The tensors do not say which WebP files are lossy, so WebP is left as it is.
+PIXEL_LSB_METHODS = (METHODS.index("alpha"), METHODS.index("palette"), METHODS.index("lsb.rgb"))
+
+
+def ruled_out(formats, methods):
+    return (formats == "JPEG") & np.isin(methods, PIXEL_LSB_METHODS)
 
 
 def clean_threshold(logits, allow):
@@ -192,9 +205,11 @@ def calibrate(model, folders, margin, allow):
     """Lowers the stego bias until at most `allow` of the clean calibration images of each format
     are flagged (0: none), with `margin` to spare."""
     arrays, labels, n = load_many(folders)
-    logits = stego_logits(model, arrays, n)
+    logits, predicted = stego_logits(model, arrays, n)
     stego = labels["stego"].numpy() == 1
     formats = np.array(labels["format"])
+    # What the container rule answers clean cannot be a false positive: it does not set the bias.
+    logits[ruled_out(formats, predicted)] = -np.inf
     needed = max(clean_threshold(logits[~stego & (formats == f)], allow) for f in set(formats[~stego]))
     shift = needed + margin
     print(f"calibration: {n} images, clean threshold {needed:.3f} (allowing {allow:.1%} a format) "

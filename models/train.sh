@@ -17,8 +17,8 @@
 #    then with that stream's full-resolution top profile added (on one more corpus); each time
 #    the stego threshold is set on calibration corpora; the last one is models/v4-reference.onnx;
 # 6. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
-# 7. validates on the held-out corpora with `starwatch validate`, writes the collector's baseline
-#    from the held-out photographs, and compares INT8 with float.
+# 7. validates on the held-out corpora with `starwatch validate` (models/validate-heldout.sh),
+#    writes the collector's baseline from the held-out photographs, and compares INT8 with float.
 # The photographs and corpora stay in WORK_DIR; nothing of them is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,12 +43,15 @@ starwatch generate --out "$WORK/calib" --count 800 --seed 505 --covers "$WORK/co
 starwatch generate --out "$WORK/calib2" --count 2400 --seed 515 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
-# Five larger held-out sets on the same photographs: 800 images are too few for 1% cells.
+# Eight larger held-out sets on the same photographs: 800 images are too few for 1% cells.
 starwatch generate --out "$WORK/heldout-dev" --count 3200 --seed 313 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-3200" --count 3200 --seed 323 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-333" --count 3200 --seed 333 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-343" --count 3200 --seed 343 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-353" --count 3200 --seed 353 --covers "$WORK/covers-test" --size 192-384
+starwatch generate --out "$WORK/heldout-363" --count 3200 --seed 363 --covers "$WORK/covers-test" --size 192-384
+starwatch generate --out "$WORK/heldout-373" --count 3200 --seed 373 --covers "$WORK/covers-test" --size 192-384
+starwatch generate --out "$WORK/heldout-383" --count 3200 --seed 383 --covers "$WORK/covers-test" --size 192-384
 
 tensors() { node --import tsx models/export-tensors.ts "$WORK/$1" "${@:2}"; }
 tensors tensors "$WORK/photos" "$WORK/proc"
@@ -94,12 +97,4 @@ finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-
   --seed 12 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075
 py models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
-starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout" --write-baseline models/v4-reference.baseline.json \
-  --json --report models/validation-heldout.md > models/validation-heldout.json || true
-starwatch validate --model models/v4-reference.onnx --dataset "$WORK/heldout-proc" \
-  --json --report models/validation-heldout-proc.md > models/validation-heldout-proc.json || true
-for set in heldout-dev heldout-3200 heldout-333 heldout-343 heldout-353; do
-  starwatch validate --model models/v4-reference.onnx --dataset "$WORK/$set" --json > "models/validation-$set.json" || true
-done
-starwatch compare --models models/v4-reference.onnx models/v4-reference-int8.onnx --dataset "$WORK/heldout" \
-  > models/compare-int8-heldout.txt
+bash models/validate-heldout.sh "$WORK"

@@ -11,8 +11,8 @@ import { RemoteModel } from './pool/remote-model.ts';
 import { PreprocessPool } from './pool/preprocess-pool.ts';
 import { ScanPool } from './pool/scan-pool.ts';
 import { preprocess, type ImageInfo, type Preprocessed } from './preprocess.ts';
-import { ruleOutImpossible } from './container-rule.ts';
-import { verdictAt, STEGO_THRESHOLD, type Verdict } from './verdict.ts';
+import { containerVerdict } from './container-rule.ts';
+import { STEGO_THRESHOLD, type Verdict } from './verdict.ts';
 
 /** The model used when none is named. Change this one line when a trained model lands. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../models/v4-reference.onnx', import.meta.url));
@@ -56,8 +56,7 @@ export interface ScanResult {
 export type ScanOutcome = { ok: true; result: ScanResult } | { ok: false; error: V4Error };
 
 export class V4Path {
-  /** Verdicts the container rule turned from stego to clean (container-rule.ts). */
-  ruledOut = 0;
+  private ruledOutCount = 0;
 
   private constructor(
     readonly model: ModelRunner,
@@ -79,6 +78,11 @@ export class V4Path {
     const pool = options.workers ? await PreprocessPool.start(options.workers) : null;
     const direct = pool && model instanceof RemoteModel ? DirectScan.connect(pool, model) : null;
     return new V4Path(model, limits, threshold, pool, direct);
+  }
+
+  /** Verdicts the container rule turned from stego to clean (container-rule.ts). */
+  get ruledOut(): number {
+    return this.ruledOutCount;
   }
 
   /** Decode workers in use (0: decoding runs on the calling thread or in the scan workers). */
@@ -141,8 +145,8 @@ export class V4Path {
   }
 
   private verdict(out: ModelOutputs, i: number, info: ImageInfo): Verdict {
-    const verdict = ruleOutImpossible(verdictAt(out, i, this.threshold), info);
-    if (verdict.ruledOut) this.ruledOut++;
+    const verdict = containerVerdict(out, i, this.threshold, info);
+    if (verdict.ruledOut) this.ruledOutCount++;
     return verdict;
   }
 

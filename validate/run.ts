@@ -8,8 +8,8 @@ import { sniffFormat } from '../agent/events/sniff-format.ts';
 import type { ModelIdentity } from '../v4/model.ts';
 import { V4Path } from '../v4/path.ts';
 import { preprocess, type Preprocessed } from '../v4/preprocess.ts';
-import { ruleOutImpossible } from '../v4/container-rule.ts';
-import { STEGO_THRESHOLD, verdictAt, type Verdict } from '../v4/verdict.ts';
+import { containerVerdict } from '../v4/container-rule.ts';
+import { STEGO_THRESHOLD, type Verdict } from '../v4/verdict.ts';
 import type { DecodeLimits } from '../v4/limits.ts';
 import type { ModelOutputs } from '../v4/outputs.ts';
 import type { DatasetItem } from './dataset.ts';
@@ -64,10 +64,10 @@ export async function runModel(items: readonly DatasetItem[], options: RunOption
 }
 
 async function zeroedVerdict(path: V4Path, prepared: Preprocessed, stream: StreamName, threshold: number): Promise<Verdict> {
-  return ruleOutImpossible(verdictAt(await path.model.run([prepared.streams], { zeroStreams: [stream] }), 0, threshold), prepared.info);
+  return containerVerdict(await path.model.run([prepared.streams], { zeroStreams: [stream] }), 0, threshold, prepared.info);
 }
 
-/** One file through the plain path, as the agent judges it; the streams are returned for ablation. */
+/** One file through the plain path, as the agent judges it; the preprocessed image is returned for ablation. */
 async function judge(path: V4Path, item: DatasetItem, threshold: number): Promise<{ result: ItemResult; prepared: Preprocessed | null }> {
   const base: ItemResult = {
     file: item.file, dataset: item.dataset, algorithm: item.algorithm, format: 'unknown', mode: null, width: 0, height: 0, bytes: 0,
@@ -108,7 +108,7 @@ async function judge(path: V4Path, item: DatasetItem, threshold: number): Promis
     result: {
       ...sniffed,
       format: info.format, mode: info.mode, width: info.width, height: info.height,
-      verdict: ruleOutImpossible(verdictAt(out, 0, threshold), info),
+      verdict: containerVerdict(out, 0, threshold, info),
       timings: { decodeMs: prepared.decodeMs, preprocessMs: prepared.preprocessMs, inferMs, totalMs: performance.now() - t0 },
     },
     prepared,

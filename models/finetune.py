@@ -248,6 +248,8 @@ def main():
                         help="add the scan-statistics stream's full-resolution top profile (its new weights at zero)")
     parser.add_argument("--stream-dropout", type=float, default=0.0,
                         help="while training, drop every stream but the scan statistics with this chance an image")
+    parser.add_argument("--dropout-spares-palette", action="store_true",
+                        help="with --stream-dropout, never drop a palette image's streams")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
@@ -269,6 +271,7 @@ def main():
     if args.scan_top and not model.scan.top:
         model = add_scan_top(model)
     model.stream_dropout = args.stream_dropout
+    model.dropout_spares_palette = args.dropout_spares_palette
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         stream = model.parity if name == "parity" else model.streams[model.stream_names.index(name)]

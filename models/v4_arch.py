@@ -300,6 +300,7 @@ class V4Detector(nn.Module):
         total = sum(self.widths)  # 448 with all eight streams, 512 with the parity residual, 544 with both
         self.gate = nn.Linear(total, len(self.widths))
         self.stream_dropout = 0.0  # finetune.py --stream-dropout
+        self.dropout_spares_palette = False  # finetune.py --dropout-spares-palette
         self.fusion = nn.Sequential(
             nn.Linear(total, 256), nn.ReLU(), nn.Dropout(0.3),
             nn.Linear(256, 128), nn.ReLU(), nn.Dropout(0.3),
@@ -325,6 +326,10 @@ class V4Detector(nn.Module):
             # from those statistics when the image streams say nothing.
             keep = [torch.bernoulli(torch.full((p.shape[0], 1), 1 - self.stream_dropout)) / (1 - self.stream_dropout)
                     for p in parts[:-1]]
+            if self.dropout_spares_palette:
+                # Palette images keep every stream: their payloads are read from the palette streams.
+                palette = named["format_features"][:, 2:3] > 0.5
+                keep = [torch.where(palette, torch.ones_like(k), k) for k in keep]
             parts = [p * k for p, k in zip(parts[:-1], keep)] + parts[-1:]
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)

@@ -250,6 +250,9 @@ def main():
                         help="while training, drop every stream but the scan statistics with this chance an image")
     parser.add_argument("--dropout-spares-palette", action="store_true",
                         help="with --stream-dropout, never drop a palette image's streams")
+    parser.add_argument("--palette-skips-stats", action="store_true",
+                        help="the scan statistics are withheld from palette images, in training and in the exported model "
+                             "(v4-reference-8 on; not read back from a file: give it again to fine-tune such a model)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calib", help="tensor folder(s), comma-separated, to set the stego threshold on")
     parser.add_argument("--margin", type=float, default=0.5)
@@ -272,6 +275,7 @@ def main():
         model = add_scan_top(model)
     model.stream_dropout = args.stream_dropout
     model.dropout_spares_palette = args.dropout_spares_palette
+    model.palette_skips_stats = args.palette_skips_stats
     for name in filter(None, args.freeze.split(",")):
         # A frozen stream also skips its backward pass, which is most of a step's cost.
         stream = model.parity if name == "parity" else model.streams[model.stream_names.index(name)]

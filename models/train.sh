@@ -4,18 +4,21 @@
 #   bash models/train.sh [PHOTOS_DIR] [WORK_DIR]
 #
 # 1. splits the photographs by file name: the first 250 are training covers, the rest held out;
+#    every third held-out one (from the first) calibrates the last fine-tuning, the others judge;
 # 2. generates labelled corpora with `starwatch generate`: training (photo and procedural covers,
 #    and three more photo corpora for fine-tuning), calibration (training photographs, two more
-#    seeds) and held-out (the other photographs, other seeds);
+#    seeds; two on the calibration photographs) and held-out (the other photographs, other seeds);
 # 3. turns the training and calibration corpora into tensors with the project's own TypeScript
 #    preprocessing;
 # 4. trains with PyTorch (Debian's python3-torch; with libjemalloc2 if installed) from scratch:
 #    the contract's streams plus the parity-residual stream over RGB (models/v4_arch.py);
-# 5. fine-tunes that model five times (models/finetune.py): first with alpha added to the parity
+# 5. fine-tunes that model six times (models/finetune.py): first with alpha added to the parity
 #    stream, then on one more corpus with more weight on alpha and lsb.rgb, then with palette
 #    weighted again, then with the scan-statistics stream added (the contract's streams frozen),
-#    then with that stream's full-resolution top profile added (on one more corpus); each time
-#    the stego threshold is set on calibration corpora; the last one is models/v4-reference.onnx;
+#    then with that stream's full-resolution top profile added (on one more corpus), then with the
+#    other streams dropped at random so the fusion learns to read the statistics, which palette
+#    images do not get; each time the stego threshold is set on calibration corpora (the last
+#    time on photographs no run trained on); the last one is models/v4-reference.onnx;
 # 6. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
 # 7. validates on the held-out corpora with `starwatch validate` (models/validate-heldout.sh),
 #    writes the collector's baseline from the held-out photographs, and compares INT8 with float.
@@ -26,12 +29,15 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-7}
+VERSION=${VERSION:-v4-reference-8}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
 ls "$PHOTOS" | sort | awk 'NR<=250' | while read -r f; do ln -sf "$PHOTOS/$f" "$WORK/covers-train/$f"; done
 ls "$PHOTOS" | sort | awk 'NR>250' | while read -r f; do ln -sf "$PHOTOS/$f" "$WORK/covers-test/$f"; done
+mkdir -p "$WORK/covers-cal" "$WORK/covers-judge"
+ls "$PHOTOS" | sort | awk 'NR>250 && (NR-251)%3==0' | while read -r f; do ln -sf "$PHOTOS/$f" "$WORK/covers-cal/$f"; done
+ls "$PHOTOS" | sort | awk 'NR>250 && (NR-251)%3!=0' | while read -r f; do ln -sf "$PHOTOS/$f" "$WORK/covers-judge/$f"; done
 
 starwatch generate --out "$WORK/photos" --count 2400 --seed 101 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/proc" --count 1200 --seed 202 --size 256
@@ -41,6 +47,8 @@ starwatch generate --out "$WORK/photos4" --count 2400 --seed 131 --covers "$WORK
 starwatch generate --out "$WORK/photos5" --count 2400 --seed 141 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/calib" --count 800 --seed 505 --covers "$WORK/covers-train" --size 192-384
 starwatch generate --out "$WORK/calib2" --count 2400 --seed 515 --covers "$WORK/covers-train" --size 192-384
+starwatch generate --out "$WORK/cal606" --count 3200 --seed 606 --covers "$WORK/covers-cal" --size 192-384
+starwatch generate --out "$WORK/cal607" --count 3200 --seed 607 --covers "$WORK/covers-cal" --size 192-384
 starwatch generate --out "$WORK/heldout" --count 800 --seed 303 --covers "$WORK/covers-test" --size 192-384
 starwatch generate --out "$WORK/heldout-proc" --count 400 --seed 404 --size 256
 # Eight larger held-out sets on the same photographs: 800 images are too few for 1% cells.
@@ -61,6 +69,8 @@ tensors t-photos4 "$WORK/photos4"
 tensors t-photos5 "$WORK/photos5"
 tensors t-calib "$WORK/calib"
 tensors t-calib2 "$WORK/calib2"
+tensors t-cal606 "$WORK/cal606"
+tensors t-cal607 "$WORK/cal607"
 
 # Memory freshly mapped is slow to touch on these machines (a page fault per 4 KB page, about
 # 14 ns an element of a new tensor), and glibc maps every allocation over 32 MB afresh: a batch's
@@ -91,10 +101,20 @@ finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4" "$WORK/
 # The scan-statistics stream's full-resolution top profile (its first layer's new weights start at
 # zero, so it starts as v4-reference-6), the same streams frozen, on one more corpus; every clean
 # format weighs the same.
-finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" "$WORK/v4-reference-7.onnx" \
   --init "$WORK/v4-reference-6.onnx" --scan-stats --scan-top --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
   --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
-  --seed 12 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075
+  --seed 12 --calib "$WORK/t-calib,$WORK/t-calib2" --calib-allow 0.0075 --version v4-reference-7
+# The same run again from v4-reference-7 with every stream but the scan statistics dropped for a
+# quarter of the images (palette images spared), so the fusion learns to decide from the
+# statistics, and with the statistics withheld from palette images (dithered clean palette images
+# look like payloads to them). Its calibration corpora share the training photographs, where it
+# looks cleaner than on new ones, so its threshold is set on the calibration photographs only.
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
+  --init "$WORK/v4-reference-7.onnx" --scan-stats --scan-top --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
+  --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
+  --stream-dropout 0.25 --dropout-spares-palette --palette-skips-stats \
+  --seed 14 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075
 py models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 bash models/validate-heldout.sh "$WORK"

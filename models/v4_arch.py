@@ -301,6 +301,7 @@ class V4Detector(nn.Module):
         self.gate = nn.Linear(total, len(self.widths))
         self.stream_dropout = 0.0  # finetune.py --stream-dropout
         self.dropout_spares_palette = False  # finetune.py --dropout-spares-palette
+        self.palette_skips_stats = False  # finetune.py --palette-skips-stats
         self.fusion = nn.Sequential(
             nn.Linear(total, 256), nn.ReLU(), nn.Dropout(0.3),
             nn.Linear(256, 128), nn.ReLU(), nn.Dropout(0.3),
@@ -321,6 +322,10 @@ class V4Detector(nn.Module):
             parts.append(self.parity(product))
             if self.scan is not None:
                 parts.append(self.scan(product, gradients, named["pixel_tensor"], named["lsb"], named["format_features"]))
+        if self.palette_skips_stats and self.scan is not None:
+            # Dithered clean palette images look like LSB payloads to the statistics: palette
+            # images are judged from their own streams (kept in the exported graph too).
+            parts[-1] = parts[-1] * (named["format_features"][:, 2:3] <= 0.5).float()
         if self.training and self.stream_dropout > 0 and self.scan is not None:
             # Every stream but the scan statistics, dropped per image: the fusion learns to decide
             # from those statistics when the image streams say nothing.

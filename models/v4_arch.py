@@ -322,10 +322,11 @@ class V4Detector(nn.Module):
             parts.append(self.parity(product))
             if self.scan is not None:
                 parts.append(self.scan(product, gradients, named["pixel_tensor"], named["lsb"], named["format_features"]))
+                palette = named["format_features"][:, 2:3] > 0.5
         if self.palette_skips_stats and self.scan is not None:
             # Dithered clean palette images look like LSB payloads to the statistics: palette
             # images are judged from their own streams (kept in the exported graph too).
-            parts[-1] = parts[-1] * (named["format_features"][:, 2:3] <= 0.5).float()
+            parts[-1] = parts[-1] * (~palette).float()
         if self.training and self.stream_dropout > 0 and self.scan is not None:
             # Every stream but the scan statistics, dropped per image: the fusion learns to decide
             # from those statistics when the image streams say nothing.
@@ -333,7 +334,6 @@ class V4Detector(nn.Module):
                     for p in parts[:-1]]
             if self.dropout_spares_palette:
                 # Palette images keep every stream: their payloads are read from the palette streams.
-                palette = named["format_features"][:, 2:3] > 0.5
                 keep = [torch.where(palette, torch.ones_like(k), k) for k in keep]
             parts = [p * k for p, k in zip(parts[:-1], keep)] + parts[-1:]
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))

@@ -33,6 +33,12 @@ const AGENTS = 4;
 /** Events a message by default: about the agents' own batch size (256). */
 const BATCH = 250;
 const SLOTS = 16;
+/**
+ * Events sent before the clock starts. A collector's first events run cold code (V8 compiles its
+ * hot functions as they heat up; the first event of every window key and tag set builds them): a
+ * staging collector runs for days, so the figures are a warm one's.
+ */
+const WARMUP = 100_000;
 
 export const pipelineBench: Bench = {
   name: 'pipeline',
@@ -43,6 +49,7 @@ export const pipelineBench: Bench = {
       .option('--rate <n>', 'target publish rate, events/s (0 = as fast as possible)', '0')
       .option('--profile <dir>', "write the collector's V8 CPU profile (.cpuprofile) into this folder")
       .option('--batch <n>', 'events a message (agents send up to their batchSize, 256 by default)', String(BATCH))
+      .option('--warmup <n>', 'events sent before the clock starts, from agents of their own, to warm the collector', String(WARMUP))
       .option('--raw-share <share>', 'share of clean negatives kept as raw points (collector rawShare; 1 = all)', '1')
       .option('--error-share <share>', 'share of events that failed (no verdict; always kept raw)', String(STRESS_MIX.errorShare))
       .option('--stego-share <share>', 'share of verdicts flagged stego (always kept raw)', String(STRESS_MIX.stegoShare)),
@@ -50,7 +57,7 @@ export const pipelineBench: Bench = {
     runPipelineBench(Number(o.events ?? 1_000_000), Number(o.rate ?? 0), o.profile as string | undefined, Number(o.rawShare ?? 1), {
       errorShare: Number(o.errorShare ?? STRESS_MIX.errorShare),
       stegoShare: Number(o.stegoShare ?? STRESS_MIX.stegoShare),
-    }, Number(o.batch ?? BATCH)),
+    }, Number(o.batch ?? BATCH), Number(o.warmup ?? WARMUP)),
 };
 
 /** What share of the bench's events failed, and of the rest, were flagged stego. */
@@ -66,7 +73,7 @@ export interface EventMix {
  */
 export const STRESS_MIX: EventMix = { errorShare: 0.1, stegoShare: 0.2 };
 
-async function runPipelineBench(events: number, rate: number, profileDir: string | undefined, rawShare: number, mix: EventMix, batch: number): Promise<BenchReport> {
+async function runPipelineBench(events: number, rate: number, profileDir: string | undefined, rawShare: number, mix: EventMix, batch: number, warmup: number): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'starwatch-bench-'));
   const nats = await startNats(join(dir, 'nats'));
   const influx = await startInflux(join(dir, 'influx'));
@@ -97,17 +104,31 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
       if (m) rss.push(m.rss);
     }, 500);
     // Made before the clock starts: real agents encode on their own hosts.
-    const templates = publisherTemplates(mix, batch);
+    const templates = publisherTemplates(mix, batch, 'bench');
+    // The warm-up's agents have names of their own (so their message ids are not the run's
+    // duplicates), and its events end before the first whole second of the run, the start of
+    // every count below.
+    let countFromMs: number | undefined;
+    if (warmup > 0) {
+      await publish(nc, warmup, 0, mix, batch, publisherTemplates(mix, batch, 'warm'), 'warm');
+      await waitFor(async () => {
+        const m = await scrape(metricsUrl);
+        return m.valid >= warmup && m.backlog === 0;
+      }, { timeoutMs: 120_000, intervalMs: 50, what: 'the warm-up events written' });
+      countFromMs = Math.ceil(Date.now() / 1000) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, countFromMs! - Date.now()));
+    }
     const cpu = cpuMeter({ publishers: process.pid, nats: nats.process.child.pid!, collector: child.pid!, influxd: influx.process.child.pid! });
     const t0 = Date.now();
-    await publish(nc, events, rate, mix, batch, templates);
+    countFromMs ??= t0 - 1000;
+    await publish(nc, events, rate, mix, batch, templates, 'bench');
     const publishedMs = Date.now() - t0;
     const last = await waitFor(
       async () => {
         const m = await scrape(metricsUrl);
         // With a raw share below 1 fewer points than events are written: every event decoded and
         // nothing left to write is the same moment.
-        return m.valid >= events && m.backlog === 0 && (rawShare < 1 || m.points >= events) && m;
+        return m.valid >= warmup + events && m.backlog === 0 && (rawShare < 1 || m.points >= warmup + events) && m;
       },
       { timeoutMs: 600_000, intervalMs: 100, what: 'every event written' },
     );
@@ -115,7 +136,7 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
     const cpuSeconds = cpu();
     // Sampled raw points cannot show a loss: the 1 s windows (which count every event) must, read
     // while the collector still runs to close them.
-    const windowed = rawShare < 1 ? await windowedCount(influx.url, t0 - 1000, t0 + publishedMs + 2000, events) : undefined;
+    const windowed = rawShare < 1 ? await windowedCount(influx.url, countFromMs, t0 + publishedMs + 2000, events) : undefined;
     clearInterval(sampler);
     child.kill('SIGTERM');
     await nc.close();
@@ -124,12 +145,13 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
     const rawAfter = await influxRawIngest(influx.url, 'raw_after', rawPoints, config.influx, mix);
     const rawRate = Math.max(rawBefore, rawAfter);
     // Event times are publish times (to the ms) plus less than 1 ms of ids.
-    const stored = await storedCounts(influx.url, t0 - 1000, t0 + publishedMs + 2000);
+    const stored = await storedCounts(influx.url, countFromMs, t0 + publishedMs + 2000);
     const counted = windowed ?? stored.distinct;
     const eventsPerS = events / (elapsedMs / 1000);
     const half = rss.slice(Math.floor(rss.length / 2));
     const data = {
       events,
+      warmup_events: warmup,
       elapsed_s: elapsedMs / 1000,
       publish_s: publishedMs / 1000,
       events_per_s: Math.round(eventsPerS),
@@ -166,7 +188,7 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
  * batch only adds its event ids, times and seq. Real agents encode on their own hosts; here that
  * work would only take CPU from the pipeline under test.
  */
-async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number, mix: EventMix, batch: number, templates: Template[][]): Promise<void> {
+async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, rate: number, mix: EventMix, batch: number, templates: Template[][], agents: string): Promise<void> {
   const js = nc.jetstream();
   const timeLengths = new Uint8Array(batch).fill(19);
   let sent = 0;
@@ -178,6 +200,7 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       const first = sent;
       sent += n;
       const a = seq % AGENTS;
+      const agent = `${agents}-${a}`;
       const mySeq = seq++;
       if (rate > 0) {
         const due = start + (first / rate) * 1000;
@@ -187,16 +210,16 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
       let ids = '';
       let times = '';
       const idLengths = new Uint8Array(n);
-      const prefix = eventIdPrefix(`bench-${a}`);
+      const prefix = eventIdPrefix(agent);
       for (let i = 0; i < n; i++) {
         const id = eventIdAt(prefix, first + i);
         ids += id;
         idLengths[i] = id.length;
         times += `${nowMs}${String((first + i) % 1_000_000).padStart(6, '0')}`;
       }
-      const template = n === batch ? templates[a][mySeq % SLOTS] : batchTemplate(`bench-${a}`, mySeq % SLOTS, mix, n);
+      const template = n === batch ? templates[a][mySeq % SLOTS] : batchTemplate(agent, mySeq % SLOTS, mix, n);
       const data = template.message(mySeq, { event_id: { text: ids, lengths: idLengths }, ts_ns: { text: times, lengths: timeLengths.subarray(0, n) } });
-      await js.publish(eventsSubject(`bench-${a}`), data, { msgID: `bench-${a}:${mySeq}` });
+      await js.publish(eventsSubject(agent), data, { msgID: `${agent}:${mySeq}` });
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
@@ -205,8 +228,8 @@ async function publish(nc: Awaited<ReturnType<typeof connect>>, total: number, r
 type Template = ReturnType<typeof batchTemplate>;
 
 /** Per agent, a template for each slot. */
-function publisherTemplates(mix: EventMix, batch: number): Template[][] {
-  return Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => batchTemplate(`bench-${a}`, slot, mix, batch)));
+function publisherTemplates(mix: EventMix, batch: number, agents: string): Template[][] {
+  return Array.from({ length: AGENTS }, (_, a) => Array.from({ length: SLOTS }, (_, slot) => batchTemplate(`${agents}-${a}`, slot, mix, batch)));
 }
 
 /**

@@ -27,6 +27,7 @@ import type { InferenceEvent } from '../schemas/inference-event.ts';
 import { eventsSubject } from '../schemas/subjects.ts';
 import { ms, roundProbability } from '../agent/events/build.ts';
 import { cpuMeter } from './process-cpu.ts';
+import { rssMb } from './process-memory.ts';
 import type { Bench, BenchReport } from './registry.ts';
 
 const AGENTS = 4;
@@ -98,10 +99,14 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
     const metricsUrl = `http://127.0.0.1:${config.http.port}/metrics`;
     await waitFor(async () => (await fetch(metricsUrl)).ok, { timeoutMs: 30_000, what: 'the collector' });
 
+    // Read from /proc, not /metrics: a scrape costs the collector a few ms of the CPU counted.
     const rss: number[] = [];
-    const sampler = setInterval(async () => {
-      const m = await scrape(metricsUrl).catch(() => undefined);
-      if (m) rss.push(m.rss);
+    const sampler = setInterval(() => {
+      try {
+        rss.push(rssMb(child.pid!, 'now'));
+      } catch {
+        // The collector has exited: the wait for its events fails and says so.
+      }
     }, 500);
     // Made before the clock starts: real agents encode on their own hosts.
     const templates = publisherTemplates(mix, batch, 'bench');
@@ -158,9 +163,9 @@ async function runPipelineBench(events: number, rate: number, profileDir: string
       lost: events - counted,
       duplicated: stored.total - stored.distinct,
       delay_p99_ms: last.delayP99,
-      collector_peak_rss_mb: Math.round(Math.max(...rss) / 2 ** 20),
-      collector_rss_mb_first_half_max: Math.round(Math.max(...rss.slice(0, Math.floor(rss.length / 2))) / 2 ** 20),
-      collector_rss_mb_second_half_max: Math.round(Math.max(...half) / 2 ** 20),
+      collector_peak_rss_mb: Math.max(...rss),
+      collector_rss_mb_first_half_max: Math.max(...rss.slice(0, Math.floor(rss.length / 2))),
+      collector_rss_mb_second_half_max: Math.max(...half),
       influxd_raw_points_per_s: Math.round(rawRate),
       influxd_raw_points_per_s_before_after: `${Math.round(rawBefore)} / ${Math.round(rawAfter)}`,
       ratio: Number((eventsPerS / rawRate).toFixed(3)),
@@ -371,7 +376,6 @@ async function scrape(url: string) {
   const text = await (await fetch(url)).text();
   const value = (re: RegExp) => Number(text.match(re)?.[1] ?? 0);
   return {
-    rss: value(/^starwatch_collector_process_resident_memory_bytes (\S+)/m),
     valid: value(/^starwatch_collector_events_total\{outcome="valid"\} (\S+)/m),
     points: value(/^starwatch_collector_points_written_total (\S+)/m),
     backlog: value(/^starwatch_collector_sink_backlog_points (\S+)/m),

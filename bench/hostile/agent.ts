@@ -3,7 +3,7 @@
 // attacks it while probing /healthz, and reads its peak RSS (VmHWM) and /metrics.
 // Alone: node --import tsx bench/hostile/agent.ts [attack...]   (prints JSON)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { freePort } from '../../deploy/local/ports.ts';
 import { waitFor } from '../../deploy/local/wait.ts';
 import { compressionBomb, hugeGif, hugeWebp, palettePng } from './images.ts';
 import { healthzP99During } from './healthz-probe.ts';
+import { rssMb } from '../process-memory.ts';
 import { trickleUntilClosed } from './trickling-sockets.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
@@ -47,11 +48,6 @@ async function stopAgent(agent: RunningAgent): Promise<void> {
   clearTimeout(timer);
 }
 
-function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? NaN) / 1024);
-}
-
 /** Refusals and error codes the agent counted, from its /metrics. */
 async function counted(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -73,7 +69,7 @@ async function measure(attack: string, limitMb: number, agentArgs: (nats: LocalN
     agent = await startAgent(nats, await agentArgs(nats));
     const url = agent.url;
     const healthzP99Ms = await healthzP99During(`${url}/healthz`, () => run(url));
-    return { attack, target: 'agent', peakRssMb: peakRssMb(agent.child.pid!), limitMb, healthzP99Ms, counted: await counted(agent.url) };
+    return { attack, target: 'agent', peakRssMb: rssMb(agent.child.pid!, 'peak'), limitMb, healthzP99Ms, counted: await counted(agent.url) };
   } finally {
     if (agent) await stopAgent(agent);
     await nats?.stop();

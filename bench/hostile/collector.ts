@@ -17,6 +17,7 @@ import { CBOR_MAGIC, MAX_CBOR_BYTES } from '../../schemas/cbor-batch.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { benchEvent } from '../pipeline.ts';
 import { healthzP99During } from './healthz-probe.ts';
+import { rssMb } from '../process-memory.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
 const encoder = new TextEncoder();
@@ -74,11 +75,6 @@ async function withRig<T>(name: string, influxMaxBody: number | undefined, run: 
   }
 }
 
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
 async function counters(httpUrl: string, names: string[]): Promise<Record<string, number>> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
   const out: Record<string, number> = {};
@@ -101,7 +97,7 @@ function attack(name: string, messages: () => Uint8Array[], settled: (c: Record<
         for (const data of messages()) await js.publish(eventsSubject('agent-h'), data);
         await waitFor(async () => settled(await counters(rig.httpUrl, COUNTED)), { timeoutMs: 180_000, what: `${name} settled` });
       });
-      return { attack: name, target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
+      return { attack: name, target: 'collector', peakRssMb: rssMb(rig.child.pid!, 'peak'), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
     });
 }
 
@@ -155,7 +151,7 @@ const taken = (n: number) => (c: Record<string, number>) => Object.entries(c).re
 const baseline: HostileAttack = () =>
   withRig('collector-baseline', undefined, async (rig): Promise<HostileResult> => {
     const healthzP99Ms = await healthzP99During(`${rig.httpUrl}/healthz`, () => new Promise((r) => setTimeout(r, 5000)));
-    return { attack: 'collector-baseline', target: 'collector', peakRssMb: Math.round(peakRssMb(rig.child.pid!)), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
+    return { attack: 'collector-baseline', target: 'collector', peakRssMb: rssMb(rig.child.pid!, 'peak'), limitMb: collectorLimitMb(), healthzP99Ms, counted: await counters(rig.httpUrl, COUNTED) };
   });
 
 export const attacks: Record<string, HostileAttack> = {

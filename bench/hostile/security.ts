@@ -4,7 +4,7 @@
 // what it counted on /metrics, and stops everything. Alone:
 //   node --import tsx bench/hostile/security.ts        (prints the results as JSON)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -15,6 +15,7 @@ import { waitFor } from '../../deploy/local/wait.ts';
 import type { EventBatch, InferenceEvent } from '../../schemas/inference-event.ts';
 import { eventsSubject } from '../../schemas/subjects.ts';
 import { healthzP99During } from './healthz-probe.ts';
+import { rssMb } from '../process-memory.ts';
 import { upgradeStatus } from './ws-upgrade.ts';
 import type { HostileAttack, HostileResult } from './types.ts';
 
@@ -55,7 +56,7 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     const healthzP99Ms = await healthzP99During(`${collector.httpUrl}/healthz`, async () => {
       counted = await run(services as Services, collector);
     });
-    return { attack, target: 'collector', peakRssMb: peakRssMb(child.pid!), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms, counted };
+    return { attack, target: 'collector', peakRssMb: rssMb(child.pid!, 'peak'), limitMb: COLLECTOR_LIMIT_MB, healthzP99Ms, counted };
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -64,11 +65,6 @@ async function withCollector(attack: string, run: (s: Services, c: Collector) =>
     await Promise.all([services.nats?.stop(), services.influx?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function peakRssMb(pid: number): number {
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  return Math.round(kb / 1024);
 }
 
 /** Sample values of /metrics whose name (with labels) matches `pattern`. */

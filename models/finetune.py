@@ -228,6 +228,31 @@ def calibrate(model, folders, margin, allow):
     return model
 
 
+def calibrate_palette(model, folders, margin, allow):
+    """A threshold of their own for palette images (format_features[2] set): the offset on their
+    stego logit that leaves at most `allow` of the clean ones flagged, with `margin` to spare."""
+    arrays, labels, n = load_many(folders)
+    logits, _ = stego_logits(model, arrays, n)
+    stego = labels["stego"].numpy() == 1
+    palette = arrays["format_features"][0][:, 2] > 0.5
+    needed = clean_threshold(logits[~stego & palette], allow)
+    shift = max(0.0, needed + margin)
+    print(f"palette calibration: {int((~stego & palette).sum())} clean palette images, threshold {needed:.3f} "
+          f"(allowing {allow:.2%}) -> palette offset {-shift:.3f}")
+    model.palette_stego_shift = shift
+    logits = logits - shift * palette
+    formats = np.array(labels["format"])
+    for f in sorted(set(formats[~stego & palette])):
+        clean = ~stego & palette & (formats == f)
+        print(f"  clean palette {f}: {int((logits[clean] > 0).sum())}/{int(clean.sum())} flagged")
+    method = labels["method"].numpy()
+    for i, name in enumerate(METHODS):
+        sel = stego & palette & (method == i)
+        if sel.any():
+            print(f"  {name} in palette images: {int((logits[sel] > 0).sum())}/{int(sel.sum())} detected")
+    return model
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tensors", help="tensor folder(s), comma-separated")
@@ -258,6 +283,9 @@ def main():
     parser.add_argument("--margin", type=float, default=0.5)
     parser.add_argument("--calib-allow", type=float, default=0.0,
                         help="share of each format's clean calibration images the threshold may flag")
+    parser.add_argument("--palette-calib-allow", type=float,
+                        help="after --calib, a threshold of their own for palette images: the share of the clean "
+                             "ones it may flag (not read back from a file: give it again to fine-tune such a model)")
     parser.add_argument("--freeze", default="", help="comma-separated streams (or parity) whose weights stay as loaded")
     parser.add_argument("--checkpoint", help="saved every 25 steps; resumed from if present")
     parser.add_argument("--export-only", action="store_true", help="calibrate and export the checkpoint")
@@ -284,6 +312,8 @@ def main():
     if args.export_only:
         model.load_state_dict(torch.load(args.checkpoint)["model"])
         model.eval()
+    elif args.steps == 0:
+        model.eval()
     else:
         arrays, labels, n = load_many(args.tensors)
         print(f"{n} training images, {int(labels['stego'].sum())} stego", flush=True)
@@ -291,6 +321,8 @@ def main():
         del arrays
     if args.calib:
         calibrate(model, args.calib, args.margin, args.calib_allow)
+        if args.palette_calib_allow is not None:
+            calibrate_palette(model, args.calib, args.margin, args.palette_calib_allow)
     source = "models/finetune.py (seed %d, %d steps%s)" % (
         args.seed, args.steps, ", from " + os.path.basename(args.init) if args.init else "")
     export(model, args.out, args.version, source=source)

@@ -302,6 +302,7 @@ class V4Detector(nn.Module):
         self.stream_dropout = 0.0  # finetune.py --stream-dropout
         self.dropout_spares_palette = False  # finetune.py --dropout-spares-palette
         self.palette_skips_stats = False  # finetune.py --palette-skips-stats
+        self.palette_stego_shift = 0.0  # finetune.py --palette-calib-allow
         self.fusion = nn.Sequential(
             nn.Linear(total, 256), nn.ReLU(), nn.Dropout(0.3),
             nn.Linear(256, 128), nn.ReLU(), nn.Dropout(0.3),
@@ -339,7 +340,14 @@ class V4Detector(nn.Module):
         gates = torch.sigmoid(self.gate(torch.cat(parts, dim=1)))
         gated = torch.cat([p * gates[:, i:i + 1] for i, p in enumerate(parts)], dim=1)
         cls = self.fusion(gated)[:, -PROJ:]
-        return tuple(self.heads[h](cls) for h in self.head_names)
+        outputs = tuple(self.heads[h](cls) for h in self.head_names)
+        if self.palette_stego_shift:
+            # Clean palette images (dithered GIFs, indexed PNGs) reach higher stego logits than any
+            # other clean format: their threshold is their own (kept in the exported graph).
+            flag = (inputs[self.stream_names.index("format_features")][:, 2:3] > 0.5).float()
+            i = self.head_names.index("stego_logits")
+            outputs = outputs[:i] + (outputs[i] - self.palette_stego_shift * flag,) + outputs[i + 1:]
+        return outputs
 
 
 def input_shapes():

@@ -19,7 +19,9 @@ stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--c
 stego threshold on calibration corpora (training photographs, other seeds; never the held-out
 ones): the stego bias is lowered until at most `--calib-allow` of the clean calibration images of
 each format are flagged, with `--margin` to spare (clean JPEGs the agent's container rule answers
-clean do not count).
+clean do not count). `--palette-calib-allow` then gives palette images a threshold of their own (an
+offset on their stego logit, in the exported graph). `--steps 0` trains nothing: the `--init` model
+is calibrated and exported as it is.
 """
 import argparse
 import math

@@ -203,9 +203,11 @@ def clean_threshold(logits, allow):
     return float(ranked[min(len(ranked) - 1, int(allow * len(ranked)))])
 
 
-def calibrate(model, folders, margin, allow):
+def calibrate(model, folders, margin, allow, palette_allow=None):
     """Lowers the stego bias until at most `allow` of the clean calibration images of each format
-    are flagged (0: none), with `margin` to spare."""
+    are flagged (0: none), with `margin` to spare. With `palette_allow`, palette images
+    (format_features[2] set) then get a threshold of their own: an offset on their stego logit (in
+    the exported graph) that leaves at most that share of the clean ones flagged."""
     arrays, labels, n = load_many(folders)
     logits, predicted = stego_logits(model, arrays, n)
     stego = labels["stego"].numpy() == 1
@@ -220,6 +222,13 @@ def calibrate(model, folders, margin, allow):
         with torch.no_grad():
             model.heads["stego_logits"].bias -= shift
         logits = logits - shift
+    if palette_allow is not None:
+        palette = arrays["format_features"][0][:, 2] > 0.5
+        needed = clean_threshold(logits[~stego & palette], palette_allow)
+        model.palette_stego_shift = max(0.0, needed + margin)
+        print(f"palette images: {int((~stego & palette).sum())} clean, threshold {needed:.3f} "
+              f"(allowing {palette_allow:.2%}) -> offset {-model.palette_stego_shift:.3f}")
+        logits = logits - model.palette_stego_shift * palette
     for f in sorted(set(formats[~stego])):
         clean = ~stego & (formats == f)
         print(f"  clean {f}: {int((logits[clean] > 0).sum())}/{int(clean.sum())} flagged")
@@ -227,31 +236,6 @@ def calibrate(model, folders, margin, allow):
     for i, name in enumerate(METHODS):
         sel = stego & (method == i)
         print(f"  {name}: {int((logits[sel] > 0).sum())}/{int(sel.sum())} detected")
-    return model
-
-
-def calibrate_palette(model, folders, margin, allow):
-    """A threshold of their own for palette images (format_features[2] set): the offset on their
-    stego logit that leaves at most `allow` of the clean ones flagged, with `margin` to spare."""
-    arrays, labels, n = load_many(folders)
-    logits, _ = stego_logits(model, arrays, n)
-    stego = labels["stego"].numpy() == 1
-    palette = arrays["format_features"][0][:, 2] > 0.5
-    needed = clean_threshold(logits[~stego & palette], allow)
-    shift = max(0.0, needed + margin)
-    print(f"palette calibration: {int((~stego & palette).sum())} clean palette images, threshold {needed:.3f} "
-          f"(allowing {allow:.2%}) -> palette offset {-shift:.3f}")
-    model.palette_stego_shift = shift
-    logits = logits - shift * palette
-    formats = np.array(labels["format"])
-    for f in sorted(set(formats[~stego & palette])):
-        clean = ~stego & palette & (formats == f)
-        print(f"  clean palette {f}: {int((logits[clean] > 0).sum())}/{int(clean.sum())} flagged")
-    method = labels["method"].numpy()
-    for i, name in enumerate(METHODS):
-        sel = stego & palette & (method == i)
-        if sel.any():
-            print(f"  {name} in palette images: {int((logits[sel] > 0).sum())}/{int(sel.sum())} detected")
     return model
 
 
@@ -322,9 +306,7 @@ def main():
         model = train(model, arrays, labels, n, args)
         del arrays
     if args.calib:
-        calibrate(model, args.calib, args.margin, args.calib_allow)
-        if args.palette_calib_allow is not None:
-            calibrate_palette(model, args.calib, args.margin, args.palette_calib_allow)
+        calibrate(model, args.calib, args.margin, args.calib_allow, args.palette_calib_allow)
     source = "models/finetune.py (seed %d, %d steps%s)" % (
         args.seed, args.steps, ", from " + os.path.basename(args.init) if args.init else "")
     export(model, args.out, args.version, source=source)

@@ -16,6 +16,12 @@ export interface Baseline {
   created: string | null;
   /** Null where the run could not measure it (no clean images, no images of a method). */
   fpr: number | null;
+  /**
+   * The clean images `fpr` was measured on. Optional (files before v4-reference-9 lack it): with
+   * it, the collector judges FPR against what the run can show (0 of 400 is not "0%"), not the
+   * bare rate.
+   */
+  fpr_clean?: number | null;
   detection: Partial<Record<BaselineMethod, number | null>>;
   latency_p95_ms: number | null;
 }
@@ -38,6 +44,8 @@ export function checkBaseline(value: unknown): Baseline {
   }
   if (v.v !== BASELINE_VERSION) bad(`unsupported version ${String(v.v)} (this Starwatch reads v${BASELINE_VERSION})`);
   if (!isRateOrNull(v.fpr)) bad('fpr must be a number in 0..1 or null');
+  const clean = v.fpr_clean;
+  if (clean !== undefined && clean !== null && !(Number.isInteger(clean) && (clean as number) >= 0)) bad('fpr_clean must be a whole number of images or null');
   if (typeof v.detection !== 'object' || v.detection === null) bad('detection must be an object');
   for (const [method, r] of Object.entries(v.detection as object)) {
     if (!(METHODS as readonly string[]).includes(method)) bad(`unknown method ${method} in detection`);

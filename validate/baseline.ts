@@ -18,6 +18,7 @@ export function baselineOf(metrics: Metrics, model: ModelIdentity | null, datase
     dataset,
     created,
     fpr: metrics.fpr.rate,
+    fpr_clean: metrics.fpr.n,
     detection: Object.fromEntries(METHODS.map((m) => [m, metrics.methods[m].detection.rate])),
     latency_p95_ms: metrics.latencyMs?.p95 ?? null,
   };

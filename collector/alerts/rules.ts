@@ -4,7 +4,7 @@
 // Rates with counts are judged on their Wilson interval (evidence.ts), never on the bare rate.
 // Each rule yields a condition for every key it can judge, true or false, so the state machine
 // can also resolve.
-import type { QualityBaseline } from './baseline.ts';
+import { vouchedFpr, type QualityBaseline } from './baseline.ts';
 import { wilson, type Counts, type RateInterval } from './evidence.ts';
 import type { QualitySnapshot } from './snapshot.ts';
 import type { AlertCondition, Severity } from './types.ts';
@@ -99,7 +99,7 @@ function knownShortfalls(o: RuleOptions): { fpr: boolean; detection: Set<string>
   const detection = Object.entries(b?.detectionByMethod ?? {});
   const values = detection.map(([, r]) => r);
   return {
-    fpr: b?.fpr !== undefined && b.fpr > t.fprMax,
+    fpr: b !== undefined && (vouchedFpr(b)?.bound ?? 0) > t.fprMax,
     detection: new Set(detection.filter(([, r]) => r < t.detectionMin).map(([m]) => m)),
     imbalance: values.length >= 2 && Math.max(...values) - Math.min(...values) > t.methodImbalanceMax,
     latency: b?.latencyP95Ms !== undefined && b.latencyP95Ms > t.latencyP95MaxMs,
@@ -110,10 +110,11 @@ function regressionConditions(s: QualitySnapshot, o: RuleOptions): AlertConditio
   const { baseline: b, factors: f, forMs } = o;
   if (!b) return [];
   const out: AlertCondition[] = [];
-  if (s.fpr !== undefined && b.fpr !== undefined) {
-    const limit = Math.min(1, b.fpr * f.fpr);
+  const vouched = vouchedFpr(b);
+  if (s.fpr !== undefined && vouched) {
+    const limit = Math.min(1, vouched.bound * f.fpr);
     const r = judged(s.fpr, s.counts?.fpr);
-    out.push(cond('fpr_regression', s.key, isAbove(r, limit), 'critical', forMs, r.rate, limit, `FPR ${rateText(r, 3)} > ${f.fpr}x baseline ${pct(b.fpr, 3)}`));
+    out.push(cond('fpr_regression', s.key, isAbove(r, limit), 'critical', forMs, r.rate, limit, `FPR ${rateText(r, 3)} > ${f.fpr}x baseline ${vouched.text}`));
   }
   for (const [method, rate] of Object.entries(s.detectionByMethod ?? {})) {
     const base = b.detectionByMethod?.[method];

@@ -60,6 +60,8 @@ test('judged against its baseline: targets the baseline misses are one standing 
   assert.equal(standing?.severity, 'info');
   assert.deepEqual(shortfalls(referenceBaseline, STARLIGHT_TARGETS).length, 5, 'FPR, alpha, palette, lsb.rgb, raw');
   assert.equal(standingCondition({ fpr: 0.0001 }, STARLIGHT_TARGETS)?.active, false, 'a baseline within targets has nothing standing');
+  assert.deepEqual(shortfalls({ fpr: 0, fprClean: 400 }, STARLIGHT_TARGETS), ['FPR 0.000% (0/400 clean; 95% upper 0.951%) not shown <= 0.05%'], '400 clean images cannot show 0.05%');
+  assert.deepEqual(shortfalls({ fpr: 0, fprClean: 10_000 }, STARLIGHT_TARGETS), [], '0 of 10,000 shows it');
 });
 
 test('the evidence pool holds the last alerts.evidenceWindows windows and no more', async () => {

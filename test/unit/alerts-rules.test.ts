@@ -53,3 +53,21 @@ test('rules: a bad baseline is a typed error', async () => {
   assert.throws(() => parseBaseline(null), BaselineError);
   await assert.rejects(loadBaseline('/nonexistent/baseline.json'), (e: unknown) => e instanceof BaselineError && e.code === 'baseline_unreadable');
 });
+
+test('rules: a baseline of 0 false positives in 400 clean images is "under about 1%", not 0%', () => {
+  const baseline = parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 0, fpr_clean: 400, detection: {}, latency_p95_ms: null });
+  assert.equal(baseline.fprClean, 400);
+  const snapshot = (hits: number, n: number) => ({ ts: 0, key: 'overall', fpr: hits / n, counts: { fpr: { hits, n } } });
+  // A live FPR of 0.3% over 2000 clean events: surely above 0%, within what 0/400 can vouch for.
+  const usual = evaluateRules(snapshot(6, 2000), { baseline });
+  assert.equal(find(usual, 'fpr_regression').active, false, 'no page for the first false positives');
+  assert.equal(find(usual, 'fpr_regression').threshold > 0.01, true, '1.1 x the 95% upper bound of 0/400 (0.95%)');
+  assert.match(find(usual, 'fpr_regression').summary, /0\/400 clean; 95% upper 0\.951%/);
+  assert.equal(usual.some((c) => c.ruleId === 'fpr_above_target'), false, '0/400 cannot show 0.05%: the standing notice says so');
+  // 5% over 2000: a regression whatever the baseline's own uncertainty.
+  assert.equal(find(evaluateRules(snapshot(100, 2000), { baseline }), 'fpr_regression').active, true);
+  // Without the count (files before fpr_clean) the bare rate stays the limit.
+  const bare = parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 0, detection: {}, latency_p95_ms: null });
+  assert.equal(find(evaluateRules(snapshot(6, 2000), { baseline: bare }), 'fpr_regression').active, true);
+  assert.throws(() => parseBaseline({ kind: 'starwatch-validate-baseline', v: 1, fpr: 0, fpr_clean: 2.5, detection: {}, latency_p95_ms: null }), /fpr_clean/);
+});

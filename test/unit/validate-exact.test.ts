@@ -85,12 +85,12 @@ test('targets: nothing measured is n/a everywhere, never a pass or a fail', () =
 
 test('baseline: the figures of a run, with its model, dataset and time', () => {
   assert.deepEqual(baselineOf(fullMetrics(), MODEL, 'set', 'then'), {
-    kind: 'starwatch-validate-baseline', v: 1, model: MODEL, dataset: 'set', created: 'then', fpr: 1 / 12,
+    kind: 'starwatch-validate-baseline', v: 1, model: MODEL, dataset: 'set', created: 'then', fpr: 1 / 12, fpr_clean: 12,
     detection: { alpha: 1, palette: 0.75, 'lsb.rgb': 1, exif: 2 / 3, raw: 1 }, latency_p95_ms: 9.5,
   });
   const empty = baselineOf(emptyMetrics(), null, null);
   assert.deepEqual({ ...empty, created: null }, {
-    kind: BASELINE_KIND, v: 1, model: null, dataset: null, created: null, fpr: null,
+    kind: BASELINE_KIND, v: 1, model: null, dataset: null, created: null, fpr: null, fpr_clean: 0,
     detection: { alpha: null, palette: null, 'lsb.rgb': null, exif: null, raw: null }, latency_p95_ms: null,
   });
   // Without a time given, now.

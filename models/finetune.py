@@ -15,7 +15,8 @@ equal total weight so the prior stays at one half.
 `--init` starts from a previous ONNX model (models/onnx_weights.py); its BatchNorms are folded, so
 they stay frozen (eval mode) while everything else trains. `--parity-alpha` adds the alpha channel
 to an rgb parity-residual stream, its new weights at zero; `--scan-stats` adds the scan-statistics
-stream to an rgba one, its outputs' weights in the gate and fusion at zero. `--calib` sets the
+stream to an rgba one, its outputs' weights in the gate and fusion at zero; `--palette-pair` adds the
+palette-pair stream likewise. `--calib` sets the
 stego threshold on calibration corpora (training photographs, other seeds; never the held-out
 ones): the stego bias is lowered until at most `--calib-allow` of the clean calibration images of
 each format are flagged, with `--margin` to spare (clean JPEGs the agent's container rule answers
@@ -88,12 +89,23 @@ def add_scan_stats(model):
     """The same model with a ScanStatsStream added. The fusion's and the gate's weights for the new
     stream's outputs start at zero, so the model computes what the loaded one did until trained."""
     parity = None if model.parity is None else ("rgba" if model.parity.with_alpha else "rgb")
-    wide = V4Detector(parity_residual=parity, scan_stats=True)
+    return with_new_part(model, V4Detector(parity_residual=parity, scan_stats=True))
+
+
+def add_palette_pair(model):
+    """The same model with a PalettePairStream added, its weights in the gate and fusion at zero."""
+    wide = V4Detector(parity_residual="rgba", scan_stats=True, scan_top=model.scan.top, palette_pair=True)
+    return with_new_part(model, wide)
+
+
+def with_new_part(model, wide):
+    """`wide` (`model` with one more part before the fusion) loaded with `model`'s weights, the
+    gate's and fusion's weights for the new part's outputs at zero."""
     state = wide.state_dict()
     old = sum(model.widths)
     for key, value in model.state_dict().items():
         if key == "parity.residual.weight":
-            continue  # fixed, and built with the gradient channels the new stream reads
+            continue  # fixed, and built with the gradient channels the scan statistics read
         if key in ("gate.weight", "fusion.0.weight"):
             state[key].zero_()
             state[key][:value.shape[0], :old] = value
@@ -257,6 +269,8 @@ def main():
                         help="add the scan-statistics stream (models/v4_arch.py), its weights in the fusion at zero")
     parser.add_argument("--scan-top", action="store_true",
                         help="add the scan-statistics stream's full-resolution top profile (its new weights at zero)")
+    parser.add_argument("--palette-pair", action="store_true",
+                        help="add the palette-pair stream (models/v4_arch.py), its weights in the gate and fusion at zero")
     parser.add_argument("--stream-dropout", type=float, default=0.0,
                         help="while training, drop every stream but the scan statistics with this chance an image")
     parser.add_argument("--dropout-spares-palette", action="store_true",
@@ -287,6 +301,8 @@ def main():
         model = add_scan_stats(model)
     if args.scan_top and not model.scan.top:
         model = add_scan_top(model)
+    if args.palette_pair and model.pair is None:
+        model = add_palette_pair(model)
     model.stream_dropout = args.stream_dropout
     model.dropout_spares_palette = args.dropout_spares_palette
     model.palette_skips_stats = args.palette_skips_stats

@@ -75,14 +75,15 @@ def read_initializers(path):
 
 
 def load_onnx_model(path):
-    """A V4Detector shaped like the file (with the parity-residual and scan-statistics streams if
-    it has them), loaded."""
+    """A V4Detector shaped like the file (with the parity-residual, scan-statistics and
+    palette-pair streams if it has them), loaded."""
     named = dict(read_initializers(path))
     residual = named.get("parity.residual.weight")
     parity = None if residual is None else ("rgba" if residual.shape[1] == 4 else "rgb")
     scan = named.get("scan.body.0.weight")
     top = scan is not None and scan.shape[1] > ScanStatsStream.WIDTH  # the top profile's inputs come last
-    model = V4Detector(parity_residual=parity, scan_stats=scan is not None, scan_top=top)
+    pair = "pair.body.0.weight" in named
+    model = V4Detector(parity_residual=parity, scan_stats=scan is not None, scan_top=top, palette_pair=pair)
     return load_onnx_weights(model, named, path)
 
 

@@ -12,13 +12,14 @@
 #    preprocessing;
 # 4. trains with PyTorch (Debian's python3-torch; with libjemalloc2 if installed) from scratch:
 #    the contract's streams plus the parity-residual stream over RGB (models/v4_arch.py);
-# 5. fine-tunes that model six times (models/finetune.py): first with alpha added to the parity
+# 5. fine-tunes that model seven times (models/finetune.py): first with alpha added to the parity
 #    stream, then on one more corpus with more weight on alpha and lsb.rgb, then with palette
 #    weighted again, then with the scan-statistics stream added (the contract's streams frozen),
 #    then with that stream's full-resolution top profile added (on one more corpus), then with the
 #    other streams dropped at random so the fusion learns to read the statistics, which palette
-#    images do not get; each time the stego threshold is set on calibration corpora (the last
-#    time on photographs no run trained on); the last one is models/v4-reference.onnx;
+#    images do not get, then the same again with the palette-pair stream added; each time the
+#    stego threshold is set on calibration corpora (the last two times on photographs no run
+#    trained on); the last one is models/v4-reference.onnx;
 # 6. makes the INT8 variant (models/quantize_int8.py, calibrated on the training tensors);
 # 7. validates on the held-out corpora with `starwatch validate` (models/validate-heldout.sh),
 #    writes the collector's baseline from the held-out photographs, and compares INT8 with float.
@@ -29,7 +30,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-8}
+VERSION=${VERSION:-v4-reference-9}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -110,11 +111,19 @@ finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-
 # statistics, and with the statistics withheld from palette images (dithered clean palette images
 # look like payloads to them). Its calibration corpora share the training photographs, where it
 # looks cleaner than on new ones, so its threshold is set on the calibration photographs only.
-finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" "$WORK/v4-reference-8.onnx" \
   --init "$WORK/v4-reference-7.onnx" --scan-stats --scan-top --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
   --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
   --stream-dropout 0.25 --dropout-spares-palette --palette-skips-stats \
-  --seed 14 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075
+  --seed 14 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075 --version v4-reference-8
+# The same run from v4-reference-8 with the palette-pair stream added (its weights in the gate and
+# fusion start at zero): palette images, whose index LSBs the other streams see only through grey
+# levels, were most of v4-reference-8's false positives.
+finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
+  --init "$WORK/v4-reference-8.onnx" --scan-stats --scan-top --palette-pair --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
+  --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
+  --stream-dropout 0.25 --dropout-spares-palette --palette-skips-stats \
+  --seed 15 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075
 py models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 bash models/validate-heldout.sh "$WORK"

@@ -1,6 +1,6 @@
 """Fine-tunes a V4 model on tensors made by models/export-tensors.ts (the project's own
 TypeScript preprocessing), then calibrates the decision threshold and exports ONNX. models/train.sh
-runs it four times after models/train.py (which trains from scratch).
+runs it seven times after models/train.py (which trains from scratch).
 
     /usr/bin/python3 models/finetune.py TENSOR_DIRS OUT.onnx [--init BASE.onnx] [--parity-alpha] [--scan-stats]
         [--steps N] [--hard-methods M,M] [--calib CALIB_TENSOR_DIR] [--calib-allow SHARE]
@@ -272,7 +272,8 @@ def main():
     parser.add_argument("--palette-pair", action="store_true",
                         help="add the palette-pair stream (models/v4_arch.py), its weights in the gate and fusion at zero")
     parser.add_argument("--stream-dropout", type=float, default=0.0,
-                        help="while training, drop every stream but the scan statistics with this chance an image")
+                        help="while training, drop each image stream (the contract's and the parity stream) with this "
+                             "chance an image; the statistics streams are kept")
     parser.add_argument("--dropout-spares-palette", action="store_true",
                         help="with --stream-dropout, never drop a palette image's streams")
     parser.add_argument("--palette-skips-stats", action="store_true",

@@ -3,7 +3,7 @@
 // a rule silently off is worse than a collector that refuses to start.
 import { readFile } from 'node:fs/promises';
 import { BaselineFormatError, checkBaseline } from '../../schemas/baseline.ts';
-import { wilson } from './evidence.ts';
+import { pct, wilson } from './evidence.ts';
 
 /** What the rules read; figures the validation could not measure (null) are absent. */
 export interface QualityBaseline {
@@ -24,14 +24,10 @@ export interface QualityBaseline {
  */
 export function vouchedFpr(b: QualityBaseline): { bound: number; text: string } | undefined {
   if (b.fpr === undefined) return undefined;
-  if (b.fprClean === undefined) return { bound: b.fpr, text: pct(b.fpr) };
+  if (b.fprClean === undefined) return { bound: b.fpr, text: pct(b.fpr, 3) };
   const hits = Math.round(b.fpr * b.fprClean);
   const { upper } = wilson({ hits, n: b.fprClean });
-  return { bound: upper, text: `${pct(b.fpr)} (${hits}/${b.fprClean} clean; 95% upper ${pct(upper)})` };
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(3)}%`;
+  return { bound: upper, text: `${pct(b.fpr, 3)} (${hits}/${b.fprClean} clean; 95% upper ${pct(upper, 3)})` };
 }
 
 export class BaselineError extends Error {

@@ -39,6 +39,11 @@ export function minSamplesForTarget(target: number, z = Z_95): number {
   return Math.ceil((z * z * (1 - target)) / target);
 }
 
+/** A rate as a percentage with a fixed number of decimals, as the alerts' summaries write it. */
+export function pct(x: number, digits: number): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
 /** For rates that should stay low (FPR): the interval lies wholly above the limit. */
 export const surelyAbove = (c: Counts, limit: number, z = Z_95): boolean => wilson(c, z).lower > limit;
 

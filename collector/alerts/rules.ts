@@ -5,7 +5,7 @@
 // Each rule yields a condition for every key it can judge, true or false, so the state machine
 // can also resolve.
 import { vouchedFpr, type QualityBaseline } from './baseline.ts';
-import { wilson, type Counts, type RateInterval } from './evidence.ts';
+import { pct, wilson, type Counts, type RateInterval } from './evidence.ts';
 import type { QualitySnapshot } from './snapshot.ts';
 import type { AlertCondition, Severity } from './types.ts';
 
@@ -164,10 +164,6 @@ function anomalyConditions(s: QualitySnapshot, o: RuleOptions): AlertCondition[]
 
 function cond(ruleId: string, key: string, active: boolean, severity: Severity, forMs: number, value: number, threshold: number, summary: string): AlertCondition {
   return { ruleId, key, active, severity, forMs, value, threshold, summary };
-}
-
-function pct(x: number, digits: number): string {
-  return `${(x * 100).toFixed(digits)}%`;
 }
 
 function fmt(x: number): string {

@@ -420,9 +420,8 @@ class V4Detector(nn.Module):
         if self.palette_stego_shift:
             # Clean palette images (dithered GIFs, indexed PNGs) reach higher stego logits than any
             # other clean format: their threshold is their own (kept in the exported graph).
-            flag = (inputs[self.stream_names.index("format_features")][:, 2:3] > 0.5).float()
             i = self.head_names.index("stego_logits")
-            outputs = outputs[:i] + (outputs[i] - self.palette_stego_shift * flag,) + outputs[i + 1:]
+            outputs = outputs[:i] + (outputs[i] - self.palette_stego_shift * palette.float(),) + outputs[i + 1:]
         return outputs
 
 

@@ -30,7 +30,7 @@ PHOTOS=$(realpath "${1:-../shared/corpus/clean}")
 WORK=${2:-.tmp/train}
 EPOCHS=${EPOCHS:-30}
 LR=${LR:-3e-3}
-VERSION=${VERSION:-v4-reference-9}
+VERSION=${VERSION:-v4-reference-10}
 starwatch() { node bin/starwatch.js "$@"; }
 
 mkdir -p "$WORK/covers-train" "$WORK/covers-test"
@@ -118,12 +118,15 @@ finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-
   --seed 14 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075 --version v4-reference-8
 # The same run from v4-reference-8 with the palette-pair stream added (its weights in the gate and
 # fusion start at zero): palette images, whose index LSBs the other streams see only through grey
-# levels, were most of v4-reference-8's false positives.
+# levels, were most of v4-reference-8's false positives. Its threshold allows 0.25% a format on the
+# calibration photographs, not 0.75%: at 0.75% training left it where it was (v4-reference-9), and
+# on new photographs a clean format of 160 or 224 images then went over 1% on 5 of 27 sets; the
+# 0.25% costs lsb.rgb about 1% of its payloads (models/README.md, "v4-reference-10").
 finetune "$WORK/tensors,$WORK/t-photos2,$WORK/t-photos3,$WORK/t-photos4,$WORK/t-photos5" models/v4-reference.onnx \
   --init "$WORK/v4-reference-8.onnx" --scan-stats --scan-top --palette-pair --freeze pixel_tensor,meta,alpha,lsb,palette_lsb,parity \
   --steps 2000 --lr 1e-3 --hard-weight 4 --hard-methods alpha,palette,lsb.rgb --hard-clean-formats PNG,BMP,JPEG,WEBP,GIF \
   --stream-dropout 0.25 --dropout-spares-palette --palette-skips-stats \
-  --seed 15 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0075
+  --seed 15 --calib "$WORK/t-cal606,$WORK/t-cal607" --calib-allow 0.0025
 py models/quantize_int8.py models/v4-reference.onnx "$WORK/tensors" models/v4-reference-int8.onnx
 
 bash models/validate-heldout.sh "$WORK"

@@ -299,21 +299,25 @@ class PalettePairStream(nn.Module):
         own = torch.round(torch.gather(pixel, 2, pick) * 255)  # N,3,ROWS,256
         colours = torch.round(palette * 255).view(-1, 256, 3)
         key = lambda c, axis: c.select(axis, 0) * 65536 + c.select(axis, 1) * 256 + c.select(axis, 2)  # noqa: E731
-        match = (key(own, 1).view(-1, self.ROWS * 256, 1) == key(colours, 2).view(-1, 1, 256)).float()
+        # Only the pixels judged (both neighbours in the crop) are looked up.
+        centre = own[:, :, 1:-1, 1:-1]  # N,3,ROWS-2,254
+        judged = (self.ROWS - 2) * 254
+        match = (key(centre, 1).reshape(-1, judged, 1) == key(colours, 2).view(-1, 1, 256)).float()
         pairs = colours.view(-1, 128, 2, 3).flip(2).reshape(-1, 256, 3)  # entry i holds the colour of i^1
-        found = match.sum(dim=2, keepdim=True)
-        flipped = torch.bmm(match, pairs) / torch.clamp(found, min=1.0)  # N,ROWS*256,3
-        flipped = flipped.transpose(1, 2).reshape(-1, 3, self.ROWS, 256)
+        # A column of ones after the colours: one product gives the pairs' colours and the matches.
+        summed = torch.bmm(match, torch.cat([pairs, torch.ones_like(pairs[:, :, :1])], dim=2))  # N,judged,4
+        found = summed[:, :, 3:]
+        flipped = (summed[:, :, :3] / torch.clamp(found, min=1.0)).transpose(1, 2).reshape(-1, 3, self.ROWS - 2, 254)
         up, down = own[:, :, :-2, 1:-1], own[:, :, 2:, 1:-1]
         left, right = own[:, :, 1:-1, :-2], own[:, :, 1:-1, 2:]
         mean = (up + down + left + right) * 0.25
-        own_error = torch.abs(own[:, :, 1:-1, 1:-1] - mean).sum(dim=1)  # N,ROWS-2,254
-        flipped_error = torch.abs(flipped[:, :, 1:-1, 1:-1] - mean).sum(dim=1)
+        own_error = torch.abs(centre - mean).sum(dim=1)  # N,ROWS-2,254
+        flipped_error = torch.abs(flipped - mean).sum(dim=1)
         step = self.steps[1:-1].unsqueeze(0)
         rows_ok = (low + step + 1 <= high).float()  # N,ROWS-2 (the row above is the image's)
         columns = self.columns[1:-1].unsqueeze(0)
         columns_ok = ((columns - 1 >= first_column) & (columns + 1 <= last_column)).float()
-        counted = rows_ok.unsqueeze(2) * columns_ok.unsqueeze(1) * (found.view(-1, self.ROWS, 256)[:, 1:-1, 1:-1] > 0).float()
+        counted = rows_ok.unsqueeze(2) * columns_ok.unsqueeze(1) * (found.view(-1, self.ROWS - 2, 254) > 0).float()
         better = (flipped_error < own_error).float() * counted
         down_to = (step.view(1, -1, 1) <= self.cuts.view(1, 1, -1)).float().expand(better.shape[0], -1, -1)
         cumulative = lambda v: torch.bmm(v.unsqueeze(1), down_to).squeeze(1)  # noqa: E731

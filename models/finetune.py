@@ -85,17 +85,23 @@ def widen_parity_to_rgba(model):
     return wide
 
 
+def shaped_like(model, **more):
+    """A new V4Detector with `model`'s parts, and `more` (V4Detector's own arguments) on top."""
+    shape = dict(parity_residual=None if model.parity is None else ("rgba" if model.parity.with_alpha else "rgb"),
+                 scan_stats=model.scan is not None, scan_top=model.scan is not None and model.scan.top,
+                 palette_pair=model.pair is not None)
+    return V4Detector(**{**shape, **more})
+
+
 def add_scan_stats(model):
     """The same model with a ScanStatsStream added. The fusion's and the gate's weights for the new
     stream's outputs start at zero, so the model computes what the loaded one did until trained."""
-    parity = None if model.parity is None else ("rgba" if model.parity.with_alpha else "rgb")
-    return with_new_part(model, V4Detector(parity_residual=parity, scan_stats=True))
+    return with_new_part(model, shaped_like(model, scan_stats=True))
 
 
 def add_palette_pair(model):
     """The same model with a PalettePairStream added, its weights in the gate and fusion at zero."""
-    wide = V4Detector(parity_residual="rgba", scan_stats=True, scan_top=model.scan.top, palette_pair=True)
-    return with_new_part(model, wide)
+    return with_new_part(model, shaped_like(model, palette_pair=True))
 
 
 def with_new_part(model, wide):
@@ -122,7 +128,7 @@ def add_scan_top(model):
     """The same model with the scan-statistics stream's full-resolution top profile added: the
     stream's first layer's weights for the new inputs start at zero, so the model computes what
     the loaded one did until trained."""
-    wide = V4Detector(parity_residual="rgba", scan_stats=True, scan_top=True)
+    wide = shaped_like(model, scan_top=True)
     state = wide.state_dict()
     for key, value in model.state_dict().items():
         if key == "scan.body.0.weight":
